@@ -1,0 +1,110 @@
+"""The engine: ``analyse(quarter, rules) -> Report``. Pure: records in, records and
+located problems out; no files, no printing.
+
+Stages, each a plain function: revenue components (``revenue``), the over-threshold
+table, then the optional parts (cash limits, savings, capital) where their sheets were
+given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from ..model import BudgetLine, Component, DriverEffect, GrossIncome, Indicator, OverThreshold, Problem, Quarter
+from ..rules import Rules
+from .other import (
+    CapitalProject,
+    CapitalSummary,
+    CashLimitReconciliation,
+    SavingsSummary,
+    reconcile_cash_limits,
+    summarise_capital,
+    summarise_savings,
+)
+from .revenue import components, over_threshold, revenue_checks, split_driver
+
+__all__ = [
+    "Report",
+    "analyse",
+    "split_driver",
+    "CapitalProject",
+    "CapitalSummary",
+    "CashLimitReconciliation",
+    "SavingsSummary",
+]
+
+
+def _line_order(bl: BudgetLine) -> tuple:
+    return (bl.portfolio.casefold(), bl.section.casefold(), bl.line.casefold())
+
+
+@attrs.frozen
+class Report:
+    """Everything the monitoring workbook and the JSON show, computed from one quarter."""
+
+    quarter: Quarter
+    rules: Rules
+    lines: tuple[BudgetLine, ...]
+    effects: tuple[DriverEffect, ...]
+    components: tuple[Component, ...]
+    over_threshold: OverThreshold
+    problems: tuple[Problem, ...]
+    cash_limits: tuple[CashLimitReconciliation, ...] | None = None
+    savings: SavingsSummary | None = None
+    capital: CapitalSummary | None = None
+    indicators: tuple[Indicator, ...] | None = None
+
+    @property
+    def cash_limit(self) -> GrossIncome:
+        return sum((bl.cash_limit for bl in self.lines), GrossIncome())
+
+    @property
+    def forecast(self) -> GrossIncome:
+        return sum((bl.forecast for bl in self.lines), GrossIncome())
+
+    @property
+    def variance(self) -> GrossIncome:
+        return sum((bl.variance for bl in self.lines), GrossIncome())
+
+    @property
+    def unexplained(self) -> tuple[Component, ...]:
+        return tuple(c for c in self.components if c.kind == "unexplained")
+
+
+def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem] = ()) -> Report:
+    """Compute the report for ``quarter``. ``problems`` found while reading are carried
+    into the report's checks, followed by what the engine finds."""
+    found: list[Problem] = list(problems)
+    lines = tuple(sorted(quarter.lines, key=_line_order))
+    effects, comps, more = components(lines, quarter.drivers or (), quarter.items or ())
+    found += more
+    found += revenue_checks(quarter, comps, rules.revenue)
+    table = over_threshold(comps, rules.revenue)
+    cash = savings = capital = None
+    if quarter.changes is not None:
+        recs, more = reconcile_cash_limits(lines, quarter.changes)
+        cash = tuple(recs)
+        found += more
+    if quarter.savings is not None:
+        savings = summarise_savings(quarter.savings)
+    if quarter.capital is not None:
+        capital, more = summarise_capital(quarter.capital, quarter.settings.period, rules.capital, rules.rephasing_list)
+        found += more
+    indicators = None
+    if quarter.indicators is not None:
+        indicators = tuple(sorted(quarter.indicators, key=lambda i: (i.indicator, i.period)))
+    return Report(
+        quarter,
+        rules,
+        lines,
+        tuple(effects),
+        tuple(comps),
+        table,
+        tuple(found),
+        cash,
+        savings,
+        capital,
+        indicators,
+    )

@@ -1,0 +1,207 @@
+"""Revenue: line variances, the driver split, explained items, the unexplained remainder
+and the over-threshold table. Pure functions over records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, localcontext
+
+from ..model import (
+    KIND_ORDER,
+    BudgetLine,
+    Component,
+    Driver,
+    DriverEffect,
+    OverThreshold,
+    Problem,
+    Quarter,
+    Side,
+    VarianceItem,
+    error,
+    warning,
+)
+from ..money import EXACT, ZERO, penny
+from ..rules import Threshold
+
+
+def split_driver(driver: Driver, portfolio: str = "") -> DriverEffect:
+    """A driver's variance split into its volume and unit-cost effects.
+
+    activity = (forecast volume - budget volume) x budget unit cost;
+    unit cost = (forecast unit cost - budget unit cost) x forecast volume;
+    the two sum exactly to forecast cost - budget cost. Income that follows volume:
+    income activity = -(forecast volume - budget volume) x budget income rate;
+    income rate = -(forecast rate - budget rate) x forecast volume.
+
+    Effects are rounded to the penny; where the exact figures have fractions of a
+    penny the unit-cost (rate) effect takes the rounding, so the two still sum to
+    the penny-rounded change in cost.
+    """
+    d = driver
+    with localcontext(EXACT):
+        budget_cost = d.budget_volume * d.budget_unit_cost
+        forecast_cost = d.forecast_volume * d.forecast_unit_cost
+        activity = penny((d.forecast_volume - d.budget_volume) * d.budget_unit_cost)
+        unit_cost = penny(forecast_cost - budget_cost) - activity
+        income_activity = income_rate = ZERO
+        if d.budget_income_rate is not None and d.forecast_income_rate is not None:
+            budget_income = -(d.budget_volume * d.budget_income_rate)
+            forecast_income = -(d.forecast_volume * d.forecast_income_rate)
+            income_activity = penny(-(d.forecast_volume - d.budget_volume) * d.budget_income_rate)
+            income_rate = penny(forecast_income - budget_income) - income_activity
+    return DriverEffect(d, portfolio, budget_cost, forecast_cost, activity, unit_cost, income_activity, income_rate)
+
+
+def _label(line: str, source: str, side: Side, reason: str) -> str:
+    parts = [line] + ([source] if source else []) + [side.capitalize(), reason]
+    return " - ".join(parts)
+
+
+def _reason(kind: str, amount: Decimal) -> str:
+    up = amount > 0
+    return {
+        "activity": "activity higher than affordable level" if up else "activity lower than affordable level",
+        "unit_cost": "unit cost above affordable level" if up else "unit cost below affordable level",
+        "income_activity": "activity lower than budgeted, so less income" if up else "activity higher than budgeted, so more income",
+        "income_rate": "income rate below budget" if up else "income rate above budget",
+        "unexplained": "needs an explanation",
+    }[kind]
+
+
+def driver_components(effect: DriverEffect) -> list[Component]:
+    d = effect.driver
+    out = []
+    for kind, side, amount in (
+        ("activity", "gross", effect.activity),
+        ("unit_cost", "gross", effect.unit_cost),
+        ("income_activity", "income", effect.income_activity),
+        ("income_rate", "income", effect.income_rate),
+    ):
+        if amount:
+            label = _label(d.line, d.driver, side, _reason(kind, amount))
+            out.append(Component(effect.portfolio, d.line, d.driver, side, kind, amount, label, d.where))
+    return out
+
+
+def item_components(item: VarianceItem, portfolio: str) -> list[Component]:
+    out = []
+    for side in ("gross", "income"):
+        amount = item.amount.side(side)
+        if amount:
+            label = _label(item.line, "", side, item.description)
+            out.append(Component(portfolio, item.line, item.description, side, "item", amount, label, item.where))
+    return out
+
+
+def _resolve(
+    lines: Sequence[BudgetLine], ref_line: str, ref_portfolio: str, what: str, where, problems: list[Problem]
+) -> BudgetLine | None:
+    """The budget line a driver or item refers to, by name (and portfolio where given)."""
+    name = ref_line.casefold()
+    matches = [
+        bl for bl in lines if bl.line.casefold() == name and (not ref_portfolio or bl.portfolio.casefold() == ref_portfolio.casefold())
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        import difflib
+
+        near = difflib.get_close_matches(ref_line, [bl.line for bl in lines], n=1, cutoff=0.6)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        problems.append(
+            error("unknown-line", f"{what} refers to the budget line '{ref_line}', which is not on Budget lines{hint}", where)
+        )
+        return None
+    portfolios = ", ".join(sorted(bl.portfolio for bl in matches))
+    problems.append(
+        error(
+            "ambiguous-line",
+            f"{what} refers to the budget line '{ref_line}', which is in more than one portfolio ({portfolios}); "
+            "add a Portfolio column to say which",
+            where,
+        )
+    )
+    return None
+
+
+def component_order(c: Component) -> tuple:
+    """A total order on components that depends only on their content, never on input row order."""
+    return (c.portfolio, c.line, KIND_ORDER.index(c.kind), c.side, c.source, c.amount)
+
+
+def components(
+    lines: Sequence[BudgetLine],
+    drivers: Iterable[Driver],
+    items: Iterable[VarianceItem],
+) -> tuple[list[DriverEffect], list[Component], list[Problem]]:
+    """Every line's variance as components that add up to it, side by side, to the penny.
+
+    Returns the driver effects (for the activity analysis), the components in a stable
+    order, and problems (references to budget lines that do not exist).
+    """
+    problems: list[Problem] = []
+    effects: list[DriverEffect] = []
+    by_line: dict[tuple[str, str], list[Component]] = defaultdict(list)
+    for d in drivers:
+        bl = _resolve(lines, d.line, d.portfolio, f"driver '{d.driver}'", d.where.at("") if d.where else d.where, problems)
+        if bl is None:
+            continue
+        d_named = d if d.line == bl.line else _renamed(d, bl.line)
+        effect = split_driver(d_named, bl.portfolio)
+        effects.append(effect)
+        by_line[bl.key].extend(driver_components(effect))
+    for item in items:
+        bl = _resolve(lines, item.line, item.portfolio, f"item '{item.description}'", item.where, problems)
+        if bl is None:
+            continue
+        it = item if item.line == bl.line else _renamed(item, bl.line)
+        by_line[bl.key].extend(item_components(it, bl.portfolio))
+    out: list[Component] = []
+    for bl in lines:
+        parts = by_line.get(bl.key, [])
+        for side in ("gross", "income"):
+            explained = sum((c.amount for c in parts if c.side == side), ZERO)
+            rest = bl.variance.side(side) - explained
+            if rest:
+                label = _label(bl.line, "", side, _reason("unexplained", rest))
+                parts.append(Component(bl.portfolio, bl.line, "", side, "unexplained", rest, label, bl.where))
+        out.extend(parts)
+    out.sort(key=component_order)
+    effects.sort(key=lambda e: (e.portfolio, e.driver.line, e.driver.driver, e.driver.where.row))
+    return effects, out, problems
+
+
+def _renamed(record, line: str):
+    import attrs
+
+    return attrs.evolve(record, line=line)
+
+
+def size_order(c: Component) -> tuple:
+    return (-abs(c.amount), c.line, c.side, KIND_ORDER.index(c.kind), c.source)
+
+
+def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThreshold:
+    """Components whose rounded size reaches the threshold, pressures and underspends
+    each largest first (ties in a fixed order by line, side, kind and source)."""
+    listed = [c for c in comps if threshold.reached(c.amount)]
+    pressures = sorted((c for c in listed if c.amount > 0), key=size_order)
+    underspends = sorted((c for c in listed if c.amount < 0), key=size_order)
+    return OverThreshold(threshold.amount, tuple(pressures), tuple(underspends))
+
+
+def revenue_checks(quarter: Quarter, comps: Sequence[Component], threshold: Threshold) -> list[Problem]:
+    """Warnings a finance business partner should see: unexplained variances over the threshold."""
+    out = []
+    for c in comps:
+        if c.kind == "unexplained" and threshold.reached(c.amount):
+            out.append(
+                warning(
+                    "unexplained",
+                    f"{c.line}: £{c.amount:,} of the {c.side} variance is not explained by any driver or item",
+                    c.where,
+                )
+            )
+    return out

@@ -1,0 +1,317 @@
+"""The records budget_monitor reads, computes and writes.
+
+Every record is frozen (change one with ``attrs.evolve``). Amounts are ``Decimal``
+pounds quantised to the penny (see ``money``); volumes, unit costs and rates are
+``Decimal`` too. Input records carry ``where``: the sheet and row they came from,
+so that any problem found later can name its cell.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from .money import ZERO
+
+Level = Literal["error", "warning"]
+Side = Literal["gross", "income"]
+Kind = Literal["activity", "unit_cost", "income_activity", "income_rate", "item", "unexplained"]
+
+#: The order in which a line's components are listed.
+KIND_ORDER: tuple[str, ...] = ("activity", "unit_cost", "income_activity", "income_rate", "item", "unexplained")
+
+CATEGORIES = ("Opening", "Grant", "Corporate", "Technical", "Virement")
+RAGS = ("Red", "Amber", "Green")
+STATUSES = ("Rolling Programme", "Approval to Spend", "Approval to Plan", "Preliminary Stage")
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@attrs.frozen
+class Where:
+    """A place in the input workbook: ``sheet`` name as written, 1-based ``row``, and
+    ``column`` letter when one cell is meant (blank for a whole row or sheet)."""
+
+    sheet: str
+    row: int = 0
+    column: str = ""
+
+    @property
+    def cell(self) -> str:
+        """``E14`` for a cell, ``14`` for a row, blank for the sheet."""
+        if not self.row:
+            return ""
+        return f"{self.column}{self.row}"
+
+    def at(self, column: str) -> Where:
+        return attrs.evolve(self, column=column)
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+
+NOWHERE = Where("")
+
+
+@attrs.frozen
+class Problem:
+    """Something wrong (``error``) or worth a look (``warning``), with where it is.
+
+    ``code`` is a short stable name (``not-a-number``, ``unknown-line``) for tools;
+    ``message`` says what was found and what was expected, for people.
+    """
+
+    level: Level
+    code: str
+    message: str
+    where: Where = NOWHERE
+
+    @property
+    def sheet(self) -> str:
+        return self.where.sheet
+
+    @property
+    def cell(self) -> str:
+        return self.where.cell
+
+    def __str__(self) -> str:
+        place = str(self.where)
+        return f"{place}: {self.message}" if place else self.message
+
+
+def error(code: str, message: str, where: Where = NOWHERE) -> Problem:
+    return Problem("error", code, message, where)
+
+
+def warning(code: str, message: str, where: Where = NOWHERE) -> Problem:
+    return Problem("warning", code, message, where)
+
+
+def has_errors(problems: list[Problem] | tuple[Problem, ...]) -> bool:
+    return any(p.level == "error" for p in problems)
+
+
+@attrs.frozen
+class Settings:
+    """The ``Settings`` sheet: free text for the report's header, and the cash units."""
+
+    organisation: str = ""
+    period: str = ""
+    title: str = ""
+    units: str = "£000"
+    capital_units: str = "£m"
+
+
+@attrs.frozen
+class GrossIncome:
+    """A gross and an income amount (income negative, a credit); ``net`` is their sum."""
+
+    gross: Decimal = ZERO
+    income: Decimal = ZERO
+
+    @property
+    def net(self) -> Decimal:
+        return self.gross + self.income
+
+    def __add__(self, other: GrossIncome) -> GrossIncome:
+        return GrossIncome(self.gross + other.gross, self.income + other.income)
+
+    def __sub__(self, other: GrossIncome) -> GrossIncome:
+        return GrossIncome(self.gross - other.gross, self.income - other.income)
+
+    def side(self, side: Side) -> Decimal:
+        return self.gross if side == "gross" else self.income
+
+
+@attrs.frozen
+class BudgetLine:
+    """One A-Z budget line: its cash limit and forecast outturn, gross and income."""
+
+    portfolio: str
+    section: str
+    line: str
+    cash_limit: GrossIncome
+    forecast: GrossIncome
+    comment: str = ""
+    where: Where = NOWHERE
+
+    @property
+    def variance(self) -> GrossIncome:
+        """Forecast minus cash limit: positive is a pressure, negative an underspend."""
+        return self.forecast - self.cash_limit
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.portfolio, self.line)
+
+
+@attrs.frozen
+class Driver:
+    """An activity driver behind a budget line (client weeks, placements...).
+
+    Volumes are counts; unit costs and income rates are pounds per unit. The budget
+    volume is the affordable level. Income rates are ``None`` where no income follows
+    the volume.
+    """
+
+    line: str
+    driver: str
+    unit: str
+    budget_volume: Decimal
+    budget_unit_cost: Decimal
+    forecast_volume: Decimal
+    forecast_unit_cost: Decimal
+    budget_income_rate: Decimal | None = None
+    forecast_income_rate: Decimal | None = None
+    portfolio: str = ""
+    where: Where = NOWHERE
+
+
+@attrs.frozen
+class VarianceItem:
+    """An explained variance with no activity data (legal costs, a contract saving...)."""
+
+    line: str
+    description: str
+    amount: GrossIncome
+    portfolio: str = ""
+    where: Where = NOWHERE
+
+
+@attrs.frozen
+class CashLimitChange:
+    """A step from the previous report's cash limit to this one's (``Opening`` is the start)."""
+
+    portfolio: str
+    line: str
+    category: str
+    amount: GrossIncome
+    description: str = ""
+    where: Where = NOWHERE
+
+
+@attrs.frozen
+class Saving:
+    """A saving built into the budget, and how its delivery stands (Red, Amber, Green)."""
+
+    portfolio: str
+    line: str
+    saving: str
+    amount: Decimal
+    rag: str
+    comment: str = ""
+    where: Where = NOWHERE
+
+
+@attrs.frozen
+class CapitalRow:
+    """One capital project's cash limit and forecast for one year (amounts in pounds)."""
+
+    portfolio: str
+    project: str
+    status: str
+    year: str
+    cash_limit: Decimal
+    forecast: Decimal
+    where: Where = NOWHERE
+
+
+@attrs.frozen
+class Indicator:
+    """One key activity indicator for one period: budgeted level against actual."""
+
+    indicator: str
+    unit: str
+    period: str
+    budget_level: Decimal | None
+    actual: Decimal | None
+    budget_unit_cost: Decimal | None
+    actual_unit_cost: Decimal | None
+    where: Where = NOWHERE
+
+
+@attrs.frozen
+class Quarter:
+    """Everything read from one quarterly workbook. Optional sheets that were absent
+    give ``None`` (not an empty tuple, which means the sheet was there with no rows)."""
+
+    settings: Settings
+    lines: tuple[BudgetLine, ...]
+    drivers: tuple[Driver, ...] | None = None
+    items: tuple[VarianceItem, ...] | None = None
+    changes: tuple[CashLimitChange, ...] | None = None
+    savings: tuple[Saving, ...] | None = None
+    capital: tuple[CapitalRow, ...] | None = None
+    indicators: tuple[Indicator, ...] | None = None
+    source: str = ""
+
+
+# --- results ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Component:
+    """One part of a line's variance on one side. A line's components on a side add up,
+    to the penny, to its variance on that side.
+
+    ``source`` is the driver name for driver effects, the description for items and
+    blank for the unexplained remainder. ``label`` is the committee wording.
+    """
+
+    portfolio: str
+    line: str
+    source: str
+    side: Side
+    kind: Kind
+    amount: Decimal
+    label: str
+    where: Where = NOWHERE
+
+
+@attrs.frozen
+class DriverEffect:
+    """A driver's split: volume and unit-cost effects on cost, and on income that follows volume."""
+
+    driver: Driver
+    portfolio: str
+    budget_cost: Decimal
+    forecast_cost: Decimal
+    activity: Decimal
+    unit_cost: Decimal
+    income_activity: Decimal = ZERO
+    income_rate: Decimal = ZERO
+
+    @property
+    def volume_difference(self) -> Decimal:
+        return self.driver.forecast_volume - self.driver.budget_volume
+
+    @property
+    def unit_cost_difference(self) -> Decimal:
+        return self.driver.forecast_unit_cost - self.driver.budget_unit_cost
+
+
+@attrs.frozen
+class OverThreshold:
+    """The table of components at or over the threshold, in size order."""
+
+    threshold: Decimal
+    pressures: tuple[Component, ...]
+    underspends: tuple[Component, ...]
+
+    @property
+    def total_pressures(self) -> Decimal:
+        return sum((c.amount for c in self.pressures), ZERO)
+
+    @property
+    def total_underspends(self) -> Decimal:
+        return sum((c.amount for c in self.underspends), ZERO)

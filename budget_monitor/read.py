@@ -1,0 +1,775 @@
+"""Grids -> records and located problems. No arithmetic beyond reading numbers.
+
+``parse_quarter`` takes the grids of a workbook (see ``grid``) and returns a ``Quarter``
+and every problem found, each with its cell. ``read_workbook`` does the same for a
+file. Sheets and headers are matched as the input contract says: sheet names ignoring
+case and surrounding spaces, headers ignoring case, spaces, punctuation and unit marks,
+the header row being the first row that names all of a sheet's required columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+from . import model as m
+from .grid import Grid
+from .money import (
+    MAX_SIGNIFICANT_DIGITS,
+    UNITS,
+    ZERO,
+    NumberError,
+    from_binary,
+    normalise_text,
+    parse_text_number,
+    penny,
+    significant_digits,
+)
+from .model import Problem, Where, column_letter, error, warning
+
+HEADER_SEARCH_ROWS = 50
+EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!")
+
+# --- columns --------------------------------------------------------------------------
+
+_UNIT_MARKS = re.compile(
+    r"\(\s*£?\s*'?\s*(000s?|0{3}'?s|m|k|bn)?\s*\)|£\s*'?\s*(000s?|m|k|bn)?\b'?s?|'000s?",
+    re.IGNORECASE,
+)
+
+
+def header_key(text: object) -> str:
+    """``Gross cash limit (£'000s)`` -> ``grosscashlimit``."""
+    if text is None:
+        return ""
+    s = str(text)
+    s, _ = normalise_text(s)
+    s = _UNIT_MARKS.sub(" ", s)
+    return re.sub(r"[^0-9a-z]+", "", s.casefold())
+
+
+@attrs.frozen
+class Column:
+    """A column a sheet may have: its ``key`` in the record, the header as the spec names
+    it, other headers people use, how to read its cells, and whether it is required."""
+
+    key: str
+    header: str
+    kind: str  # text, money, count, rate, choice, year
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    blank_is_none: bool = False
+
+    @property
+    def names(self) -> set[str]:
+        return {header_key(self.header), *(header_key(a) for a in self.aliases)}
+
+
+@attrs.frozen
+class SheetSpec:
+    name: str
+    columns: tuple[Column, ...]
+    #: Groups of columns of which one whole group must be present (forecast or variance).
+    one_of: tuple[tuple[str, ...], ...] = ()
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def _c(key: str, header: str, kind: str = "text", required: bool = True, **kw) -> Column:
+    return Column(key, header, kind, required, **kw)
+
+
+BUDGET_LINES = SheetSpec(
+    "Budget lines",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("section", "Section", required=False),
+        _c("line", "Budget line", aliases=("A-Z budget line", "Budget line name", "Line")),
+        _c("gross_cash_limit", "Gross cash limit", "money"),
+        _c("income_cash_limit", "Income cash limit", "money"),
+        _c("gross_forecast", "Gross forecast", "money", required=False),
+        _c("income_forecast", "Income forecast", "money", required=False),
+        _c("gross_variance", "Gross variance", "money", required=False),
+        _c("income_variance", "Income variance", "money", required=False),
+        _c("comment", "Comment", required=False, aliases=("Comments", "Reason")),
+    ),
+    one_of=(("gross_forecast", "income_forecast"), ("gross_variance", "income_variance")),
+)
+ACTIVITY = SheetSpec(
+    "Activity",
+    (
+        _c("portfolio", "Portfolio", required=False),
+        _c("line", "Budget line"),
+        _c("driver", "Driver"),
+        _c("unit", "Unit", required=False),
+        _c("budget_volume", "Budget volume", "count", aliases=("Affordable volume", "Affordable level")),
+        _c("budget_unit_cost", "Budget unit cost", "rate"),
+        _c("forecast_volume", "Forecast volume", "count"),
+        _c("forecast_unit_cost", "Forecast unit cost", "rate"),
+        _c("budget_income_rate", "Budget income rate", "rate", required=False, blank_is_none=True),
+        _c("forecast_income_rate", "Forecast income rate", "rate", required=False, blank_is_none=True),
+    ),
+)
+VARIANCE_ITEMS = SheetSpec(
+    "Variance items",
+    (
+        _c("portfolio", "Portfolio", required=False),
+        _c("line", "Budget line"),
+        _c("description", "Description"),
+        _c("gross", "Gross", "money"),
+        _c("income", "Income", "money", required=False),
+    ),
+)
+CASH_LIMIT_CHANGES = SheetSpec(
+    "Cash limit changes",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("line", "Budget line"),
+        _c("category", "Category", "choice", choices=m.CATEGORIES),
+        _c("gross", "Gross", "money"),
+        _c("income", "Income", "money"),
+        _c("description", "Description", required=False),
+    ),
+)
+SAVINGS = SheetSpec(
+    "Savings",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("line", "Budget line", required=False),
+        _c("saving", "Saving"),
+        _c("amount", "Amount", "money"),
+        _c("rag", "RAG", "choice", choices=m.RAGS, aliases=("RAG status", "Status")),
+        _c("comment", "Comment", required=False),
+    ),
+)
+CAPITAL = SheetSpec(
+    "Capital",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("project", "Project"),
+        _c("status", "Status", "choice", choices=m.STATUSES),
+        _c("year", "Year", "year"),
+        _c("cash_limit", "Cash limit", "money"),
+        _c("forecast", "Forecast", "money"),
+    ),
+)
+INDICATORS = SheetSpec(
+    "Indicators",
+    (
+        _c("indicator", "Indicator"),
+        _c("unit", "Unit", required=False),
+        _c("period", "Period"),
+        _c("budget_level", "Budget level", "count", blank_is_none=True),
+        _c("actual", "Actual", "count", blank_is_none=True),
+        _c("budget_unit_cost", "Budget unit cost", "rate", required=False, blank_is_none=True),
+        _c("actual_unit_cost", "Actual unit cost", "rate", required=False, blank_is_none=True),
+    ),
+)
+SETTINGS_SHEET = "Settings"
+SHEETS: tuple[SheetSpec, ...] = (BUDGET_LINES, ACTIVITY, VARIANCE_ITEMS, CASH_LIMIT_CHANGES, SAVINGS, CAPITAL, INDICATORS)
+
+
+def sheet_key(name: str) -> str:
+    return name.strip().casefold()
+
+
+# --- cells ----------------------------------------------------------------------------
+
+
+@attrs.define
+class _Cells:
+    """Reads the cells of one sheet, collecting problems with their locations."""
+
+    grid: Grid
+    file_label: str
+    problems: list[Problem]
+    scale: Decimal = Decimal(1)
+    unit_name: str = "£"
+
+    def where(self, row: int, col: int) -> Where:
+        return Where(self.grid.name, row, column_letter(col))
+
+    def text(self, value: object, row: int, col: int) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, str):
+            text, changed = normalise_text(value)
+            return " ".join(text.split())
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, float):
+            d = from_binary(value)
+            return str(d)
+        return str(value)
+
+    def number(self, value: object, row: int, col: int, column: Column) -> Decimal | None:
+        """A cell of a number column as an exact Decimal (not scaled); None when blank
+        (the caller decides what blank means) or unreadable (a problem is recorded)."""
+        where = self.where(row, col)
+        ref = where.cell
+        if ref in self.grid.uncached_formulas:
+            self.problems.append(
+                error(
+                    "formula-without-value",
+                    f"{column.header}: a formula with no saved result; open the workbook in Excel, "
+                    "let it calculate and save it, or type the value",
+                    where,
+                )
+            )
+            return None
+        if ref in self.grid.errors:
+            self.problems.append(
+                error(
+                    "excel-error",
+                    f"{column.header}: the Excel error {self.grid.errors[ref]}; expected a number",
+                    where,
+                )
+            )
+            return None
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            self.problems.append(
+                error("not-a-number", f"{column.header}: found {value!s:.5} (a true/false value); expected a number", where)
+            )
+            return None
+        if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+            self.problems.append(
+                error(
+                    "not-a-number",
+                    f"{column.header}: found the date {value}; expected a number "
+                    "(format the cell as a number, not a date)",
+                    where,
+                )
+            )
+            return None
+        if isinstance(value, int):
+            d = Decimal(value)
+        elif isinstance(value, float):
+            try:
+                d = from_binary(value)
+            except NumberError as exc:
+                self.problems.append(error("not-a-number", f"{column.header}: {exc}", where))
+                return None
+        elif isinstance(value, str):
+            if value.strip().upper() in EXCEL_ERRORS:
+                self.problems.append(
+                    error("excel-error", f"{column.header}: the Excel error {value.strip()}; expected a number", where)
+                )
+                return None
+            text, changed = normalise_text(value)
+            try:
+                d = parse_text_number(text)
+            except NumberError as exc:
+                self.problems.append(error("not-a-number", f"{column.header}: {exc}; expected a number", where))
+                return None
+            if changed:
+                self.problems.append(
+                    warning(
+                        "normalised-text",
+                        f"{column.header}: '{value}' has a Unicode minus sign or non-breaking space; read as {d}",
+                        where,
+                    )
+                )
+        else:
+            self.problems.append(error("not-a-number", f"{column.header}: found {value!r}; expected a number", where))
+            return None
+        if significant_digits(d) > MAX_SIGNIFICANT_DIGITS:
+            self.problems.append(
+                error(
+                    "too-many-digits",
+                    f"{column.header}: {d} has more than {MAX_SIGNIFICANT_DIGITS} significant digits, "
+                    "more than Excel keeps; expected a figure as typed",
+                    where,
+                )
+            )
+            return None
+        return d
+
+    def money(self, value: object, row: int, col: int, column: Column) -> Decimal | None:
+        d = self.number(value, row, col, column)
+        if d is None:
+            return None
+        pounds = d * self.scale
+        exact = penny(pounds)
+        if exact != pounds:
+            self.problems.append(
+                warning(
+                    "sub-penny",
+                    f"{column.header}: {d} {self.unit_name} is not a whole number of pence; rounded to £{exact}",
+                    self.where(row, col),
+                )
+            )
+        return exact
+
+
+# --- tables ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Header:
+    row: int  # 1-based
+    columns: dict[str, int]  # key -> 0-based absolute column
+    index: dict[str, int]  # key -> index into the grid row
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def find_header(grid: Grid, spec: SheetSpec, problems: list[Problem]) -> Header | None:
+    required = [c for c in spec.columns if c.required]
+    best: tuple[int, int, list[object]] | None = None  # (matches, index, row)
+    for i, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        keys = {header_key(v) for v in row if v not in (None, "")}
+        hits = sum(1 for c in required if c.names & keys)
+        if hits == len(required):
+            return _header(grid, spec, i, row, problems)
+        if hits and (best is None or hits > best[0]):
+            best = (hits, i, row)
+    # No header row: say what is missing, and what the nearest row had.
+    if best is None:
+        found = "no row names any of them"
+        missing = required
+        row_no = None
+    else:
+        _, i, row = best
+        keys = {header_key(v) for v in row if v not in (None, "")}
+        missing = [c for c in required if not (c.names & keys)]
+        row_no = grid.first_row + i
+        written = [str(v) for v in row if v not in (None, "")]
+        hints = []
+        for c in missing:
+            near = closest(c.header.casefold(), [w.casefold() for w in written])
+            if near:
+                original = next(w for w in written if w.casefold() == near)
+                hints.append(f"'{original}' for '{c.header}'?")
+        found = f"row {row_no} has {', '.join(repr(w) for w in written)}" + (
+            f" (did you mean {' '.join(hints)})" if hints else ""
+        )
+    problems.append(
+        error(
+            "missing-column",
+            f"no header row naming the required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(c.header) for c in missing)}; {found}",
+            Where(grid.name, row_no or 0, "" if row_no is None else "A"),
+        )
+    )
+    return None
+
+
+def _header(grid: Grid, spec: SheetSpec, i: int, row: list[object], problems: list[Problem]) -> Header | None:
+    row_no = grid.first_row + i
+    columns: dict[str, int] = {}
+    index: dict[str, int] = {}
+    ok = True
+    for j, value in enumerate(row):
+        key = header_key(value)
+        if not key:
+            continue
+        for c in spec.columns:
+            if key in c.names:
+                if c.key in index:
+                    first = column_letter(columns[c.key])
+                    problems.append(
+                        error(
+                            "duplicate-header",
+                            f"the column '{c.header}' appears twice (also in column {first}); keep one",
+                            Where(grid.name, row_no, column_letter(grid.first_col + j)),
+                        )
+                    )
+                    ok = False
+                else:
+                    columns[c.key] = grid.first_col + j
+                    index[c.key] = j
+                break
+    if spec.one_of and not any(all(k in index for k in group) for group in spec.one_of):
+        wanted = " or ".join(" and ".join(repr(spec.column(k).header) for k in group) for group in spec.one_of)
+        problems.append(
+            error("missing-column", f"expected the columns {wanted}", Where(grid.name, row_no, "A"))
+        )
+        ok = False
+    return Header(row_no, columns, index) if ok else None
+
+
+def _records(
+    grid: Grid,
+    spec: SheetSpec,
+    cells: _Cells,
+    problems: list[Problem],
+) -> Iterable[tuple[int, dict[str, object]]]:
+    """Yield (row number, {key: value}) for each non-blank data row of ``grid``."""
+    header = find_header(grid, spec, problems)
+    if header is None:
+        return
+    start = header.row - grid.first_row + 1
+    columns = [(spec.column(k), j, header.columns[k]) for k, j in header.index.items()]
+    any_row = False
+    for i in range(start, len(grid.rows)):
+        row = grid.rows[i]
+        if all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        row_no = grid.first_row + i
+        any_row = True
+        if row_no in grid.hidden_rows:
+            problems.append(
+                warning(
+                    "hidden-row",
+                    f"row {row_no} is hidden or filtered out; it is read like any other row",
+                    Where(grid.name, row_no),
+                )
+            )
+        values: dict[str, object] = {}
+        for column, j, col in columns:
+            raw = row[j] if j < len(row) else None
+            if column.kind == "text" or column.kind == "year":
+                values[column.key] = cells.text(raw, row_no, col)
+            elif column.kind == "choice":
+                text = cells.text(raw, row_no, col)
+                match = next((c for c in column.choices if c.casefold() == text.casefold()), None)
+                if match is None:
+                    problems.append(
+                        error(
+                            "not-allowed",
+                            f"{column.header}: found '{text}'; expected one of {', '.join(column.choices)}",
+                            cells.where(row_no, col),
+                        )
+                    )
+                values[column.key] = match or text
+            elif column.kind == "money":
+                values[column.key] = cells.money(raw, row_no, col, column)
+            else:
+                d = cells.number(raw, row_no, col, column)
+                if d is not None and d < 0:
+                    problems.append(
+                        error(
+                            "negative",
+                            f"{column.header}: found {d}; expected zero or more "
+                            f"({'a volume' if column.kind == 'count' else 'a rate per unit'} cannot be negative)",
+                            cells.where(row_no, col),
+                        )
+                    )
+                values[column.key] = d
+            if values[column.key] is None and not column.blank_is_none and column.kind in ("money", "count", "rate"):
+                values[column.key] = ZERO
+        for k in spec.columns:
+            if k.key not in values:
+                values[k.key] = None if k.blank_is_none or k.kind not in ("money", "count", "rate") else ZERO
+                if k.kind in ("text", "year", "choice"):
+                    values[k.key] = ""
+        values["_columns"] = header.columns
+        yield row_no, values
+    if not any_row:
+        problems.append(
+            warning("empty-sheet", f"the sheet has a header row (row {header.row}) but no data rows", Where(grid.name))
+        )
+
+
+def _col(values: dict[str, object], key: str) -> str:
+    cols = values["_columns"]
+    return column_letter(cols[key]) if key in cols else ""  # type: ignore[index]
+
+
+def _require_text(values: dict, key: str, header: str, where: Where, problems: list[Problem]) -> bool:
+    if values[key]:
+        return True
+    problems.append(error("blank", f"{header} is blank; expected a name", where.at(_col(values, key))))
+    return False
+
+
+# --- settings -------------------------------------------------------------------------
+
+_UNIT_WORDS = {
+    "£": "£", "gbp": "£", "pounds": "£", "£1": "£",
+    "£000": "£000", "£000s": "£000", "£k": "£000", "£thousands": "£000", "000": "£000", "£000's": "£000",
+    "£m": "£m", "£million": "£m", "£millions": "£m", "£mn": "£m",
+}  # fmt: skip
+
+
+def parse_units(text: str) -> str | None:
+    key = re.sub(r"[\s'’]", "", text).casefold()
+    return _UNIT_WORDS.get(key)
+
+
+def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
+    if grid is None:
+        return m.Settings()
+    found: dict[str, str] = {}
+    names = {"organisation": "organisation", "organization": "organisation", "period": "period", "title": "title",
+             "units": "units", "capitalunits": "capital_units"}  # fmt: skip
+    cells = _Cells(grid, "", problems)
+    for i, row in enumerate(grid.rows):
+        # key in column A, value in column B
+        a = 0 - grid.first_col
+        if a < 0 or a >= len(row):
+            continue
+        key = header_key(row[a])
+        if key not in names:
+            continue
+        row_no = grid.first_row + i
+        value = cells.text(row[a + 1] if a + 1 < len(row) else None, row_no, 1)
+        field = names[key]
+        if field in ("units", "capital_units"):
+            if not value:
+                continue
+            unit = parse_units(value)
+            if unit is None:
+                problems.append(
+                    error(
+                        "bad-units",
+                        f"{'Units' if field == 'units' else 'Capital units'}: found '{value}'; expected £, £000 or £m",
+                        Where(grid.name, row_no, "B"),
+                    )
+                )
+                continue
+            value = unit
+        found[field] = value
+    return m.Settings(**found)
+
+
+# --- the sheets -----------------------------------------------------------------------
+
+
+def _budget_lines(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.BudgetLine, ...]:
+    lines: list[m.BudgetLine] = []
+    seen: dict[tuple[str, str], Where] = {}
+    for row_no, v in _records(grid, BUDGET_LINES, cells, problems):
+        where = Where(grid.name, row_no)
+        ok = _require_text(v, "portfolio", "Portfolio", where, problems)
+        ok = _require_text(v, "line", "Budget line", where, problems) and ok
+        if not ok:
+            continue
+        key = (v["portfolio"].casefold(), v["line"].casefold())
+        if key in seen:
+            problems.append(
+                error(
+                    "duplicate-line",
+                    f"the budget line '{v['line']}' appears twice in the portfolio '{v['portfolio']}' "
+                    f"(first at row {seen[key].row}); each line must be unique within its portfolio",
+                    where.at(_col(v, "line")),
+                )
+            )
+            continue
+        seen[key] = where
+        cash_limit = m.GrossIncome(v["gross_cash_limit"], v["income_cash_limit"])
+        if "gross_forecast" in v["_columns"]:
+            forecast = m.GrossIncome(v["gross_forecast"], v["income_forecast"])
+        else:
+            forecast = cash_limit + m.GrossIncome(v["gross_variance"], v["income_variance"])
+        if cash_limit.income > 0:
+            problems.append(
+                warning(
+                    "positive-income",
+                    f"Income cash limit is positive ({cash_limit.income}); income is a credit and is "
+                    "expected to be negative",
+                    where.at(_col(v, "income_cash_limit")),
+                )
+            )
+        lines.append(m.BudgetLine(v["portfolio"], v["section"], v["line"], cash_limit, forecast, v["comment"], where))
+    return tuple(lines)
+
+
+def _drivers(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Driver, ...]:
+    out = []
+    for row_no, v in _records(grid, ACTIVITY, cells, problems):
+        where = Where(grid.name, row_no)
+        ok = _require_text(v, "line", "Budget line", where, problems)
+        ok = _require_text(v, "driver", "Driver", where, problems) and ok
+        b, f = v["budget_income_rate"], v["forecast_income_rate"]
+        if (b is None) != (f is None):
+            blank = "forecast_income_rate" if f is None else "budget_income_rate"
+            problems.append(
+                error(
+                    "half-income-rate",
+                    f"{ACTIVITY.column(blank).header} is blank while the other income rate is given; "
+                    "give both income rates, or neither",
+                    where.at(_col(v, blank) or _col(v, "budget_income_rate") or _col(v, "forecast_income_rate")),
+                )
+            )
+            ok = False
+        if ok:
+            out.append(
+                m.Driver(
+                    v["line"], v["driver"], v["unit"], v["budget_volume"], v["budget_unit_cost"],
+                    v["forecast_volume"], v["forecast_unit_cost"], b, f, v["portfolio"], where,
+                )  # fmt: skip
+            )
+    return tuple(out)
+
+
+def _items(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.VarianceItem, ...]:
+    out = []
+    for row_no, v in _records(grid, VARIANCE_ITEMS, cells, problems):
+        where = Where(grid.name, row_no)
+        ok = _require_text(v, "line", "Budget line", where, problems)
+        ok = _require_text(v, "description", "Description", where, problems) and ok
+        if ok:
+            out.append(m.VarianceItem(v["line"], v["description"], m.GrossIncome(v["gross"], v["income"]), v["portfolio"], where))
+    return tuple(out)
+
+
+def _changes(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.CashLimitChange, ...]:
+    out = []
+    for row_no, v in _records(grid, CASH_LIMIT_CHANGES, cells, problems):
+        where = Where(grid.name, row_no)
+        if _require_text(v, "portfolio", "Portfolio", where, problems) and v["category"] in m.CATEGORIES:
+            out.append(
+                m.CashLimitChange(
+                    v["portfolio"], v["line"], v["category"], m.GrossIncome(v["gross"], v["income"]), v["description"], where
+                )
+            )
+    return tuple(out)
+
+
+def _savings(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Saving, ...]:
+    out = []
+    for row_no, v in _records(grid, SAVINGS, cells, problems):
+        where = Where(grid.name, row_no)
+        ok = _require_text(v, "portfolio", "Portfolio", where, problems)
+        ok = _require_text(v, "saving", "Saving", where, problems) and ok
+        if ok and v["rag"] in m.RAGS:
+            out.append(m.Saving(v["portfolio"], v["line"], v["saving"], v["amount"], v["rag"], v["comment"], where))
+    return tuple(out)
+
+
+_YEAR = re.compile(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})$")
+
+
+def normalise_year(text: str) -> str | None:
+    """``2011-12``, ``2011/12``, ``2011-2012`` -> ``2011-12``; ``Prev Yrs`` and ``Future Years`` as they are."""
+    t = " ".join(text.split())
+    match = _YEAR.match(t)
+    if match:
+        start, end = int(match.group(1)), match.group(2)
+        if int(end[-2:]) == (start + 1) % 100:
+            return f"{start}-{end[-2:]}"
+        return None
+    key = re.sub(r"[^a-z]", "", t.casefold())
+    if key in ("prevyrs", "previousyears", "prevyears", "prioryears"):
+        return "Prev Yrs"
+    if key in ("futureyears", "futureyrs", "later", "lateryears"):
+        return "Future Years"
+    return None
+
+
+def _capital(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.CapitalRow, ...]:
+    out = []
+    for row_no, v in _records(grid, CAPITAL, cells, problems):
+        where = Where(grid.name, row_no)
+        ok = _require_text(v, "portfolio", "Portfolio", where, problems)
+        ok = _require_text(v, "project", "Project", where, problems) and ok
+        year = normalise_year(v["year"])
+        if year is None:
+            problems.append(
+                error(
+                    "bad-year",
+                    f"Year: found '{v['year']}'; expected a financial year such as 2011-12, or Prev Yrs, or Future Years",
+                    where.at(_col(v, "year")),
+                )
+            )
+            ok = False
+        if ok and v["status"] in m.STATUSES:
+            out.append(m.CapitalRow(v["portfolio"], v["project"], v["status"], year, v["cash_limit"], v["forecast"], where))
+    return tuple(out)
+
+
+def _indicators(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Indicator, ...]:
+    out = []
+    for row_no, v in _records(grid, INDICATORS, cells, problems):
+        where = Where(grid.name, row_no)
+        ok = _require_text(v, "indicator", "Indicator", where, problems)
+        ok = _require_text(v, "period", "Period", where, problems) and ok
+        if ok:
+            out.append(
+                m.Indicator(
+                    v["indicator"], v["unit"], v["period"], v["budget_level"], v["actual"],
+                    v["budget_unit_cost"], v["actual_unit_cost"], where,
+                )  # fmt: skip
+            )
+    return tuple(out)
+
+
+_READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
+    sheet_key(ACTIVITY.name): (ACTIVITY, _drivers, "drivers"),
+    sheet_key(VARIANCE_ITEMS.name): (VARIANCE_ITEMS, _items, "items"),
+    sheet_key(CASH_LIMIT_CHANGES.name): (CASH_LIMIT_CHANGES, _changes, "changes"),
+    sheet_key(SAVINGS.name): (SAVINGS, _savings, "savings"),
+    sheet_key(CAPITAL.name): (CAPITAL, _capital, "capital"),
+    sheet_key(INDICATORS.name): (INDICATORS, _indicators, "indicators"),
+}
+
+
+def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | None, list[Problem]]:
+    """The records of a workbook from its sheets' grids, and every problem found.
+
+    Returns ``None`` for the quarter only when the required ``Budget lines`` sheet is
+    missing or unreadable; otherwise the records that could be read, whatever else is
+    wrong (the problems say what).
+    """
+    problems: list[Problem] = []
+    by_key: dict[str, Grid] = {}
+    for grid in grids:
+        key = sheet_key(grid.name)
+        if key in by_key:
+            problems.append(
+                error("duplicate-sheet", f"two sheets are named '{grid.name}' ignoring case and spaces", Where(grid.name))
+            )
+            continue
+        by_key[key] = grid
+        if grid.hidden:
+            problems.append(warning("hidden-sheet", "the sheet is hidden; it is read like any other", Where(grid.name)))
+        for ref in grid.merged:
+            problems.append(
+                warning("merged-cells", f"merged cells {ref}: only the first cell holds a value", Where(grid.name, *_split_ref(ref)))
+            )
+
+    settings = parse_settings(by_key.get(sheet_key(SETTINGS_SHEET)), problems)
+    revenue_scale = UNITS[settings.units]
+    capital_scale = UNITS[settings.capital_units]
+
+    lines_grid = by_key.get(sheet_key(BUDGET_LINES.name))
+    if lines_grid is None:
+        names = ", ".join(f"'{g.name}'" for g in by_key.values()) or "none"
+        near = closest("budget lines", list(by_key))
+        hint = f" (is '{by_key[near].name}' meant to be it?)" if near else ""
+        problems.append(
+            error("missing-sheet", f"no sheet named 'Budget lines'; the workbook has {names}{hint}", Where(""))
+        )
+        return None, problems
+    lines = _budget_lines(lines_grid, _Cells(lines_grid, source, problems, revenue_scale, settings.units), problems)
+    if not lines and not any(p.where.sheet == lines_grid.name and p.level == "error" for p in problems):
+        problems.append(error("no-lines", "no budget lines were found below the header row", Where(lines_grid.name)))
+
+    parts: dict[str, tuple] = {}
+    for key, (spec, reader, field) in _READERS.items():
+        grid = by_key.get(key)
+        if grid is None:
+            continue
+        scale, unit = (capital_scale, settings.capital_units) if spec is CAPITAL else (revenue_scale, settings.units)
+        parts[field] = reader(grid, _Cells(grid, source, problems, scale, unit), problems)
+    return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems
+
+
+def _split_ref(ref: str) -> tuple[int, str]:
+    match = re.match(r"([A-Z]+)(\d+)", ref)
+    return (int(match.group(2)), match.group(1)) if match else (0, "")
+
+
+def read_workbook(path: Path | str, limits=None) -> tuple[m.Quarter | None, list[Problem]]:
+    """Read a quarterly workbook file: its grids in bulk, then ``parse_quarter``."""
+    from .xlsx import load_grids
+
+    grids, problems = load_grids(Path(path), limits)
+    if grids is None:
+        return None, problems
+    quarter, more = parse_quarter(grids, str(path))
+    return quarter, problems + more

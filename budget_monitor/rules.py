@@ -1,0 +1,124 @@
+"""Thresholds and limits: ``rules/default.toml`` and any file given with ``--rules``.
+
+The defaults below are the values of ``rules/default.toml`` (a test keeps the two the
+same), so the package works when installed without the repository around it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message names the file and the key."""
+
+
+@attrs.frozen
+class Threshold:
+    amount: Decimal
+    round_to: Decimal = Decimal(1000)
+    inclusive: bool = True
+
+    def reached(self, amount: Decimal) -> bool:
+        """Is the size of ``amount``, rounded to ``round_to``, at (or over) the threshold?"""
+        from .money import round_half_away
+
+        size = abs(round_half_away(amount, self.round_to)) * self.round_to
+        return size >= self.amount if self.inclusive else size > self.amount
+
+
+@attrs.frozen
+class Limits:
+    max_entry_bytes: int = 1 << 30
+    max_total_bytes: int = 4 << 30
+    max_compression_ratio: int = 200
+
+
+@attrs.frozen
+class Rules:
+    revenue: Threshold = Threshold(Decimal(100_000))
+    capital: Threshold = Threshold(Decimal(250_000))
+    rephasing_list: Decimal = Decimal(1_000_000)
+    limits: Limits = Limits()
+
+
+_KNOWN = {
+    "revenue": {"threshold", "round_to", "inclusive"},
+    "capital": {"threshold", "round_to", "inclusive", "rephasing_list"},
+    "limits": {"max_entry_bytes", "max_total_bytes", "max_compression_ratio"},
+}
+
+
+def _decimal(path: Path, key: str, value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or isinstance(value, str) and not value.strip():
+        # TOML floats are refused: a threshold is money and money is never binary.
+        raise RulesError(f"{path}: {key} = {value!r}: expected a whole number of pounds or a quoted decimal")
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        raise RulesError(f"{path}: {key} = {value!r}: expected a number") from None
+    if amount <= 0:
+        raise RulesError(f"{path}: {key} = {value!r}: expected a positive amount")
+    return amount
+
+
+def _threshold(path: Path, name: str, table: dict, default: Threshold) -> Threshold:
+    inclusive = table.get("inclusive", default.inclusive)
+    if not isinstance(inclusive, bool):
+        raise RulesError(f"{path}: {name}.inclusive = {inclusive!r}: expected true or false")
+    return Threshold(
+        _decimal(path, f"{name}.threshold", table["threshold"]) if "threshold" in table else default.amount,
+        _decimal(path, f"{name}.round_to", table["round_to"]) if "round_to" in table else default.round_to,
+        inclusive,
+    )
+
+
+def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{path}: not valid TOML: {exc}") from None
+    for section, value in data.items():
+        if section not in _KNOWN or not isinstance(value, dict):
+            raise RulesError(f"{path}: unknown section [{section}]; expected one of {', '.join(_KNOWN)}")
+        unknown = set(value) - _KNOWN[section]
+        if unknown:
+            raise RulesError(
+                f"{path}: unknown key {section}.{sorted(unknown)[0]}; expected one of {', '.join(sorted(_KNOWN[section]))}"
+            )
+    base = Rules()
+    revenue = data.get("revenue", {})
+    capital = data.get("capital", {})
+    limits = data.get("limits", {})
+    limit_values = {}
+    for key in _KNOWN["limits"]:
+        if key in limits:
+            value = limits[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise RulesError(f"{path}: limits.{key} = {value!r}: expected a positive whole number")
+            limit_values[key] = value
+    return Rules(
+        revenue=_threshold(path, "revenue", revenue, base.revenue),
+        capital=_threshold(path, "capital", capital, base.capital),
+        rephasing_list=_decimal(path, "capital.rephasing_list", capital["rephasing_list"])
+        if "rephasing_list" in capital
+        else base.rephasing_list,
+        limits=attrs.evolve(base.limits, **limit_values),
+    )
+
+
+def load_rules(path: Path | None) -> Rules:
+    """The rules in ``path``, or the defaults when ``path`` is None."""
+    if path is None:
+        return Rules()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read the rules file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise RulesError(f"{path}: the rules file is not UTF-8 text") from None
+    return parse_rules(text, Path(path))
