@@ -1,0 +1,183 @@
+"""The ``budget-monitor`` command: parse, call one library function, print, exit.
+
+Exit status: 0 done (warnings are printed), 1 the input has errors (each printed as
+``IN.xlsx: Sheet!Cell: message``; nothing is written), 2 a usage error, 3 an internal
+error (a short message says where the details were written).
+
+Heavy modules are imported inside the commands so that ``--help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Budget monitoring: a quarterly workbook in, a monitoring report workbook (and JSON) out.\n\n"
+    "Example: budget-monitor report workbooks/kcc-scs-2011-12-q3.xlsx",
+)
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _say(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _show(label: str, problems) -> None:
+    for p in problems:
+        place = str(p.where)
+        prefix = f"{label}: {place}: " if place else f"{label}: "
+        tag = "" if p.level == "error" else "warning: "
+        _say(f"{prefix}{tag}{p.message}")
+
+
+def _usage(message: str) -> typer.Exit:
+    _say(f"budget-monitor: {message}")
+    return typer.Exit(EXIT_USAGE)
+
+
+def _load_rules(rules: Optional[Path]):
+    from .rules import RulesError, load_rules
+
+    try:
+        return load_rules(rules)
+    except RulesError as exc:
+        raise _usage(str(exc)) from None
+
+
+def _read(path: Path, rules):
+    """Read and analyse; print every problem; exit 1 when any is an error."""
+    from .engine import analyse
+    from .model import has_errors
+    from .read import read_workbook
+
+    quarter, problems = read_workbook(path, rules.limits)
+    if quarter is None or has_errors(problems):
+        _show(str(path), problems)
+        _count(problems)
+        raise typer.Exit(EXIT_INPUT)
+    report = analyse(quarter, rules, problems)
+    if has_errors(report.problems):
+        _show(str(path), report.problems)
+        _count(report.problems)
+        raise typer.Exit(EXIT_INPUT)
+    return report
+
+
+def _count(problems) -> None:
+    errors = sum(1 for p in problems if p.level == "error")
+    warnings = len(problems) - errors
+    _say(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+
+
+@app.command()
+def report(
+    workbook: Path = typer.Argument(..., help="The quarterly workbook (.xlsx or .xlsm)."),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="Where to write the report workbook [default: next to the input, with -report]."
+    ),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the results as JSON here."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."),
+) -> None:
+    """Write the monitoring report for a quarterly workbook.
+
+    Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json
+    """
+    from . import files
+    from .write import report_json, write_report
+
+    rule_set = _load_rules(rules)
+    out = output if output is not None else workbook.with_name(f"{workbook.stem}-report.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        raise _usage(f"{out}: the report is an Excel workbook; give an output name ending in .xlsx")
+    targets = [out] + ([json_path] if json_path is not None else [])
+    if json_path is not None and files.same_file(out, json_path):
+        raise _usage(f"{json_path}: the JSON and the workbook cannot be the same file")
+    for target in targets:
+        problems = files.check_output(workbook, target)
+        if problems:
+            _show(str(target), problems)
+            raise typer.Exit(EXIT_USAGE)
+    result = _read(workbook, rule_set)
+    files.atomic_write(out, lambda tmp: write_report(result, tmp))
+    if json_path is not None:
+        files.atomic_write_text(json_path, report_json(result))
+    warnings = [p for p in result.problems if p.level == "warning"]
+    _show(str(workbook), warnings)
+    ot = result.over_threshold
+    typer.echo(
+        f"{out}: {len(result.lines)} budget lines; {len(ot.pressures)} pressures and {len(ot.underspends)} underspends "
+        f"over the threshold; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+        + (f"; JSON in {json_path}" if json_path is not None else "")
+    )
+
+
+@app.command()
+def check(
+    workbook: Path = typer.Argument(..., help="The quarterly workbook to check."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="A rules file (TOML)."),
+) -> None:
+    """Read and validate a quarterly workbook without writing anything.
+
+    Prints every problem with its sheet and cell; exit 0 when there are no errors.
+
+    Example: budget-monitor check q3.xlsx
+    """
+    rule_set = _load_rules(rules)
+    result = _read(workbook, rule_set)
+    _show(str(workbook), result.problems)
+    _count(result.problems)
+    typer.echo(f"{workbook}: no errors")
+
+
+@app.command()
+def template(
+    output: Path = typer.Argument(..., help="Where to write the blank quarterly workbook (.xlsx)."),
+    force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
+) -> None:
+    """Write a blank quarterly workbook with every sheet and column, drop-downs and notes.
+
+    Example: budget-monitor template q4.xlsx
+    """
+    from .template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise _usage(f"{output}: give a name ending in .xlsx")
+    try:
+        write_template(output, overwrite=force)
+    except FileExistsError:
+        raise _usage(f"{output}: already exists; choose another name or pass --force") from None
+    except OSError as exc:
+        raise _usage(f"{output}: cannot write ({exc.strerror or exc})") from None
+    typer.echo(f"{output}: blank quarterly workbook written")
+
+
+def main() -> None:
+    """Entry point: run the app; turn any unexpected error into a short message and a log file."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        _say("budget-monitor: interrupted")
+        sys.exit(130)
+    except Exception:  # a bug: never show a traceback, say where the details are
+        import tempfile
+        import traceback
+
+        with tempfile.NamedTemporaryFile("w", prefix="budget-monitor-", suffix=".log", delete=False) as fh:
+            traceback.print_exc(file=fh)
+        _say(f"budget-monitor: internal error; the details were written to {fh.name}")
+        sys.exit(EXIT_BUG)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""Records -> a quarterly workbook in the input format, and CSV folders -> records.
+
+``write_quarter`` writes a ``Quarter`` as the workbook a finance business partner
+would drop in (the sample workbook is made this way), with options that vary the
+form but not the figures: the cash units, the column order, text numbers and title
+rows. Reading what it writes gives back the same records.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from decimal import Decimal
+from pathlib import Path
+
+from . import model as m
+from .grid import grid_from_rows
+from .money import UNITS, to_units
+from .read import (
+    ACTIVITY,
+    BUDGET_LINES,
+    CAPITAL,
+    CASH_LIMIT_CHANGES,
+    INDICATORS,
+    SAVINGS,
+    VARIANCE_ITEMS,
+    SheetSpec,
+    parse_quarter,
+)
+
+#: CSV file name (without .csv) for each sheet of a quarter folder.
+CSV_SHEETS = {
+    "settings": "Settings",
+    "budget_lines": BUDGET_LINES.name,
+    "activity": ACTIVITY.name,
+    "variance_items": VARIANCE_ITEMS.name,
+    "cash_limit_changes": CASH_LIMIT_CHANGES.name,
+    "savings": SAVINGS.name,
+    "capital": CAPITAL.name,
+    "indicators": INDICATORS.name,
+}
+
+
+def quarter_from_csv(folder: Path | str) -> tuple[m.Quarter | None, list[m.Problem]]:
+    """Read a folder of CSV files, one per sheet (``budget_lines.csv``...), as a quarter."""
+    folder = Path(folder)
+    grids = []
+    for stem, sheet in CSV_SHEETS.items():
+        path = folder / f"{stem}.csv"
+        if path.exists():
+            with path.open(newline="", encoding="utf-8") as fh:
+                grids.append(grid_from_rows(sheet, list(csv.reader(fh))))
+    return parse_quarter(grids, str(folder))
+
+
+def _rows(spec: SheetSpec, records, values) -> tuple[list[str], list[list[object]]]:
+    keys = [c.key for c in spec.columns if c.key in values(None)]
+    headers = [spec.column(k).header for k in keys]
+    rows = []
+    for r in records:
+        v = values(r)
+        rows.append([v[k] for k in keys])
+    return headers, rows
+
+
+def _gi(prefix: str, x: m.GrossIncome, scale: Decimal) -> dict[str, object]:
+    return {f"{prefix}gross": to_units(x.gross, scale), f"{prefix}income": to_units(x.income, scale)}
+
+
+def quarter_tables(q: m.Quarter) -> dict[str, tuple[list[str], list[list[object]]]]:
+    """Each sheet of ``q`` as (headers, rows) in the input format, amounts in its units."""
+    s = q.settings
+    scale, cscale = UNITS[s.units], UNITS[s.capital_units]
+    out: dict[str, tuple[list[str], list[list[object]]]] = {}
+    blank_gi = m.GrossIncome()
+
+    def line(bl):
+        bl = bl or m.BudgetLine("", "", "", blank_gi, blank_gi)
+        return {
+            "portfolio": bl.portfolio, "section": bl.section, "line": bl.line,
+            "gross_cash_limit": to_units(bl.cash_limit.gross, scale), "income_cash_limit": to_units(bl.cash_limit.income, scale),
+            "gross_forecast": to_units(bl.forecast.gross, scale), "income_forecast": to_units(bl.forecast.income, scale),
+            "comment": bl.comment,
+        }  # fmt: skip
+
+    out[BUDGET_LINES.name] = _rows(BUDGET_LINES, q.lines, line)
+    if q.drivers is not None:
+        z = Decimal(0)
+
+        def driver(d):
+            d = d or m.Driver("", "", "", z, z, z, z)
+            return {
+                "portfolio": d.portfolio, "line": d.line, "driver": d.driver, "unit": d.unit,
+                "budget_volume": d.budget_volume, "budget_unit_cost": d.budget_unit_cost,
+                "forecast_volume": d.forecast_volume, "forecast_unit_cost": d.forecast_unit_cost,
+                "budget_income_rate": d.budget_income_rate, "forecast_income_rate": d.forecast_income_rate,
+            }  # fmt: skip
+
+        out[ACTIVITY.name] = _rows(ACTIVITY, q.drivers, driver)
+    if q.items is not None:
+
+        def item(i):
+            i = i or m.VarianceItem("", "", blank_gi)
+            return {"portfolio": i.portfolio, "line": i.line, "description": i.description, **_gi("", i.amount, scale)}
+
+        out[VARIANCE_ITEMS.name] = _rows(VARIANCE_ITEMS, q.items, item)
+    if q.changes is not None:
+
+        def change(c):
+            c = c or m.CashLimitChange("", "", "", blank_gi)
+            return {"portfolio": c.portfolio, "line": c.line, "category": c.category, **_gi("", c.amount, scale), "description": c.description}
+
+        out[CASH_LIMIT_CHANGES.name] = _rows(CASH_LIMIT_CHANGES, q.changes, change)
+    if q.savings is not None:
+
+        def saving(x):
+            x = x or m.Saving("", "", "", Decimal(0), "")
+            return {"portfolio": x.portfolio, "line": x.line, "saving": x.saving, "amount": to_units(x.amount, scale), "rag": x.rag, "comment": x.comment}
+
+        out[SAVINGS.name] = _rows(SAVINGS, q.savings, saving)
+    if q.capital is not None:
+
+        def cap(x):
+            x = x or m.CapitalRow("", "", "", "", Decimal(0), Decimal(0))
+            return {
+                "portfolio": x.portfolio, "project": x.project, "status": x.status, "year": x.year,
+                "cash_limit": to_units(x.cash_limit, cscale), "forecast": to_units(x.forecast, cscale),
+            }  # fmt: skip
+
+        out[CAPITAL.name] = _rows(CAPITAL, q.capital, cap)
+    if q.indicators is not None:
+
+        def ind(x):
+            x = x or m.Indicator("", "", "", None, None, None, None)
+            return {
+                "indicator": x.indicator, "unit": x.unit, "period": x.period, "budget_level": x.budget_level,
+                "actual": x.actual, "budget_unit_cost": x.budget_unit_cost, "actual_unit_cost": x.actual_unit_cost,
+            }  # fmt: skip
+
+        out[INDICATORS.name] = _rows(INDICATORS, q.indicators, ind)
+    return out
+
+
+def _text_number(value: Decimal) -> str:
+    """A number as people type it: ``1,234.50``, ``(1,234)``, ``-`` for zero, ``£`` sometimes."""
+    if value == 0:
+        return "-"
+    text = f"{abs(value):,}"
+    return f"({text})" if value < 0 else f"£{text}"
+
+
+def write_quarter(
+    q: m.Quarter,
+    path: Path | str,
+    *,
+    units: str | None = None,
+    capital_units: str | None = None,
+    shuffle_seed: int | None = None,
+    text_numbers: bool = False,
+    title_rows: bool = True,
+) -> None:
+    """Write ``q`` as a quarterly workbook at ``path``.
+
+    ``units`` / ``capital_units`` re-express the cash columns (``£``, ``£000``, ``£m``);
+    ``shuffle_seed`` shuffles the column order of every sheet; ``text_numbers`` writes
+    numbers as text the way people type them; ``title_rows`` puts a title and a blank
+    row above each header.
+    """
+    import attrs
+    import xlsxwriter
+
+    settings = attrs.evolve(
+        q.settings, units=units or q.settings.units, capital_units=capital_units or q.settings.capital_units
+    )
+    q = attrs.evolve(q, settings=settings)
+    rng = random.Random(shuffle_seed)
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    try:
+        bold = book.add_format({"bold": True})
+        ws = book.add_worksheet("Settings")
+        for r, (key, value) in enumerate(
+            (("Organisation", settings.organisation), ("Title", settings.title), ("Period", settings.period),
+             ("Units", settings.units), ("Capital units", settings.capital_units))  # fmt: skip
+        ):
+            ws.write_string(r, 0, key, bold)
+            ws.write_string(r, 1, value)
+        ws.set_column(0, 1, 28)
+        for sheet, (headers, rows) in quarter_tables(q).items():
+            ws = book.add_worksheet(sheet)
+            order = list(range(len(headers)))
+            if shuffle_seed is not None:
+                rng.shuffle(order)
+            top = 0
+            if title_rows:
+                unit = settings.capital_units if sheet == CAPITAL.name else settings.units
+                ws.write_string(0, 0, f"{settings.organisation} - {sheet} ({unit})", bold)
+                top = 2
+            for j, src in enumerate(order):
+                ws.write_string(top, j, headers[src], bold)
+            for i, row in enumerate(rows, start=top + 1):
+                for j, src in enumerate(order):
+                    value = row[src]
+                    if value is None or value == "":
+                        continue
+                    if isinstance(value, str):
+                        ws.write_string(i, j, value)
+                    elif text_numbers:
+                        ws.write_string(i, j, _text_number(value))
+                    else:
+                        ws.write_number(i, j, value)
+            ws.set_column(0, len(headers) - 1, 18)
+    finally:
+        book.close()

@@ -1,0 +1,348 @@
+"""Report -> the tables a reader sees. Pure: no Excel here.
+
+Each table holds the figures as displayed (rounded once, by ``money.display``) and,
+for every total row, which rows it adds up. Totals are computed here from the
+displayed rows, so every table casts as shown; the workbook writer turns each total
+into a live ``SUM`` formula whose cached value is this figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from .engine import Report
+from .model import BudgetLine, Component, DriverEffect
+from .money import THOUSAND, ZERO, display
+
+CellKind = Literal["text", "money", "count", "rate", "int"]
+RowStyle = Literal["line", "heading", "subheading", "subtotal", "total", "grand", "unexplained", "note", "blank"]
+
+
+@attrs.frozen
+class Col:
+    """A column: its header, what it holds, and (for a cross-total such as net) which
+    columns of the same row it adds up."""
+
+    header: str
+    kind: CellKind = "text"
+    across: tuple[int, ...] = ()
+    places: int = 0
+    width: int | None = None
+
+
+@attrs.frozen
+class Row:
+    """A row of a table. ``sums`` lists the indices of the rows (in this table) that a
+    total row adds up in every number column. ``marks`` optionally gives each cell a
+    mark: ``""``, ``"unexplained"`` (shown in red) or ``"shade:N"`` (cells with the same
+    N are shown alike)."""
+
+    cells: tuple[object, ...]
+    style: RowStyle = "line"
+    sums: tuple[int, ...] = ()
+    marks: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Table:
+    """A titled table for one sheet (``sheet``), with its columns and rows."""
+
+    sheet: str
+    title: str
+    columns: tuple[Col, ...]
+    rows: tuple[Row, ...]
+    notes: tuple[str, ...] = ()
+    #: A row of group headings above the column headers: (first column, last column, text).
+    groups: tuple[tuple[int, int, str], ...] = ()
+
+    def number_columns(self) -> list[int]:
+        return [i for i, c in enumerate(self.columns) if c.kind != "text"]
+
+
+def k(amount: Decimal) -> Decimal:
+    """Pounds as shown in £000 tables."""
+    return display(amount, THOUSAND)
+
+
+def add_totals(rows: list[Row], columns: Sequence[Col], total: Row) -> Row:
+    """``total`` with its money cells set to the sum of the rows it names (and its
+    cross-total columns to the sum across), computed from the displayed figures.
+    Volumes, unit costs and rank numbers are not added up."""
+    cells = list(total.cells)
+    for j, col in enumerate(columns):
+        if col.kind != "money" or col.across:
+            continue
+        cells[j] = sum((rows[i].cells[j] or ZERO for i in total.sums), ZERO)
+    for j, col in enumerate(columns):
+        if col.across:
+            cells[j] = sum((cells[a] or ZERO for a in col.across), ZERO)
+    return attrs.evolve(total, cells=tuple(cells))
+
+
+def with_across(cells: list[object], columns: Sequence[Col]) -> tuple[object, ...]:
+    for j, col in enumerate(columns):
+        if col.across:
+            cells[j] = sum((cells[a] or ZERO for a in col.across), ZERO)
+    return tuple(cells)
+
+
+# --- Table 1: revenue position by budget line ----------------------------------------
+
+REVENUE_COLUMNS = (
+    Col("Budget line", width=48),
+    Col("Cash limit gross", "money"),
+    Col("Cash limit income", "money"),
+    Col("Cash limit net", "money", across=(1, 2)),
+    Col("Variance gross", "money"),
+    Col("Variance income", "money"),
+    Col("Variance net", "money", across=(4, 5)),
+    Col("Comment", width=60),
+)
+
+
+def revenue_table(report: Report, title: str) -> Table:
+    """Portfolio > section > line, with a subtotal for each section of two or more
+    lines, portfolio totals and a grand total (the published Table 1)."""
+    cols = REVENUE_COLUMNS
+    rows: list[Row] = []
+    portfolio_totals: list[int] = []
+
+    def line_row(bl: BudgetLine, indent: str) -> Row:
+        cl, var = bl.cash_limit, bl.variance
+        cells = [indent + bl.line, k(cl.gross), k(cl.income), None, k(var.gross), k(var.income), None, bl.comment]
+        return Row(with_across(cells, cols))
+
+    def heading(text: str, style: RowStyle) -> Row:
+        return Row((text,) + (None,) * (len(cols) - 1), style)
+
+    portfolios: dict[str, list[BudgetLine]] = {}
+    for bl in report.lines:
+        portfolios.setdefault(bl.portfolio, []).append(bl)
+    for portfolio, lines in portfolios.items():
+        rows.append(heading(portfolio, "heading"))
+        parts: list[int] = []  # rows the portfolio total adds: lines outside subtotals, and subtotals
+        sections: dict[str, list[BudgetLine]] = {}
+        for bl in lines:
+            sections.setdefault(bl.section, []).append(bl)
+        for section, members in sorted(sections.items(), key=lambda kv: (kv[0] != "", kv[0].casefold())):
+            if not section:
+                for bl in members:
+                    parts.append(len(rows))
+                    rows.append(line_row(bl, ""))
+                continue
+            rows.append(heading(section, "subheading"))
+            first = len(rows)
+            for bl in members:
+                rows.append(line_row(bl, "  "))
+            if len(members) >= 2:
+                parts.append(len(rows))
+                rows.append(add_totals(rows, cols, Row((f"Total {section}",) + (None,) * 7, "subtotal", tuple(range(first, len(rows))))))
+            else:
+                parts.append(first)
+        portfolio_totals.append(len(rows))
+        rows.append(add_totals(rows, cols, Row((f"Total {portfolio}",) + (None,) * 7, "total", tuple(parts))))
+    if len(portfolio_totals) != 1:
+        rows.append(add_totals(rows, cols, Row(("Total",) + (None,) * 7, "grand", tuple(portfolio_totals))))
+    return Table(
+        "Revenue by line",
+        title,
+        cols,
+        tuple(rows),
+        notes=("£000. A positive variance is a pressure (overspend or income below budget); a negative one an underspend.",),
+        groups=((1, 3, "Cash limit (£000)"), (4, 6, "Forecast variance (£000)")),
+    )
+
+
+# --- Table 2: variances over the threshold in size order ----------------------------
+
+TABLE2_COLUMNS = (
+    Col("#", "int"),
+    Col("Pressures (+)"),
+    Col("£000", "money"),
+    Col(""),
+    Col("#", "int"),
+    Col("Underspends (-)"),
+    Col("£000", "money"),
+)
+
+
+def shading(components: Sequence[Component]) -> dict[tuple[str, str, str], int]:
+    """Drivers with two or more effects listed, each given a shade number: a pressure
+    with an offsetting saving directly related (or two effects of one driver)."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for c in components:
+        if c.kind in ("activity", "unit_cost", "income_activity", "income_rate"):
+            counts[_key(c)] = counts.get(_key(c), 0) + 1
+    paired = sorted(key for key, n in counts.items() if n >= 2)
+    return {key: i for i, key in enumerate(paired)}
+
+
+def _key(c: Component) -> tuple[str, str, str]:
+    return (c.portfolio, c.line, c.source)
+
+
+def table2(report: Report, title: str) -> Table:
+    """Pressures and underspends side by side, each largest first, with totals."""
+    ot = report.over_threshold
+    shades = shading(ot.pressures + ot.underspends)
+    rows: list[Row] = []
+    for i in range(max(len(ot.pressures), len(ot.underspends))):
+        cells: list[object] = [None] * 7
+        marks = [""] * 7
+        for offset, side in ((0, ot.pressures), (4, ot.underspends)):
+            if i < len(side):
+                c = side[i]
+                cells[offset : offset + 3] = [i + 1, c.label, k(c.amount)]
+                mark = "unexplained" if c.kind == "unexplained" else ""
+                if _key(c) in shades and c.kind != "item" and c.kind != "unexplained":
+                    mark = f"shade:{shades[_key(c)]}"
+                marks[offset : offset + 3] = [mark] * 3
+        rows.append(Row(tuple(cells), "line", marks=tuple(marks)))
+    blank_total = (None, "Total pressures", None, None, None, "Total underspends", None)
+    total = add_totals(rows, TABLE2_COLUMNS, Row(blank_total, "total", tuple(range(len(rows)))))
+    rows.append(total)
+    net = (total.cells[2] or ZERO) + (total.cells[6] or ZERO)
+    notes = [
+        f"Every component of a line's variance whose size, rounded to £000, is at least £{k(ot.threshold):,}k; "
+        "gross and income separately. £000.",
+        f"Net of the listed variances: £{net:,}k.",
+        "Cells shaded alike are effects of one driver: a pressure with an offsetting saving directly related.",
+    ]
+    if any(c.kind == "unexplained" for c in ot.pressures + ot.underspends):
+        notes.append("Rows in red are variances that no driver or item explains: they need an explanation.")
+    return Table("Variances over threshold", title, TABLE2_COLUMNS, tuple(rows), tuple(notes))
+
+
+# --- activity analysis ---------------------------------------------------------------
+
+ACTIVITY_COLUMNS = (
+    Col("Budget line", width=30),
+    Col("Driver", width=28),
+    Col("Unit", width=12),
+    Col("Affordable volume", "count"),
+    Col("Forecast volume", "count"),
+    Col("Volume difference", "count"),
+    Col("Budget unit cost £", "rate", places=2),
+    Col("Forecast unit cost £", "rate", places=2),
+    Col("Unit cost difference £", "rate", places=2),
+    Col("Activity effect", "money"),
+    Col("Unit cost effect", "money"),
+    Col("Income activity effect", "money"),
+    Col("Income rate effect", "money"),
+    Col("Total effect", "money", across=(9, 10, 11, 12)),
+    Col("Commentary", width=90),
+)
+
+
+def _noun(unit: str) -> tuple[str, str]:
+    """(what is counted, what its cost is called): client weeks -> weeks, weekly cost."""
+    u = unit.strip().casefold()
+    if u.endswith("weeks") or u == "week":
+        return "weeks", "weekly cost"
+    if u.endswith("hours") or u == "hour":
+        return "hours", "hourly cost"
+    if u.endswith("days") or u == "day":
+        return "days", "daily cost"
+    return (unit.strip() or "volume"), "unit cost"
+
+
+def _amount_k(amount: Decimal) -> str:
+    return f"£{abs(k(amount)):,}k"
+
+
+def _count(value: Decimal) -> str:
+    v = value.normalize()
+    if v == v.to_integral_value():
+        return f"{v.quantize(Decimal(1)):,}"
+    return f"{v:,}"
+
+
+def commentary(e: DriverEffect) -> str:
+    """One sentence in the committee's style, e.g. "forecast weeks 2,528 above the
+    affordable level of 3,990 give a pressure of £2,730k; the weekly cost £64.90 below
+    budget reduces it by £423k"."""
+    d = e.driver
+    noun, cost_noun = _noun(d.unit)
+    dv = e.volume_difference
+    if dv:
+        where = "above" if dv > 0 else "below"
+        kind = "pressure" if e.activity > 0 else "saving"
+        first = (
+            f"forecast {noun} {_count(abs(dv))} {where} the affordable level of {_count(d.budget_volume)} "
+            f"give a {kind} of {_amount_k(e.activity)}"
+        )
+    else:
+        first = f"forecast {noun} at the affordable level of {_count(d.budget_volume)}"
+    du = e.unit_cost_difference
+    if du and e.unit_cost:
+        where = "above" if du > 0 else "below"
+        if not dv:
+            second = f"the {cost_noun} £{abs(du):,.2f} {where} budget gives a {'pressure' if e.unit_cost > 0 else 'saving'} of {_amount_k(e.unit_cost)}"
+        elif (e.unit_cost > 0) == (e.activity > 0):
+            second = f"the {cost_noun} £{abs(du):,.2f} {where} budget adds {_amount_k(e.unit_cost)}"
+        else:
+            second = f"the {cost_noun} £{abs(du):,.2f} {where} budget reduces it by {_amount_k(e.unit_cost)}"
+    else:
+        second = f"the {cost_noun} is as budgeted"
+    text = f"{first}; {second}"
+    if e.income_activity or e.income_rate:
+        total = e.income_activity + e.income_rate
+        text += (
+            f"; income that follows the volume is {_amount_k(total)} "
+            f"{'lower' if total > 0 else 'higher'} than budgeted"
+        )
+    return text[0].upper() + text[1:]
+
+
+def activity_table(report: Report, title: str) -> Table:
+    cols = ACTIVITY_COLUMNS
+    rows: list[Row] = []
+    for e in report.effects:
+        d = e.driver
+        cells: list[object] = [
+            d.line, d.driver, d.unit, d.budget_volume, d.forecast_volume, e.volume_difference,
+            d.budget_unit_cost, d.forecast_unit_cost, e.unit_cost_difference,
+            k(e.activity), k(e.unit_cost), k(e.income_activity), k(e.income_rate), None, commentary(e),
+        ]  # fmt: skip
+        rows.append(Row(with_across(cells, cols)))
+    if rows:
+        total = Row(("Total",) + (None,) * (len(cols) - 1), "total", tuple(range(len(rows))))
+        rows.append(add_totals(rows, cols, total))
+    return Table(
+        "Activity analysis",
+        title,
+        cols,
+        tuple(rows),
+        notes=(
+            "Activity effect = (forecast volume - affordable volume) x budget unit cost; unit cost effect = "
+            "(forecast unit cost - budget unit cost) x forecast volume. Effects in £000; volumes and unit costs as given.",
+        ),
+        groups=((3, 8, "Volume and unit cost"), (9, 13, "Effect on the variance (£000)")),
+    )
+
+
+# --- checks -----------------------------------------------------------------------------
+
+CHECK_COLUMNS = (Col("Level", width=9), Col("Where", width=26), Col("Code", width=22), Col("Message", width=110))
+
+
+def checks_table(report: Report, title: str, source: str = "") -> Table:
+    rows = []
+    order = {"error": 0, "warning": 1}
+    for p in sorted(report.problems, key=lambda p: (order[p.level], p.where.sheet, p.where.row, p.where.column, p.code)):
+        rows.append(Row((p.level, str(p.where) or (source or "workbook"), p.code, p.message), "line"))
+    if not rows:
+        rows.append(Row(("ok", "", "", "No errors or warnings."), "note"))
+    errors = sum(1 for p in report.problems if p.level == "error")
+    warnings = len(report.problems) - errors
+    return Table(
+        "Checks",
+        title,
+        CHECK_COLUMNS,
+        tuple(rows),
+        notes=(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}.",),
+    )

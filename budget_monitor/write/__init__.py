@@ -1,0 +1,60 @@
+"""Report -> the monitoring workbook (xlsxwriter) and its JSON twin.
+
+``write_report(report, path)`` writes the whole workbook to ``path``; callers that
+must not leave a partial file write to a temporary path and rename it (see ``files``).
+Each sheet is one function ``(book, report) -> None`` in ``SHEETS``, in workbook order;
+a sheet whose part of the input is missing writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import tables
+from ..engine import Report
+from .book import Book
+from .json_out import report_dict, report_json
+
+__all__ = ["write_report", "report_dict", "report_json", "SHEETS", "Book"]
+
+
+
+def revenue_sheet(book: Book, report: Report) -> None:
+    book.table(tables.revenue_table(report, "Revenue position by budget line (£000)"))
+
+
+def table2_sheet(book: Book, report: Report) -> None:
+    k = tables.k(report.over_threshold.threshold)
+    book.table(tables.table2(report, f"Revenue variances over £{k:,}k in size order (£000)"))
+
+
+def activity_sheet(book: Book, report: Report) -> None:
+    if report.quarter.drivers is not None:
+        book.table(tables.activity_table(report, "Activity analysis: volume and unit-cost effects"))
+
+
+def checks_sheet(book: Book, report: Report) -> None:
+    book.table(tables.checks_table(report, "Checks: errors and warnings, with where they are", report.quarter.source))
+
+
+SHEETS: list[Callable[[Book, Report], None]] = [revenue_sheet, table2_sheet, activity_sheet, checks_sheet]
+
+
+def write_report(report: Report, path: Path | str) -> Book:
+    """Write the monitoring workbook for ``report`` to ``path`` (overwriting it)."""
+    import xlsxwriter
+
+    s = report.quarter.settings
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    book = Book(workbook, s.organisation, s.period, s.title)
+    try:
+        workbook.set_properties({"title": " - ".join(x for x in (s.organisation, s.title, s.period) if x), "comments": "budget_monitor report"})
+        for sheet in SHEETS:
+            sheet(book, report)
+    finally:
+        workbook.close()
+    return book

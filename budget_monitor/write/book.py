@@ -1,0 +1,225 @@
+"""Tables -> formatted worksheets with xlsxwriter.
+
+``Book`` owns the xlsxwriter workbook and every format, each declared once and
+reused. ``Book.table`` writes one ``tables.Table``: a title with the organisation and
+period, group headings, column headers (frozen), rows, and every total as a live
+``SUM`` formula whose cached value is the table's figure. Text from the input is
+written with ``write_string`` only, neutralised, so it can never become a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import attrs
+
+from ..model import column_letter
+from ..tables import Col, Row, Table
+from ..textsafe import neutralise
+
+MAX_FORMULA = 8000  # Excel's limit is 8,192 characters
+
+SHADES = ("#DDEBF7", "#FCE4D6", "#E2EFDA", "#FFF2CC", "#EDE1F5", "#D9E1F2", "#F8CBAD", "#C6E0B4")
+
+
+def ranges(rows: Sequence[int], col: str, offset: int) -> list[str]:
+    """Worksheet rows (0-based in the table, ``offset`` is the sheet row of table row 0)
+    as A1 references, runs of consecutive rows collapsed into ranges."""
+    out: list[str] = []
+    run_start = prev = None
+    for r in sorted(rows):
+        if prev is not None and r == prev + 1:
+            prev = r
+            continue
+        if run_start is not None:
+            out.append(_ref(col, run_start + offset, prev + offset))
+        run_start = prev = r
+    if run_start is not None:
+        out.append(_ref(col, run_start + offset, prev + offset))
+    return out
+
+
+def _ref(col: str, a: int, b: int) -> str:
+    return f"{col}{a + 1}" if a == b else f"{col}{a + 1}:{col}{b + 1}"
+
+
+def sum_formula(parts: Iterable[str]) -> str:
+    return f"=SUM({','.join(parts)})"
+
+
+@attrs.define
+class Book:
+    """The report workbook being written, with its formats."""
+
+    workbook: object
+    organisation: str
+    period: str
+    report_title: str
+    _formats: dict = attrs.field(factory=dict)
+    #: Every total written: (sheet, cell, formula, cached value), for checks and tests.
+    totals: list[tuple[str, str, str, Decimal]] = attrs.field(factory=list)
+
+    def fmt(self, **props) -> object:
+        """The format with these properties, created once."""
+        key = tuple(sorted(props.items()))
+        found = self._formats.get(key)
+        if found is None:
+            base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+            found = self.workbook.add_format({**base, **props})
+            self._formats[key] = found
+        return found
+
+    # --- styles ---------------------------------------------------------------------
+    def number_props(self, col: Col) -> dict:
+        if col.kind == "money":
+            places = "." + "0" * col.places if col.places else ""
+            return {"num_format": f"#,##0{places};-#,##0{places};0"}
+        if col.kind == "rate":
+            return {"num_format": "#,##0.00;-#,##0.00"}
+        if col.kind == "count":
+            return {"num_format": "#,##0.##;-#,##0.##;0"}
+        if col.kind == "int":
+            return {"num_format": "0", "align": "center"}
+        return {}
+
+    def row_props(self, style: str) -> dict:
+        return {
+            "heading": {"bold": True, "font_size": 11},
+            "subheading": {"bold": True, "italic": True},
+            "subtotal": {"bold": True, "top": 1},
+            "total": {"bold": True, "top": 1, "bottom": 1},
+            "grand": {"bold": True, "top": 1, "bottom": 6},
+            "unexplained": {"font_color": "#C00000"},
+            "note": {"italic": True, "font_color": "#595959"},
+        }.get(style, {})
+
+    def mark_props(self, mark: str) -> dict:
+        if mark == "unexplained":
+            return {"font_color": "#C00000", "italic": True}
+        if mark.startswith("shade:"):
+            return {"bg_color": SHADES[int(mark[6:]) % len(SHADES)]}
+        return {}
+
+    # --- writing ----------------------------------------------------------------------
+    def text(self, ws, row: int, col: int, value: str, fmt=None) -> None:
+        ws.write_string(row, col, neutralise(value)[0], fmt)
+
+    def title(self, ws, table_title: str, width: int) -> int:
+        """Organisation, report title and period, then the table's title; returns the next row."""
+        head = " - ".join(x for x in (self.organisation, self.report_title) if x) or "Budget monitoring"
+        self.text(ws, 0, 0, head, self.fmt(bold=True, font_size=14))
+        sub = " - ".join(x for x in (self.period, table_title) if x)
+        self.text(ws, 1, 0, sub, self.fmt(bold=True, font_size=12, font_color="#1F4E79"))
+        return 3
+
+    def table(self, table: Table, ws=None, first_row: int | None = None, first_col: int = 0, freeze: bool = True):
+        """Write ``table`` on its own sheet (or on ``ws`` at ``first_row``); returns the sheet
+        and the sheet row of the table's first data row."""
+        if ws is None:
+            ws = self.workbook.add_worksheet(table.sheet)
+            self.page_setup(ws)
+        row = self.title(ws, table.title, len(table.columns)) if first_row is None else first_row
+        header_fmt = self.fmt(bold=True, bg_color="#1F4E79", font_color="#FFFFFF", text_wrap=True, align="center", valign="vcenter", border=1)
+        if table.groups:
+            group_fmt = self.fmt(bold=True, align="center", bottom=1, bg_color="#D9E1F2")
+            for a, b, text in table.groups:
+                if a == b:
+                    self.text(ws, row, first_col + a, text, group_fmt)
+                else:
+                    ws.merge_range(row, first_col + a, row, first_col + b, "", group_fmt)
+                    self.text(ws, row, first_col + a, text, group_fmt)
+            row += 1
+        for j, col in enumerate(table.columns):
+            self.text(ws, row, first_col + j, col.header, header_fmt)
+        ws.set_row(row, 30)
+        header_row = row
+        if freeze and first_row is None:
+            ws.freeze_panes(header_row + 1, 0)
+            ws.repeat_rows(header_row)
+        data0 = header_row + 1
+        letters = [column_letter(first_col + j) for j in range(len(table.columns))]
+        widths, wrap = column_widths(table)
+        for i, r in enumerate(table.rows):
+            self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap)
+        last = data0 + len(table.rows)
+        note_fmt = self.fmt(italic=True, font_color="#595959")
+        for n, note in enumerate(table.notes):
+            self.text(ws, last + 1 + n, first_col, note, note_fmt)
+        if first_row is None:
+            for j, width in enumerate(widths):
+                ws.set_column(first_col + j, first_col + j, width)
+        return ws, data0
+
+    def row(
+        self, ws, table: Table, r: Row, sheet_row: int, first_col: int, letters: list[str], data0: int, wrap: set[int]
+    ) -> None:
+        for j, (col, value) in enumerate(zip(table.columns, r.cells)):
+            props = {**self.number_props(col), **self.row_props(r.style)}
+            if j in wrap:
+                props["text_wrap"] = True
+            if r.marks and r.marks[j]:
+                props.update(self.mark_props(r.marks[j]))
+            fmt = self.fmt(**props)
+            c = first_col + j
+            if col.kind != "text" and (r.sums or col.across) and value is not None and col.kind != "int":
+                if col.across:
+                    formula = sum_formula(_collapse_across(col.across, letters, sheet_row))
+                else:
+                    formula = sum_formula(ranges(r.sums, letters[j], data0))
+                if len(formula) > MAX_FORMULA:
+                    ws.write_number(sheet_row, c, value, fmt)
+                else:
+                    ws.write_formula(sheet_row, c, formula, fmt, value)
+                    self.totals.append((table.sheet, f"{letters[j]}{sheet_row + 1}", formula, value))
+            elif value is None:
+                if props.get("top") or props.get("bottom") or props.get("bg_color"):
+                    ws.write_blank(sheet_row, c, None, fmt)
+            elif isinstance(value, str):
+                self.text(ws, sheet_row, c, value, fmt)
+            else:
+                ws.write_number(sheet_row, c, value, fmt)
+
+    def page_setup(self, ws) -> None:
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        ws.set_footer("&L&A&RPage &P of &N")
+        ws.hide_gridlines(2)
+
+
+MAX_TEXT_WIDTH = 100
+
+
+def column_widths(table: Table) -> tuple[list[int], set[int]]:
+    """Each column's width fitted to what it shows, and the text columns that must wrap
+    (their longest text is wider than the column can be)."""
+    widths, wrap = [], set()
+    for j, col in enumerate(table.columns):
+        longest = max((len(_shown(r.cells[j], col)) for r in table.rows), default=0)
+        if col.kind == "text":
+            cap = col.width or MAX_TEXT_WIDTH
+            width = max(min(longest + 2, cap), min(len(col.header) + 2, 30), 6 if not col.header else 8)
+            if longest + 2 > cap:
+                wrap.add(j)
+        else:
+            width = max(min(longest + 3, 30), min(len(col.header), 14) + 2, 6)
+        widths.append(width)
+    return widths, wrap
+
+
+def _collapse_across(cols: tuple[int, ...], letters: list[str], sheet_row: int) -> list[str]:
+    if list(cols) == list(range(cols[0], cols[-1] + 1)):
+        return [f"{letters[cols[0]]}{sheet_row + 1}:{letters[cols[-1]]}{sheet_row + 1}"]
+    return [f"{letters[a]}{sheet_row + 1}" for a in cols]
+
+
+def _shown(value: object, col: Col) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    return str(value)

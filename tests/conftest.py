@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "workbooks" / "kcc-scs-2011-12-q3"
+SAMPLE = ROOT / "workbooks" / "kcc-scs-2011-12-q3.xlsx"
+
+
+@pytest.fixture(scope="session")
+def sample_quarter():
+    from budget_monitor.quarterbook import quarter_from_csv
+
+    quarter, problems = quarter_from_csv(SAMPLE_DIR)
+    assert quarter is not None and not [p for p in problems if p.level == "error"], problems
+    return quarter
+
+
+@pytest.fixture(scope="session")
+def published_table2() -> list[dict[str, str]]:
+    with (SAMPLE_DIR / "published_table2.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        r["amount_k"] = Decimal(r["amount_k"])
+    return rows
