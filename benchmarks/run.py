@@ -1,0 +1,406 @@
+"""Speed and memory of budget_monitor against the floor, at several sizes.
+
+    python benchmarks/run.py [--sizes 1000,10000,100000] [--seed S] [--timeout SECONDS]
+
+For each size N it generates a synthetic workbook of N budget lines (``generate.py``,
+cached in benchmarks/data/), then measures in the same run:
+
+- the FLOOR: python-calamine reading every sheet of the input to Python lists, plus
+  xlsxwriter (``constant_memory``) writing as many cells as the report workbook holds
+  (the cells of the report the CLI wrote, counted with calamine, written again);
+- the stages in one child process, one after the other: ``read_workbook(path)``,
+  ``analyse(quarter, rules, problems)``, ``write_report(report, out)``, with the child's
+  peak memory after each;
+- end to end: the CLI in a child process (``budget-monitor report IN -o OUT.xlsx --json
+  OUT.json``, run as the console script does: ``from budget_monitor.cli import main``),
+  wall time including interpreter start, and its peak memory (ru_maxrss from wait4).
+
+Once per run it also times ``budget-monitor --help`` and the reference quarter end to end
+(workbooks/kcc-scs-2011-12-q3.xlsx, or a workbook built from the reference CSVs).
+
+A stage that does not exist yet is reported as n/a; a child that runs past --timeout is
+stopped and its unfinished stages reported as timeouts. Results are printed as a table
+and written to benchmarks/data/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.metadata
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+REFERENCE_WORKBOOK = ROOT / "workbooks" / "kcc-scs-2011-12-q3.xlsx"
+REFERENCE_CSV = ROOT.parent / "shared" / "reference" / "kcc-scs-2011-12-q3"
+RULES = ROOT / "rules" / "default.toml"
+
+sys.path.insert(0, str(HERE))
+from floor import calamine_read, calamine_sheets, count_cells, xlsxwriter_write_rows  # noqa: E402
+from generate import generate  # noqa: E402
+
+CLI = "import sys; from budget_monitor.cli import main; sys.exit(main())"
+
+
+def input_path(n: int, seed: int = 1) -> Path:
+    """The cached synthetic workbook of ``n`` lines, generated when missing or older than the generator."""
+    path = DATA / f"synthetic-{n}-seed{seed}.xlsx"
+    gen = HERE / "generate.py"
+    if not path.exists() or path.stat().st_mtime < gen.stat().st_mtime:
+        t = time.perf_counter()
+        generate(n, path, seed)
+        print(f"generated {path.name} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    return path
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+# --- a child process with a time limit and its peak memory ------------------------------
+
+
+def run_child(cmd: list[str], timeout: float, on_line=None, log: Path | None = None) -> dict:
+    """Run ``cmd`` from the repository root; return wall seconds, exit status and the
+    child's peak resident memory (ru_maxrss, from wait4). Lines it prints on stdout go to
+    ``on_line`` as they come; stderr goes to ``log``."""
+    err = open(log, "w") if log else subprocess.DEVNULL
+    t = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    result: dict = {}
+
+    def reader():
+        for line in proc.stdout:
+            if on_line:
+                on_line(line)
+
+    def waiter():
+        _, status, usage = os.wait4(proc.pid, 0)
+        result["seconds"] = time.perf_counter() - t
+        result["returncode"] = os.waitstatus_to_exitcode(status)
+        result["maxrss_mb"] = usage.ru_maxrss / 1024
+
+    threads = [threading.Thread(target=reader, daemon=True), threading.Thread(target=waiter, daemon=True)]
+    for th in threads:
+        th.start()
+    threads[1].join(timeout)
+    if threads[1].is_alive():
+        os.killpg(proc.pid, signal.SIGKILL)
+        threads[1].join()
+        result["timeout"] = True
+    threads[0].join(5)
+    proc.returncode = result.get("returncode")  # wait4 reaped it; keep Popen from trying again
+    if log:
+        err.close()
+    return result
+
+
+# --- the stages, run in a child ----------------------------------------------------------
+
+
+def worker_stages(inp: Path, out: Path) -> None:
+    """Run read -> analyse -> write in this process, printing one JSON line per stage."""
+    import resource
+    import traceback
+
+    def emit(**kw):
+        kw["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(kw), flush=True)
+
+    def load(module: str, name: str):
+        import importlib
+
+        try:
+            return getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError) as exc:
+            return f"{module}.{name}: {exc.__class__.__name__}: {exc}"
+
+    t = time.perf_counter()
+    read_workbook = load("budget_monitor.read", "read_workbook")
+    analyse = load("budget_monitor.engine", "analyse")
+    write_report = load("budget_monitor.write", "write_report")
+    load_rules = load("budget_monitor.rules", "load_rules")
+    emit(stage="import", seconds=time.perf_counter() - t)
+
+    def stage(name, fn, *args):
+        if isinstance(fn, str):
+            emit(stage=name, status="n/a", why=fn)
+            return None
+        t = time.perf_counter()
+        try:
+            value = fn(*args)
+        except Exception as exc:  # report and go on: the table says what failed
+            emit(stage=name, status="failed", why=f"{exc.__class__.__name__}: {exc}", trace=traceback.format_exc(limit=-3))
+            return None
+        emit(stage=name, status="ok", seconds=time.perf_counter() - t, **facts(name, value))
+        return value
+
+    def facts(name, value):
+        if name == "read":
+            quarter, problems = value
+            return {"lines": len(quarter.lines) if quarter else 0, "problems": len(problems)}
+        if name == "engine":
+            return {"components": len(value.components), "problems": len(value.problems),
+                    "over_threshold": len(value.over_threshold.pressures) + len(value.over_threshold.underspends)}  # fmt: skip
+        return {}
+
+    got = stage("read", read_workbook, inp)
+    if got is None or got[0] is None:
+        emit(stage="engine", status="n/a", why="nothing read")
+        emit(stage="write", status="n/a", why="nothing read")
+        return
+    quarter, problems = got
+    rules = load_rules(RULES) if not isinstance(load_rules, str) and RULES.exists() else None
+    report = stage("engine", analyse, quarter, *((rules, problems) if rules is not None else ()))
+    if report is None:
+        emit(stage="write", status="n/a", why="no report")
+        return
+    stage("write", write_report, report, out)
+
+
+def measure_stages(inp: Path, out: Path, timeout: float) -> dict:
+    stages: dict[str, dict] = {}
+
+    def on_line(line: str):
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            return
+        stages[rec.pop("stage")] = rec
+
+    log = out.with_suffix(".stages.log")
+    res = run_child([sys.executable, str(Path(__file__).resolve()), "--worker", str(inp), str(out)], timeout, on_line, log)
+    for name in ("read", "engine", "write"):
+        if name not in stages:
+            if res.get("timeout"):
+                stages[name] = {"status": "timeout", "why": f"not finished within {timeout:.0f} s"}
+            else:
+                stages[name] = {"status": "failed", "why": f"child exited {res.get('returncode')}; see {log.name}"}
+    stages["process"] = res
+    return stages
+
+
+def measure_cli(inp: Path, out: Path, timeout: float) -> dict:
+    json_out = out.with_suffix(".json")
+    for f in (out, json_out):
+        f.unlink(missing_ok=True)
+    cmd = [sys.executable, "-c", CLI, "report", str(inp), "-o", str(out), "--json", str(json_out)]
+    res = run_child(cmd, timeout, log=out.with_suffix(".cli.log"))
+    res["report_written"] = out.exists()
+    res["json_written"] = json_out.exists()
+    if res.get("timeout"):
+        res["status"] = "timeout"
+    elif not (ROOT / "budget_monitor" / "cli.py").exists():
+        res["status"] = "n/a"
+    elif not out.exists():
+        res["status"] = "failed"
+        tail = out.with_suffix(".cli.log").read_text(errors="replace").strip().splitlines()
+        res["why"] = f"exit {res.get('returncode')}: {tail[-1] if tail else 'no output'}"
+    else:
+        res["status"] = "ok"
+    return res
+
+
+def measure_floor(inp: Path, report: Path | None, n: int) -> dict:
+    """Floor read (calamine, every sheet) and floor write (xlsxwriter, as many cells as the report)."""
+    read_s, in_cells = calamine_read(inp)
+    if report is not None and report.exists():
+        sheets = calamine_sheets(report)
+        cells, basis = count_cells(sheets), f"the cells of {report.name}"
+    else:
+        from floor import synthetic_rows
+
+        sheets = {"Lines": synthetic_rows(n, 14)}
+        cells, basis = n * 14, "no report yet: N x 14 cells"
+    write_s = xlsxwriter_write_rows(sheets, DATA / f"floor-{n}.xlsx")
+    return {"read_s": read_s, "input_cells": in_cells, "write_s": write_s, "report_cells": cells,
+            "report_cells_basis": basis, "seconds": read_s + write_s}  # fmt: skip
+
+
+# --- the reference quarter ---------------------------------------------------------------
+
+
+def reference_workbook() -> Path | None:
+    """The project's sample workbook, or one built from the reference CSVs (their
+    headers are the spec's columns in snake case, which the reader matches)."""
+    if REFERENCE_WORKBOOK.exists():
+        return REFERENCE_WORKBOOK
+    if not REFERENCE_CSV.is_dir():
+        return None
+    import xlsxwriter
+
+    out = DATA / "kcc-scs-2011-12-q3-from-csv.xlsx"
+    sheets = [("Settings", "settings.csv"), ("Budget lines", "budget_lines.csv"), ("Activity", "activity.csv"),
+              ("Variance items", "variance_items.csv"), ("Cash limit changes", "cash_limit_changes.csv"),
+              ("Savings", "savings.csv"), ("Capital", "capital.csv"), ("Indicators", "indicators.csv")]  # fmt: skip
+    book = xlsxwriter.Workbook(str(out))
+    for name, file in sheets:
+        ws = book.add_worksheet(name)
+        with open(REFERENCE_CSV / file, newline="", encoding="utf-8") as f:
+            for r, row in enumerate(csv.reader(f)):
+                for c, v in enumerate(row):
+                    if v == "":
+                        continue
+                    try:
+                        ws.write_number(r, c, float(v)) if r else ws.write_string(r, c, v)
+                    except ValueError:
+                        ws.write_string(r, c, v)
+    book.close()
+    return out
+
+
+def repeat(fn, times: int) -> dict:
+    runs = [fn() for _ in range(times)]
+    secs = sorted(r["seconds"] for r in runs if "seconds" in r)
+    out = dict(runs[-1])
+    if secs:
+        out["seconds"] = secs[len(secs) // 2]
+        out["min_seconds"] = secs[0]
+        out["runs"] = len(secs)
+    return out
+
+
+# --- the machine -------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    def version(pkg):
+        try:
+            return importlib.metadata.version(pkg)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    mem = cpu = ""
+    try:
+        mem_kb = next(int(ln.split()[1]) for ln in open("/proc/meminfo") if ln.startswith("MemTotal"))
+        mem = f"{mem_kb / 1024 / 1024:.1f} GiB"
+        cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "")
+    except OSError:
+        pass
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        head = ""
+    return {
+        "cores": os.cpu_count(), "memory": mem, "cpu": cpu, "python": platform.python_version(),
+        "platform": platform.platform(), "commit": head,
+        "libraries": {p: version(p) for p in ("python-calamine", "XlsxWriter", "openpyxl", "attrs", "typer")},
+    }  # fmt: skip
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+def fmt_s(rec: dict) -> str:
+    if rec.get("status", "ok") != "ok" or "seconds" not in rec:
+        return rec.get("status", "n/a")
+    return f"{rec['seconds']:.2f}"
+
+
+def ratio(rec: dict, floor: float, of: str = "of floor") -> str:
+    if rec.get("status", "ok") != "ok" or "seconds" not in rec or not floor:
+        return ""
+    return f"{rec['seconds'] / floor:.1f}x {of}"
+
+
+def mem(rec: dict) -> str:
+    return f"{rec['maxrss_mb']:.0f}" if rec.get("maxrss_mb") else ""
+
+
+def table(size: dict) -> str:
+    n, fl, st, e2e = size["n"], size["floor"], size["stages"], size["end_to_end"]
+    rows = [
+        ("floor: calamine read, every sheet", {"seconds": fl["read_s"]}, "", ""),
+        (f"floor: xlsxwriter write, {fl['report_cells']:,} cells", {"seconds": fl["write_s"]}, "", ""),
+        ("floor total", {"seconds": fl["seconds"]}, "1.0x", ""),
+        ("read_workbook", st["read"], ratio(st["read"], fl["read_s"], "of floor read"), mem(st["read"])),
+        ("analyse", st["engine"], ratio(st["engine"], fl["seconds"]), mem(st["engine"])),
+        ("write_report", st["write"], ratio(st["write"], fl["write_s"], "of floor write"), mem(st["write"])),
+        ("end to end (CLI, with start-up)", e2e, ratio(e2e, fl["seconds"]), mem(e2e)),
+    ]
+    lines = [f"N = {n:,} budget lines ({size['input_cells']:,} input cells, {size['input_mb']:.1f} MB)",
+             f"  {'stage':<42} {'seconds':>9}  {'ratio':<22} {'peak MB':>8}"]  # fmt: skip
+    for name, rec, r, m in rows:
+        if rec.get("status") not in (None, "ok") and rec.get("why"):
+            r = rec["why"][:60]
+        lines.append(f"  {name:<42} {fmt_s(rec):>9}  {r:<22} {m:>8}")
+    share = size.get("engine_share")
+    lines.append(f"  engine share of end to end: {share:.0%}" if share is not None else "  engine share of end to end: n/a")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated numbers of budget lines")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=2400, help="seconds allowed to each child process")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of --help and of the reference quarter (median kept)")
+    ap.add_argument("--json", type=Path, default=DATA / "results.json")
+    ap.add_argument("--worker", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        worker_stages(Path(args.worker[0]), Path(args.worker[1]))
+        return 0
+    DATA.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    results: dict = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"), "sizes": []}
+    print(f"{results['machine']['cores']} cores, {results['machine']['memory']}, Python {results['machine']['python']}, "
+          f"{results['machine']['cpu']}")  # fmt: skip
+
+    help_cmd = [sys.executable, "-c", CLI, "--help"]
+    results["help"] = repeat(lambda: run_child(help_cmd, 120), args.repeat)
+    results["help"]["status"] = "ok" if results["help"].get("returncode") == 0 else "failed"
+    print(f"budget-monitor --help: {fmt_s(results['help'])}{' s' if results['help']['status'] == 'ok' else ''} (median of {args.repeat}), peak {mem(results['help'])} MB")
+
+    ref = reference_workbook()
+    if ref is not None:
+        out = DATA / "reference-report.xlsx"
+        results["reference"] = repeat(lambda: measure_cli(ref, out, 300), args.repeat)
+        results["reference"]["input"] = str(ref.relative_to(ROOT.parent) if ref.is_relative_to(ROOT.parent) else ref)
+        ok = results["reference"]["status"] == "ok"
+        print(f"reference quarter end to end ({ref.name}): {fmt_s(results['reference'])}{' s' if ok else ''} "
+              f"(median of {args.repeat}), peak {mem(results['reference'])} MB"
+              + ("" if ok else f"; {results['reference'].get('why', '')}"))  # fmt: skip
+    print()
+
+    for n in sizes:
+        inp = input_path(n, args.seed)
+        size: dict = {"n": n, "input": inp.name, "input_mb": inp.stat().st_size / 1e6}
+        size["stages"] = measure_stages(inp, DATA / f"report-{n}-stages.xlsx", args.timeout)
+        size["end_to_end"] = measure_cli(inp, DATA / f"report-{n}-cli.xlsx", args.timeout)
+        report = DATA / f"report-{n}-cli.xlsx"
+        if not report.exists():
+            report = DATA / f"report-{n}-stages.xlsx"
+        size["floor"] = measure_floor(inp, report if report.exists() else None, n)
+        size["input_cells"] = size["floor"]["input_cells"]
+        eng, e2e = size["stages"]["engine"], size["end_to_end"]
+        size["engine_share"] = (
+            eng["seconds"] / e2e["seconds"] if eng.get("status") == "ok" and e2e.get("status") == "ok" else None
+        )
+        results["sizes"].append(size)
+        print(table(size))
+        print(flush=True)
+        args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(f"results: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
