@@ -133,8 +133,9 @@ GENERAL_NOTES: tuple[tuple[str, str], ...] = (
     (
         "Rows and columns",
         "Keep the header row's wording. Columns may be moved, title rows may be added above the header, "
-        "and columns with other headings are ignored, so you can add your own working columns. One row "
-        "per record; blank rows are skipped.",
+        "and columns with other headings are ignored, so you can add your own working columns. A column "
+        "marked Required below must be there; its cells may still be blank where the note says so. One "
+        "row per record; blank rows are skipped.",
     ),
     (
         "Signs",
@@ -432,11 +433,11 @@ def _write_about(book: xlsxwriter.Workbook, f: _Formats) -> None:
     sheet = book.add_worksheet(ABOUT_SHEET)
     sheet.set_column(0, 0, 20)
     sheet.set_column(1, 1, 24)
-    sheet.set_column(2, 2, 11)
+    sheet.set_column(2, 2, 15)
     sheet.set_column(3, 3, 90)
     sheet.write_string(0, 0, "About this workbook", f.title)
     header_row = 2
-    for col, header in enumerate(("Sheet", "Column", "Needed", "What to enter")):
+    for col, header in enumerate(("Sheet", "Column", "Column needed", "What to enter")):
         sheet.write_string(header_row, col, header, f.header)
     row = header_row + 1
     for topic, text in GENERAL_NOTES:
