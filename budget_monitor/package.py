@@ -1,0 +1,839 @@
+"""What a workbook file is, looked at before any parser runs, and what its structure hides.
+
+``inspect`` reads the first bytes of a file and, for zip packages, the zip's directory,
+and says what kind of file it is whatever its name: an ``.xlsx``/``.xlsm`` package, a
+format python-calamine can convert (``.xls``, ``.xlsb``, ``.ods``), or something that is
+not a workbook at all (an empty file, a CSV renamed ``.xlsx``, a web page, a
+password-protected workbook, a damaged zip). It refuses packages that would unpack
+into far more than they hold (zip bombs) and XML that declares a DOCTYPE or entities,
+before any XML is parsed.
+
+``scan`` reads the structure of an ``.xlsx``/``.xlsm`` package that the cell values do
+not show: hidden sheets, hidden and filtered rows, hidden columns, merged ranges,
+formulas saved without a result, and cells holding an Excel error. Sheet XML is
+scanned with regular expressions over bytes, in chunks, so a sheet of 100,000 rows
+takes a fraction of a second; the small parts (workbook, relationships) are parsed
+with ``defusedxml``.
+
+Every finding is a ``Problem`` with an empty sheet (it is about the file), or with the
+sheet and cell when one is meant. Nothing here raises for a bad file.
+
+openpyxl, when it is used on a workbook, parses with ``defusedxml`` automatically
+whenever defusedxml is installed (it is a dependency of this project) and lxml is
+not; ``openpyxl_is_defused`` tells whether that holds in this environment (setting
+``OPENPYXL_DEFUSEDXML=False`` turns it off). Either way input workbooks reach a parser
+only after ``inspect`` has refused any DOCTYPE or ENTITY declaration.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+from xml.sax.saxutils import unescape
+
+import attrs
+
+from .model import Problem, Where, column_letter, error, warning
+from .rules import Limits
+
+#: Kinds ``inspect`` returns that can be read (the rest are refused with an error).
+READABLE = frozenset({"xlsx", "xlsm", "xls", "xlsb", "ods"})
+#: Kinds whose structure ``scan`` can check (hidden rows, formulas without results...).
+SCANNABLE = frozenset({"xlsx", "xlsm"})
+
+#: How much of the start of a file is looked at to tell what it is.
+HEAD_BYTES = 1 << 20
+#: Entries smaller than this are not judged by their compression ratio: a small
+#: part of repeated markup compresses very well and cannot exhaust memory. The
+#: size limits still apply to them.
+RATIO_MIN_BYTES = 1 << 20
+#: More parts than this is not a workbook anyone made by hand.
+MAX_ENTRIES = 10_000
+#: How much of each XML part's start is searched for a DOCTYPE or ENTITY declaration
+#: (a DTD may only stand in the prolog, before the root element).
+PROLOG_BYTES = 64 * 1024
+#: Sheet XML is scanned in chunks of about this many bytes.
+CHUNK_BYTES = 8 << 20
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_SAVE_AS = "open it in Excel and save it as an Excel Workbook (.xlsx)"
+_PASSWORD = "password-protected: remove the password in Excel (File > Info > Protect Workbook) and save again"
+
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_MACRO_TYPE = b"macroEnabled"
+
+HERE = Where("")
+
+
+def openpyxl_is_defused() -> bool:
+    """Does openpyxl parse workbooks with defusedxml in this environment?
+
+    openpyxl imports ``defusedxml.ElementTree.fromstring``/``iterparse`` when
+    defusedxml is importable and ``OPENPYXL_DEFUSEDXML`` is not ``False``; with lxml
+    installed it parses with lxml (entities not resolved) instead.
+    """
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        return False
+    return bool(getattr(openpyxl, "DEFUSEDXML", False))
+
+
+# --- what the file is -----------------------------------------------------------------
+
+
+def _lock_file(path: Path) -> Path | None:
+    """Excel's owner file beside ``path`` (``~$name.xlsx``), if there is one."""
+    for name in ("~$" + path.name, "~$" + path.name[2:]):
+        lock = path.with_name(name)
+        try:
+            if len(name) > 2 and lock.is_file():
+                return lock
+        except OSError:
+            continue
+    return None
+
+
+def inspect(path: Path | str, limits: Limits | None = None) -> tuple[str, list[Problem]]:
+    """What the file at ``path`` is, by its content, and the problems that stop or
+    qualify reading it.
+
+    The kind is one of ``xlsx``, ``xlsm``, ``xls``, ``xlsb``, ``ods`` (readable, see
+    ``READABLE``) or a word for what was found instead: ``missing``, ``folder``,
+    ``unopenable``, ``empty``, ``text``, ``html``, ``xml``, ``pdf``, ``encrypted``,
+    ``office`` (another Office document), ``zip``, ``corrupt``, ``refused`` (over the
+    size limits), ``unknown``. A kind
+    outside ``READABLE`` always comes with an error.
+    """
+    path = Path(path)
+    limits = limits or Limits()
+    try:
+        if not path.exists():
+            return "missing", [error("no-file", f"no such file: {path}")]
+        if path.is_dir():
+            return "folder", [error("not-a-file", "this is a folder, not a workbook")]
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+            tail = b""
+            if size > 2 * HEAD_BYTES:
+                fh.seek(-HEAD_BYTES, 2)
+                tail = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        return "unopenable", [error("cannot-open", f"the file cannot be opened ({exc.strerror or exc})")]
+
+    problems: list[Problem] = []
+    lock = _lock_file(path)
+    if lock is not None:
+        problems.append(
+            warning(
+                "open-in-excel",
+                f"the workbook is open in Excel (its lock file {lock.name} is beside it): "
+                "changes not yet saved are not read",
+            )
+        )
+    if size == 0 or not head:
+        return "empty", problems + [error("empty-file", f"the file is empty (0 bytes); {_SAVE_AS} again")]
+    if head.startswith(_CFB_MAGIC):
+        kind, more = _inspect_cfb(head + tail)
+    elif head.startswith(_ZIP_MAGICS):
+        kind, more = _inspect_zip(path, limits)
+    else:
+        kind, more = _inspect_other(head, path)
+    return kind, problems + more
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def _inspect_cfb(sample: bytes) -> tuple[str, list[Problem]]:
+    """An OLE2 compound file: an old .xls, an encrypted OOXML workbook, or another
+    Office document. The directory's stream names are UTF-16LE; a substring search is
+    enough to tell these apart."""
+    if _utf16("EncryptedPackage") in sample or _utf16("EncryptionInfo") in sample:
+        return "encrypted", [error("password-protected", f"the workbook is {_PASSWORD}")]
+    if _utf16("Workbook") in sample or _utf16("Book\x00") in sample:
+        return "xls", [
+            warning(
+                "converted-format",
+                "an old Excel 97-2003 workbook (.xls), read by conversion: hidden rows, formulas without "
+                "results and cells with Excel errors cannot be checked in this format; save it as .xlsx "
+                "to have them checked",
+            )
+        ]
+    if _utf16("WordDocument") in sample:
+        what = "a Word document (.doc)"
+    elif _utf16("PowerPoint Document") in sample:
+        what = "a PowerPoint presentation (.ppt)"
+    else:
+        what = "an old-style Office file that holds no workbook"
+    return "office", [error("not-a-workbook", f"the file is {what}, not a workbook; {_SAVE_AS}")]
+
+
+def _inspect_other(head: bytes, path: Path) -> tuple[str, list[Problem]]:
+    """Not a zip and not an OLE2 file: text of some kind, a PDF, or unknown bytes."""
+    ext = path.suffix or "(no extension)"
+    if head.startswith(b"%PDF"):
+        return "pdf", [error("not-a-workbook", f"the file is a PDF named {ext}, not a workbook; ask for the Excel file")]
+    text = _as_text(head)
+    if text is None:
+        return "unknown", [
+            error(
+                "not-a-workbook",
+                "the file is not a workbook: it does not start like any spreadsheet format "
+                f"(.xlsx, .xlsm, .xls, .xlsb, .ods); {_SAVE_AS}",
+            )
+        ]
+    start = text.lstrip().casefold()[:2048]
+    if start.startswith(("<!doctype html", "<html", "<table", "<meta")) or "<html" in start[:512]:
+        return "html", [
+            error(
+                "html-file",
+                f"the file is a web page (HTML) named {ext}, not a workbook (some systems export tables "
+                f"this way); {_SAVE_AS}",
+            )
+        ]
+    if start.startswith("<?xml") or start.startswith("<"):
+        if "urn:schemas-microsoft-com:office:spreadsheet" in text[:HEAD_BYTES].casefold():
+            what = "an Excel 2003 XML spreadsheet"
+        else:
+            what = "an XML file"
+        return "xml", [error("not-a-workbook", f"the file is {what} named {ext}, not a workbook; {_SAVE_AS}")]
+    return "text", [
+        error(
+            "text-file",
+            f"the file is CSV or plain text named {ext}, not an Excel workbook; {_SAVE_AS}",
+        )
+    ]
+
+
+def _as_text(head: bytes) -> str | None:
+    """The start of the file as text, or None when it looks binary."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, errors="replace")
+    sample = head[:65536]
+    if b"\x00" in sample:
+        return None
+    text = sample.decode("utf-8", errors="replace") if _mostly_utf8(sample) else sample.decode("cp1252", errors="replace")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return text if controls <= len(text) // 100 else None
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    try:
+        sample.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - 4  # a character cut off at the end of the sample
+
+
+# --- zip packages -------------------------------------------------------------------------
+
+
+def _corrupt(reason: str) -> Problem:
+    return error(
+        "corrupt-file",
+        f"the file is a damaged or incomplete workbook ({reason}); it may have been cut short when copied "
+        "or attached: get the file again, or open it in Excel (which may offer to repair it) and save it again",
+    )
+
+
+def _open_zip(path: Path) -> tuple[zipfile.ZipFile | None, list[Problem]]:
+    try:
+        return zipfile.ZipFile(path), []
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        return None, [_corrupt(f"not a complete zip package: {exc}")]
+    except OSError as exc:
+        return None, [_corrupt(f"{exc.strerror or exc}")]
+
+
+def check_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> list[Problem]:
+    """Refuse a package whose parts would unpack into too much: the signs of a zip bomb.
+
+    The sizes are those the zip's central directory declares. A crafted file can
+    declare less than it unpacks to; ``scan`` reads the sheet and other XML parts
+    through ``zipfile``, which stops at the declared size and checks each part's
+    CRC, so a part that lies about its size is reported as damaged. Parts that
+    ``scan`` does not read (images, binary parts) are trusted on their header.
+    """
+    if len(infos) > MAX_ENTRIES:
+        return [error("too-large", f"the package has {len(infos):,} parts (at most {MAX_ENTRIES:,} are accepted)")]
+    total = 0
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename
+        key = name.replace("\\", "/").casefold()
+        if key in seen:
+            return [_corrupt(f"two parts are named {name}")]
+        seen.add(key)
+        if info.flag_bits & 0x1:
+            return [error("not-a-workbook", f"the zip part {name} is encrypted; this is not how Excel saves a workbook")]
+        size = info.file_size
+        total += size
+        if size > limits.max_entry_bytes:
+            return [
+                error(
+                    "too-large",
+                    f"the part {name} would unpack to {size:,} bytes, more than the limit of "
+                    f"{limits.max_entry_bytes:,} (limits.max_entry_bytes); refused before reading it",
+                )
+            ]
+        if size >= RATIO_MIN_BYTES:
+            packed = max(info.compress_size, 1)
+            if size > packed * limits.max_compression_ratio:
+                return [
+                    error(
+                        "zip-bomb",
+                        f"the part {name} would unpack {size // packed:,} times larger than it is stored "
+                        f"({info.compress_size:,} to {size:,} bytes), more than the limit of "
+                        f"{limits.max_compression_ratio} (limits.max_compression_ratio): the sign of a zip bomb; "
+                        "refused before reading it",
+                    )
+                ]
+    if total > limits.max_total_bytes:
+        return [
+            error(
+                "too-large",
+                f"the package would unpack to {total:,} bytes, more than the limit of "
+                f"{limits.max_total_bytes:,} (limits.max_total_bytes); refused before reading it",
+            )
+        ]
+    return []
+
+
+def _names(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """Part name (forward slashes, case folded) -> entry. Part names are case-insensitive."""
+    return {info.filename.replace("\\", "/").lstrip("/").casefold(): info for info in zf.infolist()}
+
+
+def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    with zf.open(info) as fh:
+        return fh.read(limit)
+
+
+_XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
+_DTD = re.compile(rb"<!(?i:doctype|entity)")
+_ROOT = re.compile(rb"<[A-Za-z_]")
+
+
+def _decode_xml_start(data: bytes) -> bytes:
+    """XML parts are UTF-8 as Excel writes them; UTF-16 is allowed, so search it as UTF-8."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<"):
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") or data[:2] == b"<\x00" else "utf-16-be"
+        return data.decode(codec, errors="replace").encode("utf-8")
+    return data
+
+
+def _unsafe_xml(name: str) -> Problem:
+    return error(
+        "unsafe-xml",
+        f"the part {name} declares a DOCTYPE or XML entities, which Excel never writes and which can be "
+        f"used to attack the program reading it; refused. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]} again",
+    )
+
+
+def check_xml_prologs(zf: zipfile.ZipFile) -> list[Problem]:
+    """Refuse any XML part that declares a DOCTYPE or an ENTITY (entity expansion,
+    external entities). A DTD can only stand before the root element, so the start
+    of each part is enough; ``scan`` also searches the whole of every part it reads."""
+    for info in zf.infolist():
+        if info.is_dir() or not _XML_PART.search(info.filename):
+            continue
+        head = _decode_xml_start(_read_small(zf, info, PROLOG_BYTES))
+        if _DTD.search(head):
+            return [_unsafe_xml(info.filename)]
+        if len(head) >= PROLOG_BYTES and not _ROOT.search(head):
+            return [_unsafe_xml(info.filename)]
+    return []
+
+
+def _inspect_zip(path: Path, limits: Limits) -> tuple[str, list[Problem]]:
+    zf, problems = _open_zip(path)
+    if zf is None:
+        return "corrupt", problems
+    with zf:
+        try:
+            problems = check_limits(zf.infolist(), limits)
+            if problems:
+                return ("corrupt" if problems[0].code == "corrupt-file" else "refused"), problems
+            kind, problems = _zip_kind(zf)
+            if kind in READABLE:
+                problems = check_xml_prologs(zf) + problems
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, OSError) as exc:
+            return "corrupt", [_corrupt(f"a part cannot be unpacked: {exc}")]
+    return kind, problems
+
+
+def _zip_kind(zf: zipfile.ZipFile) -> tuple[str, list[Problem]]:
+    names = _names(zf)
+    if "mimetype" in names:
+        mime = _read_small(zf, names["mimetype"], 200).strip()
+        if mime == _ODS_MIME or mime.startswith(_ODS_MIME + b"-template"):
+            return "ods", [
+                warning(
+                    "converted-format",
+                    "an OpenDocument spreadsheet (.ods), read by conversion: hidden rows, formulas without "
+                    "results and cells with errors cannot be checked in this format; save it as .xlsx to have "
+                    "them checked",
+                )
+            ]
+        what = "an OpenDocument file that is not a spreadsheet" if mime.startswith(b"application/vnd.oasis") else (
+            "a zip archive that is not a workbook"
+        )
+        return "zip", [error("not-a-workbook", f"the file is {what}; {_SAVE_AS}")]
+    if "xl/workbook.bin" in names:
+        return "xlsb", [
+            warning(
+                "converted-format",
+                "an Excel binary workbook (.xlsb), read by conversion: hidden rows, formulas without results "
+                "and cells with Excel errors cannot be checked in this format; save it as .xlsx to have them checked",
+            )
+        ]
+    workbook = _workbook_part(zf, names)
+    if workbook is not None:
+        content_types = names.get("[content_types].xml")
+        types = _read_small(zf, content_types, 1 << 20) if content_types else b""
+        if _MACRO_TYPE in types or "xl/vbaproject.bin" in names:
+            notes = []
+            if "xl/vbaproject.bin" in names:
+                notes.append(
+                    warning("macros-ignored", "the workbook contains macros (.xlsm); they are not run, only cell values are read")
+                )
+            return "xlsm", notes
+        return "xlsx", []
+    if "word/document.xml" in names:
+        what = "a Word document (.docx)"
+    elif any(n.startswith("ppt/") for n in names):
+        what = "a PowerPoint presentation (.pptx)"
+    elif "[content_types].xml" in names:
+        what = "an Office file that holds no workbook"
+    else:
+        what = "a zip archive, not a workbook"
+    return "zip", [error("not-a-workbook", f"the file is {what}; {_SAVE_AS}")]
+
+
+# --- relationships --------------------------------------------------------------------------
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _parse(data: bytes, name: str):
+    """A small XML part parsed with defusedxml (DTDs and entities refused)."""
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True), []
+    except DefusedXmlException:
+        return None, [_unsafe_xml(name)]
+    except (ParseError, ValueError) as exc:
+        return None, [_corrupt(f"the part {name} is not well-formed XML: {exc}")]
+
+
+def _rels(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, target part name) for the part ``part``."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels").lstrip("/").casefold()
+    info = names.get(rels_name)
+    if info is None:
+        return {}
+    root, problems = _parse(_read_small(zf, info, 16 << 20), info.filename)
+    if root is None:
+        raise _PackageError(problems)
+    out: dict[str, tuple[str, str]] = {}
+    for rel in root:
+        if _local(rel.tag) != "Relationship" or rel.get("TargetMode", "").casefold() == "external":
+            continue
+        target = (rel.get("Target") or "").replace("\\", "/")
+        if target.startswith("/"):
+            resolved = posixpath.normpath(target.lstrip("/"))
+        else:
+            resolved = posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id", "")] = (rel.get("Type", ""), resolved)
+    return out
+
+
+def _workbook_part(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> str | None:
+    """The workbook part's name, found as the package's officeDocument relationship."""
+    try:
+        for rel_type, target in _rels(zf, names, "").values():
+            if rel_type.endswith("/officeDocument") and target.casefold() in names:
+                if target.casefold().endswith(".xml"):
+                    return target
+    except _PackageError:
+        pass
+    return "xl/workbook.xml" if "xl/workbook.xml" in names else None
+
+
+class _PackageError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].message if problems else "")
+        self.problems = problems
+
+
+# --- the structural scan ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class SheetFacts:
+    """What one sheet's XML says beyond its values.
+
+    ``state`` is ``visible``, ``hidden`` or ``veryHidden``. ``hidden_rows`` are 1-based
+    row numbers hidden for any reason (by hand, by a filter, in a collapsed outline);
+    ``filtered_rows`` are those of them inside an active filter's range.
+    ``uncached_formulas`` and ``errors`` are cell references (``E14``); ``errors``
+    maps each to its error text (``#DIV/0!``).
+    """
+
+    name: str
+    part: str
+    state: str = "visible"
+    hidden_rows: frozenset[int] = frozenset()
+    filtered_rows: frozenset[int] = frozenset()
+    hidden_columns: tuple[str, ...] = ()
+    merged: tuple[str, ...] = ()
+    uncached_formulas: frozenset[str] = frozenset()
+    errors: dict[str, str] = attrs.field(factory=dict)
+    autofilter: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return self.state != "visible"
+
+
+@attrs.frozen
+class PackageFacts:
+    """The scanned structure of a package: its worksheets in workbook order.
+
+    ``recalc_on_load`` is set when the workbook asks to be recalculated when opened
+    (``fullCalcOnLoad``): files written by tools other than Excel say this, and their
+    saved formula results may be zeros or stale.
+    """
+
+    sheets: tuple[SheetFacts, ...]
+    recalc_on_load: bool = False
+
+    def sheet(self, name: str) -> SheetFacts | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+_P = rb"(?:[A-Za-z_][\w.\-]*:)?"  # an optional namespace prefix
+_Q = rb"[\"']"
+_TRUE = rb"[\"'](?:1|true)[\"']"
+
+_HIDDEN_ROW = re.compile(rb"<" + _P + rb"row\b([^>]*?\bhidden\s*=\s*" + _TRUE + rb"[^>]*)>")
+_ROW_R = re.compile(rb"\br\s*=\s*" + _Q + rb"(\d+)" + _Q)
+_CELL_R = re.compile(rb"\br\s*=\s*" + _Q + rb"\$?([A-Za-z]{1,3})\$?(\d+)" + _Q)
+_CELL_T = re.compile(rb"\bt\s*=\s*" + _Q + rb"(\w+)" + _Q)
+_MERGE = re.compile(rb"<" + _P + rb"mergeCell\b[^>]*?\bref\s*=\s*" + _Q + rb"([^\"']+)" + _Q)
+_HIDDEN_COL = re.compile(rb"<" + _P + rb"col\b([^>]*?\bhidden\s*=\s*" + _TRUE + rb"[^>]*)>")
+_COL_MIN = re.compile(rb"\bmin\s*=\s*" + _Q + rb"(\d+)" + _Q)
+_COL_MAX = re.compile(rb"\bmax\s*=\s*" + _Q + rb"(\d+)" + _Q)
+_AUTOFILTER = re.compile(rb"<" + _P + rb"autoFilter\b[^>]*?\bref\s*=\s*" + _Q + rb"([^\"']+)" + _Q)
+_FILTER_ACTIVE = re.compile(rb"<" + _P + rb"(?:filterColumn|sortState)\b|<" + _P + rb"sheetPr\b[^>]*\bfilterMode\s*=\s*" + _TRUE)
+_ANY_ERROR = re.compile(rb"\bt\s*=\s*[\"']e[\"']")
+_ERROR_CELL = re.compile(
+    rb"<" + _P + rb"c\b([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)(?<!/)>(.*?)</" + _P + rb"c>", re.DOTALL
+)
+_VALUE = re.compile(rb"<" + _P + rb"v\s*>([^<]*)</" + _P + rb"v\s*>")
+_ANY_FORMULA = re.compile(rb"<" + _P + rb"f\b")
+# A cell whose first child is a formula and whose value is missing or empty.
+_UNCACHED = re.compile(
+    rb"<" + _P + rb"c\b([^>]*)(?<!/)>\s*"
+    rb"<" + _P + rb"f\b[^>]*?(?:/>|>[^<]*</" + _P + rb"f\s*>)\s*"
+    rb"(<" + _P + rb"v\s*/>|<" + _P + rb"v\s*>\s*</" + _P + rb"v\s*>)?\s*"
+    rb"</" + _P + rb"c\s*>"
+)
+_ROW_END = re.compile(rb"</" + _P + rb"row\s*>")
+_CALC_ON_LOAD = re.compile(rb"<" + _P + rb"calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*" + _TRUE)
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _ref(match: re.Match[bytes]) -> str:
+    """A matched ``r="$e$14"`` -> ``E14``."""
+    return match.group(1).decode("ascii").upper() + match.group(2).decode("ascii")
+
+
+def _range_rows(ref: str) -> tuple[int, int] | None:
+    """``A1:N100`` -> (1, 100)."""
+    rows = [int(m) for m in re.findall(r"\d+", ref)]
+    if not rows:
+        return None
+    return (min(rows), max(rows))
+
+
+@attrs.define
+class _SheetScan:
+    """Accumulates what the regular expressions find in one sheet's XML."""
+
+    hidden_rows: set[int] = attrs.field(factory=set)
+    hidden_columns: list[str] = attrs.field(factory=list)
+    merged: list[str] = attrs.field(factory=list)
+    uncached: set[str] = attrs.field(factory=set)
+    errors: dict[str, str] = attrs.field(factory=dict)
+    autofilter: str = ""
+    filter_active: bool = False
+    needs_walk: bool = False  # a cell or row of interest has no reference (r=) attribute
+    unsafe: bool = False
+
+    def feed(self, data: bytes) -> None:
+        if _DTD.search(data):
+            self.unsafe = True
+            return
+        if b"hidden" in data:
+            for m in _HIDDEN_ROW.finditer(data):
+                r = _ROW_R.search(m.group(1))
+                if r is None:
+                    self.needs_walk = True
+                else:
+                    self.hidden_rows.add(int(r.group(1)))
+            for m in _HIDDEN_COL.finditer(data):
+                lo, hi = _COL_MIN.search(m.group(1)), _COL_MAX.search(m.group(1))
+                if lo and hi:
+                    for n in range(int(lo.group(1)), min(int(hi.group(1)), 16384) + 1):
+                        self.hidden_columns.append(column_letter(n - 1))
+        if b"mergeCell" in data:
+            self.merged.extend(m.group(1).decode("ascii", "replace") for m in _MERGE.finditer(data))
+        if b"autoFilter" in data:
+            m = _AUTOFILTER.search(data)
+            if m:
+                self.autofilter = m.group(1).decode("ascii", "replace")
+        if not self.filter_active and _FILTER_ACTIVE.search(data):
+            self.filter_active = True
+        if _ANY_ERROR.search(data):
+            for m in _ERROR_CELL.finditer(data):
+                ref = _CELL_R.search(m.group(1))
+                value = _VALUE.search(m.group(2))
+                if ref is None:
+                    self.needs_walk = True
+                    continue
+                text = unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
+                self.errors[_ref(ref)] = text or "#VALUE!"
+        if _ANY_FORMULA.search(data):
+            for m in _UNCACHED.finditer(data):
+                attrs_ = m.group(1)
+                ref = _CELL_R.search(attrs_)
+                t = _CELL_T.search(attrs_)
+                cell_type = t.group(1) if t else b"n"
+                empty_value_present = m.group(2) is not None
+                if empty_value_present and cell_type in (b"str", b"s", b"inlineStr"):
+                    continue  # a formula whose saved result is the empty string
+                if cell_type == b"e":
+                    continue  # counted as an error cell
+                if ref is None:
+                    self.needs_walk = True
+                    continue
+                self.uncached.add(_ref(ref))
+
+
+def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, feed) -> None:
+    """Feed a part's bytes in chunks that end just after a ``</row>`` (or at the end of
+    the part), so that no row or cell is cut in two."""
+    carry = b""
+    first = True
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(CHUNK_BYTES)
+            if first:
+                block = _decode_whole_if_utf16(block, fh)
+                first = False
+            if not block:
+                break
+            data = carry + block
+            cut = _last_row_end(data)
+            if cut:
+                feed(data[:cut])
+                carry = data[cut:]
+            else:
+                carry = data
+    if carry:
+        feed(carry)
+
+
+def _last_row_end(data: bytes) -> int:
+    """The offset just after the last ``</row>`` in ``data``, or 0."""
+    window = 1 << 16
+    start = len(data)
+    while start > 0:
+        start = max(0, start - window)
+        last = None
+        for last in _ROW_END.finditer(data, start):
+            pass
+        if last is not None:
+            return last.end()
+        window *= 4
+    return 0
+
+
+def _decode_whole_if_utf16(block: bytes, fh) -> bytes:
+    if block.startswith((b"\xff\xfe", b"\xfe\xff")) or block[:2] in (b"<\x00", b"\x00<"):
+        return _decode_xml_start(block + fh.read())
+    return block
+
+
+def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _SheetScan:
+    """The slow way, for sheets whose rows or cells leave out their ``r=`` reference
+    (allowed, and written by some tools): every row and cell is visited with
+    defusedxml's iterparse, counting positions."""
+    import defusedxml.ElementTree as SafeET
+
+    scan = _SheetScan()
+    row_no = col_no = 0
+    with zf.open(info) as fh:
+        for event, elem in SafeET.iterparse(fh, events=("start", "end"), forbid_dtd=True):
+            tag = _local(elem.tag)
+            if event == "start" and tag == "row":
+                r = elem.get("r")
+                row_no = int(r) if r and r.isdigit() else row_no + 1
+                col_no = 0
+                if elem.get("hidden", "").casefold() in ("1", "true"):
+                    scan.hidden_rows.add(row_no)
+            elif event == "end" and tag == "c":
+                ref = elem.get("r")
+                m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref or "")
+                if m:
+                    col_no = _col_number(m.group(1))
+                    cell = m.group(1).upper() + m.group(2)
+                else:
+                    col_no += 1
+                    cell = f"{column_letter(col_no - 1)}{row_no}"
+                children = {_local(ch.tag): ch for ch in elem}
+                t = elem.get("t", "n")
+                v = children.get("v")
+                if t == "e":
+                    scan.errors[cell] = (v.text or "").strip() if v is not None else "#VALUE!"
+                elif "f" in children and (v is None or not v.text) and not (v is not None and t in ("str", "s", "inlineStr")):
+                    scan.uncached.add(cell)
+                elem.clear()
+            elif event == "end" and tag == "row":
+                elem.clear()
+            elif event == "end" and tag == "mergeCell" and elem.get("ref"):
+                scan.merged.append(elem.get("ref"))
+            elif event == "end" and tag == "col" and elem.get("hidden", "").casefold() in ("1", "true"):
+                lo, hi = int(elem.get("min", "0") or 0), int(elem.get("max", "0") or 0)
+                scan.hidden_columns.extend(column_letter(n - 1) for n in range(max(lo, 1), min(hi, 16384) + 1))
+            elif event == "end" and tag == "autoFilter":
+                scan.autofilter = elem.get("ref", "")
+                if any(_local(ch.tag) == "filterColumn" for ch in elem):
+                    scan.filter_active = True
+            elif event == "start" and tag == "sheetPr" and elem.get("filterMode", "").casefold() in ("1", "true"):
+                scan.filter_active = True
+    return scan
+
+
+def scan(path: Path | str, limits: Limits | None = None) -> tuple[PackageFacts | None, list[Problem]]:
+    """The structure of the ``.xlsx``/``.xlsm`` package at ``path``: each worksheet's
+    hidden state, hidden and filtered rows, hidden columns, merged ranges, formulas
+    with no saved result and cells holding an Excel error. Returns None and the
+    reason when the package cannot be scanned.
+
+    Call ``inspect`` first; ``scan`` repeats its size limits but not its other checks.
+    """
+    path = Path(path)
+    limits = limits or Limits()
+    zf, problems = _open_zip(path)
+    if zf is None:
+        return None, problems
+    with zf:
+        try:
+            problems = check_limits(zf.infolist(), limits)
+            if problems:
+                return None, problems
+            return _scan(zf)
+        except _PackageError as exc:
+            return None, exc.problems
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, OSError, ParseError) as exc:
+            return None, [_corrupt(f"a part cannot be unpacked: {exc}")]
+
+
+def _scan(zf: zipfile.ZipFile) -> tuple[PackageFacts | None, list[Problem]]:
+    import defusedxml
+
+    names = _names(zf)
+    workbook = _workbook_part(zf, names)
+    if workbook is None:
+        return None, [_corrupt("it has no workbook part (xl/workbook.xml)")]
+    wb_info = names[workbook.casefold()]
+    wb_data = _read_small(zf, wb_info, 64 << 20)
+    root, problems = _parse(wb_data, wb_info.filename)
+    if root is None:
+        return None, problems
+    rels = _rels(zf, names, wb_info.filename.replace("\\", "/").lstrip("/"))
+    recalc = bool(_CALC_ON_LOAD.search(wb_data))
+    sheets: list[SheetFacts] = []
+    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    for elem in root.iter():
+        if _local(elem.tag) != "sheet":
+            continue
+        name = elem.get("name", "")
+        rid = elem.get(r_id) or next((v for k, v in elem.attrib.items() if _local(k) == "id"), "")
+        rel_type, target = rels.get(rid, ("", ""))
+        state = elem.get("state", "visible") or "visible"
+        if state not in ("visible", "hidden", "veryHidden"):
+            state = "visible"
+        if not rel_type.endswith("/worksheet") or target.casefold() not in names:
+            continue  # chart sheets, dialog sheets, and references to missing parts
+        info = names[target.casefold()]
+        found = _SheetScan()
+        try:
+            _stream_part(zf, info, found.feed)
+        except defusedxml.DefusedXmlException:  # pragma: no cover - feed refuses DTDs first
+            found.unsafe = True
+        if found.unsafe:
+            return None, [_unsafe_xml(info.filename)]
+        if found.needs_walk:
+            try:
+                found = _walk(zf, info)
+            except defusedxml.DefusedXmlException:
+                return None, [_unsafe_xml(info.filename)]
+        filtered: frozenset[int] = frozenset()
+        if found.filter_active and found.autofilter:
+            span = _range_rows(found.autofilter)
+            if span:
+                filtered = frozenset(r for r in found.hidden_rows if span[0] < r <= span[1])
+        sheets.append(
+            SheetFacts(
+                name=name,
+                part=info.filename,
+                state=state,
+                hidden_rows=frozenset(found.hidden_rows),
+                filtered_rows=filtered,
+                hidden_columns=tuple(dict.fromkeys(found.hidden_columns)),
+                merged=tuple(found.merged),
+                uncached_formulas=frozenset(found.uncached),
+                errors=dict(found.errors),
+                autofilter=found.autofilter,
+            )
+        )
+    # The other XML parts are searched whole too: calamine parses shared strings and styles.
+    sheet_parts = {s.part for s in sheets}
+    for info in zf.infolist():
+        if info.is_dir() or info.filename in sheet_parts or not _XML_PART.search(info.filename):
+            continue
+        if info.file_size <= PROLOG_BYTES:
+            continue  # already searched whole by check_xml_prologs
+        unsafe = _SheetScan()
+
+        def feed(data: bytes, unsafe=unsafe) -> None:
+            if _DTD.search(data):
+                unsafe.unsafe = True
+
+        _stream_part(zf, info, feed)
+        if unsafe.unsafe:
+            return None, [_unsafe_xml(info.filename)]
+    return PackageFacts(tuple(sheets), recalc), []
