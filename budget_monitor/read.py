@@ -189,7 +189,6 @@ class _Cells:
     """Reads the cells of one sheet, collecting problems with their locations."""
 
     grid: Grid
-    file_label: str
     problems: list[Problem]
     scale: Decimal = Decimal(1)
     unit_name: str = "£"
@@ -392,6 +391,15 @@ def _header(grid: Grid, spec: SheetSpec, i: int, row: list[object], problems: li
                     columns[c.key] = grid.first_col + j
                     index[c.key] = j
                 break
+    if spec.one_of and sum(all(k in index for k in group) for group in spec.one_of) > 1:
+        used = " and ".join(repr(spec.column(k).header) for k in spec.one_of[0])
+        problems.append(
+            warning(
+                "both-column-sets",
+                f"the sheet has both forecast and variance columns; {used} are used and the others ignored",
+                Where(grid.name, row_no),
+            )
+        )
     if spec.one_of and not any(all(k in index for k in group) for group in spec.one_of):
         wanted = " or ".join(" and ".join(repr(spec.column(k).header) for k in group) for group in spec.one_of)
         problems.append(
@@ -506,7 +514,8 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
     found: dict[str, str] = {}
     names = {"organisation": "organisation", "organization": "organisation", "period": "period", "title": "title",
              "units": "units", "capitalunits": "capital_units"}  # fmt: skip
-    cells = _Cells(grid, "", problems)
+    cells = _Cells(grid, problems)
+    seen: dict[str, int] = {}
     for i, row in enumerate(grid.rows):
         # key in column A, value in column B
         a = 0 - grid.first_col
@@ -518,6 +527,15 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
         row_no = grid.first_row + i
         value = cells.text(row[a + 1] if a + 1 < len(row) else None, row_no, 1)
         field = names[key]
+        if field in seen:
+            problems.append(
+                warning(
+                    "duplicate-setting",
+                    f"{row[a]} is given twice (also row {seen[field]}); the later value is used",
+                    Where(grid.name, row_no, "A"),
+                )
+            )
+        seen[field] = row_no
         if field in ("units", "capital_units"):
             if not value:
                 continue
@@ -561,7 +579,7 @@ def _budget_lines(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m
             continue
         seen[key] = where
         cash_limit = m.GrossIncome(v["gross_cash_limit"], v["income_cash_limit"])
-        if "gross_forecast" in v["_columns"]:
+        if "gross_forecast" in v["_columns"] and "income_forecast" in v["_columns"]:
             forecast = m.GrossIncome(v["gross_forecast"], v["income_forecast"])
         else:
             forecast = cash_limit + m.GrossIncome(v["gross_variance"], v["income_variance"])
@@ -745,7 +763,7 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
             error("missing-sheet", f"no sheet named 'Budget lines'; the workbook has {names}{hint}", Where(""))
         )
         return None, problems
-    lines = _budget_lines(lines_grid, _Cells(lines_grid, source, problems, revenue_scale, settings.units), problems)
+    lines = _budget_lines(lines_grid, _Cells(lines_grid, problems, revenue_scale, settings.units), problems)
     if not lines and not any(p.where.sheet == lines_grid.name and p.level == "error" for p in problems):
         problems.append(error("no-lines", "no budget lines were found below the header row", Where(lines_grid.name)))
 
@@ -755,7 +773,9 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         if grid is None:
             continue
         scale, unit = (capital_scale, settings.capital_units) if spec is CAPITAL else (revenue_scale, settings.units)
-        parts[field] = reader(grid, _Cells(grid, source, problems, scale, unit), problems)
+        records = reader(grid, _Cells(grid, problems, scale, unit), problems)
+        # An optional sheet left with only its header switches nothing on.
+        parts[field] = records or None
     return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems
 
 

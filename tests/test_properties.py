@@ -1,0 +1,123 @@
+"""Invariants of the arithmetic, over generated quarters."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from budget_monitor import model as m
+from budget_monitor.engine import analyse
+from budget_monitor.engine.revenue import split_driver
+from budget_monitor.money import THOUSAND, ZERO, display, penny, round_half_away
+from budget_monitor.tables import activity_table, revenue_table, table2
+from budget_monitor.write import report_dict
+
+from .strategies import drivers, money, quarters
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@given(drivers())
+@FAST
+def test_driver_split_sums_exactly_to_change_in_cost(d):
+    """Effects are money, so pennies: the split sums to the change in cost to the penny,
+    and exactly (each effect its formula) whenever the costs are whole pennies."""
+    e = split_driver(d)
+    exact_activity = (d.forecast_volume - d.budget_volume) * d.budget_unit_cost
+    exact_unit = (d.forecast_unit_cost - d.budget_unit_cost) * d.forecast_volume
+    assert exact_activity + exact_unit == e.forecast_cost - e.budget_cost
+    assert e.activity == penny(exact_activity)
+    assert e.activity + e.unit_cost == penny(e.forecast_cost - e.budget_cost)
+    assert abs(e.unit_cost - exact_unit) <= Decimal("0.01")
+    if all(x == penny(x) for x in (e.forecast_cost, e.budget_cost, exact_activity)):
+        assert (e.activity, e.unit_cost) == (exact_activity, exact_unit)
+        assert e.activity + e.unit_cost == e.forecast_cost - e.budget_cost
+    if d.budget_income_rate is not None:
+        change = -(d.forecast_volume * d.forecast_income_rate) + d.budget_volume * d.budget_income_rate
+        assert e.income_activity == penny(-(d.forecast_volume - d.budget_volume) * d.budget_income_rate)
+        assert e.income_activity + e.income_rate == penny(change)
+
+
+@given(quarters())
+@FAST
+def test_components_sum_to_each_lines_variance_to_the_penny(q):
+    report = analyse(q)
+    assert not m.has_errors(report.problems)
+    for bl in report.lines:
+        for side in ("gross", "income"):
+            parts = [c.amount for c in report.components if c.line == bl.line and c.portfolio == bl.portfolio and c.side == side]
+            assert sum(parts, ZERO) == bl.variance.side(side)
+            assert all(p == p.quantize(Decimal("0.01")) for p in parts)
+
+
+def _shuffled(q: m.Quarter, seed: int) -> m.Quarter:
+    rng = random.Random(seed)
+
+    def shuffle(rows):
+        rows = list(rows)
+        rng.shuffle(rows)
+        return tuple(rows)
+
+    return attrs.evolve(q, lines=shuffle(q.lines), drivers=shuffle(q.drivers), items=shuffle(q.items))
+
+
+@given(quarters(), st.integers(0, 10**6))
+@FAST
+def test_order_of_rows_changes_nothing(q, seed):
+    assert report_dict(analyse(q)) == report_dict(analyse(_shuffled(q, seed)))
+
+
+def _casts(table) -> None:
+    for row in table.rows:
+        if not row.sums:
+            continue
+        for j, col in enumerate(table.columns):
+            if col.kind == "money" and not col.across:
+                assert row.cells[j] == sum((table.rows[i].cells[j] or ZERO for i in row.sums), ZERO), (table.sheet, row)
+    for row in table.rows:
+        for j, col in enumerate(table.columns):
+            if col.across and row.cells[j] is not None:
+                assert row.cells[j] == sum((row.cells[a] or ZERO for a in col.across), ZERO)
+
+
+@given(quarters())
+@FAST
+def test_every_table_casts_as_displayed(q):
+    report = analyse(q)
+    for table in (revenue_table(report, ""), table2(report, ""), activity_table(report, "")):
+        _casts(table)
+    t1 = revenue_table(report, "")
+    grand = t1.rows[-1]
+    # The grand total is every line's displayed figure, added once.
+    assert grand.cells[1] == sum((display(bl.cash_limit.gross) for bl in report.lines), ZERO)
+    assert grand.cells[4] == sum((display(bl.variance.gross) for bl in report.lines), ZERO)
+
+
+@given(st.integers(0, 10**12), st.sampled_from([1, -1]))
+def test_rounding_is_half_away_from_zero(n, sign):
+    """n thousand and a half rounds to n + 1 thousand, away from zero, whatever the sign."""
+    half = sign * (Decimal(n) * THOUSAND + Decimal(500))
+    assert round_half_away(half, THOUSAND) == sign * (n + 1)
+    assert round_half_away(half - sign * Decimal("0.01"), THOUSAND) == sign * n
+
+
+def test_rounding_examples():
+    assert round_half_away(Decimal("1280500"), THOUSAND) == 1281
+    assert round_half_away(Decimal("-622999.50"), THOUSAND) == -623
+    assert round_half_away(Decimal("-1280500"), THOUSAND) == -1281
+    assert round_half_away(Decimal("1280499.99"), THOUSAND) == 1280
+    assert display(Decimal("0.5"), Decimal(1)) == 1
+    assert display(Decimal("-0.5"), Decimal(1)) == -1
+
+
+@given(money(), money())
+def test_threshold_uses_the_rounded_size(a, b):
+    from budget_monitor.rules import Threshold
+
+    t = Threshold(Decimal(100_000))
+    assert t.reached(a) == (abs(round_half_away(a, THOUSAND)) >= 100)
+    assert Threshold(Decimal(100_000), inclusive=False).reached(b) == (abs(round_half_away(b, THOUSAND)) > 100)

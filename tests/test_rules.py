@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from budget_monitor.rules import Rules, RulesError, load_rules, parse_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_default_file_is_the_built_in_rules():
+    assert load_rules(ROOT / "rules" / "default.toml") == Rules()
+    assert Rules().revenue.amount == Decimal(100_000) and Rules().capital.amount == Decimal(250_000)
+
+
+def test_partial_file_keeps_the_other_defaults():
+    rules = parse_rules("[revenue]\nthreshold = 50000\ninclusive = false\n")
+    assert rules.revenue.amount == Decimal(50_000) and rules.revenue.inclusive is False
+    assert rules.capital == Rules().capital
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("[revenue]\nthreshold = 100000.5\n", "whole number of pounds"),
+        ("[revenue]\nthreshhold = 1\n", "unknown key revenue.threshhold"),
+        ("[revnue]\n", "unknown section [revnue]"),
+        ("[revenue]\ninclusive = 'yes'\n", "expected true or false"),
+        ("[limits]\nmax_entry_bytes = -1\n", "positive whole number"),
+        ("not toml = = \n", "not valid TOML"),
+    ],
+)
+def test_bad_rules_are_named(text, words):
+    with pytest.raises(RulesError, match=None) as info:
+        parse_rules(text, Path("r.toml"))
+    assert words in str(info.value) and "r.toml" in str(info.value)
