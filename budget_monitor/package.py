@@ -37,6 +37,7 @@ from xml.sax.saxutils import unescape
 
 import attrs
 
+from .files import lock_file
 from .model import Problem, Where, column_letter, error, warning
 from .rules import Limits
 
@@ -87,18 +88,6 @@ def openpyxl_is_defused() -> bool:
 # --- what the file is -----------------------------------------------------------------
 
 
-def _lock_file(path: Path) -> Path | None:
-    """Excel's owner file beside ``path`` (``~$name.xlsx``), if there is one."""
-    for name in ("~$" + path.name, "~$" + path.name[2:]):
-        lock = path.with_name(name)
-        try:
-            if len(name) > 2 and lock.is_file():
-                return lock
-        except OSError:
-            continue
-    return None
-
-
 def inspect(path: Path | str, limits: Limits | None = None) -> tuple[str, list[Problem]]:
     """What the file at ``path`` is, by its content, and the problems that stop or
     qualify reading it.
@@ -128,7 +117,7 @@ def inspect(path: Path | str, limits: Limits | None = None) -> tuple[str, list[P
         return "unopenable", [error("cannot-open", f"the file cannot be opened ({exc.strerror or exc})")]
 
     problems: list[Problem] = []
-    lock = _lock_file(path)
+    lock = lock_file(path)
     if lock is not None:
         problems.append(
             warning(
@@ -530,31 +519,57 @@ _P = rb"(?:[A-Za-z_][\w.\-]*:)?"  # an optional namespace prefix
 _Q = rb"[\"']"
 _TRUE = rb"[\"'](?:1|true)[\"']"
 
-_HIDDEN_ROW = re.compile(rb"<" + _P + rb"row\b([^>]*?\bhidden\s*=\s*" + _TRUE + rb"[^>]*)>")
+# The scan is a few searches over each chunk of bytes. To stay fast on sheets of
+# millions of cells, each search starts from a literal that is rare in sheet XML
+# (``hidden=``, ``t="e"``, ``<f``), found with bytes.find or a literal-prefixed
+# pattern, and only then looks at the surrounding tag.
+_TAG_NAME = re.compile(rb"<" + _P + rb"([A-Za-z_][\w.\-]*)")
+_IS_HIDDEN = re.compile(rb"\bhidden\s*=\s*" + _TRUE)
+_ZERO_HEIGHT = re.compile(rb"\bht\s*=\s*" + _Q + rb"0+(?:\.0+)?" + _Q)
 _ROW_R = re.compile(rb"\br\s*=\s*" + _Q + rb"(\d+)" + _Q)
 _CELL_R = re.compile(rb"\br\s*=\s*" + _Q + rb"\$?([A-Za-z]{1,3})\$?(\d+)" + _Q)
 _CELL_T = re.compile(rb"\bt\s*=\s*" + _Q + rb"(\w+)" + _Q)
 _MERGE = re.compile(rb"<" + _P + rb"mergeCell\b[^>]*?\bref\s*=\s*" + _Q + rb"([^\"']+)" + _Q)
-_HIDDEN_COL = re.compile(rb"<" + _P + rb"col\b([^>]*?\bhidden\s*=\s*" + _TRUE + rb"[^>]*)>")
 _COL_MIN = re.compile(rb"\bmin\s*=\s*" + _Q + rb"(\d+)" + _Q)
 _COL_MAX = re.compile(rb"\bmax\s*=\s*" + _Q + rb"(\d+)" + _Q)
 _AUTOFILTER = re.compile(rb"<" + _P + rb"autoFilter\b[^>]*?\bref\s*=\s*" + _Q + rb"([^\"']+)" + _Q)
-_FILTER_ACTIVE = re.compile(rb"<" + _P + rb"(?:filterColumn|sortState)\b|<" + _P + rb"sheetPr\b[^>]*\bfilterMode\s*=\s*" + _TRUE)
-_ANY_ERROR = re.compile(rb"\bt\s*=\s*[\"']e[\"']")
-_ERROR_CELL = re.compile(
-    rb"<" + _P + rb"c\b([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)(?<!/)>(.*?)</" + _P + rb"c>", re.DOTALL
-)
+_FILTER_ACTIVE = re.compile(rb"<" + _P + rb"filterColumn\b|<" + _P + rb"sheetPr\b[^>]*\bfilterMode\s*=\s*" + _TRUE)
+_ERROR_TYPES = (b't="e"', b"t='e'")
 _VALUE = re.compile(rb"<" + _P + rb"v\s*>([^<]*)</" + _P + rb"v\s*>")
-_ANY_FORMULA = re.compile(rb"<" + _P + rb"f\b")
-# A cell whose first child is a formula and whose value is missing or empty.
-_UNCACHED = re.compile(
-    rb"<" + _P + rb"c\b([^>]*)(?<!/)>\s*"
-    rb"<" + _P + rb"f\b[^>]*?(?:/>|>[^<]*</" + _P + rb"f\s*>)\s*"
-    rb"(<" + _P + rb"v\s*/>|<" + _P + rb"v\s*>\s*</" + _P + rb"v\s*>)?\s*"
-    rb"</" + _P + rb"c\s*>"
-)
+_CELL_END = re.compile(rb"</" + _P + rb"c\s*>")
 _ROW_END = re.compile(rb"</" + _P + rb"row\s*>")
 _CALC_ON_LOAD = re.compile(rb"<" + _P + rb"calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*" + _TRUE)
+_ROOT_PREFIX = re.compile(rb"<([A-Za-z_][\w.\-]*:)?worksheet\b")
+
+
+def _uncached_pattern(prefix: bytes) -> re.Pattern[bytes]:
+    """A formula (``<f>``) followed by no value or an empty one and the cell's end.
+    It starts with the literal ``<f`` (or ``<x:f``), which keeps the search fast."""
+    p = re.escape(prefix)
+    return re.compile(
+        rb"<" + p + rb"f(?:\s[^>]*)?(?:/>|>[^<]*</" + p + rb"f\s*>)\s*"
+        rb"(<" + p + rb"v\s*/>|<" + p + rb"v\s*>\s*</" + p + rb"v\s*>)?\s*"
+        rb"</" + p + rb"c\s*>"
+    )
+
+
+def _finds(data: bytes, needle: bytes):
+    """Every offset of ``needle`` in ``data`` (bytes.find, which is fast)."""
+    i = data.find(needle)
+    while i >= 0:
+        yield i
+        i = data.find(needle, i + 1)
+
+
+def _tag_at(data: bytes, pos: int) -> tuple[bytes, bytes, int]:
+    """The start tag around offset ``pos``: (its local name, its text, its start)."""
+    start = data.rfind(b"<", 0, pos)
+    end = data.find(b">", pos)
+    if start < 0 or end < 0:
+        return b"", b"", -1
+    tag = data[start : end + 1]
+    m = _TAG_NAME.match(tag)
+    return (m.group(1) if m else b""), tag, start
 
 
 def _col_number(letters: str) -> int:
@@ -579,7 +594,7 @@ def _range_rows(ref: str) -> tuple[int, int] | None:
 
 @attrs.define
 class _SheetScan:
-    """Accumulates what the regular expressions find in one sheet's XML."""
+    """Accumulates what the searches find in one sheet's XML, chunk by chunk."""
 
     hidden_rows: set[int] = attrs.field(factory=set)
     hidden_columns: list[str] = attrs.field(factory=list)
@@ -590,55 +605,107 @@ class _SheetScan:
     filter_active: bool = False
     needs_walk: bool = False  # a cell or row of interest has no reference (r=) attribute
     unsafe: bool = False
+    prefix: bytes | None = None
+    uncached_re: re.Pattern[bytes] | None = None
+    error_types: tuple[bytes, ...] = _ERROR_TYPES
 
-    def feed(self, data: bytes) -> None:
-        if _DTD.search(data):
+    def feed(self, data: bytes, final: bool = False) -> None:
+        """Search one chunk. Chunks end after a ``</row>``; the ``final`` one is what
+        follows the last row. Column widths, the filter state, merged ranges and
+        the filter range stand outside ``<sheetData>``: in the first chunk before it
+        or in the final one, so only those pieces are searched for them."""
+        outside = b""
+        if self.prefix is None:
+            root = _ROOT_PREFIX.search(data, 0, 1 << 16)
+            self.prefix = (root.group(1) or b"") if root else b""
+            self.uncached_re = _uncached_pattern(self.prefix)
+            head_end = data.find(b"<" + self.prefix + b"sheetData")
+            outside = data if head_end < 0 else data[:head_end]
+            # Attributes are written in double quotes (as Excel does) unless the root says otherwise.
+            self.error_types = _ERROR_TYPES if b"='" in data[: (root.end() + 4096) if root else 4096] else _ERROR_TYPES[:1]
+        if final:
+            outside = data  # the final chunk holds the head too when it is also the first
+        if b"<!" in data and _DTD.search(data):
             self.unsafe = True
             return
         if b"hidden" in data:
-            for m in _HIDDEN_ROW.finditer(data):
-                r = _ROW_R.search(m.group(1))
+            self._hidden(data)
+        if b'ht="0' in data:
+            self._zero_height(data)
+        if outside:
+            if b"mergeCell" in outside:
+                self.merged.extend(m.group(1).decode("ascii", "replace") for m in _MERGE.finditer(outside))
+            m = _AUTOFILTER.search(outside)
+            if m:
+                self.autofilter = m.group(1).decode("ascii", "replace")
+            if _FILTER_ACTIVE.search(outside):
+                self.filter_active = True
+        for needle in self.error_types:
+            if needle in data:
+                self._errors(data, needle)
+        if b"<" + self.prefix + b"f" in data:
+            self._uncached(data)
+
+    def _hidden(self, data: bytes) -> None:
+        for pos in _finds(data, b"hidden"):
+            name, tag, _ = _tag_at(data, pos)
+            if not _IS_HIDDEN.search(tag):
+                continue
+            if name == b"row":
+                r = _ROW_R.search(tag)
                 if r is None:
                     self.needs_walk = True
                 else:
                     self.hidden_rows.add(int(r.group(1)))
-            for m in _HIDDEN_COL.finditer(data):
-                lo, hi = _COL_MIN.search(m.group(1)), _COL_MAX.search(m.group(1))
+            elif name == b"col":
+                lo, hi = _COL_MIN.search(tag), _COL_MAX.search(tag)
                 if lo and hi:
                     for n in range(int(lo.group(1)), min(int(hi.group(1)), 16384) + 1):
                         self.hidden_columns.append(column_letter(n - 1))
-        if b"mergeCell" in data:
-            self.merged.extend(m.group(1).decode("ascii", "replace") for m in _MERGE.finditer(data))
-        if b"autoFilter" in data:
-            m = _AUTOFILTER.search(data)
-            if m:
-                self.autofilter = m.group(1).decode("ascii", "replace")
-        if not self.filter_active and _FILTER_ACTIVE.search(data):
-            self.filter_active = True
-        if _ANY_ERROR.search(data):
-            for m in _ERROR_CELL.finditer(data):
-                ref = _CELL_R.search(m.group(1))
-                value = _VALUE.search(m.group(2))
-                if ref is None:
+
+    def _zero_height(self, data: bytes) -> None:
+        """Rows given a height of zero are as hidden as rows marked hidden."""
+        for pos in _finds(data, b'ht="0'):
+            name, tag, _ = _tag_at(data, pos)
+            if name == b"row" and _ZERO_HEIGHT.search(tag):
+                r = _ROW_R.search(tag)
+                if r is None:
                     self.needs_walk = True
-                    continue
-                text = unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
-                self.errors[_ref(ref)] = text or "#VALUE!"
-        if _ANY_FORMULA.search(data):
-            for m in _UNCACHED.finditer(data):
-                attrs_ = m.group(1)
-                ref = _CELL_R.search(attrs_)
-                t = _CELL_T.search(attrs_)
-                cell_type = t.group(1) if t else b"n"
-                empty_value_present = m.group(2) is not None
-                if empty_value_present and cell_type in (b"str", b"s", b"inlineStr"):
-                    continue  # a formula whose saved result is the empty string
-                if cell_type == b"e":
-                    continue  # counted as an error cell
-                if ref is None:
-                    self.needs_walk = True
-                    continue
-                self.uncached.add(_ref(ref))
+                else:
+                    self.hidden_rows.add(int(r.group(1)))
+
+    def _errors(self, data: bytes, needle: bytes) -> None:
+        for pos in _finds(data, needle):
+            name, tag, start = _tag_at(data, pos)
+            if name != b"c" or tag.endswith(b"/>"):
+                continue  # not a cell, or an error cell with no value at all
+            ref = _CELL_R.search(tag)
+            if ref is None:
+                self.needs_walk = True
+                continue
+            end = _CELL_END.search(data, start)
+            content = data[start + len(tag) : end.start() if end else len(data)]
+            value = _VALUE.search(content)
+            text = unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
+            self.errors[_ref(ref)] = text or "#VALUE!"
+
+    def _uncached(self, data: bytes) -> None:
+        assert self.uncached_re is not None
+        for m in self.uncached_re.finditer(data):
+            name, tag, _ = _tag_at(data, m.start())
+            if name != b"c":
+                continue
+            t = _CELL_T.search(tag)
+            cell_type = t.group(1) if t else b"n"
+            if cell_type == b"e":
+                continue  # counted as an error cell
+            if m.group(1) is not None and cell_type in (b"str", b"s", b"inlineStr"):
+                continue  # a formula whose saved result is the empty string
+            ref = _CELL_R.search(tag)
+            if ref is None:
+                self.needs_walk = True
+                continue
+            self.uncached.add(_ref(ref))
 
 
 def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, feed) -> None:
@@ -661,8 +728,7 @@ def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, feed) -> None:
                 carry = data[cut:]
             else:
                 carry = data
-    if carry:
-        feed(carry)
+    feed(carry, True)
 
 
 def _last_row_end(data: bytes) -> int:
@@ -686,6 +752,10 @@ def _decode_whole_if_utf16(block: bytes, fh) -> bytes:
     return block
 
 
+def _is_zero(text: str | None) -> bool:
+    return bool(text) and re.fullmatch(r"0+(?:\.0+)?", text.strip()) is not None
+
+
 def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _SheetScan:
     """The slow way, for sheets whose rows or cells leave out their ``r=`` reference
     (allowed, and written by some tools): every row and cell is visited with
@@ -701,7 +771,7 @@ def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _SheetScan:
                 r = elem.get("r")
                 row_no = int(r) if r and r.isdigit() else row_no + 1
                 col_no = 0
-                if elem.get("hidden", "").casefold() in ("1", "true"):
+                if elem.get("hidden", "").casefold() in ("1", "true") or _is_zero(elem.get("ht")):
                     scan.hidden_rows.add(row_no)
             elif event == "end" and tag == "c":
                 ref = elem.get("r")
@@ -829,7 +899,7 @@ def _scan(zf: zipfile.ZipFile) -> tuple[PackageFacts | None, list[Problem]]:
             continue  # already searched whole by check_xml_prologs
         unsafe = _SheetScan()
 
-        def feed(data: bytes, unsafe=unsafe) -> None:
+        def feed(data: bytes, final: bool = False, unsafe=unsafe) -> None:
             if _DTD.search(data):
                 unsafe.unsafe = True
 

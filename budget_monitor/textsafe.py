@@ -1,0 +1,87 @@
+"""Text from the input workbook, made safe to put into report cells.
+
+Line names, comments and descriptions come from whoever filled in the workbook and
+go into the report. A text that starts like a formula (``=HYPERLINK(...)``,
+``=cmd|' /C calc'!A0``, ``@SUM(...)``, ``+``, ``-``) is harmless in an ``.xlsx`` cell
+written as a string, but becomes a live formula the moment someone saves the report
+as CSV and opens that file: formula or CSV injection (OWASP "CSV Injection",
+CWE-1236). OWASP and ASVS 1.2.10 list the characters that start a formula in Excel,
+LibreOffice and Google Sheets: ``=``, ``+``, ``-``, ``@``, tab and carriage return.
+
+The choice made here:
+
+* The report writer puts text in cells with ``write_string`` only, and creates its
+  workbook with ``XLSXWRITER_OPTIONS`` (``strings_to_formulas``, ``strings_to_urls``
+  and ``strings_to_numbers`` off), so that even a stray ``write()`` cannot turn text
+  into a formula, a hyperlink or a number.
+* ``neutralise`` puts a single quote ``'`` in front of a text whose first character,
+  or first character after leading spaces, is one of those. This is the mitigation
+  OWASP and ASVS give. The words are unchanged and the quote shows that the text was
+  altered; a CSV saved from the report keeps the quote, and a spreadsheet opening
+  that CSV reads the cell as text, not as a formula (LibreOffice keeps ``'=1+1`` as
+  text; OWASP gives the same advice for Excel).
+
+Rejected: the cell format ``quote_prefix`` (it shows the text unchanged, but Excel
+drops it when saving as CSV, so the formula comes back); an invisible character in
+front (a zero-width space reads the same but makes equal texts differ, defeats
+searching, and becomes ``?`` in a non-Unicode CSV); a leading space (some CSV
+importers trim spaces and then see the formula).
+"""
+
+from __future__ import annotations
+
+#: Characters that make a spreadsheet read a cell as a formula when they come first.
+TRIGGERS = frozenset("=+-@\t\r")
+#: What is put in front of such a text.
+PREFIX = "'"
+#: Options for ``xlsxwriter.Workbook(path, XLSXWRITER_OPTIONS)``: no string written
+#: with ``write()`` is ever turned into a formula, a link or a number.
+XLSXWRITER_OPTIONS: dict[str, bool] = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+#: The most characters an Excel cell holds; xlsxwriter cuts longer strings silently.
+MAX_CELL_CHARS = 32_767
+
+_LEADING_SPACE = " \u00a0\u2007\u202f\u3000"
+
+
+def needs_neutralising(text: str) -> bool:
+    """Would a spreadsheet read ``text`` as a formula (once the report is saved as CSV)?"""
+    if not text:
+        return False
+    rest = text.lstrip(_LEADING_SPACE)
+    return bool(rest) and rest[0] in TRIGGERS
+
+
+def neutralise_checked(text: str) -> tuple[str, bool]:
+    """``text`` made safe for a report cell, and whether it had to be changed."""
+    if not isinstance(text, str):
+        text = str(text)
+    if needs_neutralising(text):
+        return PREFIX + text, True
+    return text, False
+
+
+def neutralise(text: str) -> str:
+    """``text`` with a ``'`` in front when it would otherwise start a formula.
+
+    >>> neutralise("=HYPERLINK(\\"http://example.com\\")")
+    '\\'=HYPERLINK("http://example.com")'
+    >>> neutralise("- see note 3")
+    "'- see note 3"
+    >>> neutralise("Legal costs")
+    'Legal costs'
+    """
+    return neutralise_checked(text)[0]
+
+
+def cell_text(text: str) -> tuple[str, bool]:
+    """``neutralise_checked``, and cut to the most an Excel cell holds (ending in
+    ``...``) instead of leaving xlsxwriter to cut it silently. The flag says whether
+    anything changed."""
+    safe, changed = neutralise_checked(text)
+    if len(safe) > MAX_CELL_CHARS:
+        return safe[: MAX_CELL_CHARS - 3] + "...", True
+    return safe, changed
