@@ -14,7 +14,7 @@ The choice made here:
   workbook with ``XLSXWRITER_OPTIONS`` (``strings_to_formulas``, ``strings_to_urls``
   and ``strings_to_numbers`` off), so that even a stray ``write()`` cannot turn text
   into a formula, a hyperlink or a number.
-* ``neutralise`` puts a single quote ``'`` in front of a text whose first character,
+* ``neutralise`` returns the text and whether it changed it; it puts a single quote ``'`` in front of a text whose first character,
   or first character after leading spaces, is one of those. This is the mitigation
   OWASP and ASVS give. The words are unchanged and the quote shows that the text was
   altered; a CSV saved from the report keeps the quote, and a spreadsheet opening
@@ -55,8 +55,17 @@ def needs_neutralising(text: str) -> bool:
     return bool(rest) and rest[0] in TRIGGERS
 
 
-def neutralise_checked(text: str) -> tuple[str, bool]:
-    """``text`` made safe for a report cell, and whether it had to be changed."""
+def neutralise(text: str) -> tuple[str, bool]:
+    """``text`` made safe for a report cell, and whether it had to be changed: a ``'``
+    goes in front when the text would otherwise start a formula.
+
+    >>> neutralise("=1+2")
+    ("'=1+2", True)
+    >>> neutralise("- see note 3")
+    ("'- see note 3", True)
+    >>> neutralise("Legal costs")
+    ('Legal costs', False)
+    """
     if not isinstance(text, str):
         text = str(text)
     if needs_neutralising(text):
@@ -64,24 +73,16 @@ def neutralise_checked(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def neutralise(text: str) -> str:
-    """``text`` with a ``'`` in front when it would otherwise start a formula.
-
-    >>> neutralise("=HYPERLINK(\\"http://example.com\\")")
-    '\\'=HYPERLINK("http://example.com")'
-    >>> neutralise("- see note 3")
-    "'- see note 3"
-    >>> neutralise("Legal costs")
-    'Legal costs'
-    """
-    return neutralise_checked(text)[0]
+def safe_text(text: str) -> str:
+    """Just the text of ``neutralise(text)``."""
+    return neutralise(text)[0]
 
 
 def cell_text(text: str) -> tuple[str, bool]:
-    """``neutralise_checked``, and cut to the most an Excel cell holds (ending in
+    """``neutralise``, and cut to the most an Excel cell holds (ending in
     ``...``) instead of leaving xlsxwriter to cut it silently. The flag says whether
     anything changed."""
-    safe, changed = neutralise_checked(text)
+    safe, changed = neutralise(text)
     if len(safe) > MAX_CELL_CHARS:
         return safe[: MAX_CELL_CHARS - 3] + "...", True
     return safe, changed
