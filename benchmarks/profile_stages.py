@@ -3,7 +3,8 @@
     python benchmarks/profile_stages.py N [--stages read,engine,write] [--top 25] [--seed S]
 
 Runs read_workbook, then analyse and write_report (each only when asked for, but the
-later stages need the earlier ones' results, which are computed unprofiled), and writes
+later stages need the earlier ones' results, which are computed unprofiled; for write
+alone the report that run.py kept in benchmarks/data/ is used when it is up to date), and writes
 for each profiled stage benchmarks/data/profile-N-STAGE.txt (top functions by cumulative
 and by own time) and the raw benchmarks/data/profile-N-STAGE.prof for snakeviz or pstats.
 cProfile slows pure-Python code by about two to three times; the ranking is what counts.
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
-    from run import RULES, input_path
+    from run import RULES, input_path, report_pickle, source_mtime
 
     from budget_monitor.engine import analyse
     from budget_monitor.read import read_workbook
@@ -64,7 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     quarter, problems = profiled("read", args.n, args.top, "read" in wanted, read_workbook, inp)
     if not wanted & {"engine", "write"}:
         return 0
-    report = profiled("engine", args.n, args.top, "engine" in wanted, analyse, quarter, load_rules(RULES), problems)
+    kept = report_pickle(inp)
+    if "engine" not in wanted and kept.exists() and kept.stat().st_mtime > max(source_mtime(), inp.stat().st_mtime):
+        import pickle
+
+        with open(kept, "rb") as f:  # the report run.py kept: no need to run the engine again
+            report = pickle.load(f)
+        print(f"engine: report loaded from {kept.name}")
+    else:
+        report = profiled("engine", args.n, args.top, "engine" in wanted, analyse, quarter, load_rules(RULES), problems)
     if "write" in wanted:
         from budget_monitor.write import write_report
 

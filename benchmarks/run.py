@@ -172,6 +172,23 @@ def worker_stages(inp: Path, out: Path) -> None:
         emit(stage="write", status="n/a", why="no report")
         return
     stage("write", write_report, report, out)
+    # After the timings: keep the report for profile_stages.py (it saves re-running the engine).
+    try:
+        import pickle
+
+        with open(report_pickle(inp), "wb") as f:
+            pickle.dump(report, f, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a report that cannot be pickled only costs profile_stages.py time
+        report_pickle(inp).unlink(missing_ok=True)
+
+
+def report_pickle(inp: Path) -> Path:
+    return DATA / f"{inp.stem}.report.pickle"
+
+
+def source_mtime() -> float:
+    """When the project's code last changed (a kept report older than that is stale)."""
+    return max(f.stat().st_mtime for f in (ROOT / "budget_monitor").rglob("*.py"))
 
 
 def measure_stages(inp: Path, out: Path, timeout: float) -> dict:
