@@ -15,6 +15,7 @@ from .. import tables
 from ..engine import Report
 from .book import Book
 from .json_out import report_dict, report_json
+from .more import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet, summary_sheet
 
 __all__ = ["write_report", "report_dict", "report_json", "SHEETS", "Book"]
 
@@ -38,7 +39,17 @@ def checks_sheet(book: Book, report: Report) -> None:
     book.table(tables.checks_table(report, "Checks: errors and warnings, with where they are", report.quarter.source))
 
 
-SHEETS: list[Callable[[Book, Report], None]] = [revenue_sheet, table2_sheet, activity_sheet, checks_sheet]
+SHEETS: list[Callable[[Book, Report], None]] = [
+    summary_sheet,
+    revenue_sheet,
+    table2_sheet,
+    activity_sheet,
+    cash_limits_sheet,
+    capital_sheet,
+    savings_sheet,
+    indicators_sheet,
+    checks_sheet,
+]
 
 
 def write_report(report: Report, path: Path | str) -> Book:

@@ -1,0 +1,542 @@
+"""The rest of the monitoring workbook: Summary, Cash limits, Capital, Savings and
+Indicators, with native Excel charts.
+
+Each sheet is a function ``(book, report) -> None`` (see ``SHEETS`` in ``write``); a
+sheet whose part of the input is missing writes nothing. Tables come from
+``schedules`` and go through ``Book.table``, so every total is a live ``SUM`` formula
+whose cached value is the displayed figure. The Summary refers to the totals of the
+other sheets by formula; since it is written first, it finds their cells from the
+layout ``Book.table`` gives a table written on its own sheet (``data_row``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import attrs
+
+from .. import schedules, tables
+from ..engine import Report
+from ..model import column_letter
+from ..money import ZERO
+from ..tables import Col, Table
+from .book import Book, column_widths
+
+#: The rows ``Book.title`` takes above a table written on its own sheet.
+TITLE_ROWS = 3
+
+SUMMARY = "Summary"
+
+# Chart colours: pressures red, underspends green, budget levels dark blue.
+PRESSURE = "#C00000"
+UNDERSPEND = "#548235"
+ACTUAL = "#5B9BD5"
+BUDGET = "#1F4E79"
+
+#: How many of the largest pressures and underspends the Summary chart shows.
+TOP = 10
+
+
+def data_row(table: Table, first_row: int | None = None) -> int:
+    """The sheet row (0-based) of ``table``'s first data row as ``Book.table`` writes it:
+    on its own sheet below the title, or at ``first_row`` of a sheet."""
+    row = TITLE_ROWS if first_row is None else first_row
+    return row + (1 if table.groups else 0) + 1
+
+
+def ref(sheet: str, row: int, col: int) -> str:
+    """An absolute-sheet A1 reference such as ``'Revenue by line'!G25`` (0-based row, col)."""
+    quoted = sheet.replace("'", "''")
+    return f"'{quoted}'!{column_letter(col)}{row + 1}"
+
+
+def area(sheet: str, first_row: int, last_row: int, col: int) -> str:
+    quoted = sheet.replace("'", "''")
+    letter = column_letter(col)
+    return f"'{quoted}'!{letter}{first_row + 1}:{letter}{last_row + 1}"
+
+
+def col_index(table: Table, header: str) -> int:
+    return [c.header for c in table.columns].index(header)
+
+
+def fit_rows(ws, table: Table, data0: int, widths: Sequence[int] | None = None) -> None:
+    """Give each row whose wrapped text takes several lines the height it needs (Excel and
+    LibreOffice keep the default height of a row written by xlsxwriter)."""
+    fitted, wrap = column_widths(table)
+    widths = widths or fitted
+    for i, r in enumerate(table.rows):
+        lines = max((_lines(r.cells[j], widths[j]) for j in wrap if isinstance(r.cells[j], str)), default=1)
+        if lines > 1:
+            ws.set_row(data0 + i, LINE_HEIGHT * lines)
+
+
+#: The height in points of one line of 10-point text.
+LINE_HEIGHT = 12.75
+
+
+def _lines(text: str, width: int) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (roughly)."""
+    room = max(int((width - 1) * 1.25), 1)  # proportional text: about 1.25 characters a unit
+    return sum(max(1, -(-len(part) // room)) for part in text.split("\n"))
+
+
+def cell_format(book: Book, col: Col, style: str = "line", mark: str = "", **more) -> object:
+    """The format ``Book.table`` gives a cell of ``col`` in a row of ``style`` with ``mark``."""
+    return book.fmt(**{**book.number_props(col), **book.row_props(style), **book.mark_props(mark), **more})
+
+
+# --- several tables on one sheet ---------------------------------------------------------------
+
+
+@attrs.frozen
+class Part:
+    """A table on a sheet of several, under its own heading; ``min_rows`` keeps room for charts."""
+
+    heading: str
+    table: Table
+    min_rows: int = 0
+
+
+@attrs.frozen
+class Placed:
+    part: Part
+    heading_row: int
+    first_row: int
+    data0: int
+
+
+def stack_layout(parts: Sequence[Part]) -> list[Placed]:
+    """Where each part goes: its heading, then the table; two blank rows between parts."""
+    out = []
+    row = TITLE_ROWS
+    for part in parts:
+        heading_row = row
+        first_row = row + 1 if part.heading else row
+        data0 = data_row(part.table, first_row)
+        out.append(Placed(part, heading_row, first_row, data0))
+        last = data0 + len(part.table.rows) + (1 + len(part.table.notes) if part.table.notes else 0)
+        row = max(last, heading_row + part.min_rows) + 2
+    return out
+
+
+def write_stack(book: Book, sheet: str, title: str, parts: Sequence[Part]):
+    """Write ``parts`` one below the other on a new sheet ``sheet``, columns as wide as the
+    widest of them needs; returns the sheet and where each part went."""
+    ws = book.workbook.add_worksheet(sheet)
+    book.page_setup(ws)
+    book.title(ws, title, max(len(p.table.columns) for p in parts))
+    placed = stack_layout(parts)
+    heading_fmt = book.fmt(bold=True, font_size=11, font_color="#1F4E79")
+    widths: dict[int, int] = {}
+    for p in placed:
+        if p.part.heading:
+            book.text(ws, p.heading_row, 0, p.part.heading, heading_fmt)
+        _, data0 = book.table(p.part.table, ws, p.first_row, freeze=False)
+        assert data0 == p.data0, (sheet, p.part.heading, data0, p.data0)
+        for j, w in enumerate(column_widths(p.part.table)[0]):
+            widths[j] = max(widths.get(j, 0), w)
+    for j, w in widths.items():
+        ws.set_column(j, j, w)
+    for p in placed:
+        fit_rows(ws, p.part.table, p.data0, [widths[j] for j in range(len(p.part.table.columns))])
+    return ws, placed
+
+
+# --- Cash limits ----------------------------------------------------------------------------------
+
+
+def cash_limits_sheet(book: Book, report: Report) -> None:
+    """Per portfolio: opening cash limit, changes by category with subtotals, the revised
+    cash limit, the budget lines' total and the difference, highlighted when not zero."""
+    if report.cash_limits is None:
+        return
+    table, blocks = schedules.cash_limit_table(report, "Cash limit reconciliation (£000)")
+    ws, data0 = book.table(table)
+    fit_rows(ws, table, data0)
+    cols = table.columns
+    highlight = book.fmt(bg_color="#FFC7CE", font_color="#9C0006", bold=True)
+    for b in blocks:
+        r = table.rows[b.difference]
+        mark = r.marks[0] if r.marks else ""
+        for j in (2, 3):  # net (4) is already a live cross-total
+            letter = column_letter(j)
+            formula = f"={letter}{data0 + b.lines_total + 1}-{letter}{data0 + b.revised + 1}"
+            ws.write_formula(data0 + b.difference, j, formula, cell_format(book, cols[j], r.style, mark), r.cells[j])
+        ws.conditional_format(
+            data0 + b.difference,
+            2,
+            data0 + b.difference,
+            4,
+            {"type": "cell", "criteria": "!=", "value": 0, "format": highlight},
+        )
+
+
+# --- Capital ----------------------------------------------------------------------------------------
+
+
+def capital_parts(report: Report) -> list[Part]:
+    cap = report.capital
+    assert cap is not None
+    threshold = schedules.size_text(report.rules.capital.amount)
+    listing = schedules.size_text(report.rules.rephasing_list)
+    return [
+        Part(f"Capital programme {cap.year}: cash limit, forecast, variance (£m)", schedules.capital_table(report)),
+        Part(f"Capital variances over {threshold} in size order (£m)", schedules.capital_over_table(report)),
+        Part(f"Projects re-phasing by more than {listing} (£m)", schedules.rephasing_table(report)),
+    ]
+
+
+def capital_sheet(book: Book, report: Report) -> None:
+    """The published Tables 3 and 4 and the list of large re-phasings, on one sheet."""
+    if report.capital is None:
+        return
+    write_stack(book, schedules.CAPITAL, f"Capital monitoring {report.capital.year} (£m)", capital_parts(report))
+
+
+# --- Savings ------------------------------------------------------------------------------------------
+
+
+def savings_sheet(book: Book, report: Report) -> None:
+    """Savings by RAG with a total for each and overall; the RAG shown in its colour."""
+    if report.savings is None:
+        return
+    table = schedules.savings_table(report, "Savings built into the budget, by delivery status (£000)")
+    ws, data0 = book.table(table)
+    fit_rows(ws, table, data0)
+    rag = col_index(table, "RAG")
+    last = data0 + len(table.rows) - 1
+    for word, fill, font in (
+        ("Red", "#FFC7CE", "#9C0006"),
+        ("Amber", "#FFEB9C", "#9C5700"),
+        ("Green", "#C6EFCE", "#006100"),
+    ):
+        fmt = book.fmt(bg_color=fill, font_color=font)
+        ws.conditional_format(
+            data0, rag, last, rag, {"type": "cell", "criteria": "==", "value": f'"{word}"', "format": fmt}
+        )
+
+
+# --- Indicators -------------------------------------------------------------------------------------
+
+CHART_ROWS = 18  # rows an indicator's block keeps for its charts
+
+
+def indicators_sheet(book: Book, report: Report) -> None:
+    """Per indicator: its table by period and two native charts, the actual as columns
+    against the budgeted level as a line (volume, then unit cost)."""
+    if report.indicators is None:
+        return
+    parts = [Part(f"{t.title}", t, CHART_ROWS) for t in schedules.indicator_tables(report)]
+    if not parts:
+        return
+    ws, placed = write_stack(
+        book, schedules.INDICATORS, "Key activity indicators: budgeted level against actual", parts
+    )
+    sheet = schedules.INDICATORS
+    for p in placed:
+        table = p.part.table
+        first, last = p.data0, p.data0 + len(table.rows) - 1
+        unit = table.columns[1].header.removeprefix("Budget level ").strip("()")
+        for n, (budget_col, actual_col, what, fmt) in enumerate(
+            ((1, 2, unit, "#,##0"), (3, 4, "unit cost £", "#,##0"))
+        ):
+            chart = combined_chart(
+                book, sheet, first, last, budget_col, actual_col,
+                f"{table.title}: {what}", fmt,
+            )  # fmt: skip
+            ws.insert_chart(p.heading_row, len(table.columns) + 1, chart, {"x_offset": 10 + n * 470, "y_offset": 2})
+
+
+def combined_chart(
+    book: Book, sheet: str, first: int, last: int, budget_col: int, actual_col: int, title: str, fmt: str
+):
+    """Actual as columns and the budgeted level as a line, on the same axes."""
+    columns = book.workbook.add_chart({"type": "column"})
+    line = book.workbook.add_chart({"type": "line"})
+    categories = [sheet, first, 0, last, 0]
+    columns.add_series(
+        {
+            "name": "Actual",
+            "categories": categories,
+            "values": [sheet, first, actual_col, last, actual_col],
+            "fill": {"color": ACTUAL},
+            "gap": 60,
+        }
+    )
+    line.add_series(
+        {
+            "name": "Budget",
+            "categories": categories,
+            "values": [sheet, first, budget_col, last, budget_col],
+            "line": {"color": BUDGET, "width": 2.25},
+            "marker": {"type": "none"},
+        }
+    )
+    columns.combine(line)
+    columns.set_title({"name": title, "name_font": {"size": 10, "bold": True}})
+    columns.set_y_axis({"num_format": fmt, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    columns.set_x_axis({"num_font": {"size": 8}})
+    columns.set_legend({"position": "bottom"})
+    columns.show_blanks_as("gap")
+    columns.set_size({"width": 460, "height": 320})
+    return columns
+
+
+# --- Summary --------------------------------------------------------------------------------------------
+
+SUMMARY_COLUMNS = (
+    Col("Key figure", width=58),
+    Col("Amount", "money"),
+    Col("Unit", width=6),
+    Col("Number", "int"),
+    Col("See sheet", width=24),
+)
+
+
+@attrs.frozen
+class Figure:
+    """One line of the Summary: a value, or a formula referring to another sheet with the
+    value it gives as its cached value."""
+
+    label: str
+    amount: Decimal | str | None = None  # a Decimal, or a formula ("=...") with ``amount_value``
+    amount_value: Decimal | None = None
+    unit: str = "£000"
+    number: int | str | None = None  # an int, or a formula with ``number_value``
+    number_value: int | None = None
+    sheet: str = ""
+    places: int = 0
+    style: str = "line"
+
+
+def _refer(sheet: str, table: Table, first_row: int | None, row: int, col: int) -> tuple[str, Decimal]:
+    value = table.rows[row].cells[col]
+    return "=" + ref(sheet, data_row(table, first_row) + row, col), value if value is not None else ZERO
+
+
+def summary_figures(report: Report) -> list[Figure]:
+    """The Summary's lines, each referring to the total it repeats where one is shown."""
+    out: list[Figure] = []
+    revenue = tables.revenue_table(report, "")
+    last = len(revenue.rows) - 1
+    for label, header in (
+        ("Net forecast variance", "Variance net"),
+        ("Gross forecast variance", "Variance gross"),
+        ("Income forecast variance", "Variance income"),
+    ):
+        formula, value = _refer(revenue.sheet, revenue, None, last, col_index(revenue, header))
+        out.append(
+            Figure(label, formula, value, sheet=revenue.sheet, style="total" if label.startswith("Net") else "line")
+        )
+
+    ot = report.over_threshold
+    t2 = tables.table2(report, "")
+    size = schedules.size_text(ot.threshold)
+    total = len(t2.rows) - 1
+    d0 = data_row(t2)
+    for label, listed, col in (("Pressures", ot.pressures, 2), ("Underspends", ot.underspends, 6)):
+        formula, value = _refer(t2.sheet, t2, None, total, col)
+        count = f"=COUNT({area(t2.sheet, d0, d0 + total - 1, col)})" if total else 0
+        out.append(
+            Figure(f"{label} of {size} or more", formula, value, number=count, number_value=len(listed), sheet=t2.sheet)
+        )
+
+    unexplained = report.unexplained
+    lines = {(c.portfolio, c.line) for c in unexplained if c.amount}
+    over = [c for c in ot.pressures + ot.underspends if c.kind == "unexplained"]
+    out.append(
+        Figure(
+            "Variance that no driver or item explains (number of lines)",
+            tables.k(sum((c.amount for c in unexplained), ZERO)),
+            number=len(lines),
+            sheet="Checks",
+        )
+    )
+    out.append(
+        Figure(
+            f"  of which {size} or more: needs an explanation",
+            sum((tables.k(c.amount) for c in over), ZERO),
+            number=len(over),
+            sheet=t2.sheet,
+        )
+    )
+
+    if report.cash_limits is not None:
+        table, blocks = schedules.cash_limit_table(report)
+        formula, value = _refer(table.sheet, table, None, blocks[-1].difference, col_index(table, "Net"))
+        out.append(Figure("Cash limit: budget lines less revised cash limit (net)", formula, value, sheet=table.sheet))
+
+    if report.savings is not None:
+        table = schedules.savings_table(report)
+        formula, value = _refer(
+            table.sheet, table, None, schedules.row_index(table, "Total Red"), col_index(table, "Amount £000")
+        )
+        d0 = data_row(table)
+        rag = col_index(table, "RAG")
+        count = f'=COUNTIF({area(table.sheet, d0, d0 + len(table.rows) - 1, rag)},"Red")'
+        red = sum(1 for s in report.savings.items if s.rag == "Red")
+        out.append(
+            Figure(
+                "Savings assumed red (not delivered) in the forecast",
+                formula,
+                value,
+                number=count,
+                number_value=red,
+                sheet=table.sheet,
+            )
+        )
+
+    if report.capital is not None:
+        parts = capital_parts(report)
+        placed = stack_layout(parts)[0]
+        table = placed.part.table
+        last = len(table.rows) - 1
+        for label, header in (("Capital real variance", "Real variance"), ("Capital re-phasing", "Re-phasing")):
+            formula, value = _refer(table.sheet, table, placed.first_row, last, col_index(table, header))
+            label = f"{label} {report.capital.year}"
+            out.append(Figure(label, formula, value, unit="£m", sheet=table.sheet, places=3))
+        out.append(
+            Figure(
+                f"Capital projects with a variance of {schedules.size_text(report.rules.capital.amount)} or more",
+                number=len(report.capital.over_threshold),
+                sheet=table.sheet,
+                unit="",
+            )
+        )
+
+    checks = tables.checks_table(report, "", report.quarter.source)
+    d0 = data_row(checks)
+    levels = area(checks.sheet, d0, d0 + len(checks.rows) - 1, 0)
+    for level in ("error", "warning"):
+        n = sum(1 for p in report.problems if p.level == level)
+        out.append(
+            Figure(
+                f"{level.capitalize()}s found in the workbook",
+                None,
+                None,
+                "",
+                f'=COUNTIF({levels},"{level}")',
+                n,
+                checks.sheet,
+            )
+        )
+    return out
+
+
+def summary_sheet(book: Book, report: Report) -> None:
+    """The quarter on one page: the revenue variance, the variances over the threshold, what
+    is unexplained, the cash-limit difference, red savings, capital and the checks; then a
+    chart of the largest pressures and underspends."""
+    ws = book.workbook.add_worksheet(SUMMARY)
+    book.page_setup(ws)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 1)
+    book.title(ws, "Summary of the quarter", len(SUMMARY_COLUMNS))
+    header_fmt = book.fmt(
+        bold=True, bg_color="#1F4E79", font_color="#FFFFFF", text_wrap=True, align="center", valign="vcenter", border=1
+    )
+    row = TITLE_ROWS
+    for j, col in enumerate(SUMMARY_COLUMNS):
+        book.text(ws, row, j, col.header, header_fmt)
+    ws.set_row(row, 22)
+    row += 1
+    for f in summary_figures(report):
+        style = f.style
+        amount_col = Col("Amount", "money", places=f.places)
+        book.text(ws, row, 0, f.label, cell_format(book, SUMMARY_COLUMNS[0], style))
+        fmt = cell_format(book, amount_col, style)
+        if isinstance(f.amount, str):
+            ws.write_formula(row, 1, f.amount, fmt, f.amount_value)
+        elif f.amount is not None:
+            ws.write_number(row, 1, f.amount, fmt)
+        elif style != "line":
+            ws.write_blank(row, 1, None, fmt)
+        book.text(
+            ws,
+            row,
+            2,
+            f.unit if f.amount is not None else "",
+            cell_format(book, SUMMARY_COLUMNS[2], style, align="center"),
+        )
+        nfmt = cell_format(book, SUMMARY_COLUMNS[3], style)
+        if isinstance(f.number, str):
+            ws.write_formula(row, 3, f.number, nfmt, f.number_value)
+        elif f.number is not None:
+            ws.write_number(row, 3, f.number, nfmt)
+        else:
+            ws.write_blank(row, 3, None, nfmt)
+        book.text(ws, row, 4, f.sheet, cell_format(book, SUMMARY_COLUMNS[4], style, font_color="#595959"))
+        row += 1
+    note_fmt = book.fmt(italic=True, font_color="#595959")
+    for n, note in enumerate(SUMMARY_NOTES):
+        book.text(ws, row + 1 + n, 0, note, note_fmt)
+    for j, col in enumerate(SUMMARY_COLUMNS):
+        ws.set_column(j, j, col.width or 11)
+    largest(book, ws, report, row + 2 + len(SUMMARY_NOTES))
+
+
+SUMMARY_NOTES = (
+    "A positive variance is a pressure (overspend, or income below budget); a negative one an underspend.",
+    "Each amount with a sheet named repeats, by formula, a total shown on that sheet.",
+)
+
+
+def largest(book: Book, ws, report: Report, row: int) -> None:
+    """A bar chart of the largest pressures and underspends over the threshold, below the
+    key figures, and the list it shows: each amount a formula referring to Table 2."""
+    ot = report.over_threshold
+    t2 = tables.table2(report, "")
+    d0 = data_row(t2)
+    picks = [(i, 1, 2, PRESSURE) for i in range(min(TOP, len(ot.pressures)))]
+    picks += [(i, 5, 6, UNDERSPEND) for i in range(min(TOP, len(ot.underspends)))]
+    if not picks:
+        return
+    heading = f"Largest pressures and underspends of {schedules.size_text(ot.threshold)} or more (£000)"
+    height = 70 + 24 * len(picks)
+    chart_row = row
+    row += -(-height // 20) + 2  # default rows are 20 pixels high
+    book.text(ws, row, 0, heading, book.fmt(bold=True, font_size=11, font_color="#1F4E79"))
+    row += 1
+    first = row
+    label_fmt = book.fmt(text_wrap=True)
+    width = SUMMARY_COLUMNS[0].width or 10
+    for i, label_col, amount_col, _ in picks:
+        label = str(t2.rows[i].cells[label_col])
+        book.text(ws, row, 0, label, label_fmt)
+        if _lines(label, width) > 1:
+            ws.set_row(row, LINE_HEIGHT * _lines(label, width))
+        value = t2.rows[i].cells[amount_col]
+        ws.write_formula(row, 1, "=" + ref(t2.sheet, d0 + i, amount_col), cell_format(book, Col("", "money")), value)
+        book.text(ws, row, 2, "£000", book.fmt(align="center"))
+        book.text(ws, row, 4, t2.sheet, book.fmt(font_color="#595959"))
+        row += 1
+    last = row - 1
+    chart = book.workbook.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": "£000",
+            "categories": [SUMMARY, first, 0, last, 0],
+            "values": [SUMMARY, first, 1, last, 1],
+            "points": [{"fill": {"color": colour}, "border": {"none": True}} for *_, colour in picks],
+            "gap": 40,
+        }
+    )
+    chart.set_title({"name": heading, "name_font": {"size": 10, "bold": True}})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 8}})
+    chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_size({"width": 800, "height": height})
+    ws.insert_chart(chart_row, 0, chart, {"x_offset": 2, "y_offset": 4})
+
+
+__all__ = [
+    "capital_sheet",
+    "cash_limits_sheet",
+    "data_row",
+    "indicators_sheet",
+    "savings_sheet",
+    "summary_figures",
+    "summary_sheet",
+]
