@@ -7,6 +7,11 @@ relative path), Excel has it open, or its folder is missing or read-only.
 into place with ``os.replace`` only once it is complete and flushed to disk, so a
 reader never sees a partial report and a failed run leaves an earlier report as it
 was.
+
+Problem codes: ``output-is-input``, ``output-is-folder``, ``no-output-folder``,
+``output-not-writable`` (the folder), ``output-open`` (Excel's lock file ``~$name`` is
+beside the output), ``output-read-only`` (from ``check_output``); ``cannot-write``
+(from ``try_write``: the write failed and nothing was changed).
 """
 
 from __future__ import annotations

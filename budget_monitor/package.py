@@ -15,8 +15,33 @@ scanned with regular expressions over bytes, in chunks, so a sheet of 100,000 ro
 takes a fraction of a second; the small parts (workbook, relationships) are parsed
 with ``defusedxml``.
 
-Every finding is a ``Problem`` with an empty sheet (it is about the file), or with the
-sheet and cell when one is meant. Nothing here raises for a bad file.
+Every finding is a ``Problem`` with an empty sheet (it is about the file). Nothing
+here raises for a bad file. The codes:
+
+``no-file``, ``not-a-file``, ``cannot-open``
+    no such file; a folder; the file cannot be opened (permissions, locked).
+``empty-file``
+    0 bytes.
+``text-file``, ``html-file``, ``not-a-workbook``
+    CSV or other text; a web page saved with a spreadsheet name; anything else that
+    is not a workbook (PDF, Word, a plain zip, an Excel 2003 XML file, unknown bytes).
+``password-protected``
+    an encrypted workbook (an OLE2 file holding ``EncryptionInfo``/``EncryptedPackage``).
+``corrupt-file``
+    a zip package that is cut short or damaged, or has two parts of the same name.
+``too-large``, ``zip-bomb``
+    a part or the whole package would unpack beyond ``limits.max_entry_bytes`` or
+    ``limits.max_total_bytes``, or a part of 1 MiB or more unpacks more than
+    ``limits.max_compression_ratio`` times its stored size. Refused before unpacking.
+``unsafe-xml``
+    an XML part declares a DOCTYPE or entities.
+``converted-format`` (warning)
+    ``.xls``, ``.xlsb`` or ``.ods``: read by python-calamine, without the checks of
+    hidden rows, formulas without results and error cells.
+``macros-ignored`` (warning)
+    an ``.xlsm`` with a VBA project: macros are never run.
+``open-in-excel`` (warning)
+    Excel's lock file ``~$name`` is beside the input: unsaved changes are not read.
 
 openpyxl, when it is used on a workbook, parses with ``defusedxml`` automatically
 whenever defusedxml is installed (it is a dependency of this project) and lxml is
@@ -127,7 +152,9 @@ def inspect(path: Path | str, limits: Limits | None = None) -> tuple[str, list[P
             )
         )
     if size == 0 or not head:
-        return "empty", problems + [error("empty-file", f"the file is empty (0 bytes); {_SAVE_AS} again")]
+        return "empty", problems + [
+            error("empty-file", "the file is empty (0 bytes): it was cut short when saved, copied or attached; get it again")
+        ]
     if head.startswith(_CFB_MAGIC):
         kind, more = _inspect_cfb(head + tail)
     elif head.startswith(_ZIP_MAGICS):

@@ -7,6 +7,11 @@ structure (``package.scan``: hidden sheets and rows, merged ranges, formulas wit
 saved result, error cells), then reads every sheet's values at once with calamine,
 which also converts ``.xls``, ``.xlsb`` and ``.ods``. There are no per-cell calls into
 a library, and every failure comes back as a ``Problem``, never as an exception.
+
+Problem codes, besides those of ``package``: ``unreadable`` (calamine cannot read
+the file), ``password-protected`` (calamine found an encrypted ``.xls``),
+``unreadable-sheet`` (one sheet cannot be read; the others are), ``unscanned-sheet``
+(a warning: calamine lists a sheet the structure scan did not find).
 """
 
 from __future__ import annotations
