@@ -917,13 +917,12 @@ def _scan(zf: zipfile.ZipFile) -> tuple[PackageFacts | None, list[Problem]]:
                 autofilter=found.autofilter,
             )
         )
-    # The other XML parts are searched whole too: calamine parses shared strings and styles.
+    # The other XML parts are read whole too: calamine parses shared strings and styles,
+    # and reading a part to its end is what checks its size and CRC.
     sheet_parts = {s.part for s in sheets}
     for info in zf.infolist():
         if info.is_dir() or info.filename in sheet_parts or not _XML_PART.search(info.filename):
             continue
-        if info.file_size <= PROLOG_BYTES:
-            continue  # already searched whole by check_xml_prologs
         unsafe = _SheetScan()
 
         def feed(data: bytes, final: bool = False, unsafe=unsafe) -> None:

@@ -451,3 +451,19 @@ def big_sheet_xlsx(folder: Path, rows: int, name: str = "big.xlsx") -> Path:
     rewrite_parts(good, edit, path)
     good.unlink()
     return path
+
+
+def lying_size_xlsx(folder: Path, name: str = "liar.xlsx", part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A workbook whose central directory says ``part`` unpacks to 100 bytes, while it
+    unpacks to more: the way a zip bomb hides from a check of the declared sizes."""
+    path = good_xlsx(folder, name)
+    data = bytearray(path.read_bytes())
+    pos = data.find(b"PK\x01\x02")
+    while pos >= 0:
+        name_len = int.from_bytes(data[pos + 28 : pos + 30], "little")
+        if data[pos + 46 : pos + 46 + name_len] == part.encode():
+            data[pos + 24 : pos + 28] = (100).to_bytes(4, "little")
+            break
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    path.write_bytes(bytes(data))
+    return path

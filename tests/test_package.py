@@ -178,6 +178,13 @@ def test_zip_bomb_sizes_with_small_limits(tmp_path):
     assert grids is not None and not problems
 
 
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
+def test_part_that_lies_about_its_size_is_damaged(tmp_path, part):
+    path = bb.lying_size_xlsx(tmp_path, part=part)
+    assert codes(package.scan(path)[1]) == ["corrupt-file"]
+    refused(path, "corrupt-file", words=part)
+
+
 def test_small_well_compressed_parts_are_not_judged_by_ratio(tmp_path):
     path = bb.good_xlsx(tmp_path)
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
