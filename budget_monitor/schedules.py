@@ -144,6 +144,8 @@ def cash_limit_table(report: Report, title: str = "") -> tuple[Table, list[CashB
         blocks.append(CashBlock("", revised, lines_total, difference))
     elif rows and rows[-1].style == "blank":
         rows.pop()
+    if not rows:
+        rows.append(_blank(cols, "No cash limit changes for any portfolio on Budget lines.", "note"))
     notes: tuple[str, ...] = (
         "£000. Income is negative (a credit).",
         "The revised cash limit is the previous report's plus the changes; the budget lines should add up to it.",
@@ -223,6 +225,8 @@ def capital_table(report: Report, title: str = "") -> Table:
         rows.append(_total(rows, cols, f"Total {portfolio}", "total", range(first, len(rows))))
     if len(portfolio_totals) > 1:
         rows.append(_total(rows, cols, "Total capital programme", "grand", portfolio_totals))
+    if not rows:
+        rows.append(_blank(cols, "No capital projects.", "note"))
     return Table(
         CAPITAL,
         title,

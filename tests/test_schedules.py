@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
+import attrs
 import openpyxl
 import pytest
 from hypothesis import given, settings
@@ -335,3 +337,30 @@ def test_every_schedule_table_casts(quarter):
     for b in blocks:
         revised, lines_total, diff = (table.rows[i].cells for i in (b.revised, b.lines_total, b.difference))
         assert [lines_total[j] - revised[j] for j in (2, 3, 4)] == list(diff[2:5])
+
+
+# --- any mix of optional parts writes ------------------------------------------------------------------
+
+
+@given(quarters(), st.sets(st.sampled_from(("changes", "savings", "capital", "indicators"))))
+@settings(max_examples=25, deadline=None)
+def test_the_workbook_writes_with_any_mix_of_parts(quarter, missing):
+    import tempfile
+
+    quarter = attrs.evolve(quarter, **{name: None for name in missing})
+    report = analyse(quarter)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "report.xlsx"
+        write_report(report, path)
+        names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert names[0] == "Summary" and names[-1] == "Checks"
+    assert ("Cash limits" in names) == ("changes" not in missing)
+    assert ("Savings" in names) == ("savings" not in missing)
+
+
+@pytest.mark.parametrize("part", ["changes", "savings", "capital", "indicators"])
+def test_empty_optional_sheets_write(sample_quarter, part, tmp_path):
+    report = analyse(attrs.evolve(sample_quarter, **{part: ()}))
+    write_report(report, tmp_path / "report.xlsx")
+    for table in all_tables(report):
+        assert casts(table) == []

@@ -363,7 +363,7 @@ def summary_figures(report: Report) -> list[Figure]:
         )
     )
 
-    if report.cash_limits is not None:
+    if report.cash_limits:
         table, blocks = schedules.cash_limit_table(report)
         formula, value = _refer(table.sheet, table, None, blocks[-1].difference, col_index(table, "Net"))
         out.append(Figure("Cash limit: budget lines less revised cash limit (net)", formula, value, sheet=table.sheet))
@@ -388,7 +388,7 @@ def summary_figures(report: Report) -> list[Figure]:
             )
         )
 
-    if report.capital is not None:
+    if report.capital is not None and report.capital.projects:
         parts = capital_parts(report)
         placed = stack_layout(parts)[0]
         table = placed.part.table
