@@ -93,7 +93,9 @@ def check_output(input_path: Path | str, output_path: Path | str) -> list[Proble
         )
     st = _stat(out)
     if st is not None and not (st.st_mode & stat.S_IWUSR):
-        problems.append(error("output-read-only", f"the output {out} is read-only; choose another name or make it writable"))
+        problems.append(
+            error("output-read-only", f"the output {out} is read-only; choose another name or make it writable")
+        )
     return problems
 
 
@@ -165,6 +167,6 @@ def try_write(target: Path | str, write_fn: Callable[[Path], object]) -> list[Pr
         atomic_write(target, write_fn)
     except OSError as exc:
         return [error("cannot-write", f"cannot write {target}: {exc.strerror or exc}")]
-    except Exception as exc:  # the writer failed: the old file, if any, is untouched
+    except Exception as exc:  # noqa: BLE001 - the writer failed: the old file, if any, is untouched
         return [error("cannot-write", f"cannot write {target}: {type(exc).__name__}: {exc}")]
     return []

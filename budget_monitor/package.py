@@ -153,7 +153,10 @@ def inspect(path: Path | str, limits: Limits | None = None) -> tuple[str, list[P
         )
     if size == 0 or not head:
         return "empty", problems + [
-            error("empty-file", "the file is empty (0 bytes): it was cut short when saved, copied or attached; get it again")
+            error(
+                "empty-file",
+                "the file is empty (0 bytes): it was cut short when saved, copied or attached; get it again",
+            )
         ]
     if head.startswith(_CFB_MAGIC):
         kind, more = _inspect_cfb(head + tail)
@@ -196,7 +199,9 @@ def _inspect_other(head: bytes, path: Path) -> tuple[str, list[Problem]]:
     """Not a zip and not an OLE2 file: text of some kind, a PDF, or unknown bytes."""
     ext = path.suffix or "(no extension)"
     if head.startswith(b"%PDF"):
-        return "pdf", [error("not-a-workbook", f"the file is a PDF named {ext}, not a workbook; ask for the Excel file")]
+        return "pdf", [
+            error("not-a-workbook", f"the file is a PDF named {ext}, not a workbook; ask for the Excel file")
+        ]
     text = _as_text(head)
     if text is None:
         return "unknown", [
@@ -215,7 +220,7 @@ def _inspect_other(head: bytes, path: Path) -> tuple[str, list[Problem]]:
                 f"this way); {_SAVE_AS}",
             )
         ]
-    if start.startswith("<?xml") or start.startswith("<"):
+    if start.startswith("<"):
         if "urn:schemas-microsoft-com:office:spreadsheet" in text[:HEAD_BYTES].casefold():
             what = "an Excel 2003 XML spreadsheet"
         else:
@@ -237,7 +242,9 @@ def _as_text(head: bytes) -> str | None:
     sample = head[:65536]
     if b"\x00" in sample:
         return None
-    text = sample.decode("utf-8", errors="replace") if _mostly_utf8(sample) else sample.decode("cp1252", errors="replace")
+    text = (
+        sample.decode("utf-8", errors="replace") if _mostly_utf8(sample) else sample.decode("cp1252", errors="replace")
+    )
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
     return text if controls <= len(text) // 100 else None
 
@@ -290,7 +297,9 @@ def check_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> list[Problem]:
             return [_corrupt(f"two parts are named {name}")]
         seen.add(key)
         if info.flag_bits & 0x1:
-            return [error("not-a-workbook", f"the zip part {name} is encrypted; this is not how Excel saves a workbook")]
+            return [
+                error("not-a-workbook", f"the zip part {name} is encrypted; this is not how Excel saves a workbook")
+            ]
         size = info.file_size
         total += size
         if size > limits.max_entry_bytes:
@@ -400,8 +409,10 @@ def _zip_kind(zf: zipfile.ZipFile) -> tuple[str, list[Problem]]:
                     "them checked",
                 )
             ]
-        what = "an OpenDocument file that is not a spreadsheet" if mime.startswith(b"application/vnd.oasis") else (
-            "a zip archive that is not a workbook"
+        what = (
+            "an OpenDocument file that is not a spreadsheet"
+            if mime.startswith(b"application/vnd.oasis")
+            else ("a zip archive that is not a workbook")
         )
         return "zip", [error("not-a-workbook", f"the file is {what}; {_SAVE_AS}")]
     if "xl/workbook.bin" in names:
@@ -420,7 +431,10 @@ def _zip_kind(zf: zipfile.ZipFile) -> tuple[str, list[Problem]]:
             notes = []
             if "xl/vbaproject.bin" in names:
                 notes.append(
-                    warning("macros-ignored", "the workbook contains macros (.xlsm); they are not run, only cell values are read")
+                    warning(
+                        "macros-ignored",
+                        "the workbook contains macros (.xlsm); they are not run, only cell values are read",
+                    )
                 )
             return "xlsm", notes
         return "xlsx", []
@@ -482,9 +496,9 @@ def _workbook_part(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> st
     """The workbook part's name, found as the package's officeDocument relationship."""
     try:
         for rel_type, target in _rels(zf, names, "").values():
-            if rel_type.endswith("/officeDocument") and target.casefold() in names:
-                if target.casefold().endswith(".xml"):
-                    return target
+            key = target.casefold()
+            if rel_type.endswith("/officeDocument") and key in names and key.endswith(".xml"):
+                return target
     except _PackageError:
         pass
     return "xl/workbook.xml" if "xl/workbook.xml" in names else None
@@ -649,7 +663,9 @@ class _SheetScan:
             head_end = data.find(b"<" + self.prefix + b"sheetData")
             outside = data if head_end < 0 else data[:head_end]
             # Attributes are written in double quotes (as Excel does) unless the root says otherwise.
-            self.error_types = _ERROR_TYPES if b"='" in data[: (root.end() + 4096) if root else 4096] else _ERROR_TYPES[:1]
+            self.error_types = (
+                _ERROR_TYPES if b"='" in data[: (root.end() + 4096) if root else 4096] else _ERROR_TYPES[:1]
+            )
         if final:
             outside = data  # the final chunk holds the head too when it is also the first
         if b"<!" in data and _DTD.search(data):
@@ -814,7 +830,11 @@ def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _SheetScan:
                 v = children.get("v")
                 if t == "e":
                     scan.errors[cell] = (v.text or "").strip() if v is not None else "#VALUE!"
-                elif "f" in children and (v is None or not v.text) and not (v is not None and t in ("str", "s", "inlineStr")):
+                elif (
+                    "f" in children
+                    and (v is None or not v.text)
+                    and not (v is not None and t in ("str", "s", "inlineStr"))
+                ):
                     scan.uncached.add(cell)
                 elem.clear()
             elif event == "end" and tag == "row":

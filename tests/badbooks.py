@@ -18,7 +18,15 @@ from pathlib import Path
 
 import xlsxwriter
 
-HEADER = ["Portfolio", "Section", "Budget line", "Gross cash limit", "Income cash limit", "Gross forecast", "Income forecast"]
+HEADER = [
+    "Portfolio",
+    "Section",
+    "Budget line",
+    "Gross cash limit",
+    "Income cash limit",
+    "Gross forecast",
+    "Income forecast",
+]
 ROWS = [
     ["Adults", "Older people", "Residential care", 1000, -200, 1100, -200],
     ["Adults", "Older people", "Home care", 500, -50, 450, -50],
@@ -86,7 +94,7 @@ def csv_as_xlsx(folder: Path, name: str = "budget.xlsx") -> Path:
 def utf16_tsv_as_xlsx(folder: Path, name: str = "export.xlsx") -> Path:
     """What "Unicode text" export from Excel writes: UTF-16 with a BOM, tab separated."""
     path = Path(folder) / name
-    path.write_bytes("\ufeff" .encode("utf-16-le") + "\t".join(HEADER).encode("utf-16-le") + "\r\n".encode("utf-16-le"))
+    path.write_bytes("\ufeff".encode("utf-16-le") + "\t".join(HEADER).encode("utf-16-le") + "\r\n".encode("utf-16-le"))
     return path
 
 
@@ -200,9 +208,9 @@ def ods_workbook(folder: Path, name: str = "budget.ods") -> Path:
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
         "<office:body><office:spreadsheet>"
         '<table:table table:name="Data">'
-        "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>Name</text:p></table:table-cell>"
-        "<table:table-cell office:value-type=\"string\"><text:p>Amount</text:p></table:table-cell></table:table-row>"
-        "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>Legal costs</text:p></table:table-cell>"
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p>Amount</text:p></table:table-cell></table:table-row>'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Legal costs</text:p></table:table-cell>'
         '<table:table-cell office:value-type="float" office:value="1234.5"><text:p>1234.5</text:p></table:table-cell>'
         "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
     )

