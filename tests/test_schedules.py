@@ -364,3 +364,17 @@ def test_empty_optional_sheets_write(sample_quarter, part, tmp_path):
     write_report(report, tmp_path / "report.xlsx")
     for table in all_tables(report):
         assert casts(table) == []
+
+
+def test_indicator_names_cannot_become_formulas(sample_quarter, tmp_path):
+    import zipfile
+
+    evil = '=HYPERLINK("http://example.invalid","x")'
+    indicators = tuple(attrs.evolve(i, indicator=evil) for i in sample_quarter.indicators)
+    path = tmp_path / "report.xlsx"
+    write_report(analyse(attrs.evolve(sample_quarter, indicators=indicators)), path)
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert not any("<c:f>=HYPERLINK" in x or "<c:f>HYPERLINK" in x for x in charts)
+    ws = openpyxl.load_workbook(path)["Indicators"]
+    assert ws["A4"].value == "'" + evil

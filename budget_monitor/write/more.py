@@ -21,6 +21,7 @@ from ..engine import Report
 from ..model import column_letter
 from ..money import ZERO
 from ..tables import Col, Table
+from ..textsafe import neutralise
 from .book import Book, column_widths
 
 #: The rows ``Book.title`` takes above a table written on its own sheet.
@@ -275,7 +276,8 @@ def combined_chart(
         }
     )
     columns.combine(line)
-    columns.set_title({"name": title, "name_font": {"size": 10, "bold": True}})
+    # a chart name starting with "=" would be read as a reference: neutralise the input's text
+    columns.set_title({"name": neutralise(title)[0], "name_font": {"size": 10, "bold": True}})
     columns.set_y_axis({"num_format": fmt, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     columns.set_x_axis({"num_font": {"size": 8}})
     columns.set_legend({"position": "bottom"})
