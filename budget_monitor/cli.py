@@ -60,10 +60,12 @@ def _read(path: Path, rules):
     from .read import read_workbook
 
     quarter, problems = read_workbook(path, rules.limits)
-    if quarter is None or has_errors(problems):
+    if quarter is None:
         _show(str(path), problems)
         _count(problems)
         raise typer.Exit(EXIT_INPUT)
+    # The engine runs even when some cells were unreadable, so that every problem it
+    # finds (references to lines that do not exist...) is reported in the same run.
     report = analyse(quarter, rules, problems)
     if has_errors(report.problems):
         _show(str(path), report.problems)

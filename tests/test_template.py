@@ -68,8 +68,9 @@ def test_blank_template_reads_back_with_only_the_no_lines_error(blank):
     assert {p.code for p in problems if p.level == "warning"} <= {"empty-sheet"}
     assert quarter is not None and quarter.lines == ()
     assert quarter.settings == m.Settings()
+    # An optional sheet with only its header switches nothing on.
     for field in ("drivers", "items", "changes", "savings", "capital", "indicators"):
-        assert getattr(quarter, field) == ()
+        assert getattr(quarter, field) is None
 
 
 def test_sheets_in_the_contract_order_settings_first_about_last(book):

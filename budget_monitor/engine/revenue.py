@@ -144,10 +144,22 @@ def components(
     problems: list[Problem] = []
     effects: list[DriverEffect] = []
     by_line: dict[tuple[str, str], list[Component]] = defaultdict(list)
+    seen: dict[tuple[str, str, str], Driver] = {}
     for d in drivers:
-        bl = _resolve(lines, d.line, d.portfolio, f"driver '{d.driver}'", d.where.at("") if d.where else d.where, problems)
+        bl = _resolve(lines, d.line, d.portfolio, f"driver '{d.driver}'", d.where, problems)
         if bl is None:
             continue
+        key = (*bl.key, d.driver.casefold())
+        if key in seen:
+            problems.append(
+                warning(
+                    "duplicate-driver",
+                    f"the driver '{d.driver}' of '{bl.line}' is given twice (also row {seen[key].where.row}); "
+                    "both are counted",
+                    d.where,
+                )
+            )
+        seen[key] = d
         d_named = d if d.line == bl.line else _renamed(d, bl.line)
         effect = split_driver(d_named, bl.portfolio)
         effects.append(effect)
@@ -169,8 +181,18 @@ def components(
                 parts.append(Component(bl.portfolio, bl.line, "", side, "unexplained", rest, label, bl.where))
         out.extend(parts)
     out.sort(key=component_order)
-    effects.sort(key=lambda e: (e.portfolio, e.driver.line, e.driver.driver, e.driver.where.row))
+    effects.sort(key=_effect_order)
     return effects, out, problems
+
+
+def _effect_order(e: DriverEffect) -> tuple:
+    d = e.driver
+    minus = Decimal(-1)
+    return (
+        e.portfolio, d.line, d.driver, d.unit, d.budget_volume, d.budget_unit_cost, d.forecast_volume,
+        d.forecast_unit_cost, minus if d.budget_income_rate is None else d.budget_income_rate,
+        minus if d.forecast_income_rate is None else d.forecast_income_rate,
+    )  # fmt: skip
 
 
 def _renamed(record, line: str):

@@ -127,8 +127,7 @@ class Book:
                 if a == b:
                     self.text(ws, row, first_col + a, text, group_fmt)
                 else:
-                    ws.merge_range(row, first_col + a, row, first_col + b, "", group_fmt)
-                    self.text(ws, row, first_col + a, text, group_fmt)
+                    ws.merge_range(row, first_col + a, row, first_col + b, neutralise(text)[0], group_fmt)
             row += 1
         for j, col in enumerate(table.columns):
             self.text(ws, row, first_col + j, col.header, header_fmt)
@@ -140,8 +139,9 @@ class Book:
         data0 = header_row + 1
         letters = [column_letter(first_col + j) for j in range(len(table.columns))]
         widths, wrap = column_widths(table)
+        formats: dict[tuple, object] = {}
         for i, r in enumerate(table.rows):
-            self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap)
+            self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap, formats)
         last = data0 + len(table.rows)
         note_fmt = self.fmt(italic=True, font_color="#595959")
         for n, note in enumerate(table.notes):
@@ -152,15 +152,28 @@ class Book:
         return ws, data0
 
     def row(
-        self, ws, table: Table, r: Row, sheet_row: int, first_col: int, letters: list[str], data0: int, wrap: set[int]
+        self,
+        ws,
+        table: Table,
+        r: Row,
+        sheet_row: int,
+        first_col: int,
+        letters: list[str],
+        data0: int,
+        wrap: set[int],
+        formats: dict[tuple, object],
     ) -> None:
         for j, (col, value) in enumerate(zip(table.columns, r.cells)):
-            props = {**self.number_props(col), **self.row_props(r.style)}
-            if j in wrap:
-                props["text_wrap"] = True
-            if r.marks and r.marks[j]:
-                props.update(self.mark_props(r.marks[j]))
-            fmt = self.fmt(**props)
+            mark = r.marks[j] if r.marks else ""
+            key = (j, r.style, mark)
+            fmt = formats.get(key)
+            if fmt is None:
+                props = {**self.number_props(col), **self.row_props(r.style)}
+                if j in wrap:
+                    props["text_wrap"] = True
+                if mark:
+                    props.update(self.mark_props(mark))
+                fmt = formats[key] = self.fmt(**props)
             c = first_col + j
             if col.kind != "text" and (r.sums or col.across) and value is not None and col.kind != "int":
                 if col.across:
@@ -173,7 +186,7 @@ class Book:
                     ws.write_formula(sheet_row, c, formula, fmt, value)
                     self.totals.append((table.sheet, f"{letters[j]}{sheet_row + 1}", formula, value))
             elif value is None:
-                if props.get("top") or props.get("bottom") or props.get("bg_color"):
+                if r.style in ("subtotal", "total", "grand") or mark:
                     ws.write_blank(sheet_row, c, None, fmt)
             elif isinstance(value, str):
                 self.text(ws, sheet_row, c, value, fmt)
