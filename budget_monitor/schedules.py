@@ -85,6 +85,13 @@ def _difference_row(rows: list[Row], lines_row: int, revised_row: int, text: str
     return Row(tuple(cells), "line", marks=marks)
 
 
+def shown_lines_total(report: Report, portfolio: str) -> tuple[Decimal, Decimal]:
+    """A portfolio's budget lines' gross and income cash limits added up as shown (£000),
+    so that the figure is the portfolio total on the revenue sheet."""
+    lines = [bl.cash_limit for bl in report.lines if bl.portfolio.casefold() == portfolio.casefold()]
+    return sum((k(cl.gross) for cl in lines), ZERO), sum((k(cl.income) for cl in lines), ZERO)
+
+
 @attrs.frozen
 class CashBlock:
     """Where one portfolio's key rows are in the cash-limit table."""
@@ -128,7 +135,7 @@ def cash_limit_table(report: Report, title: str = "") -> tuple[Table, list[CashB
         revised = len(rows)
         rows.append(_total(rows, cols, REVISED, "total", parts))
         lines_total = len(rows)
-        rows.append(Row(_gi_cells(LINES_TOTAL, "", rec.lines_total)))
+        rows.append(Row(with_across([LINES_TOTAL, "", *shown_lines_total(report, rec.portfolio), None], cols)))
         difference = len(rows)
         rows.append(_difference_row(rows, lines_total, revised))
         blocks.append(CashBlock(rec.portfolio, revised, lines_total, difference))

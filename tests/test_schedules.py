@@ -213,6 +213,9 @@ def test_cash_limit_difference_is_a_live_formula(written):
     gross = ws.cell(label.row, 3).value
     assert re.fullmatch(r"=C\d+-C\d+", gross)
     assert ws.cell(label.row, 5).value == f"=SUM(C{label.row}:D{label.row})"
+    lines = label.row - 1  # the budget lines' total repeats the portfolio total on the revenue sheet
+    assert ws.cell(lines, 1).value == schedules.LINES_TOTAL
+    assert re.fullmatch(r"='Revenue by line'!B\d+", ws.cell(lines, 3).value)
 
 
 def test_indicator_charts(written):

@@ -158,7 +158,9 @@ def cash_limits_sheet(book: Book, report: Report) -> None:
     fit_rows(ws, table, data0)
     cols = table.columns
     highlight = book.fmt(bg_color="#FFC7CE", font_color="#9C0006", bold=True)
+    revenue = tables.revenue_table(report, "")
     for b in blocks:
+        refer_lines_total(book, ws, table, data0, b, revenue)
         r = table.rows[b.difference]
         mark = r.marks[0] if r.marks else ""
         for j in (2, 3):  # net (4) is already a live cross-total
@@ -171,6 +173,30 @@ def cash_limits_sheet(book: Book, report: Report) -> None:
             data0 + b.difference,
             4,
             {"type": "cell", "criteria": "!=", "value": 0, "format": highlight},
+        )
+
+
+def refer_lines_total(book: Book, ws, table: Table, data0: int, block: schedules.CashBlock, revenue: Table) -> None:
+    """Make a portfolio's budget-lines total a formula referring to the portfolio's total on
+    the revenue sheet, where that shows the same figures (else the value stays)."""
+    if not block.portfolio:
+        return  # all portfolios: already a live total of the portfolios' rows
+    row = table.rows[block.lines_total]
+    label = f"Total {block.portfolio}"
+    found = [i for i, r in enumerate(revenue.rows) if r.style in ("total", "grand") and r.cells[0] == label]
+    if not found:
+        return
+    total = revenue.rows[found[-1]]
+    for j, header in ((2, "Cash limit gross"), (3, "Cash limit income")):
+        if header not in [c.header for c in revenue.columns]:
+            return
+        source = col_index(revenue, header)
+        if total.cells[source] != row.cells[j]:
+            return
+    for j, header in ((2, "Cash limit gross"), (3, "Cash limit income")):
+        formula = "=" + ref(revenue.sheet, data_row(revenue) + found[-1], col_index(revenue, header))
+        ws.write_formula(
+            data0 + block.lines_total, j, formula, cell_format(book, table.columns[j], row.style), row.cells[j]
         )
 
 
