@@ -63,8 +63,8 @@ def col_index(table: Table, header: str) -> int:
 
 
 def fit_rows(ws, table: Table, data0: int, widths: Sequence[int] | None = None) -> None:
-    """Give each row whose wrapped text takes several lines the height it needs (Excel and
-    LibreOffice keep the default height of a row written by xlsxwriter)."""
+    """Give each row whose wrapped text takes several lines the height it needs: LibreOffice
+    (and so a PDF made with it) keeps the default height of a row written without one."""
     fitted, wrap = column_widths(table)
     widths = widths or fitted
     for i, r in enumerate(table.rows):
