@@ -198,6 +198,20 @@ class _Cells:
 
     def text(self, value: object, row: int, col: int) -> str:
         if value is None or value == "":
+            if self.grid.errors or self.grid.uncached_formulas:
+                where = self.where(row, col)
+                if where.cell in self.grid.errors:
+                    self.problems.append(
+                        error("excel-error", f"the Excel error {self.grid.errors[where.cell]}; expected text", where)
+                    )
+                elif where.cell in self.grid.uncached_formulas:
+                    self.problems.append(
+                        error(
+                            "formula-without-value",
+                            "a formula with no saved result; open the workbook in Excel, let it calculate and save it",
+                            where,
+                        )
+                    )
             return ""
         if isinstance(value, str):
             text, changed = normalise_text(value)
@@ -422,20 +436,17 @@ def _records(
     start = header.row - grid.first_row + 1
     columns = [(spec.column(k), j, header.columns[k]) for k, j in header.index.items()]
     any_row = False
+    # Rows holding an Excel error or an unsaved formula look blank in the values alone.
+    flagged = {_split_ref(ref)[0] for ref in (*grid.errors, *grid.uncached_formulas)}
+    hidden: list[int] = []
     for i in range(start, len(grid.rows)):
         row = grid.rows[i]
-        if all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in row):
-            continue
         row_no = grid.first_row + i
+        if row_no not in flagged and all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
         any_row = True
         if row_no in grid.hidden_rows:
-            problems.append(
-                warning(
-                    "hidden-row",
-                    f"row {row_no} is hidden or filtered out; it is read like any other row",
-                    Where(grid.name, row_no),
-                )
-            )
+            hidden.append(row_no)
         values: dict[str, object] = {}
         for column, j, col in columns:
             raw = row[j] if j < len(row) else None
@@ -476,6 +487,15 @@ def _records(
                     values[k.key] = ""
         values["_columns"] = header.columns
         yield row_no, values
+    if hidden:
+        problems.append(
+            warning(
+                "hidden-row",
+                f"{'row' if len(hidden) == 1 else 'rows'} {_row_ranges(hidden)} {'is' if len(hidden) == 1 else 'are'} "
+                "hidden or filtered out; read like any other row",
+                Where(grid.name, hidden[0]),
+            )
+        )
     if not any_row:
         problems.append(
             warning("empty-sheet", f"the sheet has a header row (row {header.row}) but no data rows", Where(grid.name))
@@ -726,6 +746,22 @@ _READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
 }
 
 
+_READ_SHEETS = {sheet_key(SETTINGS_SHEET), *(sheet_key(spec.name) for spec in SHEETS)}
+
+
+def _in_table(grid: Grid, row: int) -> bool:
+    """Is ``row`` at or below the sheet's header row (merged titles above it are fine)?"""
+    spec = next((s for s in SHEETS if sheet_key(s.name) == sheet_key(grid.name)), None)
+    if spec is None:
+        return False
+    required = [c for c in spec.columns if c.required]
+    for i, values in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        keys = {header_key(v) for v in values if v not in (None, "")}
+        if all(c.names & keys for c in required):
+            return row >= grid.first_row + i
+    return True
+
+
 def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | None, list[Problem]]:
     """The records of a workbook from its sheets' grids, and every problem found.
 
@@ -743,12 +779,20 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
             )
             continue
         by_key[key] = grid
+        if key not in _READ_SHEETS:
+            continue
         if grid.hidden:
             problems.append(warning("hidden-sheet", "the sheet is hidden; it is read like any other", Where(grid.name)))
         for ref in grid.merged:
-            problems.append(
-                warning("merged-cells", f"merged cells {ref}: only the first cell holds a value", Where(grid.name, *_split_ref(ref)))
-            )
+            row, column = _split_ref(ref)
+            if _in_table(grid, row):
+                problems.append(
+                    warning(
+                        "merged-cells",
+                        f"merged cells {ref} inside the data: only the first cell holds a value, the others are read as blank",
+                        Where(grid.name, row, column),
+                    )
+                )
 
     settings = parse_settings(by_key.get(sheet_key(SETTINGS_SHEET)), problems)
     revenue_scale = UNITS[settings.units]
@@ -777,6 +821,20 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         # An optional sheet left with only its header switches nothing on.
         parts[field] = records or None
     return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems
+
+
+def _row_ranges(rows: list[int]) -> str:
+    """[3, 4, 5, 9] -> '3-5, 9'."""
+    out: list[str] = []
+    first = prev = rows[0]
+    for r in rows[1:] + [None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        out.append(str(first) if first == prev else f"{first}-{prev}")
+        if r is not None:
+            first = prev = r
+    return ", ".join(out)
 
 
 def _split_ref(ref: str) -> tuple[int, str]:
