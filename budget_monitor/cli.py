@@ -109,13 +109,13 @@ def report(
             _show(str(target), problems)
             raise typer.Exit(EXIT_USAGE)
     result = _read(workbook, rule_set)
-    failed = files.try_write(out, lambda tmp: write_report(result, tmp))
-    if not failed and json_path is not None:
-        text = report_json(result)
-        failed = files.try_write(json_path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
-    if failed:
-        _show(str(out), failed)
-        raise typer.Exit(EXIT_USAGE)
+    try:
+        files.atomic_write(out, lambda tmp: write_report(result, tmp))
+        if json_path is not None:
+            files.atomic_write_text(json_path, report_json(result))
+    except OSError as exc:  # disk full, a file locked by another program...
+        _say(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
+        raise typer.Exit(EXIT_USAGE) from None
     warnings = [p for p in result.problems if p.level == "warning"]
     _show(str(workbook), warnings)
     ot = result.over_threshold

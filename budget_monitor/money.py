@@ -72,6 +72,12 @@ def pounds_text(value: Decimal) -> str:
     return f"{penny(value):.2f}"
 
 
+def pounds(value: Decimal) -> str:
+    """An amount for a message: ``-£135,000.00``."""
+    v = penny(value)
+    return f"-£{-v:,.2f}" if v < 0 else f"£{v:,.2f}"
+
+
 # --- reading numbers as people write them ---------------------------------------------
 
 _UNICODE_MINUS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"

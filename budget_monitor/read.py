@@ -29,6 +29,7 @@ from .money import (
     normalise_text,
     parse_text_number,
     penny,
+    pounds,
     significant_digits,
 )
 from .model import Problem, Where, column_letter, error, warning
@@ -317,7 +318,7 @@ class _Cells:
             self.problems.append(
                 warning(
                     "sub-penny",
-                    f"{column.header}: {d} {self.unit_name} is not a whole number of pence; rounded to £{exact}",
+                    f"{column.header}: {d} {self.unit_name} is not a whole number of pence; rounded to {pounds(exact)}",
                     self.where(row, col),
                 )
             )

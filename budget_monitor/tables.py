@@ -234,7 +234,7 @@ ACTIVITY_COLUMNS = (
     Col("Income activity effect", "money"),
     Col("Income rate effect", "money"),
     Col("Total effect", "money", across=(9, 10, 11, 12)),
-    Col("Commentary", width=90),
+    Col("Commentary", width=60),
 )
 
 
@@ -300,6 +300,10 @@ def commentary(e: DriverEffect) -> str:
 
 def activity_table(report: Report, title: str) -> Table:
     cols = ACTIVITY_COLUMNS
+    volumes = [v for e in report.effects for v in (e.driver.budget_volume, e.driver.forecast_volume)]
+    if any(v != v.to_integral_value() for v in volumes):  # part weeks: show the decimals
+        places = max(-v.normalize().as_tuple().exponent for v in volumes)
+        cols = tuple(attrs.evolve(c, places=min(places, 4)) if c.kind == "count" else c for c in cols)
     rows: list[Row] = []
     for e in report.effects:
         d = e.driver

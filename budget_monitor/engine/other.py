@@ -20,7 +20,7 @@ from ..model import (
     error,
     warning,
 )
-from ..money import ZERO, pounds_text
+from ..money import ZERO, pounds, pounds_text
 from ..rules import Threshold
 
 # --- cash limits ------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def reconcile_cash_limits(
 
 
 def _gin(x: GrossIncome) -> str:
-    return f"gross £{x.gross:,}, income £{x.income:,}, net £{x.net:,}"
+    return f"gross {pounds(x.gross)}, income {pounds(x.income)}, net {pounds(x.net)}"
 
 
 # --- savings -----------------------------------------------------------------------------

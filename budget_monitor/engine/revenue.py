@@ -22,7 +22,7 @@ from ..model import (
     error,
     warning,
 )
-from ..money import EXACT, ZERO, penny
+from ..money import EXACT, ZERO, penny, pounds
 from ..rules import Threshold
 
 
@@ -222,7 +222,7 @@ def revenue_checks(quarter: Quarter, comps: Sequence[Component], threshold: Thre
             out.append(
                 warning(
                     "unexplained",
-                    f"{c.line}: £{c.amount:,} of the {c.side} variance is not explained by any driver or item",
+                    f"{c.line}: {pounds(c.amount)} of the {c.side} variance is not explained by any driver or item",
                     c.where,
                 )
             )

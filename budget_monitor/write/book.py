@@ -74,11 +74,12 @@ class Book:
     def number_props(self, col: Col) -> dict:
         if col.kind == "money":
             places = "." + "0" * col.places if col.places else ""
-            return {"num_format": f"#,##0{places};-#,##0{places};0"}
+            return {"num_format": f"#,##0{places};-#,##0{places};0{places}"}
         if col.kind == "rate":
             return {"num_format": "#,##0.00;-#,##0.00"}
         if col.kind == "count":
-            return {"num_format": "#,##0.##;-#,##0.##;0"}
+            places = "." + "0" * col.places if col.places else ""
+            return {"num_format": f"#,##0{places};-#,##0{places};0{places}"}
         if col.kind == "int":
             return {"num_format": "0", "align": "center"}
         return {}
@@ -141,6 +142,11 @@ class Book:
         widths, wrap = column_widths(table)
         formats: dict[tuple, object] = {}
         for i, r in enumerate(table.rows):
+            if wrap:
+                # LibreOffice (and so a PDF) keeps one-line rows unless told the height.
+                lines = max((wrapped_lines(r.cells[j], widths[j]) for j in wrap if isinstance(r.cells[j], str)), default=1)
+                if lines > 1:
+                    ws.set_row(data0 + i, LINE_HEIGHT * lines)
             self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap, formats)
         last = data0 + len(table.rows)
         note_fmt = self.fmt(italic=True, font_color="#595959")
@@ -203,6 +209,16 @@ class Book:
 
 
 MAX_TEXT_WIDTH = 100
+
+#: The height in points of one line of 10-point text.
+LINE_HEIGHT = 12.75
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (roughly)."""
+    room = max(int((width - 1) * 1.25), 1)  # proportional text: about 1.25 characters a unit
+    return sum(max(1, -(-len(part) // room)) for part in text.split("\n"))
+
 
 
 def column_widths(table: Table) -> tuple[list[int], set[int]]:

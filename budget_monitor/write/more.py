@@ -22,7 +22,7 @@ from ..model import column_letter
 from ..money import ZERO
 from ..tables import Col, Table
 from ..textsafe import neutralise
-from .book import Book, column_widths
+from .book import LINE_HEIGHT, Book, column_widths, wrapped_lines
 
 #: The rows ``Book.title`` takes above a table written on its own sheet.
 TITLE_ROWS = 3
@@ -68,19 +68,9 @@ def fit_rows(ws, table: Table, data0: int, widths: Sequence[int] | None = None) 
     fitted, wrap = column_widths(table)
     widths = widths or fitted
     for i, r in enumerate(table.rows):
-        lines = max((_lines(r.cells[j], widths[j]) for j in wrap if isinstance(r.cells[j], str)), default=1)
+        lines = max((wrapped_lines(r.cells[j], widths[j]) for j in wrap if isinstance(r.cells[j], str)), default=1)
         if lines > 1:
             ws.set_row(data0 + i, LINE_HEIGHT * lines)
-
-
-#: The height in points of one line of 10-point text.
-LINE_HEIGHT = 12.75
-
-
-def _lines(text: str, width: int) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide (roughly)."""
-    room = max(int((width - 1) * 1.25), 1)  # proportional text: about 1.25 characters a unit
-    return sum(max(1, -(-len(part) // room)) for part in text.split("\n"))
 
 
 def cell_format(book: Book, col: Col, style: str = "line", mark: str = "", **more) -> object:
@@ -155,7 +145,6 @@ def cash_limits_sheet(book: Book, report: Report) -> None:
         return
     table, blocks = schedules.cash_limit_table(report, "Cash limit reconciliation (£000)")
     ws, data0 = book.table(table)
-    fit_rows(ws, table, data0)
     cols = table.columns
     highlight = book.fmt(bg_color="#FFC7CE", font_color="#9C0006", bold=True)
     revenue = tables.revenue_table(report, "")
@@ -231,7 +220,6 @@ def savings_sheet(book: Book, report: Report) -> None:
         return
     table = schedules.savings_table(report, "Savings built into the budget, by delivery status (£000)")
     ws, data0 = book.table(table)
-    fit_rows(ws, table, data0)
     rag = col_index(table, "RAG")
     last = data0 + len(table.rows) - 1
     for word, fill, font in (
@@ -533,8 +521,8 @@ def largest(book: Book, ws, report: Report, row: int) -> None:
     for i, label_col, amount_col, _ in picks:
         label = str(t2.rows[i].cells[label_col])
         book.text(ws, row, 0, label, label_fmt)
-        if _lines(label, width) > 1:
-            ws.set_row(row, LINE_HEIGHT * _lines(label, width))
+        if wrapped_lines(label, width) > 1:
+            ws.set_row(row, LINE_HEIGHT * wrapped_lines(label, width))
         value = t2.rows[i].cells[amount_col]
         ws.write_formula(row, 1, "=" + ref(t2.sheet, d0 + i, amount_col), cell_format(book, Col("", "money")), value)
         book.text(ws, row, 2, "£000", book.fmt(align="center"))
