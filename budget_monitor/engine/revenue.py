@@ -95,35 +95,44 @@ def item_components(item: VarianceItem, portfolio: str) -> list[Component]:
     return out
 
 
-def _resolve(
-    lines: Sequence[BudgetLine], ref_line: str, ref_portfolio: str, what: str, where, problems: list[Problem]
-) -> BudgetLine | None:
-    """The budget line a driver or item refers to, by name (and portfolio where given)."""
-    name = ref_line.casefold()
-    matches = [
-        bl for bl in lines if bl.line.casefold() == name and (not ref_portfolio or bl.portfolio.casefold() == ref_portfolio.casefold())
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        import difflib
+class LineIndex:
+    """Budget lines by name (ignoring case), for resolving what drivers and items refer to."""
 
-        near = difflib.get_close_matches(ref_line, [bl.line for bl in lines], n=1, cutoff=0.6)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
+    def __init__(self, lines: Sequence[BudgetLine]):
+        self.lines = lines
+        self.by_name: dict[str, list[BudgetLine]] = defaultdict(list)
+        for bl in lines:
+            self.by_name[bl.line.casefold()].append(bl)
+
+    def resolve(self, ref_line: str, ref_portfolio: str, what: str, where, problems: list[Problem]) -> BudgetLine | None:
+        """The budget line a driver or item refers to, by name (and portfolio where given)."""
+        candidates = self.by_name.get(ref_line.casefold(), [])
+        portfolio = ref_portfolio.casefold()
+        matches = [bl for bl in candidates if not portfolio or bl.portfolio.casefold() == portfolio]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            if candidates:
+                found = ", ".join(sorted(bl.portfolio for bl in candidates))
+                message = f"{what} refers to the budget line '{ref_line}' in the portfolio '{ref_portfolio}', but that line is in {found}"
+            else:
+                import difflib
+
+                near = difflib.get_close_matches(ref_line, [bl.line for bl in self.lines], n=1, cutoff=0.6)
+                hint = f"; did you mean '{near[0]}'?" if near else ""
+                message = f"{what} refers to the budget line '{ref_line}', which is not on Budget lines{hint}"
+            problems.append(error("unknown-line", message, where))
+            return None
+        portfolios = ", ".join(sorted(bl.portfolio for bl in matches))
         problems.append(
-            error("unknown-line", f"{what} refers to the budget line '{ref_line}', which is not on Budget lines{hint}", where)
+            error(
+                "ambiguous-line",
+                f"{what} refers to the budget line '{ref_line}', which is in more than one portfolio ({portfolios}); "
+                "add a Portfolio column to say which",
+                where,
+            )
         )
         return None
-    portfolios = ", ".join(sorted(bl.portfolio for bl in matches))
-    problems.append(
-        error(
-            "ambiguous-line",
-            f"{what} refers to the budget line '{ref_line}', which is in more than one portfolio ({portfolios}); "
-            "add a Portfolio column to say which",
-            where,
-        )
-    )
-    return None
 
 
 def component_order(c: Component) -> tuple:
@@ -144,9 +153,10 @@ def components(
     problems: list[Problem] = []
     effects: list[DriverEffect] = []
     by_line: dict[tuple[str, str], list[Component]] = defaultdict(list)
+    index = LineIndex(lines)
     seen: dict[tuple[str, str, str], Driver] = {}
     for d in drivers:
-        bl = _resolve(lines, d.line, d.portfolio, f"driver '{d.driver}'", d.where, problems)
+        bl = index.resolve(d.line, d.portfolio, f"driver '{d.driver}'", d.where, problems)
         if bl is None:
             continue
         key = (*bl.key, d.driver.casefold())
@@ -165,7 +175,7 @@ def components(
         effects.append(effect)
         by_line[bl.key].extend(driver_components(effect))
     for item in items:
-        bl = _resolve(lines, item.line, item.portfolio, f"item '{item.description}'", item.where, problems)
+        bl = index.resolve(item.line, item.portfolio, f"item '{item.description}'", item.where, problems)
         if bl is None:
             continue
         it = item if item.line == bl.line else _renamed(item, bl.line)

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
+
 from .. import tables
 from ..engine import Report
-from .book import Book
+from .book import Book, Sheet, revenue_table, table2
 from .json_out import report_dict, report_json
 from .more import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet, summary_sheet
 
@@ -22,12 +24,12 @@ __all__ = ["write_report", "report_dict", "report_json", "SHEETS", "Book"]
 
 
 def revenue_sheet(book: Book, report: Report) -> None:
-    book.table(tables.revenue_table(report, "Revenue position by budget line (£000)"))
+    book.table(revenue_table(book, report))
 
 
 def table2_sheet(book: Book, report: Report) -> None:
     k = tables.k(report.over_threshold.threshold)
-    book.table(tables.table2(report, f"Revenue variances over £{k:,}k in size order (£000)"))
+    book.table(attrs.evolve(table2(book, report), title=f"Revenue variances over £{k:,}k in size order (£000)"))
 
 
 def activity_sheet(book: Book, report: Report) -> None:
@@ -61,6 +63,7 @@ def write_report(report: Report, path: Path | str) -> Book:
         str(path),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
+    workbook.worksheet_class = Sheet
     book = Book(workbook, s.organisation, s.period, s.title)
     try:
         workbook.set_properties({"title": " - ".join(x for x in (s.organisation, s.title, s.period) if x), "comments": "budget_monitor report"})

@@ -9,12 +9,16 @@ written with ``write_string`` only, neutralised, so it can never become a formul
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import attrs
 
+from xlsxwriter.worksheet import Worksheet
+
 from ..model import column_letter
+from .. import tables
 from ..tables import Col, Row, Table
 from ..textsafe import neutralise
 
@@ -48,6 +52,20 @@ def sum_formula(parts: Iterable[str]) -> str:
     return f"=SUM({','.join(parts)})"
 
 
+_PLAIN_SUM = re.compile(r"=SUM\([A-Z]{1,3}[0-9]{1,7}(:[A-Z]{1,3}[0-9]{1,7})?(,[A-Z]{1,3}[0-9]{1,7}(:[A-Z]{1,3}[0-9]{1,7})?)*\)")
+
+
+class Sheet(Worksheet):
+    """An xlsxwriter worksheet that writes a plain ``=SUM(A1:B2,...)`` of references
+    without scanning it for Excel's newer function names (there are none to find):
+    reports hold a SUM on every line, and that scan dominated their writing time."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        if _PLAIN_SUM.fullmatch(formula):
+            return formula[1:]
+        return super()._prepare_formula(formula, expand_future_functions)
+
+
 @attrs.define
 class Book:
     """The report workbook being written, with its formats."""
@@ -59,6 +77,13 @@ class Book:
     _formats: dict = attrs.field(factory=dict)
     #: Every total written: (sheet, cell, formula, cached value), for checks and tests.
     totals: list[tuple[str, str, str, Decimal]] = attrs.field(factory=list)
+    _memo: dict = attrs.field(factory=dict)
+
+    def memo(self, name: str, make):
+        """``make()``, computed once per workbook (tables that several sheets refer to)."""
+        if name not in self._memo:
+            self._memo[name] = make()
+        return self._memo[name]
 
     def fmt(self, **props) -> object:
         """The format with these properties, created once."""
@@ -252,3 +277,15 @@ def _shown(value: object, col: Col) -> str:
     if isinstance(value, Decimal):
         return f"{value:,}"
     return str(value)
+
+
+def revenue_table(book: Book, report) -> tables.Table:
+    """Table 1, built once for the sheet and for the sheets that refer to its totals."""
+    return book.memo("revenue", lambda: tables.revenue_table(report, "Revenue position by budget line (£000)"))
+
+
+def table2(book: Book, report) -> tables.Table:
+    """Table 2, built once for the sheet and for the summary that refers to it."""
+    return book.memo("table2", lambda: tables.table2(report, ""))
+
+

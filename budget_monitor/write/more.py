@@ -22,7 +22,7 @@ from ..model import column_letter
 from ..money import ZERO
 from ..tables import Col, Table
 from ..textsafe import neutralise
-from .book import LINE_HEIGHT, Book, column_widths, wrapped_lines
+from .book import LINE_HEIGHT, Book, column_widths, revenue_table, table2, wrapped_lines
 
 #: The rows ``Book.title`` takes above a table written on its own sheet.
 TITLE_ROWS = 3
@@ -147,7 +147,7 @@ def cash_limits_sheet(book: Book, report: Report) -> None:
     ws, data0 = book.table(table)
     cols = table.columns
     highlight = book.fmt(bg_color="#FFC7CE", font_color="#9C0006", bold=True)
-    revenue = tables.revenue_table(report, "")
+    revenue = revenue_table(book, report)
     for b in blocks:
         refer_lines_total(book, ws, table, data0, b, revenue)
         r = table.rows[b.difference]
@@ -332,10 +332,10 @@ def _refer(sheet: str, table: Table, first_row: int | None, row: int, col: int) 
     return "=" + ref(sheet, data_row(table, first_row) + row, col), value if value is not None else ZERO
 
 
-def summary_figures(report: Report) -> list[Figure]:
+def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
     """The Summary's lines, each referring to the total it repeats where one is shown."""
     out: list[Figure] = []
-    revenue = tables.revenue_table(report, "")
+    revenue = revenue_table(book, report) if book else tables.revenue_table(report, "")
     last = len(revenue.rows) - 1
     for label, header in (
         ("Net forecast variance", "Variance net"),
@@ -348,7 +348,7 @@ def summary_figures(report: Report) -> list[Figure]:
         )
 
     ot = report.over_threshold
-    t2 = tables.table2(report, "")
+    t2 = table2(book, report) if book else tables.table2(report, "")
     size = schedules.size_text(ot.threshold)
     total = len(t2.rows) - 1
     d0 = data_row(t2)
@@ -458,7 +458,7 @@ def summary_sheet(book: Book, report: Report) -> None:
         book.text(ws, row, j, col.header, header_fmt)
     ws.set_row(row, 22)
     row += 1
-    for f in summary_figures(report):
+    for f in summary_figures(report, book):
         style = f.style
         amount_col = Col("Amount", "money", places=f.places)
         book.text(ws, row, 0, f.label, cell_format(book, SUMMARY_COLUMNS[0], style))
@@ -503,7 +503,7 @@ def largest(book: Book, ws, report: Report, row: int) -> None:
     """A bar chart of the largest pressures and underspends over the threshold, below the
     key figures, and the list it shows: each amount a formula referring to Table 2."""
     ot = report.over_threshold
-    t2 = tables.table2(report, "")
+    t2 = table2(book, report)
     d0 = data_row(t2)
     picks = [(i, 1, 2, PRESSURE) for i in range(min(TOP, len(ot.pressures)))]
     picks += [(i, 5, 6, UNDERSPEND) for i in range(min(TOP, len(ot.underspends)))]
