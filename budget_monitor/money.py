@@ -87,16 +87,15 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _SCALED = re.compile(r"^[+-]?[\d.,]+\s*(k|m|bn|mn|K|M|BN|Bn)$")
 
 
+_ODD = re.compile(f"[{_UNICODE_MINUS}{_ODD_SPACES}]")
+_ODD_MAP = {**{ord(ch): "-" for ch in _UNICODE_MINUS}, **{ord(ch): " " for ch in _ODD_SPACES}}
+
+
 def normalise_text(text: str) -> tuple[str, bool]:
     """Replace Unicode minus signs and non-breaking spaces; say whether anything changed."""
-    changed = False
-    if any(ch in text for ch in _UNICODE_MINUS):
-        text = text.translate({ord(ch): "-" for ch in _UNICODE_MINUS})
-        changed = True
-    if any(ch in text for ch in _ODD_SPACES):
-        text = text.translate({ord(ch): " " for ch in _ODD_SPACES})
-        changed = True
-    return text, changed
+    if _ODD.search(text) is None:
+        return text, False
+    return text.translate(_ODD_MAP), True
 
 
 def parse_text_number(text: str) -> Decimal:
@@ -146,6 +145,8 @@ def from_binary(value: float) -> Decimal:
     """
     if not math.isfinite(value):
         raise NumberError("not a finite number")
+    if value.is_integer() and -1e15 < value < 1e15:
+        return Decimal(int(value))
     d = Decimal(repr(value))
     if d == d.to_integral_value():
         return d.quantize(Decimal(1)) if abs(d) < Decimal("1e15") else d

@@ -194,6 +194,11 @@ class _Cells:
     scale: Decimal = Decimal(1)
     unit_name: str = "£"
 
+    @property
+    def flagged(self) -> bool:
+        """Does the sheet have cells whose value alone does not tell the whole story?"""
+        return bool(self.grid.errors or self.grid.uncached_formulas)
+
     def where(self, row: int, col: int) -> Where:
         return Where(self.grid.name, row, column_letter(col))
 
@@ -227,6 +232,16 @@ class _Cells:
     def number(self, value: object, row: int, col: int, column: Column) -> Decimal | None:
         """A cell of a number column as an exact Decimal (not scaled); None when blank
         (the caller decides what blank means) or unreadable (a problem is recorded)."""
+        if type(value) is float and not self.flagged:  # the common case, first and fast
+            try:
+                d = from_binary(value)
+            except NumberError as exc:
+                self.problems.append(error("not-a-number", f"{column.header}: {exc}", self.where(row, col)))
+                return None
+            if d.adjusted() >= MAX_SIGNIFICANT_DIGITS and significant_digits(d) > MAX_SIGNIFICANT_DIGITS:
+                self.problems.append(self._too_many(d, column, self.where(row, col)))
+                return None
+            return d
         where = self.where(row, col)
         ref = where.cell
         if ref in self.grid.uncached_formulas:
@@ -297,16 +312,17 @@ class _Cells:
             self.problems.append(error("not-a-number", f"{column.header}: found {value!r}; expected a number", where))
             return None
         if significant_digits(d) > MAX_SIGNIFICANT_DIGITS:
-            self.problems.append(
-                error(
-                    "too-many-digits",
-                    f"{column.header}: {d} has more than {MAX_SIGNIFICANT_DIGITS} significant digits, "
-                    "more than Excel keeps; expected a figure as typed",
-                    where,
-                )
-            )
+            self.problems.append(self._too_many(d, column, where))
             return None
         return d
+
+    def _too_many(self, d: Decimal, column: Column, where: Where) -> Problem:
+        return error(
+            "too-many-digits",
+            f"{column.header}: {d} has more than {MAX_SIGNIFICANT_DIGITS} significant digits, "
+            "more than Excel keeps; expected a figure as typed",
+            where,
+        )
 
     def money(self, value: object, row: int, col: int, column: Column) -> Decimal | None:
         d = self.number(value, row, col, column)
