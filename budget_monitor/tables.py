@@ -35,6 +35,25 @@ class Col:
 
 
 @attrs.frozen
+class Formula:
+    """A cell Excel computes from other cells, and the figure it comes to.
+
+    In ``template`` each ``{N}`` stands for the sheet row number of this table's row N
+    (the writer knows where the table starts); references to other sheets are written
+    out in full."""
+
+    template: str
+    value: Decimal
+
+
+def figure(cell: object) -> Decimal:
+    """The number a cell shows (a formula's figure); zero for blank."""
+    if isinstance(cell, Formula):
+        return cell.value
+    return cell if cell is not None else ZERO
+
+
+@attrs.frozen
 class Row:
     """A row of a table. ``sums`` lists the indices of the rows (in this table) that a
     total row adds up in every number column. ``marks`` optionally gives each cell a
@@ -76,17 +95,17 @@ def add_totals(rows: list[Row], columns: Sequence[Col], total: Row) -> Row:
     for j, col in enumerate(columns):
         if col.kind != "money" or col.across:
             continue
-        cells[j] = sum((rows[i].cells[j] or ZERO for i in total.sums), ZERO)
+        cells[j] = sum((figure(rows[i].cells[j]) for i in total.sums), ZERO)
     for j, col in enumerate(columns):
         if col.across:
-            cells[j] = sum((cells[a] or ZERO for a in col.across), ZERO)
+            cells[j] = sum((figure(cells[a]) for a in col.across), ZERO)
     return attrs.evolve(total, cells=tuple(cells))
 
 
 def with_across(cells: list[object], columns: Sequence[Col]) -> tuple[object, ...]:
     for j, col in enumerate(columns):
         if col.across:
-            cells[j] = sum((cells[a] or ZERO for a in col.across), ZERO)
+            cells[j] = sum((figure(cells[a]) for a in col.across), ZERO)
     return tuple(cells)
 
 

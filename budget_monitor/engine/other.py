@@ -213,7 +213,6 @@ def summarise_capital(
     problems: list[Problem] = []
     year = in_year(period)
     if year is None:
-        where = rows[0].where if rows else Where("Capital")
         problems.append(
             error(
                 "no-period",

@@ -61,7 +61,7 @@ def write_report(report: Report, path: Path | str) -> Book:
     s = report.quarter.settings
     workbook = xlsxwriter.Workbook(
         str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "constant_memory": True},
     )
     workbook.worksheet_class = Sheet
     book = Book(workbook, s.organisation, s.period, s.title)

@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..model import column_letter
 from .. import tables
-from ..tables import Col, Row, Table
+from ..tables import Col, Formula, Row, Table
 from ..textsafe import neutralise
 
 MAX_FORMULA = 8000  # Excel's limit is 8,192 characters
@@ -53,6 +53,9 @@ def sum_formula(parts: Iterable[str]) -> str:
 
 
 _PLAIN_SUM = re.compile(r"=SUM\([A-Z]{1,3}[0-9]{1,7}(:[A-Z]{1,3}[0-9]{1,7})?(,[A-Z]{1,3}[0-9]{1,7}(:[A-Z]{1,3}[0-9]{1,7})?)*\)")
+
+
+_ROW_REF = re.compile(r"\{(\d+)\}")
 
 
 class Sheet(Worksheet):
@@ -206,7 +209,11 @@ class Book:
                     props.update(self.mark_props(mark))
                 fmt = formats[key] = self.fmt(**props)
             c = first_col + j
-            if col.kind != "text" and (r.sums or col.across) and value is not None and col.kind != "int":
+            if isinstance(value, Formula):
+                formula = _ROW_REF.sub(lambda m: str(data0 + int(m.group(1)) + 1), value.template)
+                ws.write_formula(sheet_row, c, formula, fmt, value.value)
+                self.totals.append((table.sheet, f"{letters[j]}{sheet_row + 1}", formula, value.value))
+            elif col.kind != "text" and (r.sums or col.across) and value is not None and col.kind != "int":
                 if col.across:
                     formula = sum_formula(_collapse_across(col.across, letters, sheet_row))
                 else:
@@ -272,6 +279,8 @@ def _collapse_across(cols: tuple[int, ...], letters: list[str], sheet_row: int) 
 def _shown(value: object, col: Col) -> str:
     if value is None:
         return ""
+    if isinstance(value, Formula):
+        value = value.value
     if isinstance(value, str):
         return value
     if isinstance(value, Decimal):

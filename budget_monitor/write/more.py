@@ -20,7 +20,7 @@ from .. import schedules, tables
 from ..engine import Report
 from ..model import column_letter
 from ..money import ZERO
-from ..tables import Col, Table
+from ..tables import Col, Formula, Row, Table
 from ..textsafe import neutralise
 from .book import LINE_HEIGHT, Book, column_widths, revenue_table, table2, wrapped_lines
 
@@ -60,17 +60,6 @@ def area(sheet: str, first_row: int, last_row: int, col: int) -> str:
 
 def col_index(table: Table, header: str) -> int:
     return [c.header for c in table.columns].index(header)
-
-
-def fit_rows(ws, table: Table, data0: int, widths: Sequence[int] | None = None) -> None:
-    """Give each row whose wrapped text takes several lines the height it needs: LibreOffice
-    (and so a PDF made with it) keeps the default height of a row written without one."""
-    fitted, wrap = column_widths(table)
-    widths = widths or fitted
-    for i, r in enumerate(table.rows):
-        lines = max((wrapped_lines(r.cells[j], widths[j]) for j in wrap if isinstance(r.cells[j], str)), default=1)
-        if lines > 1:
-            ws.set_row(data0 + i, LINE_HEIGHT * lines)
 
 
 def cell_format(book: Book, col: Col, style: str = "line", mark: str = "", **more) -> object:
@@ -130,8 +119,6 @@ def write_stack(book: Book, sheet: str, title: str, parts: Sequence[Part]):
             widths[j] = max(widths.get(j, 0), w)
     for j, w in widths.items():
         ws.set_column(j, j, w)
-    for p in placed:
-        fit_rows(ws, p.part.table, p.data0, [widths[j] for j in range(len(p.part.table.columns))])
     return ws, placed
 
 
@@ -144,18 +131,19 @@ def cash_limits_sheet(book: Book, report: Report) -> None:
     if report.cash_limits is None:
         return
     table, blocks = schedules.cash_limit_table(report, "Cash limit reconciliation (£000)")
-    ws, data0 = book.table(table)
-    cols = table.columns
-    highlight = book.fmt(bg_color="#FFC7CE", font_color="#9C0006", bold=True)
     revenue = revenue_table(book, report)
+    rows = list(table.rows)
     for b in blocks:
-        refer_lines_total(book, ws, table, data0, b, revenue)
-        r = table.rows[b.difference]
-        mark = r.marks[0] if r.marks else ""
+        rows[b.lines_total] = refer_lines_total(rows[b.lines_total], b, revenue)
+        r = rows[b.difference]
+        cells = list(r.cells)
         for j in (2, 3):  # net (4) is already a live cross-total
             letter = column_letter(j)
-            formula = f"={letter}{data0 + b.lines_total + 1}-{letter}{data0 + b.revised + 1}"
-            ws.write_formula(data0 + b.difference, j, formula, cell_format(book, cols[j], r.style, mark), r.cells[j])
+            cells[j] = Formula(f"={letter}{{{b.lines_total}}}-{letter}{{{b.revised}}}", r.cells[j])
+        rows[b.difference] = attrs.evolve(r, cells=tuple(cells))
+    ws, data0 = book.table(attrs.evolve(table, rows=tuple(rows)))
+    highlight = book.fmt(bg_color="#FFC7CE", font_color="#9C0006", bold=True)
+    for b in blocks:
         ws.conditional_format(
             data0 + b.difference,
             2,
@@ -165,28 +153,24 @@ def cash_limits_sheet(book: Book, report: Report) -> None:
         )
 
 
-def refer_lines_total(book: Book, ws, table: Table, data0: int, block: schedules.CashBlock, revenue: Table) -> None:
-    """Make a portfolio's budget-lines total a formula referring to the portfolio's total on
-    the revenue sheet, where that shows the same figures (else the value stays)."""
+def refer_lines_total(row: Row, block: schedules.CashBlock, revenue: Table) -> Row:
+    """A portfolio's budget-lines total as formulas referring to the portfolio's total on
+    the revenue sheet, where that shows the same figures (else the row as it is)."""
     if not block.portfolio:
-        return  # all portfolios: already a live total of the portfolios' rows
-    row = table.rows[block.lines_total]
+        return row  # all portfolios: already a live total of the portfolios' rows
     label = f"Total {block.portfolio}"
     found = [i for i, r in enumerate(revenue.rows) if r.style in ("total", "grand") and r.cells[0] == label]
     if not found:
-        return
+        return row
     total = revenue.rows[found[-1]]
-    for j, header in ((2, "Cash limit gross"), (3, "Cash limit income")):
-        if header not in [c.header for c in revenue.columns]:
-            return
-        source = col_index(revenue, header)
-        if total.cells[source] != row.cells[j]:
-            return
-    for j, header in ((2, "Cash limit gross"), (3, "Cash limit income")):
-        formula = "=" + ref(revenue.sheet, data_row(revenue) + found[-1], col_index(revenue, header))
-        ws.write_formula(
-            data0 + block.lines_total, j, formula, cell_format(book, table.columns[j], row.style), row.cells[j]
-        )
+    headers = [c.header for c in revenue.columns]
+    pairs = ((2, "Cash limit gross"), (3, "Cash limit income"))
+    if any(h not in headers or total.cells[col_index(revenue, h)] != row.cells[j] for j, h in pairs):
+        return row
+    cells = list(row.cells)
+    for j, header in pairs:
+        cells[j] = Formula("=" + ref(revenue.sheet, data_row(revenue) + found[-1], col_index(revenue, header)), row.cells[j])
+    return attrs.evolve(row, cells=tuple(cells))
 
 
 # --- Capital ----------------------------------------------------------------------------------------
