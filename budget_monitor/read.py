@@ -328,9 +328,9 @@ class _Cells:
         d = self.number(value, row, col, column)
         if d is None:
             return None
-        pounds = d * self.scale
-        exact = penny(pounds)
-        if exact != pounds:
+        amount = d * self.scale
+        exact = penny(amount)
+        if exact != amount:
             self.problems.append(
                 warning(
                     "sub-penny",
