@@ -55,6 +55,11 @@ def _load_rules(rules: Optional[Path]):
 
 def _read(path: Path, rules):
     """Read and analyse; print every problem; exit 1 when any is an error."""
+    import gc
+
+    # A run makes millions of small objects and no reference cycles worth collecting:
+    # the cyclic collector would only walk them again and again.
+    gc.disable()
     from .engine import analyse
     from .model import has_errors
     from .read import read_workbook

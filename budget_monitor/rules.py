@@ -6,6 +6,8 @@ same), so the package works when installed without the repository around it.
 
 from __future__ import annotations
 
+import functools
+import math
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -24,11 +26,18 @@ class Threshold:
     inclusive: bool = True
 
     def reached(self, amount: Decimal) -> bool:
-        """Is the size of ``amount``, rounded to ``round_to``, at (or over) the threshold?"""
-        from .money import round_half_away
+        """Is the size of ``amount``, rounded half away from zero to ``round_to``, at (or,
+        when not inclusive, over) the threshold? Compared as the smallest size that
+        rounds far enough, worked out once."""
+        return abs(amount) >= self.bound
 
-        size = abs(round_half_away(amount, self.round_to)) * self.round_to
-        return size >= self.amount if self.inclusive else size > self.amount
+    @functools.cached_property
+    def bound(self) -> Decimal:
+        # A size rounds to at least k units of round_to exactly when it is at least
+        # (k - 1/2) units; k is the threshold in units, rounded up (or the next unit).
+        units = self.amount / self.round_to
+        k = math.ceil(units) if self.inclusive else math.floor(units) + 1
+        return (Decimal(k) - Decimal("0.5")) * self.round_to
 
 
 @attrs.frozen

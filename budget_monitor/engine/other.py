@@ -79,6 +79,9 @@ def reconcile_cash_limits(
                 )
             )
         grouped[key].append(c)
+    totals: dict[str, GrossIncome] = defaultdict(GrossIncome)
+    for bl in lines:
+        totals[bl.portfolio.casefold()] += bl.cash_limit
     out = []
     for key, name in sorted(portfolios.items(), key=lambda kv: kv[1]):
         rows = grouped.get(key)
@@ -105,10 +108,7 @@ def reconcile_cash_limits(
         revised = opening
         for c in moves:
             revised = revised + c.amount
-        total = GrossIncome()
-        for bl in lines:
-            if bl.portfolio.casefold() == key:
-                total = total + bl.cash_limit
+        total = totals[key]
         rec = CashLimitReconciliation(name, opening, moves, revised, total)
         out.append(rec)
         diff = rec.difference
