@@ -31,10 +31,14 @@ from .money import (
     penny,
     pounds,
     significant_digits,
+    to_units,
 )
 from .model import Problem, Where, column_letter, error, warning
 
 HEADER_SEARCH_ROWS = 50
+#: Every number read must be smaller than this, in the sheet's units: Excel keeps no
+#: more digits, and no budget comes near it.
+LARGEST = 10**MAX_SIGNIFICANT_DIGITS
 EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!")
 
 # --- columns --------------------------------------------------------------------------
@@ -236,11 +240,11 @@ class _Cells:
             try:
                 d = from_binary(value)
             except NumberError as exc:
-                self.problems.append(error("not-a-number", f"{column.header}: {exc}", self.where(row, col)))
+                where = self.where(row, col)
+                self.problems.append(error("not-a-number", f"{column.header}: {exc}; expected a number", where))
                 return None
-            if d.adjusted() >= MAX_SIGNIFICANT_DIGITS and significant_digits(d) > MAX_SIGNIFICANT_DIGITS:
-                self.problems.append(self._too_many(d, column, self.where(row, col)))
-                return None
+            if d.adjusted() >= MAX_SIGNIFICANT_DIGITS:  # only such floats can be too long or too large
+                return self._sized(d, column, self.where(row, col))
             return d
         where = self.where(row, col)
         ref = where.cell
@@ -267,15 +271,19 @@ class _Cells:
             return None
         if isinstance(value, bool):
             self.problems.append(
-                error("not-a-number", f"{column.header}: found {value!s:.5} (a true/false value); expected a number", where)
+                error(
+                    "not-a-number",
+                    f"{column.header}: found {'TRUE' if value else 'FALSE'} (a true/false value); expected a number",
+                    where,
+                )
             )
             return None
         if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
             self.problems.append(
                 error(
                     "not-a-number",
-                    f"{column.header}: found the date {value}; expected a number "
-                    "(format the cell as a number, not a date)",
+                    f"{column.header}: found {_date_words(value)}; expected a number "
+                    "(format the cell as a number, not a date or time)",
                     where,
                 )
             )
@@ -286,7 +294,7 @@ class _Cells:
             try:
                 d = from_binary(value)
             except NumberError as exc:
-                self.problems.append(error("not-a-number", f"{column.header}: {exc}", where))
+                self.problems.append(error("not-a-number", f"{column.header}: {exc}; expected a number", where))
                 return None
         elif isinstance(value, str):
             if value.strip().upper() in EXCEL_ERRORS:
@@ -304,25 +312,35 @@ class _Cells:
                 self.problems.append(
                     warning(
                         "normalised-text",
-                        f"{column.header}: '{value}' has a Unicode minus sign or non-breaking space; read as {d}",
+                        f"{column.header}: '{value}' has {_odd_characters(value)}; read as {d:f}",
                         where,
                     )
                 )
         else:
             self.problems.append(error("not-a-number", f"{column.header}: found {value!r}; expected a number", where))
             return None
-        if significant_digits(d) > MAX_SIGNIFICANT_DIGITS:
-            self.problems.append(self._too_many(d, column, where))
+        return self._sized(d, column, where)
+
+    def _sized(self, d: Decimal, column: Column, where: Where) -> Decimal | None:
+        """``d`` when Excel could hold it as typed and it is of a size a budget can have;
+        otherwise None and the problem recorded."""
+        digits = significant_digits(d)
+        if digits > MAX_SIGNIFICANT_DIGITS:
+            self.problems.append(
+                error(
+                    "too-many-digits",
+                    f"{column.header}: found {d:f}, which has {digits} significant digits; expected at most "
+                    f"{MAX_SIGNIFICANT_DIGITS}, as many as Excel keeps",
+                    where,
+                )
+            )
+            return None
+        if abs(d) >= LARGEST:
+            self.problems.append(
+                error("too-large", f"{column.header}: found {d:f}; expected a figure below {LARGEST:,}", where)
+            )
             return None
         return d
-
-    def _too_many(self, d: Decimal, column: Column, where: Where) -> Problem:
-        return error(
-            "too-many-digits",
-            f"{column.header}: {d} has more than {MAX_SIGNIFICANT_DIGITS} significant digits, "
-            "more than Excel keeps; expected a figure as typed",
-            where,
-        )
 
     def money(self, value: object, row: int, col: int, column: Column) -> Decimal | None:
         d = self.number(value, row, col, column)
@@ -339,6 +357,29 @@ class _Cells:
                 )
             )
         return exact
+
+
+def _date_words(value: object) -> str:
+    """How a date, time or duration found in a number cell is named in a message."""
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        return f"the date and time {value:%d/%m/%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"the date {value:%d/%m/%Y}"
+    if isinstance(value, dt.time):
+        return f"the time {value:%H:%M:%S}"
+    return f"the duration {value}"
+
+
+def _odd_characters(text: str) -> str:
+    """Which look-alike characters ``normalise_text`` replaces in ``text``."""
+    found = []
+    for ch in dict.fromkeys(text):
+        plain = normalise_text(ch)[0]
+        if plain != ch:
+            word = "a Unicode minus sign" if plain == "-" else "a non-breaking space"
+            if word not in found:
+                found.append(word)
+    return " and ".join(found)
 
 
 # --- tables ---------------------------------------------------------------------------
@@ -368,32 +409,48 @@ def find_header(grid: Grid, spec: SheetSpec, problems: list[Problem]) -> Header 
             best = (hits, i, row)
     # No header row: say what is missing, and what the nearest row had.
     if best is None:
-        found = "no row names any of them"
-        missing = required
-        row_no = None
-    else:
-        _, i, row = best
-        keys = {header_key(v) for v in row if v not in (None, "")}
-        missing = [c for c in required if not (c.names & keys)]
-        row_no = grid.first_row + i
+        s = "s" if len(required) > 1 else ""
+        problems.append(
+            error(
+                "missing-column",
+                f"no header row naming the required column{s} {', '.join(repr(c.header) for c in required)}; "
+                f"expected them in one row within the first {HEADER_SEARCH_ROWS} rows, and none names any of them",
+                Where(grid.name, grid.first_row, column_letter(grid.first_col)),
+            )
+        )
+        return None
+    _, i, row = best
+    row_no = grid.first_row + i
+    keys = {header_key(v) for v in row if v not in (None, "")}
+    missing = [c for c in required if not (c.names & keys)]
+    known = set().union(*(c.names for c in spec.columns))
+    # Cells of the header row that name no column: a misspelt header is among them.
+    unknown = {str(v): j for j, v in enumerate(row) if v not in (None, "") and header_key(v) not in known}
+    unexplained = []
+    for c in missing:
+        near = closest(c.header.casefold(), [w.casefold() for w in unknown])
+        if near is None:
+            unexplained.append(c)
+            continue
+        original = next(w for w in unknown if w.casefold() == near)
+        problems.append(
+            error(
+                "missing-column",
+                f"the required column '{c.header}' is missing: found '{original}', expected '{c.header}'",
+                Where(grid.name, row_no, column_letter(grid.first_col + unknown.pop(original))),
+            )
+        )
+    if unexplained:
         written = [str(v) for v in row if v not in (None, "")]
-        hints = []
-        for c in missing:
-            near = closest(c.header.casefold(), [w.casefold() for w in written])
-            if near:
-                original = next(w for w in written if w.casefold() == near)
-                hints.append(f"'{original}' for '{c.header}'?")
-        found = f"row {row_no} has {', '.join(repr(w) for w in written)}" + (
-            f" (did you mean {' '.join(hints)})" if hints else ""
+        s = "s" if len(unexplained) > 1 else ""
+        problems.append(
+            error(
+                "missing-column",
+                f"no header row naming the required column{s} {', '.join(repr(c.header) for c in unexplained)}; "
+                f"found row {row_no} with {', '.join(repr(w) for w in written)}",
+                Where(grid.name, row_no, column_letter(grid.first_col)),
+            )
         )
-    problems.append(
-        error(
-            "missing-column",
-            f"no header row naming the required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(repr(c.header) for c in missing)}; {found}",
-            Where(grid.name, row_no or 0, "" if row_no is None else "A"),
-        )
-    )
     return None
 
 
@@ -417,7 +474,7 @@ def _header(grid: Grid, spec: SheetSpec, i: int, row: list[object], problems: li
                             Where(grid.name, row_no, column_letter(grid.first_col + j)),
                         )
                     )
-                    ok = False
+                    # The rest of the sheet is still read (with the first), for its own problems.
                 else:
                     columns[c.key] = grid.first_col + j
                     index[c.key] = j
@@ -473,10 +530,11 @@ def _records(
                 text = cells.text(raw, row_no, col)
                 match = next((c for c in column.choices if c.casefold() == text.casefold()), None)
                 if match is None:
+                    found = f"{column.header}: found '{text}'" if text else f"{column.header} is blank"
                     problems.append(
                         error(
                             "not-allowed",
-                            f"{column.header}: found '{text}'; expected one of {', '.join(column.choices)}",
+                            f"{found}; expected one of {', '.join(column.choices)}",
                             cells.where(row_no, col),
                         )
                     )
@@ -621,11 +679,12 @@ def _budget_lines(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m
         else:
             forecast = cash_limit + m.GrossIncome(v["gross_variance"], v["income_variance"])
         if cash_limit.income > 0:
+            typed = to_units(cash_limit.income, cells.scale).normalize()
             problems.append(
                 warning(
                     "positive-income",
-                    f"Income cash limit is positive ({cash_limit.income}); income is a credit and is "
-                    "expected to be negative",
+                    f"Income cash limit: found {typed:f} ({pounds(cash_limit.income)}); income is a credit and is "
+                    "expected to be negative; read as it is",
                     where.at(_col(v, "income_cash_limit")),
                 )
             )
@@ -655,7 +714,8 @@ def _drivers(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Driv
             out.append(
                 m.Driver(
                     v["line"], v["driver"], v["unit"], v["budget_volume"], v["budget_unit_cost"],
-                    v["forecast_volume"], v["forecast_unit_cost"], b, f, v["portfolio"], where,
+                    v["forecast_volume"], v["forecast_unit_cost"], b, f, v["portfolio"],
+                    where.at(_col(v, "line")),  # what is checked later is the line it refers to
                 )  # fmt: skip
             )
     return tuple(out)
@@ -668,7 +728,9 @@ def _items(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Varian
         ok = _require_text(v, "line", "Budget line", where, problems)
         ok = _require_text(v, "description", "Description", where, problems) and ok
         if ok:
-            out.append(m.VarianceItem(v["line"], v["description"], m.GrossIncome(v["gross"], v["income"]), v["portfolio"], where))
+            amount = m.GrossIncome(v["gross"], v["income"])
+            # What is checked later is the line it refers to.
+            out.append(m.VarianceItem(v["line"], v["description"], amount, v["portfolio"], where.at(_col(v, "line"))))
     return tuple(out)
 
 
@@ -766,17 +828,23 @@ _READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
 _READ_SHEETS = {sheet_key(SETTINGS_SHEET), *(sheet_key(spec.name) for spec in SHEETS)}
 
 
+def _header_row(grid: Grid, spec: SheetSpec) -> int | None:
+    """The 1-based number of the sheet's header row, or None when it has none."""
+    required = [c for c in spec.columns if c.required]
+    for i, values in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        keys = {header_key(v) for v in values if v not in (None, "")}
+        if all(c.names & keys for c in required):
+            return grid.first_row + i
+    return None
+
+
 def _in_table(grid: Grid, row: int) -> bool:
     """Is ``row`` at or below the sheet's header row (merged titles above it are fine)?"""
     spec = next((s for s in SHEETS if sheet_key(s.name) == sheet_key(grid.name)), None)
     if spec is None:
         return False
-    required = [c for c in spec.columns if c.required]
-    for i, values in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
-        keys = {header_key(v) for v in values if v not in (None, "")}
-        if all(c.names & keys for c in required):
-            return row >= grid.first_row + i
-    return True
+    header_row = _header_row(grid, spec)
+    return True if header_row is None else row >= header_row
 
 
 def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | None, list[Problem]]:
@@ -826,7 +894,17 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         return None, problems
     lines = _budget_lines(lines_grid, _Cells(lines_grid, problems, revenue_scale, settings.units), problems)
     if not lines and not any(p.where.sheet == lines_grid.name and p.level == "error" for p in problems):
-        problems.append(error("no-lines", "no budget lines were found below the header row", Where(lines_grid.name)))
+        # One error in place of the warning an optional sheet with no rows gets.
+        empty = [p for p in problems if p.code == "empty-sheet" and p.where.sheet == lines_grid.name]
+        header_row = _header_row(lines_grid, BUDGET_LINES)
+        problems[:] = [p for p in problems if p not in empty]
+        problems.append(
+            error(
+                "no-lines",
+                f"no budget lines below the header row (row {header_row}); expected one row per budget line",
+                Where(lines_grid.name, header_row + 1, column_letter(lines_grid.first_col)),
+            )
+        )
 
     parts: dict[str, tuple] = {}
     for key, (spec, reader, field) in _READERS.items():
@@ -837,6 +915,12 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         records = reader(grid, _Cells(grid, problems, scale, unit), problems)
         # An optional sheet left with only its header switches nothing on.
         parts[field] = records or None
+    if not lines:
+        # The sheets that refer to budget lines are read for their own problems, but
+        # not passed on: each of their rows would be reported again as referring to a
+        # line that does not exist, when it is Budget lines that could not be read.
+        for field in ("drivers", "items", "changes"):
+            parts.pop(field, None)
     return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems
 
 
