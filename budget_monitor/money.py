@@ -57,8 +57,13 @@ def display(value: Decimal, unit: Decimal = THOUSAND, places: int = 0) -> Decima
     This is the only display rounding in the project: tables are built from these
     figures, so their rows add up to their totals as shown.
     """
-    with localcontext(EXACT):
-        return (value / unit).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exponent = _POWERS_OF_TEN.get(unit)
+    scaled = value.scaleb(-exponent, EXACT) if exponent is not None else EXACT.divide(value, unit)
+    return scaled.quantize(_PLACES[places], rounding=ROUND_HALF_UP, context=EXACT)
+
+
+_POWERS_OF_TEN = {Decimal(10) ** n: n for n in range(0, 10)}
+_PLACES = [Decimal(1).scaleb(-n) for n in range(0, 10)]
 
 
 def to_units(value: Decimal, unit: Decimal) -> Decimal:

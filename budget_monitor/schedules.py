@@ -85,11 +85,15 @@ def _difference_row(rows: list[Row], lines_row: int, revised_row: int, text: str
     return Row(tuple(cells), "line", marks=marks)
 
 
-def shown_lines_total(report: Report, portfolio: str) -> tuple[Decimal, Decimal]:
-    """A portfolio's budget lines' gross and income cash limits added up as shown (£000),
-    so that the figure is the portfolio total on the revenue sheet."""
-    lines = [bl.cash_limit for bl in report.lines if bl.portfolio.casefold() == portfolio.casefold()]
-    return sum((k(cl.gross) for cl in lines), ZERO), sum((k(cl.income) for cl in lines), ZERO)
+def shown_lines_totals(report: Report) -> dict[str, tuple[Decimal, Decimal]]:
+    """Each portfolio's budget lines' gross and income cash limits added up as shown (£000),
+    so that the figure is the portfolio total on the revenue sheet; by portfolio, casefolded."""
+    totals: dict[str, tuple[Decimal, Decimal]] = {}
+    for bl in report.lines:
+        key = bl.portfolio.casefold()
+        gross, income = totals.get(key, (ZERO, ZERO))
+        totals[key] = (gross + k(bl.cash_limit.gross), income + k(bl.cash_limit.income))
+    return totals
 
 
 @attrs.frozen
@@ -111,6 +115,7 @@ def cash_limit_table(report: Report, title: str = "") -> tuple[Table, list[CashB
     blocks: list[CashBlock] = []
     recs: tuple[CashLimitReconciliation, ...] = report.cash_limits or ()
     openings = {c.portfolio.casefold(): c for c in report.quarter.changes or () if c.category == "Opening"}
+    shown = shown_lines_totals(report)
     for rec in recs:
         rows.append(_blank(cols, rec.portfolio, "heading"))
         opening = openings.get(rec.portfolio.casefold())
@@ -135,7 +140,7 @@ def cash_limit_table(report: Report, title: str = "") -> tuple[Table, list[CashB
         revised = len(rows)
         rows.append(_total(rows, cols, REVISED, "total", parts))
         lines_total = len(rows)
-        rows.append(Row(with_across([LINES_TOTAL, "", *shown_lines_total(report, rec.portfolio), None], cols)))
+        rows.append(Row(with_across([LINES_TOTAL, "", *shown.get(rec.portfolio.casefold(), (ZERO, ZERO)), None], cols)))
         difference = len(rows)
         rows.append(_difference_row(rows, lines_total, revised))
         blocks.append(CashBlock(rec.portfolio, revised, lines_total, difference))

@@ -241,6 +241,8 @@ class Book:
 
 
 MAX_TEXT_WIDTH = 100
+#: Column widths are fitted to the first rows of a long table (and its last, the totals).
+WIDTH_SAMPLE = 5000
 
 #: The height in points of one line of 10-point text.
 LINE_HEIGHT = 12.75
@@ -257,8 +259,9 @@ def column_widths(table: Table) -> tuple[list[int], set[int]]:
     """Each column's width fitted to what it shows, and the text columns that must wrap
     (their longest text is wider than the column can be)."""
     widths, wrap = [], set()
+    rows = table.rows if len(table.rows) <= WIDTH_SAMPLE else table.rows[:WIDTH_SAMPLE] + table.rows[-WIDTH_SAMPLE // 10 :]
     for j, col in enumerate(table.columns):
-        longest = max((len(_shown(r.cells[j], col)) for r in table.rows), default=0)
+        longest = max((len(_shown(r.cells[j], col)) for r in rows), default=0)
         if col.kind == "text":
             cap = col.width or MAX_TEXT_WIDTH
             width = max(min(longest + 2, cap), min(len(col.header) + 2, 30), 6 if not col.header else 8)
