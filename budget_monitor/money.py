@@ -152,7 +152,10 @@ def from_binary(value: float) -> Decimal:
         raise NumberError("not a finite number")
     if value.is_integer() and -1e15 < value < 1e15:
         return Decimal(int(value))
-    d = Decimal(repr(value))
+    text = repr(value)
+    if len(text) - (text[0] == "-") - ("." in text) <= MAX_SIGNIFICANT_DIGITS and "e" not in text:
+        return Decimal(text)  # as typed: no more digits than Excel keeps
+    d = Decimal(text)
     if d == d.to_integral_value():
         return d.quantize(Decimal(1)) if abs(d) < Decimal("1e15") else d
     if len(d.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:

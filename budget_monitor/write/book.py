@@ -185,6 +185,26 @@ class Book:
                 ws.set_column(first_col + j, first_col + j, width)
         return ws, data0
 
+    def _plan(self, table: Table, r: Row, first_col: int, letters: list[str], wrap: set[int], formats: dict) -> list:
+        """How to write each cell of rows of ``r``'s style and marks: (format, what,
+        cross-total formula pattern), worked out once per table for each kind of row."""
+        key = (r.style, r.marks)
+        plan = formats.get(key)
+        if plan is None:
+            plan = []
+            for j, col in enumerate(table.columns):
+                mark = r.marks[j] if r.marks else ""
+                props = {**self.number_props(col), **self.row_props(r.style)}
+                if j in wrap:
+                    props["text_wrap"] = True
+                if mark:
+                    props.update(self.mark_props(mark))
+                across = sum_formula(_across_parts(col.across, letters)) if col.across else None
+                blank = r.style in ("subtotal", "total", "grand") or bool(mark)
+                plan.append((self.fmt(**props), col.kind, across, blank))
+            formats[key] = plan
+        return plan
+
     def row(
         self,
         ws,
@@ -195,41 +215,36 @@ class Book:
         letters: list[str],
         data0: int,
         wrap: set[int],
-        formats: dict[tuple, object],
+        formats: dict,
     ) -> None:
-        for j, (col, value) in enumerate(zip(table.columns, r.cells)):
-            mark = r.marks[j] if r.marks else ""
-            key = (j, r.style, mark)
-            fmt = formats.get(key)
-            if fmt is None:
-                props = {**self.number_props(col), **self.row_props(r.style)}
-                if j in wrap:
-                    props["text_wrap"] = True
-                if mark:
-                    props.update(self.mark_props(mark))
-                fmt = formats[key] = self.fmt(**props)
+        plan = self._plan(table, r, first_col, letters, wrap, formats)
+        number = ws.write_number
+        excel_row = sheet_row + 1
+        for j, value in enumerate(r.cells):
+            fmt, kind, across, blank = plan[j]
             c = first_col + j
-            if isinstance(value, Formula):
+            if value is None:
+                if blank:
+                    ws.write_blank(sheet_row, c, None, fmt)
+            elif type(value) is str:
+                ws.write_string(sheet_row, c, neutralise(value)[0], fmt)
+            elif isinstance(value, Formula):
                 formula = _ROW_REF.sub(lambda m: str(data0 + int(m.group(1)) + 1), value.template)
                 ws.write_formula(sheet_row, c, formula, fmt, value.value)
-                self.totals.append((table.sheet, f"{letters[j]}{sheet_row + 1}", formula, value.value))
-            elif col.kind != "text" and (r.sums or col.across) and value is not None and col.kind != "int":
-                if col.across:
-                    formula = sum_formula(_collapse_across(col.across, letters, sheet_row))
-                else:
-                    formula = sum_formula(ranges(r.sums, letters[j], data0))
-                if len(formula) > MAX_FORMULA:
-                    ws.write_number(sheet_row, c, value, fmt)
+                self.totals.append((table.sheet, f"{letters[j]}{excel_row}", formula, value.value))
+            elif across is not None:
+                formula = across.format(excel_row)
+                ws.write_formula(sheet_row, c, formula, fmt, value)
+                self.totals.append((table.sheet, f"{letters[j]}{excel_row}", formula, value))
+            elif r.sums and kind != "text" and kind != "int":
+                formula = sum_formula(ranges(r.sums, letters[j], data0))
+                if len(formula) > MAX_FORMULA:  # more parts than Excel takes: the figure alone
+                    number(sheet_row, c, value, fmt)
                 else:
                     ws.write_formula(sheet_row, c, formula, fmt, value)
-                    self.totals.append((table.sheet, f"{letters[j]}{sheet_row + 1}", formula, value))
-            elif value is None:
-                if r.style in ("subtotal", "total", "grand") or mark:
-                    ws.write_blank(sheet_row, c, None, fmt)
-            elif isinstance(value, str):
-                self.text(ws, sheet_row, c, value, fmt)
+                    self.totals.append((table.sheet, f"{letters[j]}{excel_row}", formula, value))
             else:
-                ws.write_number(sheet_row, c, value, fmt)
+                number(sheet_row, c, value, fmt)
 
     def page_setup(self, ws) -> None:
         ws.set_landscape()
@@ -273,10 +288,11 @@ def column_widths(table: Table) -> tuple[list[int], set[int]]:
     return widths, wrap
 
 
-def _collapse_across(cols: tuple[int, ...], letters: list[str], sheet_row: int) -> list[str]:
+def _across_parts(cols: tuple[int, ...], letters: list[str]) -> list[str]:
+    """The cells of a cross-total, with ``{0}`` for the row number."""
     if list(cols) == list(range(cols[0], cols[-1] + 1)):
-        return [f"{letters[cols[0]]}{sheet_row + 1}:{letters[cols[-1]]}{sheet_row + 1}"]
-    return [f"{letters[a]}{sheet_row + 1}" for a in cols]
+        return [f"{letters[cols[0]]}{{0}}:{letters[cols[-1]]}{{0}}"]
+    return [f"{letters[a]}{{0}}" for a in cols]
 
 
 def _shown(value: object, col: Col) -> str:
