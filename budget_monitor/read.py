@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from decimal import Decimal
+from decimal import Context, Decimal
 from pathlib import Path
 
 import attrs
@@ -229,8 +229,10 @@ class _Cells:
         if isinstance(value, bool):
             return "TRUE" if value else "FALSE"
         if isinstance(value, float):
-            d = from_binary(value)
-            return str(d)
+            try:
+                return str(from_binary(value))
+            except NumberError:  # inf or nan, which some writers put in a cell
+                return str(value)
         return str(value)
 
     def number(self, value: object, row: int, col: int, column: Column) -> Decimal | None:
@@ -324,12 +326,13 @@ class _Cells:
     def _sized(self, d: Decimal, column: Column, where: Where) -> Decimal | None:
         """``d`` when Excel could hold it as typed and it is of a size a budget can have;
         otherwise None and the problem recorded."""
-        digits = significant_digits(d)
-        if digits > MAX_SIGNIFICANT_DIGITS:
+        if significant_digits(d) > MAX_SIGNIFICANT_DIGITS:
+            # (counted here in full: significant_digits counts at most 28)
+            digits = len("".join(map(str, d.as_tuple().digits)).strip("0"))
             self.problems.append(
                 error(
                     "too-many-digits",
-                    f"{column.header}: found {d:f}, which has {digits} significant digits; expected at most "
+                    f"{column.header}: found {_plain(d)}, which has {digits} significant digits; expected at most "
                     f"{MAX_SIGNIFICANT_DIGITS}, as many as Excel keeps",
                     where,
                 )
@@ -337,7 +340,7 @@ class _Cells:
             return None
         if abs(d) >= LARGEST:
             self.problems.append(
-                error("too-large", f"{column.header}: found {d:f}; expected a figure below {LARGEST:,}", where)
+                error("too-large", f"{column.header}: found {_plain(d)}; expected a figure below {LARGEST:,}", where)
             )
             return None
         return d
@@ -357,6 +360,16 @@ class _Cells:
                 )
             )
         return exact
+
+
+def _plain(d: Decimal) -> str:
+    """A number for a message: ``1000000000000000`` for ``1E+15`` or ``1000000000000000.0``,
+    and ``1E+400`` for a number too long to write out."""
+    plain = f"{d.to_integral_value():f}" if d == d.to_integral_value() else f"{d:f}"
+    if len(plain) <= 40:
+        return plain
+    short = Context(prec=MAX_SIGNIFICANT_DIGITS)
+    return f"{short.create_decimal(d).normalize(short):E}"
 
 
 def _date_words(value: object) -> str:

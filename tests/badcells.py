@@ -214,8 +214,8 @@ def unicode_text(folder: Path, name: str = "unicode.xlsx") -> Path:
 
 def too_many_digits(folder: Path, name: str = "digits.xlsx") -> Path:
     """D13 typed as text with 17 significant digits; F13 a 17-digit number; D14 a
-    number far beyond any budget (1e20, in £000)."""
-    return edited(folder, name, _set(LINES, D13="4142.0000000000001", F13=12345678901234567, D14=1e20))
+    number far beyond any budget (1e20, in £000) and F14 one typed as ``1e400``."""
+    return edited(folder, name, _set(LINES, D13="4142.0000000000001", F13=12345678901234567, D14=1e20, F14="1e400"))
 
 
 def negative_activity(folder: Path, name: str = "negative.xlsx") -> Path:

@@ -182,6 +182,7 @@ CASES: dict[str, Case] = {
             ("Budget lines!D13", ("found 4142.0000000000001", "17 significant digits", "expected at most 15")),
             ("Budget lines!F13", ("significant digits", "expected at most 15")),
             ("Budget lines!D14", ("found 100000000000000000000", "expected a figure below 1,000,000,000,000,000")),
+            ("Budget lines!F14", ("Gross forecast: found 1E+400", "expected a figure below 1,000,000,000,000,000")),
         ),
     ),
     "negative-activity": Case(
@@ -437,3 +438,29 @@ def test_injected_text_reads_as_the_same_words(runs):
     data = run.json()
     assert {'=HYPERLINK("http://x","click")', "@SUM(A1)"} <= {line["line"] for line in data["lines"]}
     assert data["organisation"] == "=1+1"
+
+
+# --- values no workbook file of the corpus holds --------------------------------------------
+
+
+def test_values_only_odd_writers_store_are_located_not_raised():
+    """Infinity and NaN (some writers store them; a parser reads ``inf``) and numbers
+    too large for any budget: each a located problem, never an exception."""
+    from budget_monitor.grid import grid_from_rows
+    from budget_monitor.read import parse_quarter
+
+    header = [
+        "Portfolio",
+        "Budget line",
+        "Gross cash limit",
+        "Income cash limit",
+        "Gross forecast",
+        "Income forecast",
+        "Comment",
+    ]
+    rows = [header, ["P", "L1", float("nan"), "1e400", float("inf"), 10.0**300, float("-inf")]]
+    quarter, problems = parse_quarter([grid_from_rows("Budget lines", rows)])
+    located = {p.cell: p.message for p in problems if p.level == "error"}
+    assert set(located) == {"C2", "D2", "E2", "F2"}
+    assert all("expected" in message for message in located.values())
+    assert quarter is not None and quarter.lines[0].comment == "-inf"
