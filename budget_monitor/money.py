@@ -73,8 +73,12 @@ def to_units(value: Decimal, unit: Decimal) -> Decimal:
 
 
 def pounds_text(value: Decimal) -> str:
-    """The JSON form of an amount: pounds with exactly two decimals, e.g. ``"3178994.04"``."""
-    return f"{penny(value):.2f}"
+    """The JSON form of an amount: pounds with exactly two decimals, e.g. ``"3178994.04"``.
+
+    Amounts are whole pennies from reading on (see ``penny``), so this only writes
+    them out; it never rounds.
+    """
+    return format(value, ".2f")
 
 
 def pounds(value: Decimal) -> str:
