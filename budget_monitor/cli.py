@@ -73,8 +73,14 @@ def _read(path: Path, rules):
     # finds (references to lines that do not exist...) is reported in the same run.
     report = analyse(quarter, rules, problems)
     if has_errors(report.problems):
-        _show(str(path), report.problems)
-        _count(report.problems)
+        shown = report.problems
+        if has_errors(problems):
+            # Cells that could not be read count as zero in the engine: its warnings
+            # (unexplained variances...) would mislead, so only its errors are shown.
+            found = report.problems[len(problems) :]
+            shown = list(problems) + [p for p in found if p.level == "error"]
+        _show(str(path), shown)
+        _count(shown)
         raise typer.Exit(EXIT_INPUT)
     return report
 

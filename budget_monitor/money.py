@@ -123,6 +123,8 @@ def parse_text_number(text: str) -> Decimal:
         negative, s = not negative, s[:-1].strip()
     if s.startswith("-"):
         negative, s = not negative, s[1:].strip()
+        if s.startswith(("-", "+")):
+            raise NumberError(f"'{text}' has two signs")
     elif s.startswith("+"):
         s = s[1:].strip()
     s = s.replace("£", "").replace(" ", "")

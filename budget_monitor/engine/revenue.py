@@ -118,7 +118,10 @@ class LineIndex:
             else:
                 import difflib
 
-                near = difflib.get_close_matches(ref_line, [bl.line for bl in self.lines], n=1, cutoff=0.6)
+                names = [bl.line for bl in self.lines]
+                near = difflib.get_close_matches(ref_line, names, n=1, cutoff=0.6)
+                if not near:  # a shortened name: 'Early Years' for 'Early Years & Childcare...'
+                    near = sorted(n for n in names if n.casefold().startswith(ref_line.casefold()))[:1]
                 hint = f"; did you mean '{near[0]}'?" if near else ""
                 message = f"{what} refers to the budget line '{ref_line}', which is not on Budget lines{hint}"
             problems.append(error("unknown-line", message, where))

@@ -15,7 +15,7 @@ import attrs
 
 from .. import tables
 from ..engine import Report
-from .book import Book, Sheet, revenue_table, table2
+from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
 from .json_out import report_dict, report_json
 from .more import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet, summary_sheet
 
@@ -54,8 +54,12 @@ SHEETS: list[Callable[[Book, Report], None]] = [
 ]
 
 
-def write_report(report: Report, path: Path | str) -> Book:
-    """Write the monitoring workbook for ``report`` to ``path`` (overwriting it)."""
+def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_ROWS, progress=None) -> Book:
+    """Write the monitoring workbook for ``report`` to ``path`` (overwriting it).
+
+    ``max_rows`` is the most rows a sheet may hold (Excel's limit; a longer table goes
+    on to further sheets); ``progress``, when given, is called with each sheet's name
+    before it is written."""
     import xlsxwriter
 
     s = report.quarter.settings
@@ -64,10 +68,12 @@ def write_report(report: Report, path: Path | str) -> Book:
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "constant_memory": True},
     )
     workbook.worksheet_class = Sheet
-    book = Book(workbook, s.organisation, s.period, s.title)
+    book = Book(workbook, s.organisation, s.period, s.title, max_rows=max_rows)
     try:
         workbook.set_properties({"title": " - ".join(x for x in (s.organisation, s.title, s.period) if x), "comments": "budget_monitor report"})
         for sheet in SHEETS:
+            if progress is not None:
+                progress(sheet.__name__.removesuffix("_sheet").replace("_", " "))
             sheet(book, report)
     finally:
         workbook.close()

@@ -23,6 +23,8 @@ from ..tables import Col, Formula, Row, Table
 from ..textsafe import neutralise
 
 MAX_FORMULA = 8000  # Excel's limit is 8,192 characters
+EXCEL_MAX_ROWS = 1_048_576
+TITLE_ROWS = 3  # organisation, period and title, a blank row
 
 SHADES = ("#DDEBF7", "#FCE4D6", "#E2EFDA", "#FFF2CC", "#EDE1F5", "#D9E1F2", "#F8CBAD", "#C6E0B4")
 
@@ -78,6 +80,8 @@ class Book:
     period: str
     report_title: str
     _formats: dict = attrs.field(factory=dict)
+    #: The most rows a sheet may have; a longer table goes on to further sheets.
+    max_rows: int = EXCEL_MAX_ROWS
     #: Every total written: (sheet, cell, formula, cached value), for checks and tests.
     totals: list[tuple[str, str, str, Decimal]] = attrs.field(factory=list)
     _memo: dict = attrs.field(factory=dict)
@@ -140,11 +144,19 @@ class Book:
         self.text(ws, 0, 0, head, self.fmt(bold=True, font_size=14))
         sub = " - ".join(x for x in (self.period, table_title) if x)
         self.text(ws, 1, 0, sub, self.fmt(bold=True, font_size=12, font_color="#1F4E79"))
-        return 3
+        return TITLE_ROWS
 
-    def table(self, table: Table, ws=None, first_row: int | None = None, first_col: int = 0, freeze: bool = True):
+    def table(
+        self, table: Table, ws=None, first_row: int | None = None, first_col: int = 0, freeze: bool = True, part: bool = False
+    ):
         """Write ``table`` on its own sheet (or on ``ws`` at ``first_row``); returns the sheet
-        and the sheet row of the table's first data row."""
+        and the sheet row of the table's first data row. A table longer than a sheet goes
+        on to further sheets (see ``split``); ``part`` says ``table`` is one of those."""
+        if ws is None and not part:
+            parts = split(table, self.max_rows)
+            if len(parts) > 1:
+                placed = [self.table(each, part=True) for each in parts]
+                return placed[0]
         if ws is None:
             ws = self.workbook.add_worksheet(table.sheet)
             self.page_setup(ws)
@@ -317,3 +329,100 @@ def table2(book: Book, report) -> tables.Table:
     return book.memo("table2", lambda: tables.table2(report, ""))
 
 
+
+
+# --- tables longer than a sheet ------------------------------------------------------------
+
+
+def data_start(table: Table) -> int:
+    """The sheet row (0-based) of a table's first data row on its own sheet."""
+    return TITLE_ROWS + (1 if table.groups else 0) + 1
+
+
+def _capacity(table: Table, max_rows: int) -> int:
+    # Room for the notes, and for the two that a split adds.
+    return max_rows - data_start(table) - 1 - len(table.notes) - 2
+
+
+def spans(table: Table, max_rows: int = EXCEL_MAX_ROWS) -> list[tuple[int, int]]:
+    """The rows [first, end) of each sheet a table is written on: one span when it fits,
+    else as many as it takes, each ending before a heading (a new portfolio) where one
+    falls in the second half of the sheet."""
+    cap = _capacity(table, max_rows)
+    n = len(table.rows)
+    if n <= cap:
+        return [(0, n)]
+    out = []
+    start = 0
+    while start < n:
+        end = min(start + cap, n)
+        if end < n:
+            for i in range(end, start + cap // 2, -1):
+                if table.rows[i].style == "heading":
+                    end = i
+                    break
+        out.append((start, end))
+        start = end
+    return out
+
+
+def part_name(table: Table, k: int, count: int) -> str:
+    if count == 1:
+        return table.sheet
+    suffix = f" ({k + 1} of {count})"
+    return table.sheet[: 31 - len(suffix)].rstrip() + suffix
+
+
+def split(table: Table, max_rows: int = EXCEL_MAX_ROWS) -> list[Table]:
+    """``table`` as the tables of the sheets it is written on (itself when it fits). A total
+    whose rows are all on its own sheet stays a live total; one that adds rows from other
+    sheets keeps its figure, written as a number, and the notes say so."""
+    places = spans(table, max_rows)
+    if len(places) == 1:
+        return [table]
+    out = []
+    for k, (first, end) in enumerate(places):
+        rows = []
+        cut = False
+        for r in table.rows[first:end]:
+            if r.sums and all(first <= i < end for i in r.sums):
+                rows.append(attrs.evolve(r, sums=tuple(i - first for i in r.sums)))
+            elif r.sums:
+                rows.append(attrs.evolve(r, sums=()))
+                cut = True
+            else:
+                rows.append(r)
+        notes = [f"Part {k + 1} of {len(places)}: the table is longer than a sheet can hold.", *table.notes]
+        if cut:
+            notes.append("Totals that add up rows on other sheets are shown as figures.")
+        out.append(attrs.evolve(table, sheet=part_name(table, k, len(places)), rows=tuple(rows), notes=tuple(notes)))
+    return out
+
+
+def locate(table: Table, index: int, max_rows: int = EXCEL_MAX_ROWS) -> tuple[str, int]:
+    """The sheet and sheet row (0-based) where ``Book.table`` writes row ``index`` of ``table``."""
+    places = spans(table, max_rows)
+    for k, (first, end) in enumerate(places):
+        if first <= index < end:
+            name = part_name(table, k, len(places))
+            return name, data_start(table) + index - first
+    raise IndexError(index)
+
+
+def cell_ref(table: Table, index: int, col: int, max_rows: int = EXCEL_MAX_ROWS) -> str:
+    """An A1 reference with its sheet, such as ``'Revenue by line'!G25``, to a cell of a table."""
+    sheet, row = locate(table, index, max_rows)
+    return f"'{sheet.replace(chr(39), chr(39) * 2)}'!{column_letter(col)}{row + 1}"
+
+
+def column_areas(table: Table, first: int, last: int, col: int, max_rows: int = EXCEL_MAX_ROWS) -> str:
+    """Rows ``first``..``last`` of one column of a table, as areas (one per sheet), comma-separated."""
+    out = []
+    for k, (a, b) in enumerate(places := spans(table, max_rows)):
+        lo, hi = max(a, first), min(b - 1, last)
+        if lo <= hi:
+            sheet = part_name(table, k, len(places)).replace("'", "''")
+            letter = column_letter(col)
+            start = data_start(table)
+            out.append(f"'{sheet}'!{letter}{start + lo - a + 1}:{letter}{start + hi - a + 1}")
+    return ",".join(out)

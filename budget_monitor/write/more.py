@@ -22,7 +22,17 @@ from ..model import column_letter
 from ..money import ZERO
 from ..tables import Col, Formula, Row, Table
 from ..textsafe import neutralise
-from .book import LINE_HEIGHT, Book, column_widths, revenue_table, table2, wrapped_lines
+from .book import (
+    EXCEL_MAX_ROWS,
+    LINE_HEIGHT,
+    Book,
+    cell_ref,
+    column_areas,
+    column_widths,
+    revenue_table,
+    table2,
+    wrapped_lines,
+)
 
 #: The rows ``Book.title`` takes above a table written on its own sheet.
 TITLE_ROWS = 3
@@ -50,12 +60,6 @@ def ref(sheet: str, row: int, col: int) -> str:
     """An absolute-sheet A1 reference such as ``'Revenue by line'!G25`` (0-based row, col)."""
     quoted = sheet.replace("'", "''")
     return f"'{quoted}'!{column_letter(col)}{row + 1}"
-
-
-def area(sheet: str, first_row: int, last_row: int, col: int) -> str:
-    quoted = sheet.replace("'", "''")
-    letter = column_letter(col)
-    return f"'{quoted}'!{letter}{first_row + 1}:{letter}{last_row + 1}"
 
 
 def col_index(table: Table, header: str) -> int:
@@ -134,7 +138,7 @@ def cash_limits_sheet(book: Book, report: Report) -> None:
     revenue = revenue_table(book, report)
     rows = list(table.rows)
     for b in blocks:
-        rows[b.lines_total] = refer_lines_total(rows[b.lines_total], b, revenue)
+        rows[b.lines_total] = refer_lines_total(rows[b.lines_total], b, revenue, book.max_rows)
         r = rows[b.difference]
         cells = list(r.cells)
         for j in (2, 3):  # net (4) is already a live cross-total
@@ -153,7 +157,7 @@ def cash_limits_sheet(book: Book, report: Report) -> None:
         )
 
 
-def refer_lines_total(row: Row, block: schedules.CashBlock, revenue: Table) -> Row:
+def refer_lines_total(row: Row, block: schedules.CashBlock, revenue: Table, max_rows: int = EXCEL_MAX_ROWS) -> Row:
     """A portfolio's budget-lines total as formulas referring to the portfolio's total on
     the revenue sheet, where that shows the same figures (else the row as it is)."""
     if not block.portfolio:
@@ -169,7 +173,7 @@ def refer_lines_total(row: Row, block: schedules.CashBlock, revenue: Table) -> R
         return row
     cells = list(row.cells)
     for j, header in pairs:
-        cells[j] = Formula("=" + ref(revenue.sheet, data_row(revenue) + found[-1], col_index(revenue, header)), row.cells[j])
+        cells[j] = Formula("=" + cell_ref(revenue, found[-1], col_index(revenue, header), max_rows), row.cells[j])
     return attrs.evolve(row, cells=tuple(cells))
 
 
@@ -311,22 +315,34 @@ class Figure:
     style: str = "line"
 
 
-def _refer(sheet: str, table: Table, first_row: int | None, row: int, col: int) -> tuple[str, Decimal]:
+def _refer(
+    sheet: str, table: Table, first_row: int | None, row: int, col: int, max_rows: int = EXCEL_MAX_ROWS
+) -> tuple[str, Decimal]:
+    """A formula repeating a cell of ``table`` (on its own sheet, which may be split over
+    several, or placed at ``first_row`` of ``sheet``), and its figure."""
     value = table.rows[row].cells[col]
-    return "=" + ref(sheet, data_row(table, first_row) + row, col), value if value is not None else ZERO
+    target = cell_ref(table, row, col, max_rows) if first_row is None else ref(sheet, data_row(table, first_row) + row, col)
+    return "=" + target, value if value is not None else ZERO
+
+
+def count_if(areas: str, criterion: str) -> str:
+    """COUNTIF over areas that may be on several sheets (COUNTIF itself takes one area)."""
+    parts = [f"COUNTIF({a},{criterion})" for a in areas.split(",")]
+    return parts[0] if len(parts) == 1 else f"SUM({','.join(parts)})"
 
 
 def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
     """The Summary's lines, each referring to the total it repeats where one is shown."""
     out: list[Figure] = []
     revenue = revenue_table(book, report) if book else tables.revenue_table(report, "")
+    max_rows = book.max_rows if book else EXCEL_MAX_ROWS
     last = len(revenue.rows) - 1
     for label, header in (
         ("Net forecast variance", "Variance net"),
         ("Gross forecast variance", "Variance gross"),
         ("Income forecast variance", "Variance income"),
     ):
-        formula, value = _refer(revenue.sheet, revenue, None, last, col_index(revenue, header))
+        formula, value = _refer(revenue.sheet, revenue, None, last, col_index(revenue, header), max_rows)
         out.append(
             Figure(label, formula, value, sheet=revenue.sheet, style="total" if label.startswith("Net") else "line")
         )
@@ -335,10 +351,9 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
     t2 = table2(book, report) if book else tables.table2(report, "")
     size = schedules.size_text(ot.threshold)
     total = len(t2.rows) - 1
-    d0 = data_row(t2)
     for label, listed, col in (("Pressures", ot.pressures, 2), ("Underspends", ot.underspends, 6)):
-        formula, value = _refer(t2.sheet, t2, None, total, col)
-        count = f"=COUNT({area(t2.sheet, d0, d0 + total - 1, col)})" if total else 0
+        formula, value = _refer(t2.sheet, t2, None, total, col, max_rows)
+        count = f"=COUNT({column_areas(t2, 0, total - 1, col, max_rows)})" if total else 0
         out.append(
             Figure(f"{label} of {size} or more", formula, value, number=count, number_value=len(listed), sheet=t2.sheet)
         )
@@ -365,17 +380,16 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
 
     if report.cash_limits:
         table, blocks = schedules.cash_limit_table(report)
-        formula, value = _refer(table.sheet, table, None, blocks[-1].difference, col_index(table, "Net"))
+        formula, value = _refer(table.sheet, table, None, blocks[-1].difference, col_index(table, "Net"), max_rows)
         out.append(Figure("Cash limit: budget lines less revised cash limit (net)", formula, value, sheet=table.sheet))
 
     if report.savings is not None:
         table = schedules.savings_table(report)
         formula, value = _refer(
-            table.sheet, table, None, schedules.row_index(table, "Total Red"), col_index(table, "Amount £000")
+            table.sheet, table, None, schedules.row_index(table, "Total Red"), col_index(table, "Amount £000"), max_rows
         )
-        d0 = data_row(table)
         rag = col_index(table, "RAG")
-        count = f'=COUNTIF({area(table.sheet, d0, d0 + len(table.rows) - 1, rag)},"Red")'
+        count = "=" + count_if(column_areas(table, 0, len(table.rows) - 1, rag, max_rows), '"Red"')
         red = sum(1 for s in report.savings.items if s.rag == "Red")
         out.append(
             Figure(
@@ -407,8 +421,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         )
 
     checks = tables.checks_table(report, "", report.quarter.source)
-    d0 = data_row(checks)
-    levels = area(checks.sheet, d0, d0 + len(checks.rows) - 1, 0)
+    levels = column_areas(checks, 0, len(checks.rows) - 1, 0, max_rows)
     for level in ("error", "warning"):
         n = sum(1 for p in report.problems if p.level == level)
         out.append(
@@ -417,7 +430,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
                 None,
                 None,
                 "",
-                f'=COUNTIF({levels},"{level}")',
+                "=" + count_if(levels, f'"{level}"'),
                 n,
                 checks.sheet,
             )
@@ -488,7 +501,6 @@ def largest(book: Book, ws, report: Report, row: int) -> None:
     key figures, and the list it shows: each amount a formula referring to Table 2."""
     ot = report.over_threshold
     t2 = table2(book, report)
-    d0 = data_row(t2)
     picks = [(i, 1, 2, PRESSURE) for i in range(min(TOP, len(ot.pressures)))]
     picks += [(i, 5, 6, UNDERSPEND) for i in range(min(TOP, len(ot.underspends)))]
     if not picks:
@@ -508,7 +520,7 @@ def largest(book: Book, ws, report: Report, row: int) -> None:
         if wrapped_lines(label, width) > 1:
             ws.set_row(row, LINE_HEIGHT * wrapped_lines(label, width))
         value = t2.rows[i].cells[amount_col]
-        ws.write_formula(row, 1, "=" + ref(t2.sheet, d0 + i, amount_col), cell_format(book, Col("", "money")), value)
+        ws.write_formula(row, 1, "=" + cell_ref(t2, i, amount_col, book.max_rows), cell_format(book, Col("", "money")), value)
         book.text(ws, row, 2, "£000", book.fmt(align="center"))
         book.text(ws, row, 4, t2.sheet, book.fmt(font_color="#595959"))
         row += 1
