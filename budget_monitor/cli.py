@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+#: The report command prints this many warnings at most (all are in the Checks sheet).
+MAX_WARNINGS_SHOWN = 50
 
 
 def _say(text: str) -> None:
@@ -53,7 +55,7 @@ def _load_rules(rules: Optional[Path]):
         raise _usage(str(exc)) from None
 
 
-def _read(path: Path, rules):
+def _read(path: Path, rules, progress=None):
     """Read and analyse; print every problem; exit 1 when any is an error."""
     import gc
 
@@ -64,6 +66,8 @@ def _read(path: Path, rules):
     from .model import has_errors
     from .read import read_workbook
 
+    if progress is not None:
+        progress.step("reading the workbook")
     quarter, problems = read_workbook(path, rules.limits)
     if quarter is None:
         _show(str(path), problems)
@@ -71,7 +75,11 @@ def _read(path: Path, rules):
         raise typer.Exit(EXIT_INPUT)
     # The engine runs even when some cells were unreadable, so that every problem it
     # finds (references to lines that do not exist...) is reported in the same run.
+    if progress is not None:
+        progress.step("analysing")
     report = analyse(quarter, rules, problems)
+    if progress is not None and has_errors(report.problems):
+        progress.close()
     if has_errors(report.problems):
         shown = report.problems
         if has_errors(problems):
@@ -119,16 +127,25 @@ def report(
         if problems:
             _show(str(target), problems)
             raise typer.Exit(EXIT_USAGE)
-    result = _read(workbook, rule_set)
+    from .progress import Progress
+    from .write import SHEETS
+
+    progress = Progress(2 + len(SHEETS) + (json_path is not None))
+    result = _read(workbook, rule_set, progress)
     try:
-        files.atomic_write(out, lambda tmp: write_report(result, tmp))
+        files.atomic_write(out, lambda tmp: write_report(result, tmp, progress=lambda name: progress.step(f"writing {name}")))
         if json_path is not None:
+            progress.step("writing the JSON")
             files.atomic_write_text(json_path, report_json(result))
     except OSError as exc:  # disk full, a file locked by another program...
+        progress.close()
         _say(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
         raise typer.Exit(EXIT_USAGE) from None
+    progress.close()
     warnings = [p for p in result.problems if p.level == "warning"]
-    _show(str(workbook), warnings)
+    _show(str(workbook), warnings[:MAX_WARNINGS_SHOWN])
+    if len(warnings) > MAX_WARNINGS_SHOWN:
+        _say(f"{workbook}: ... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings: every one is on the report's Checks sheet")
     ot = result.over_threshold
     typer.echo(
         f"{out}: {len(result.lines)} budget lines; {len(ot.pressures)} pressures and {len(ot.underspends)} underspends "

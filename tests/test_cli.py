@@ -158,3 +158,46 @@ def test_rules_file_changes_the_threshold(tmp_path):
     amounts = [Decimal(c["amount"]) for c in data["over_threshold"]["pressures"] + data["over_threshold"]["underspends"]]
     assert amounts and all(abs(a) >= Decimal("999500") for a in amounts)
     assert len(data["over_threshold"]["pressures"]) == 7
+
+
+def test_progress_bar_only_for_long_runs_on_a_terminal():
+    import io
+
+    from budget_monitor.progress import Progress
+
+    quiet = io.StringIO()
+    Progress(3, quiet).step("reading")  # not a terminal: nothing
+    assert quiet.getvalue() == ""
+    shown = io.StringIO()
+    bar = Progress(4, shown, after=0.0, enabled=True)
+    for label in ("reading", "analysing", "writing summary"):
+        bar.step(label)
+    bar.close()
+    assert "2/4 writing summary" in shown.getvalue() and shown.getvalue().endswith("\r")
+    fast = io.StringIO()
+    Progress(4, fast, after=60.0, enabled=True).step("reading")  # a quick run: nothing
+    assert fast.getvalue() == ""
+
+
+def test_a_bug_is_a_short_message_and_a_log(monkeypatch, capsys):
+    import budget_monitor.engine as engine
+    from budget_monitor import cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(engine, "analyse", broken)
+    monkeypatch.setattr(sys, "argv", ["budget-monitor", "check", str(SAMPLE)])
+    import gc
+
+    try:
+        with pytest.raises(SystemExit) as info:
+            cli.main()
+    finally:
+        gc.enable()  # a run switches the cyclic collector off for its short life
+    assert info.value.code == 3
+    err = capsys.readouterr().err
+    assert "internal error" in err and "Traceback" not in err
+    log = Path(err.strip().rsplit(" ", 1)[-1])
+    assert "RuntimeError: a bug" in log.read_text(encoding="utf-8")
+    log.unlink()
