@@ -184,7 +184,11 @@ class Book:
         for i, r in enumerate(table.rows):
             if wrap:
                 # LibreOffice (and so a PDF) keeps one-line rows unless told the height.
-                lines = max((wrapped_lines(r.cells[j], widths[j]) for j in wrap if isinstance(r.cells[j], str)), default=1)
+                lines = 1
+                for j in wrap:
+                    text = r.cells[j]
+                    if type(text) is str and len(text) > widths[j] - 1:
+                        lines = max(lines, wrapped_lines(text, widths[j]))
                 if lines > 1:
                     ws.set_row(data0 + i, LINE_HEIGHT * lines)
             self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap, formats)
