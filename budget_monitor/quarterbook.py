@@ -67,8 +67,9 @@ def _gi(prefix: str, x: m.GrossIncome, scale: Decimal) -> dict[str, object]:
     return {f"{prefix}gross": to_units(x.gross, scale), f"{prefix}income": to_units(x.income, scale)}
 
 
-def quarter_tables(q: m.Quarter) -> dict[str, tuple[list[str], list[list[object]]]]:
-    """Each sheet of ``q`` as (headers, rows) in the input format, amounts in its units."""
+def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[list[str], list[list[object]]]]:
+    """Each sheet of ``q`` as (headers, rows) in the input format, amounts in its units;
+    Budget lines with variance columns instead of forecasts when ``variances``."""
     s = q.settings
     scale, cscale = UNITS[s.units], UNITS[s.capital_units]
     out: dict[str, tuple[list[str], list[list[object]]]] = {}
@@ -79,7 +80,11 @@ def quarter_tables(q: m.Quarter) -> dict[str, tuple[list[str], list[list[object]
         return {
             "portfolio": bl.portfolio, "section": bl.section, "line": bl.line,
             "gross_cash_limit": to_units(bl.cash_limit.gross, scale), "income_cash_limit": to_units(bl.cash_limit.income, scale),
-            "gross_forecast": to_units(bl.forecast.gross, scale), "income_forecast": to_units(bl.forecast.income, scale),
+            **(
+                {"gross_variance": to_units(bl.variance.gross, scale), "income_variance": to_units(bl.variance.income, scale)}
+                if variances
+                else {"gross_forecast": to_units(bl.forecast.gross, scale), "income_forecast": to_units(bl.forecast.income, scale)}
+            ),
             "comment": bl.comment,
         }  # fmt: skip
 
@@ -158,13 +163,15 @@ def write_quarter(
     shuffle_seed: int | None = None,
     text_numbers: bool = False,
     title_rows: bool = True,
+    variances: bool = False,
 ) -> None:
     """Write ``q`` as a quarterly workbook at ``path``.
 
     ``units`` / ``capital_units`` re-express the cash columns (``£``, ``£000``, ``£m``);
     ``shuffle_seed`` shuffles the column order of every sheet; ``text_numbers`` writes
     numbers as text the way people type them; ``title_rows`` puts a title and a blank
-    row above each header.
+    row above each header; ``variances`` gives Budget lines variance columns instead of
+    forecasts.
     """
     import attrs
     import xlsxwriter
@@ -185,7 +192,7 @@ def write_quarter(
             ws.write_string(r, 0, key, bold)
             ws.write_string(r, 1, value)
         ws.set_column(0, 1, 28)
-        for sheet, (headers, rows) in quarter_tables(q).items():
+        for sheet, (headers, rows) in quarter_tables(q, variances).items():
             ws = book.add_worksheet(sheet)
             order = list(range(len(headers)))
             if shuffle_seed is not None:

@@ -27,6 +27,7 @@ VARIANTS = {
     "millions-shuffled": dict(units="£m", capital_units="£000", shuffle_seed=7),
     "text-numbers": dict(text_numbers=True, shuffle_seed=3),
     "no-title-rows": dict(title_rows=False, units="£"),
+    "variance-columns": dict(variances=True, shuffle_seed=11),
 }
 
 
