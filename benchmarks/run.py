@@ -135,6 +135,7 @@ def worker_stages(inp: Path, out: Path) -> None:
     read_workbook = load("budget_monitor.read", "read_workbook")
     analyse = load("budget_monitor.engine", "analyse")
     write_report = load("budget_monitor.write", "write_report")
+    report_json = load("budget_monitor.write", "report_json")
     load_rules = load("budget_monitor.rules", "load_rules")
     emit(stage="import", seconds=time.perf_counter() - t)
 
@@ -164,14 +165,20 @@ def worker_stages(inp: Path, out: Path) -> None:
     if got is None or got[0] is None:
         emit(stage="engine", status="n/a", why="nothing read")
         emit(stage="write", status="n/a", why="nothing read")
+        emit(stage="json", status="n/a", why="nothing read")
         return
     quarter, problems = got
     rules = load_rules(RULES) if not isinstance(load_rules, str) and RULES.exists() else None
     report = stage("engine", analyse, quarter, *((rules, problems) if rules is not None else ()))
     if report is None:
         emit(stage="write", status="n/a", why="no report")
+        emit(stage="json", status="n/a", why="no report")
         return
     stage("write", write_report, report, out)
+    if not isinstance(report_json, str):  # what the CLI does for --json
+        stage("json", lambda r, path: path.write_text(report_json(r), encoding="utf-8"), report, out.with_suffix(".json"))
+    else:
+        stage("json", report_json)
     # After the timings: keep the report for profile_stages.py (it saves re-running the engine).
     try:
         import pickle
@@ -203,7 +210,7 @@ def measure_stages(inp: Path, out: Path, timeout: float) -> dict:
 
     log = out.with_suffix(".stages.log")
     res = run_child([sys.executable, str(Path(__file__).resolve()), "--worker", str(inp), str(out)], timeout, on_line, log)
-    for name in ("read", "engine", "write"):
+    for name in ("read", "engine", "write", "json"):
         if name not in stages:
             if res.get("timeout"):
                 stages[name] = {"status": "timeout", "why": f"not finished within {timeout:.0f} s"}
@@ -296,6 +303,18 @@ def repeat(fn, times: int) -> dict:
 # --- the machine -------------------------------------------------------------------------
 
 
+def code_state() -> dict:
+    """The commit measured, whether budget_monitor/ had uncommitted changes, and the load."""
+    def git(*a):
+        try:
+            return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return ""
+
+    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": bool(git("status", "--porcelain", "--", "budget_monitor")),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
+
+
 def machine() -> dict:
     def version(pkg):
         try:
@@ -349,9 +368,13 @@ def table(size: dict) -> str:
         ("read_workbook", st["read"], ratio(st["read"], fl["read_s"], "of floor read"), mem(st["read"])),
         ("analyse", st["engine"], ratio(st["engine"], fl["seconds"]), mem(st["engine"])),
         ("write_report", st["write"], ratio(st["write"], fl["write_s"], "of floor write"), mem(st["write"])),
+        ("report_json, written to a file", st["json"], ratio(st["json"], fl["seconds"]), mem(st["json"])),
         ("end to end (CLI, with start-up)", e2e, ratio(e2e, fl["seconds"]), mem(e2e)),
     ]
-    lines = [f"N = {n:,} budget lines ({size['input_cells']:,} input cells, {size['input_mb']:.1f} MB)",
+    code = size.get("code", {})
+    lines = [f"N = {n:,} budget lines ({size['input_cells']:,} input cells, {size['input_mb']:.1f} MB); "
+             f"commit {code.get('commit', '?')}{' + uncommitted changes' if code.get('uncommitted') else ''}, "
+             f"load {code.get('load_average', ['?'])[0]}",
              f"  {'stage':<42} {'seconds':>9}  {'ratio':<22} {'peak MB':>8}"]  # fmt: skip
     for name, rec, r, m in rows:
         if rec.get("status") not in (None, "ok") and rec.get("why"):
@@ -398,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for n in sizes:
         inp = input_path(n, args.seed)
-        size: dict = {"n": n, "input": inp.name, "input_mb": inp.stat().st_size / 1e6}
+        size: dict = {"n": n, "input": inp.name, "input_mb": inp.stat().st_size / 1e6, "code": code_state()}
         size["stages"] = measure_stages(inp, DATA / f"report-{n}-stages.xlsx", args.timeout)
         size["end_to_end"] = measure_cli(inp, DATA / f"report-{n}-cli.xlsx", args.timeout)
         report = DATA / f"report-{n}-cli.xlsx"
@@ -410,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         size["engine_share"] = (
             eng["seconds"] / e2e["seconds"] if eng.get("status") == "ok" and e2e.get("status") == "ok" else None
         )
+        size["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         results["sizes"].append(size)
         print(table(size))
         print(flush=True)
