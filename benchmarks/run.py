@@ -412,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     if ref is not None:
         out = DATA / "reference-report.xlsx"
         results["reference"] = repeat(lambda: measure_cli(ref, out, 300), args.repeat)
-        results["reference"]["input"] = str(ref.relative_to(ROOT.parent) if ref.is_relative_to(ROOT.parent) else ref)
+        results["reference"]["input"] = str(ref.relative_to(ROOT) if ref.is_relative_to(ROOT) else ref)
         ok = results["reference"]["status"] == "ok"
         print(f"reference quarter end to end ({ref.name}): {fmt_s(results['reference'])}{' s' if ok else ''} "
               f"(median of {args.repeat}), peak {mem(results['reference'])} MB"
