@@ -595,6 +595,14 @@ def _col(values: dict[str, object], key: str) -> str:
     return column_letter(cols[key]) if key in cols else ""  # type: ignore[index]
 
 
+def _named(values: dict, spec: SheetSpec, where: Where, problems: list[Problem], *keys: str) -> bool:
+    """Are the name cells ``keys`` of a row all filled in? Each blank one is a problem."""
+    ok = True
+    for key in keys:
+        ok = _require_text(values, key, spec.column(key).header, where, problems) and ok
+    return ok
+
+
 def _require_text(values: dict, key: str, header: str, where: Where, problems: list[Problem]) -> bool:
     if values[key]:
         return True
@@ -670,8 +678,7 @@ def _budget_lines(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m
     seen: dict[tuple[str, str], Where] = {}
     for row_no, v in _records(grid, BUDGET_LINES, cells, problems):
         where = Where(grid.name, row_no)
-        ok = _require_text(v, "portfolio", "Portfolio", where, problems)
-        ok = _require_text(v, "line", "Budget line", where, problems) and ok
+        ok = _named(v, BUDGET_LINES, where, problems, "portfolio", "line")
         if not ok:
             continue
         key = (v["portfolio"].casefold(), v["line"].casefold())
@@ -709,8 +716,7 @@ def _drivers(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Driv
     out = []
     for row_no, v in _records(grid, ACTIVITY, cells, problems):
         where = Where(grid.name, row_no)
-        ok = _require_text(v, "line", "Budget line", where, problems)
-        ok = _require_text(v, "driver", "Driver", where, problems) and ok
+        ok = _named(v, ACTIVITY, where, problems, "line", "driver")
         b, f = v["budget_income_rate"], v["forecast_income_rate"]
         if (b is None) != (f is None):
             blank = "forecast_income_rate" if f is None else "budget_income_rate"
@@ -738,8 +744,7 @@ def _items(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Varian
     out = []
     for row_no, v in _records(grid, VARIANCE_ITEMS, cells, problems):
         where = Where(grid.name, row_no)
-        ok = _require_text(v, "line", "Budget line", where, problems)
-        ok = _require_text(v, "description", "Description", where, problems) and ok
+        ok = _named(v, VARIANCE_ITEMS, where, problems, "line", "description")
         if ok:
             amount = m.GrossIncome(v["gross"], v["income"])
             # What is checked later is the line it refers to.
@@ -751,7 +756,7 @@ def _changes(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Cash
     out = []
     for row_no, v in _records(grid, CASH_LIMIT_CHANGES, cells, problems):
         where = Where(grid.name, row_no)
-        if _require_text(v, "portfolio", "Portfolio", where, problems) and v["category"] in m.CATEGORIES:
+        if _named(v, CASH_LIMIT_CHANGES, where, problems, "portfolio") and v["category"] in m.CATEGORIES:
             out.append(
                 m.CashLimitChange(
                     v["portfolio"], v["line"], v["category"], m.GrossIncome(v["gross"], v["income"]), v["description"], where
@@ -764,8 +769,7 @@ def _savings(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Savi
     out = []
     for row_no, v in _records(grid, SAVINGS, cells, problems):
         where = Where(grid.name, row_no)
-        ok = _require_text(v, "portfolio", "Portfolio", where, problems)
-        ok = _require_text(v, "saving", "Saving", where, problems) and ok
+        ok = _named(v, SAVINGS, where, problems, "portfolio", "saving")
         if ok and v["rag"] in m.RAGS:
             out.append(m.Saving(v["portfolio"], v["line"], v["saving"], v["amount"], v["rag"], v["comment"], where))
     return tuple(out)
@@ -795,8 +799,7 @@ def _capital(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Capi
     out = []
     for row_no, v in _records(grid, CAPITAL, cells, problems):
         where = Where(grid.name, row_no)
-        ok = _require_text(v, "portfolio", "Portfolio", where, problems)
-        ok = _require_text(v, "project", "Project", where, problems) and ok
+        ok = _named(v, CAPITAL, where, problems, "portfolio", "project")
         year = normalise_year(v["year"])
         if year is None:
             problems.append(
@@ -816,8 +819,7 @@ def _indicators(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.I
     out = []
     for row_no, v in _records(grid, INDICATORS, cells, problems):
         where = Where(grid.name, row_no)
-        ok = _require_text(v, "indicator", "Indicator", where, problems)
-        ok = _require_text(v, "period", "Period", where, problems) and ok
+        ok = _named(v, INDICATORS, where, problems, "indicator", "period")
         if ok:
             out.append(
                 m.Indicator(
