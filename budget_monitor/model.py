@@ -54,7 +54,8 @@ class Where:
         return f"{self.column}{self.row}"
 
     def at(self, column: str) -> Where:
-        return attrs.evolve(self, column=column)
+        """The same row, at ``column``."""
+        return Where(self.sheet, self.row, column)
 
     def __str__(self) -> str:
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet

@@ -510,6 +510,15 @@ def _header(grid: Grid, spec: SheetSpec, i: int, row: list[object], problems: li
     return Header(row_no, columns, index) if ok else None
 
 
+_BLANKS = frozenset(("", None))
+
+
+def _blank(row: list[object]) -> bool:
+    """Does a row hold nothing but empty cells and spaces?"""
+    rest = set(row) - _BLANKS
+    return not rest or all(type(v) is str and not v.strip() for v in rest)
+
+
 def _records(
     grid: Grid,
     spec: SheetSpec,
@@ -529,7 +538,7 @@ def _records(
     for i in range(start, len(grid.rows)):
         row = grid.rows[i]
         row_no = grid.first_row + i
-        if row_no not in flagged and all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in row):
+        if row_no not in flagged and _blank(row):
             continue
         any_row = True
         if row_no in grid.hidden_rows:
