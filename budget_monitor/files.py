@@ -119,16 +119,20 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(target: Path | str, write_fn: Callable[[Path], object]) -> None:
+def atomic_write(target: Path | str, write_fn: Callable[[Path], object], *, overwrite: bool = True) -> None:
     """Write ``target`` by calling ``write_fn(temp_path)`` and moving the result into place.
 
     The temporary file is in the target's folder (so the move is a rename on one
     file system) and has the target's extension. It is flushed to disk before
     ``os.replace`` puts it in place. If ``write_fn`` or anything after it fails, the
     temporary file is removed, an existing target is left untouched, and the
-    exception is raised again (``try_write`` turns it into a problem).
+    exception is raised again (``try_write`` turns it into a problem). With
+    ``overwrite=False`` an existing ``target`` is never replaced (``FileExistsError``),
+    not even one that another program creates while ``write_fn`` runs.
     """
     target = Path(target)
+    if not overwrite and target.exists():
+        raise FileExistsError(f"{target}: already exists")
     tmp = _temp_path(target)
     # Create the file (mode 0666 less the umask, like any new file) so the name is ours.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -137,10 +141,13 @@ def atomic_write(target: Path | str, write_fn: Callable[[Path], object]) -> None
         write_fn(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        existing = _stat(target)
-        if existing is not None:
-            os.chmod(tmp, stat.S_IMODE(existing.st_mode))
-        os.replace(tmp, target)
+        if overwrite:
+            existing = _stat(target)
+            if existing is not None:
+                os.chmod(tmp, stat.S_IMODE(existing.st_mode))
+            os.replace(tmp, target)
+        else:
+            _place_new(tmp, target)
     except BaseException:
         try:
             tmp.unlink()
@@ -148,6 +155,21 @@ def atomic_write(target: Path | str, write_fn: Callable[[Path], object]) -> None
             pass
         raise
     _fsync_dir(target.parent)
+
+
+def _place_new(tmp: Path, target: Path) -> None:
+    """Move ``tmp`` to ``target`` only if ``target`` does not exist, with no moment in which
+    another program's file could be replaced (a hard link fails when the name is taken)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise FileExistsError(f"{target}: already exists") from None
+    except OSError:  # a file system without hard links: check, then move
+        if target.exists():
+            raise FileExistsError(f"{target}: already exists") from None
+        os.replace(tmp, target)
+        return
+    tmp.unlink()
 
 
 def atomic_write_text(target: Path | str, text: str, encoding: str = "utf-8") -> None:

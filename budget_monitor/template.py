@@ -13,16 +13,13 @@ place, so a failure never leaves a partial workbook behind.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-import stat
 from pathlib import Path
 
 import attrs
 import xlsxwriter
 
 from . import model as m
+from .files import atomic_write
 from .money import UNITS
 from .read import (
     ACTIVITY,
@@ -521,46 +518,17 @@ def write_template(path: Path, overwrite: bool = False) -> None:
         raise IsADirectoryError(f"{path}: is a folder")
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path}: already exists; choose another name or allow overwriting")
-    tmp = _new_temp(path)
-    try:
+
+    def write(tmp: Path) -> None:
         book = xlsxwriter.Workbook(
             str(tmp),
             {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
         )
         build_template(book)
         book.close()
-        if overwrite:
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # keep the replaced file's permissions
-            os.replace(tmp, path)
-        else:
-            _place_new(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
-
-def _new_temp(path: Path) -> Path:
-    """A new empty file beside ``path`` for writing into, with the permissions the user's
-    umask gives new files (``tempfile.mkstemp`` would make it private)."""
-    for _ in range(100):
-        tmp = path.with_name(f".~{path.stem}.{secrets.token_hex(4)}.tmp")
-        try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            continue
-        return tmp
-    raise FileExistsError(f"{path.parent}: cannot make a temporary file")  # pragma: no cover
-
-
-def _place_new(tmp: Path, path: Path) -> None:
-    """Move ``tmp`` to ``path`` only if ``path`` does not exist, without a window in which
-    another writer's file could be replaced (a hard link fails if the name is taken)."""
     try:
-        os.link(tmp, path)
+        atomic_write(path, write, overwrite=overwrite)
     except FileExistsError:
         raise FileExistsError(f"{path}: already exists; choose another name or allow overwriting") from None
-    except OSError:  # a file system without hard links: check, then move
-        if path.exists():
-            raise FileExistsError(f"{path}: already exists; choose another name or allow overwriting") from None
-        os.replace(tmp, path)
+

@@ -177,3 +177,26 @@ def test_atomic_write_text(tmp_path):
 def test_try_write_into_a_missing_folder(tmp_path):
     problems = try_write(tmp_path / "nowhere" / "r.json", lambda tmp: tmp.write_text("{}"))
     assert codes(problems) == ["cannot-write"]
+
+
+def test_atomic_write_without_overwriting(tmp_path):
+    target = tmp_path / "new.json"
+    atomic_write(target, lambda tmp: tmp.write_text("first", encoding="utf-8"), overwrite=False)
+    assert target.read_text(encoding="utf-8") == "first"
+    with pytest.raises(FileExistsError):
+        atomic_write(target, lambda tmp: tmp.write_text("second", encoding="utf-8"), overwrite=False)
+    assert target.read_text(encoding="utf-8") == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json"]  # no temporary file left
+
+
+def test_a_file_made_while_writing_is_not_replaced(tmp_path):
+    target = tmp_path / "new.json"
+
+    def write(tmp):
+        tmp.write_text("ours", encoding="utf-8")
+        target.write_text("theirs", encoding="utf-8")  # another program takes the name meanwhile
+
+    with pytest.raises(FileExistsError):
+        atomic_write(target, write, overwrite=False)
+    assert target.read_text(encoding="utf-8") == "theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json"]
