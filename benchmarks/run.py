@@ -131,6 +131,9 @@ def worker_stages(inp: Path, out: Path) -> None:
         except (ImportError, AttributeError) as exc:
             return f"{module}.{name}: {exc.__class__.__name__}: {exc}"
 
+    import gc
+
+    gc.disable()  # as the CLI does for a run, so that the stages add up to end to end
     t = time.perf_counter()
     read_workbook = load("budget_monitor.read", "read_workbook")
     analyse = load("budget_monitor.engine", "analyse")
