@@ -158,13 +158,7 @@ def raw_xml_write_rows(sheets: dict[str, list[list[object]]], out: Path) -> floa
     import zipfile
     from xml.sax.saxutils import escape
 
-    def col(j: int) -> str:
-        s = ""
-        j += 1
-        while j:
-            j, r = divmod(j - 1, 26)
-            s = chr(65 + r) + s
-        return s
+    from budget_monitor.model import column_letter as col
 
     gc.collect()
     t = time.perf_counter()
@@ -221,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=DATA / "floor.json")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
+    sys.path.insert(1, str(HERE.parent))  # the project, when it is not installed
     from run import input_path
 
     path = input_path(args.n, args.seed)
