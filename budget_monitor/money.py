@@ -117,6 +117,8 @@ def parse_text_number(text: str) -> Decimal:
     if s in ("", "-", "–"):
         return ZERO
     negative = False
+    if s.startswith("£"):  # £(1,234)
+        s = s[1:].strip()
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
     if s.endswith("-") and len(s) > 1:  # trailing minus, as some ledgers print

@@ -625,6 +625,7 @@ _UNIT_WORDS = {
     "£": "£", "gbp": "£", "pounds": "£", "£1": "£",
     "£000": "£000", "£000s": "£000", "£k": "£000", "£thousands": "£000", "000": "£000", "£000's": "£000",
     "£m": "£m", "£million": "£m", "£millions": "£m", "£mn": "£m",
+    "thousands": "£000", "000s": "£000", "poundsthousands": "£000", "millions": "£m", "m": "£m",
 }  # fmt: skip
 
 

@@ -243,8 +243,8 @@ def positive_income(folder: Path, name: str = "positive-income.xlsx") -> Path:
 
 
 def bad_units(folder: Path, name: str = "units.xlsx") -> Path:
-    """``Units`` given as ``thousands`` (Settings!B4)."""
-    return edited(folder, name, _set("Settings", B4="thousands"))
+    """``Units`` given as ``euros`` (a currency the report does not know) (Settings!B4)."""
+    return edited(folder, name, _set("Settings", B4="euros"))
 
 
 def bad_year(folder: Path, name: str = "year.xlsx") -> Path:

@@ -209,7 +209,7 @@ CASES: dict[str, Case] = {
         (("Budget lines!E7", ("warning: ", "Income cash limit: found 68 (£68,000.00)", "expected to be negative")),),
     ),
     "units": Case(
-        bc.bad_units, REFUSED, (("Settings!B4", ("Units: ", "found 'thousands'", "expected £, £000 or £m")),)
+        bc.bad_units, REFUSED, (("Settings!B4", ("Units: ", "found 'euros'", "expected £, £000 or £m")),)
     ),
     "year": Case(
         bc.bad_year,

@@ -36,3 +36,24 @@ def test_bad_rules_are_named(text, words):
     with pytest.raises(RulesError, match=None) as info:
         parse_rules(text, Path("r.toml"))
     assert words in str(info.value) and "r.toml" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "written, unit",
+    [("£000", "£000"), ("£'000", "£000"), ("thousands", "£000"), ("£k", "£000"), ("£m", "£m"), ("millions", "£m"),
+     ("£", "£"), ("pounds", "£"), ("euros", None), ("£bn", None)],
+)  # fmt: skip
+def test_units_as_people_write_them(written, unit):
+    from budget_monitor.read import parse_units
+
+    assert parse_units(written) == unit
+
+
+def test_text_numbers_as_people_write_them():
+    from budget_monitor.money import NumberError, parse_text_number
+
+    for text, value in [("£(1,234)", "-1234"), ("(£1,234)", "-1234"), ("1,234-", "-1234"), ("1 234", "1234"), ("-", "0")]:
+        assert parse_text_number(text) == Decimal(value), text
+    for text in ("--5", "1,23", "£1.2m", "12k", "£"):
+        with pytest.raises(NumberError):
+            parse_text_number(text)
