@@ -121,3 +121,37 @@ def test_threshold_uses_the_rounded_size(a, b):
     t = Threshold(Decimal(100_000))
     assert t.reached(a) == (abs(round_half_away(a, THOUSAND)) >= 100)
     assert Threshold(Decimal(100_000), inclusive=False).reached(b) == (abs(round_half_away(b, THOUSAND)) > 100)
+
+
+@given(st.integers(0, 10**6))
+@settings(max_examples=20, deadline=None)
+def test_shuffling_every_sheet_of_the_sample_changes_nothing(seed):
+    """Every sheet's rows in another order: the same figures, tables and checks."""
+    from budget_monitor.quarterbook import quarter_from_csv
+
+    from .conftest import SAMPLE_DIR
+
+    q, _ = quarter_from_csv(SAMPLE_DIR)
+    rng = random.Random(seed)
+
+    def shuffle(rows):
+        rows = list(rows)
+        rng.shuffle(rows)
+        return tuple(rows)
+
+    shuffled = attrs.evolve(
+        q,
+        lines=shuffle(q.lines),
+        drivers=shuffle(q.drivers),
+        items=shuffle(q.items),
+        changes=shuffle(q.changes),
+        savings=shuffle(q.savings),
+        capital=shuffle(q.capital),
+        indicators=shuffle(q.indicators),
+    )
+    a, b = analyse(q), analyse(shuffled)
+    assert report_dict(a) == report_dict(b)
+    from budget_monitor import schedules
+
+    for build in (schedules.cash_limit_table, schedules.savings_table):
+        assert build(a) == build(b)
