@@ -204,6 +204,21 @@ def _key(c: Component) -> tuple[str, str, str]:
     return (c.portfolio, c.line, c.source)
 
 
+def shown_totals(report: Report) -> dict[str, Decimal]:
+    """Table 2's totals as shown (the sum of its rows in £000), all listed and explained only."""
+    ot = report.over_threshold
+
+    def total(rows, explained_only: bool) -> Decimal:
+        return sum((k(c.amount) for c in rows if not (explained_only and c.kind == "unexplained")), ZERO)
+
+    return {
+        "total_pressures": total(ot.pressures, False),
+        "total_underspends": total(ot.underspends, False),
+        "explained_pressures": total(ot.pressures, True),
+        "explained_underspends": total(ot.underspends, True),
+    }
+
+
 def table2(report: Report, title: str) -> Table:
     """Pressures and underspends side by side, each largest first, with totals."""
     ot = report.over_threshold
@@ -233,6 +248,12 @@ def table2(report: Report, title: str) -> Table:
     ]
     if any(c.kind == "unexplained" for c in ot.pressures + ot.underspends):
         notes.append("Rows in red are variances that no driver or item explains: they need an explanation.")
+        shown = shown_totals(report)
+        notes.append(
+            f"Explained: pressures £{shown['explained_pressures']:,}k, underspends £{shown['explained_underspends']:,}k; "
+            f"needing an explanation: £{shown['total_pressures'] - shown['explained_pressures']:,}k and "
+            f"£{shown['total_underspends'] - shown['explained_underspends']:,}k."
+        )
     return Table("Variances over threshold", title, TABLE2_COLUMNS, tuple(rows), tuple(notes))
 
 

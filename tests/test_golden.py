@@ -116,3 +116,15 @@ def test_capital_real_variance_and_rephasing(report):
 
 def test_red_savings(report):
     assert report.savings.by_rag["Red"] == Decimal("1150000.00")
+
+
+def test_published_totals_as_shown_in_the_json(report):
+    from budget_monitor.write import report_dict
+
+    shown = report_dict(report)["over_threshold"]["shown_in_thousands"]
+    assert shown == {
+        "total_pressures": "19948",
+        "total_underspends": "-5048",
+        "explained_pressures": "19948",
+        "explained_underspends": "-4913",
+    }

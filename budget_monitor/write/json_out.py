@@ -11,6 +11,7 @@ from decimal import Decimal
 from ..engine import Report
 from ..model import Component, GrossIncome, Problem
 from ..money import pounds_text
+from ..tables import shown_totals
 
 SCHEMA = "budget-monitor/report/1"
 
@@ -88,6 +89,9 @@ def report_dict(report: Report) -> dict[str, object]:
             "underspends": [component(c) for c in ot.underspends],
             "total_pressures": pounds_text(ot.total_pressures),
             "total_underspends": pounds_text(ot.total_underspends),
+            # The totals as the table shows them: its rows rounded to £000 and added up,
+            # with and without the variances that need an explanation.
+            "shown_in_thousands": {key: str(value) for key, value in shown_totals(report).items()},
         },
         "unexplained": pounds_text(sum((c.amount for c in report.unexplained), Decimal(0))),
         "checks": [check(p) for p in report.problems],
