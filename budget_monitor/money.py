@@ -47,8 +47,7 @@ def round_half_away(value: Decimal, unit: Decimal = Decimal(1)) -> Decimal:
     >>> round_half_away(Decimal("-622999.50"), THOUSAND)
     Decimal('-623')
     """
-    with localcontext(EXACT):
-        return (value / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return display(value, unit)
 
 
 def display(value: Decimal, unit: Decimal = THOUSAND, places: int = 0) -> Decimal:

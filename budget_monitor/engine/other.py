@@ -20,7 +20,7 @@ from ..model import (
     error,
     warning,
 )
-from ..money import ZERO, pounds, pounds_text
+from ..money import ZERO, pounds
 from ..rules import Threshold
 
 # --- cash limits ------------------------------------------------------------------------
@@ -285,5 +285,4 @@ __all__ = [
     "CapitalProject",
     "CapitalSummary",
     "summarise_capital",
-    "pounds_text",
 ]

@@ -16,7 +16,6 @@ from ..model import (
     DriverEffect,
     OverThreshold,
     Problem,
-    Quarter,
     Side,
     VarianceItem,
     error,
@@ -227,7 +226,7 @@ def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThre
     return OverThreshold(threshold.amount, tuple(pressures), tuple(underspends))
 
 
-def revenue_checks(quarter: Quarter, comps: Sequence[Component], threshold: Threshold) -> list[Problem]:
+def revenue_checks(comps: Sequence[Component], threshold: Threshold) -> list[Problem]:
     """Warnings a finance business partner should see: unexplained variances over the threshold."""
     out = []
     for c in comps:
