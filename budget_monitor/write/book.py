@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import attrs
-
+from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate
 from xlsxwriter.worksheet import Worksheet
 
-from ..model import column_letter
 from .. import tables
+from ..model import column_letter
 from ..tables import Col, Formula, Row, Table
 from ..textsafe import neutralise
 
@@ -60,15 +60,66 @@ _PLAIN_SUM = re.compile(r"=SUM\([A-Z]{1,3}[0-9]{1,7}(:[A-Z]{1,3}[0-9]{1,7})?(,[A
 _ROW_REF = re.compile(r"\{(\d+)\}")
 
 
+def _xml_escape(text: str) -> str:
+    """``text`` for the inside of an XML element."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+#: What needs xlsxwriter's escaping of control characters (and of text that looks like it).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+
+
+def cell_xml(value: str) -> str:
+    """Text from a table as the ``<t>`` element of an inline-string cell, exactly as
+    xlsxwriter's ``write_string`` would put it in constant-memory mode: neutralised (see
+    ``textsafe``), cut to Excel's 32,767 characters, control characters as ``_xHHHH_``,
+    leading or trailing spaces kept, and ``& < >`` escaped."""
+    text = neutralise(value)[0]
+    if len(text) > 16383 and _utf16_len(text) > 32767:  # a string can't pass the limit if under half
+        text = _utf16_truncate(text, 32767)
+    if _CONTROL.search(text):
+        text = Worksheet._escape_control_characters(text)
+    keep = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+    return f"<t{keep}>{_xml_escape(text)}</t>"
+
+
 class Sheet(Worksheet):
-    """An xlsxwriter worksheet that writes a plain ``=SUM(A1:B2,...)`` of references
-    without scanning it for Excel's newer function names (there are none to find):
-    reports hold a SUM on every line, and that scan dominated their writing time."""
+    """An xlsxwriter worksheet with two shortcuts for the large tables of a report.
+
+    * A plain ``=SUM(A1:B2,...)`` of references is written without scanning it for
+      Excel's newer function names (there are none to find): reports hold a SUM on
+      every line, and that scan dominated their writing time.
+    * ``raw_row`` puts a whole row, already rendered as sheet XML by ``Book.row``, into
+      xlsxwriter's row stream (constant-memory mode writes rows in order to a temporary
+      file, which xlsxwriter then places inside ``<sheetData>``). Formats, column
+      widths, panes, page setup, charts and the package itself stay xlsxwriter's; only
+      the per-cell calls are skipped, which were two thirds of the writing time.
+    """
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         if _PLAIN_SUM.fullmatch(formula):
             return formula[1:]
         return super()._prepare_formula(formula, expand_future_functions)
+
+    def raw_row(self, row: int, first_col: int, last_col: int, cells: str, height: float | None = None) -> None:
+        """Write sheet row ``row`` (0-based) as the ``<c>`` elements ``cells``, which cover
+        columns ``first_col``..``last_col``; ``height`` in points when not the default.
+        Rows must come in order, and nothing else may be written on this row."""
+        if not self.constant_memory:
+            raise RuntimeError("raw rows need constant_memory mode")
+        if row > self.previous_row:
+            self._write_single_row(row)  # xlsxwriter's pending row, if any, goes first
+        elif row < self.previous_row or self.table.get(row) or row in self.row_info:
+            raise RuntimeError(f"row {row + 1} of {self.name} is already written")
+        if self._check_dimensions(row, first_col) or self._check_dimensions(row, last_col):
+            raise RuntimeError(f"row {row + 1} of {self.name} is outside the sheet")
+        if height is None:
+            self.fh.write(f'<row r="{row + 1}">{cells}</row>')
+        else:
+            self.fh.write(f'<row r="{row + 1}" ht="{height:.16g}" customHeight="1">{cells}</row>')
+        self.previous_row = row + 1
 
 
 @attrs.define
@@ -85,6 +136,8 @@ class Book:
     #: Every total written: (sheet, cell, formula, cached value), for checks and tests.
     totals: list[tuple[str, str, str, Decimal]] = attrs.field(factory=list)
     _memo: dict = attrs.field(factory=dict)
+    #: Text cells already rendered as XML, by their text (names and labels repeat).
+    _text_xml: dict = attrs.field(factory=dict)
 
     def memo(self, name: str, make):
         """``make()``, computed once per workbook (tables that several sheets refer to)."""
@@ -182,6 +235,7 @@ class Book:
         widths, wrap = column_widths(table)
         formats: dict[tuple, object] = {}
         for i, r in enumerate(table.rows):
+            height = None
             if wrap:
                 # LibreOffice (and so a PDF) keeps one-line rows unless told the height.
                 lines = 1
@@ -190,8 +244,8 @@ class Book:
                     if type(text) is str and len(text) > widths[j] - 1:
                         lines = max(lines, wrapped_lines(text, widths[j]))
                 if lines > 1:
-                    ws.set_row(data0 + i, LINE_HEIGHT * lines)
-            self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap, formats)
+                    height = LINE_HEIGHT * lines
+            self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap, formats, height)
         last = data0 + len(table.rows)
         note_fmt = self.fmt(italic=True, font_color="#595959")
         for n, note in enumerate(table.notes):
@@ -202,8 +256,10 @@ class Book:
         return ws, data0
 
     def _plan(self, table: Table, r: Row, first_col: int, letters: list[str], wrap: set[int], formats: dict) -> list:
-        """How to write each cell of rows of ``r``'s style and marks: (format, what,
-        cross-total formula pattern), worked out once per table for each kind of row."""
+        """How to write each cell of rows of ``r``'s style and marks: (the start of its
+        ``<c>`` element up to the row number, its style attribute, what it holds, the
+        cross-total formula pattern, whether an empty cell is still drawn), worked out
+        once per table for each kind of row."""
         key = (r.style, r.marks)
         plan = formats.get(key)
         if plan is None:
@@ -217,7 +273,8 @@ class Book:
                     props.update(self.mark_props(mark))
                 across = sum_formula(_across_parts(col.across, letters)) if col.across else None
                 blank = r.style in ("subtotal", "total", "grand") or bool(mark)
-                plan.append((self.fmt(**props), col.kind, across, blank))
+                xf = self.fmt(**props)._get_xf_index()
+                plan.append((f'<c r="{letters[j]}', f' s="{xf}"' if xf else "", col.kind, across, blank))
             formats[key] = plan
         return plan
 
@@ -232,35 +289,52 @@ class Book:
         data0: int,
         wrap: set[int],
         formats: dict,
+        height: float | None = None,
     ) -> None:
+        """Render table row ``r`` as sheet XML and hand it to ``ws.raw_row``. Text goes in
+        as inline strings (neutralised and escaped by ``cell_xml``), figures as their exact
+        decimal text, totals as formulas with the figure as the cached value."""
         plan = self._plan(table, r, first_col, letters, wrap, formats)
-        number = ws.write_number
-        excel_row = sheet_row + 1
+        n = str(sheet_row + 1)
+        text = self._text_xml
+        out = []
+        first = last = None
         for j, value in enumerate(r.cells):
-            fmt, kind, across, blank = plan[j]
-            c = first_col + j
+            start, style, kind, across, blank = plan[j]
             if value is None:
-                if blank:
-                    ws.write_blank(sheet_row, c, None, fmt)
+                if not blank:
+                    continue
+                out.append(f"{start}{n}\"{style}/>")
             elif type(value) is str:
-                ws.write_string(sheet_row, c, neutralise(value)[0], fmt)
-            elif isinstance(value, Formula):
-                formula = _ROW_REF.sub(lambda m: str(data0 + int(m.group(1)) + 1), value.template)
-                ws.write_formula(sheet_row, c, formula, fmt, value.value)
-                self.totals.append((table.sheet, f"{letters[j]}{excel_row}", formula, value.value))
-            elif across is not None:
-                formula = across.format(excel_row)
-                ws.write_formula(sheet_row, c, formula, fmt, value)
-                self.totals.append((table.sheet, f"{letters[j]}{excel_row}", formula, value))
-            elif r.sums and kind != "text" and kind != "int":
-                formula = sum_formula(ranges(r.sums, letters[j], data0))
-                if len(formula) > MAX_FORMULA:  # more parts than Excel takes: the figure alone
-                    number(sheet_row, c, value, fmt)
-                else:
-                    ws.write_formula(sheet_row, c, formula, fmt, value)
-                    self.totals.append((table.sheet, f"{letters[j]}{excel_row}", formula, value))
+                cell = text.get(value)
+                if cell is None:
+                    cell = text[value] = cell_xml(value)
+                out.append(f'{start}{n}"{style} t="inlineStr"><is>{cell}</is></c>')
             else:
-                number(sheet_row, c, value, fmt)
+                formula = body = None
+                if isinstance(value, Formula):
+                    formula = _ROW_REF.sub(lambda m: str(data0 + int(m.group(1)) + 1), value.template)
+                    body = ws._prepare_formula(formula)  # any newer function names get their prefix
+                    value = value.value
+                elif across is not None:
+                    formula = across.format(n)
+                elif r.sums and kind != "text" and kind != "int":
+                    formula = sum_formula(ranges(r.sums, letters[j], data0))
+                    if len(formula) > MAX_FORMULA:  # more parts than Excel takes: the figure alone
+                        formula = None
+                figure = str(value)
+                if "E" in figure:
+                    figure = format(value, "f")
+                if formula is None:
+                    out.append(f'{start}{n}"{style}><v>{figure}</v></c>')
+                else:
+                    self.totals.append((ws.name, f"{letters[j]}{n}", formula, value))
+                    out.append(f'{start}{n}"{style}><f>{_xml_escape(body or formula[1:])}</f><v>{figure}</v></c>')
+            if first is None:
+                first = j
+            last = j
+        if first is not None or height is not None:
+            ws.raw_row(sheet_row, first_col + (first or 0), first_col + (last or 0), "".join(out), height)
 
     def page_setup(self, ws) -> None:
         ws.set_landscape()
