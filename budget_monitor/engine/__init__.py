@@ -73,6 +73,10 @@ class Report:
         return tuple(c for c in self.components if c.kind == "unexplained")
 
 
+def _problem_order(p: Problem) -> tuple:
+    return (p.where.sheet, p.where.row, len(p.where.column), p.where.column, p.level, p.code, p.message)
+
+
 def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem] = ()) -> Report:
     """Compute the report for ``quarter``. ``problems`` found while reading are carried
     into the report's checks, followed by what the engine finds."""
@@ -95,6 +99,8 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
     indicators = None
     if quarter.indicators is not None:
         indicators = tuple(sorted(quarter.indicators, key=lambda i: (i.indicator, i.period)))
+    # What the engine finds is listed by where it is, whatever order the rows came in.
+    found[len(problems) :] = sorted(found[len(problems) :], key=_problem_order)
     return Report(
         quarter,
         rules,

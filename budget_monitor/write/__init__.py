@@ -17,9 +17,9 @@ from .. import tables
 from ..engine import Report
 from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
 from .json_out import report_dict, report_json
-from .more import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet, summary_sheet
+from .more import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet, shared_checks_table, summary_sheet
 
-__all__ = ["write_report", "report_dict", "report_json", "SHEETS", "Book"]
+__all__ = ["SHEETS", "Book", "report_dict", "report_json", "write_report"]
 
 
 
@@ -38,7 +38,7 @@ def activity_sheet(book: Book, report: Report) -> None:
 
 
 def checks_sheet(book: Book, report: Report) -> None:
-    book.table(tables.checks_table(report, "Checks: errors and warnings, with where they are", report.quarter.source))
+    book.table(attrs.evolve(shared_checks_table(book, report), title="Checks: errors and warnings, with where they are"))
 
 
 SHEETS: list[Callable[[Book, Report], None]] = [

@@ -134,7 +134,8 @@ def cash_limits_sheet(book: Book, report: Report) -> None:
     cash limit, the budget lines' total and the difference, highlighted when not zero."""
     if report.cash_limits is None:
         return
-    table, blocks = schedules.cash_limit_table(report, "Cash limit reconciliation (£000)")
+    table, blocks = shared_cash_limit_table(book, report)
+    table = attrs.evolve(table, title="Cash limit reconciliation (£000)")
     revenue = revenue_table(book, report)
     rows = list(table.rows)
     for b in blocks:
@@ -206,7 +207,7 @@ def savings_sheet(book: Book, report: Report) -> None:
     """Savings by RAG with a total for each and overall; the RAG shown in its colour."""
     if report.savings is None:
         return
-    table = schedules.savings_table(report, "Savings built into the budget, by delivery status (£000)")
+    table = attrs.evolve(shared_savings_table(book, report), title="Savings built into the budget, by delivery status (£000)")
     ws, data0 = book.table(table)
     rag = col_index(table, "RAG")
     last = data0 + len(table.rows) - 1
@@ -331,6 +332,23 @@ def count_if(areas: str, criterion: str) -> str:
     return parts[0] if len(parts) == 1 else f"SUM({','.join(parts)})"
 
 
+def _shared(book: Book | None, name: str, make):
+    """A table that both its own sheet and the Summary use, built once per workbook."""
+    return book.memo(name, make) if book is not None else make()
+
+
+def shared_cash_limit_table(book: Book | None, report: Report):
+    return _shared(book, "cash limits", lambda: schedules.cash_limit_table(report))
+
+
+def shared_savings_table(book: Book | None, report: Report) -> Table:
+    return _shared(book, "savings", lambda: schedules.savings_table(report))
+
+
+def shared_checks_table(book: Book | None, report: Report) -> Table:
+    return _shared(book, "checks", lambda: tables.checks_table(report, "", report.quarter.source))
+
+
 def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
     """The Summary's lines, each referring to the total it repeats where one is shown."""
     out: list[Figure] = []
@@ -379,12 +397,12 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
     )
 
     if report.cash_limits:
-        table, blocks = schedules.cash_limit_table(report)
+        table, blocks = shared_cash_limit_table(book, report)
         formula, value = _refer(table.sheet, table, None, blocks[-1].difference, col_index(table, "Net"), max_rows)
         out.append(Figure("Cash limit: budget lines less revised cash limit (net)", formula, value, sheet=table.sheet))
 
     if report.savings is not None:
-        table = schedules.savings_table(report)
+        table = shared_savings_table(book, report)
         formula, value = _refer(
             table.sheet, table, None, schedules.row_index(table, "Total Red"), col_index(table, "Amount £000"), max_rows
         )
@@ -420,7 +438,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
             )
         )
 
-    checks = tables.checks_table(report, "", report.quarter.source)
+    checks = shared_checks_table(book, report)
     levels = column_areas(checks, 0, len(checks.rows) - 1, 0, max_rows)
     for level in ("error", "warning"):
         n = sum(1 for p in report.problems if p.level == level)
