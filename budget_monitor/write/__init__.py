@@ -9,6 +9,7 @@ a sheet whose part of the input is missing writes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
@@ -76,5 +77,34 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
                 progress(sheet.__name__.removesuffix("_sheet").replace("_", " "))
             sheet(book, report)
     finally:
-        workbook.close()
+        with zip_level(ZIP_LEVEL):
+            workbook.close()
     return book
+
+
+#: How hard the report's zip is deflated: level 1 instead of zlib's default 6 takes a
+#: third of the time for a file about 30% larger (at 100,000 lines, 17 MB against 13 MB,
+#: and a second less); every spreadsheet reads either.
+ZIP_LEVEL = 1
+
+
+@contextmanager
+def zip_level(level: int):
+    """While writing the package, xlsxwriter's zip file deflates at ``level``
+    (xlsxwriter has no option for it; its module's ``ZipFile`` is swapped for the
+    duration and put back)."""
+    import zipfile
+
+    import xlsxwriter.workbook as module
+
+    class LevelZipFile(zipfile.ZipFile):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("compresslevel", level)
+            super().__init__(*args, **kwargs)
+
+    saved = module.ZipFile
+    module.ZipFile = LevelZipFile
+    try:
+        yield
+    finally:
+        module.ZipFile = saved
