@@ -20,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import tables
 from ..model import column_letter
 from ..tables import Col, Formula, Row, Table
-from ..textsafe import neutralise
+from ..textsafe import _LEADING_SPACE, TRIGGERS, neutralise
 
 MAX_FORMULA = 8000  # Excel's limit is 8,192 characters
 EXCEL_MAX_ROWS = 1_048_576
@@ -76,13 +76,21 @@ def cell_xml(value: str) -> str:
     xlsxwriter's ``write_string`` would put it in constant-memory mode: neutralised (see
     ``textsafe``), cut to Excel's 32,767 characters, control characters as ``_xHHHH_``,
     leading or trailing spaces kept, and ``& < >`` escaped."""
-    text = neutralise(value)[0]
+    text = neutralise(value)[0] if value[:1] in _MAYBE_FORMULA else value
     if len(text) > 16383 and _utf16_len(text) > 32767:  # a string can't pass the limit if under half
         text = _utf16_truncate(text, 32767)
+    if _UNUSUAL.search(text) is None:  # the common case: nothing to escape or keep
+        return f"<t>{_xml_escape(text)}</t>"
     if _CONTROL.search(text):
         text = Worksheet._escape_control_characters(text)
     keep = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
     return f"<t{keep}>{_xml_escape(text)}</t>"
+
+
+#: First characters after which ``neutralise`` may change a text (a trigger, or a space before one).
+_MAYBE_FORMULA = frozenset(TRIGGERS) | frozenset(_LEADING_SPACE)
+#: Anything that needs more than ``& < >`` escaping: spaces at either end, control characters.
+_UNUSUAL = re.compile("^\\s|\\s$|[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
 
 class Sheet(Worksheet):
@@ -113,8 +121,15 @@ class Sheet(Worksheet):
             self._write_single_row(row)  # xlsxwriter's pending row, if any, goes first
         elif row < self.previous_row or self.table.get(row) or row in self.row_info:
             raise RuntimeError(f"row {row + 1} of {self.name} is already written")
-        if self._check_dimensions(row, first_col) or self._check_dimensions(row, last_col):
+        if row >= self.xls_rowmax or last_col >= self.xls_colmax or first_col < 0:
             raise RuntimeError(f"row {row + 1} of {self.name} is outside the sheet")
+        if self.dim_rowmin is None:
+            self.dim_rowmin = self.dim_rowmax = row
+            self.dim_colmin, self.dim_colmax = first_col, last_col
+        else:
+            self.dim_rowmax = max(self.dim_rowmax, row)
+            self.dim_colmin = min(self.dim_colmin, first_col)
+            self.dim_colmax = max(self.dim_colmax, last_col)
         if height is None:
             self.fh.write(f'<row r="{row + 1}">{cells}</row>')
         else:
@@ -294,7 +309,7 @@ class Book:
         """Render table row ``r`` as sheet XML and hand it to ``ws.raw_row``. Text goes in
         as inline strings (neutralised and escaped by ``cell_xml``), figures as their exact
         decimal text, totals as formulas with the figure as the cached value."""
-        plan = self._plan(table, r, first_col, letters, wrap, formats)
+        plan = formats.get((r.style, r.marks)) or self._plan(table, r, first_col, letters, wrap, formats)
         n = str(sheet_row + 1)
         text = self._text_xml
         out = []
