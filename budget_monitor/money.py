@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from itertools import repeat
 
 ZERO = Decimal(0)
 PENNY = Decimal("0.01")
@@ -39,6 +40,11 @@ def penny(value: Decimal) -> Decimal:
     return value.quantize(PENNY, rounding=ROUND_HALF_UP, context=EXACT)
 
 
+def pennies(values: list[Decimal]) -> list[Decimal]:
+    """``penny`` of each of ``values``, in one pass."""
+    return list(map(Decimal.quantize, values, repeat(PENNY), repeat(ROUND_HALF_UP), repeat(EXACT)))
+
+
 def round_half_away(value: Decimal, unit: Decimal = Decimal(1)) -> Decimal:
     """Round ``value`` to a whole number of ``unit`` (result in units), half away from zero.
 
@@ -61,8 +67,8 @@ def display(value: Decimal, unit: Decimal = THOUSAND, places: int = 0) -> Decima
     return scaled.quantize(_PLACES[places], rounding=ROUND_HALF_UP, context=EXACT)
 
 
-_POWERS_OF_TEN = {Decimal(10) ** n: n for n in range(0, 10)}
-_PLACES = [Decimal(1).scaleb(-n) for n in range(0, 10)]
+_POWERS_OF_TEN = {Decimal(10) ** n: n for n in range(10)}
+_PLACES = [Decimal(1).scaleb(-n) for n in range(10)]
 
 
 def to_units(value: Decimal, unit: Decimal) -> Decimal:
@@ -175,3 +181,30 @@ def significant_digits(value: Decimal) -> int:
     """How many significant digits ``value`` has, trailing zeros of integers ignored."""
     digits = value.normalize().as_tuple().digits
     return len(digits)
+
+
+def from_binary_many(values: list[float]) -> list[Decimal | None]:
+    """``from_binary`` of each float in ``values`` (which must all be of type float),
+    with None where it raises (infinities and NaN); the same Decimals, digit for digit,
+    worked out in bulk.
+
+    The list's ``repr`` writes every float's shortest text at once; a whole number
+    loses its ``.0`` (``from_binary`` gives ``Decimal(int(value))``, exponent 0) and
+    ``-0.0`` becomes ``0``. Only the texts that ``from_binary`` treats otherwise -- with
+    more characters than Excel keeps digits, an exponent, or no number at all -- go
+    through ``from_binary`` one by one.
+    """
+    if not values:
+        return []
+    text = " " + repr(values)[1:-1] + ","
+    text = text.replace(".0,", ",").replace(" -0,", " 0,")
+    texts = text[1:-1].split(", ")
+    out: list[Decimal | None] = list(map(Decimal, texts))
+    if "e" in text or "n" in text or max(map(len, texts)) > MAX_SIGNIFICANT_DIGITS:
+        for i, t in enumerate(texts):
+            if len(t) > MAX_SIGNIFICANT_DIGITS or "e" in t or "n" in t:
+                try:
+                    out[i] = from_binary(values[i])
+                except NumberError:
+                    out[i] = None
+    return out

@@ -11,29 +11,35 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
+import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Context, Decimal
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 import attrs
 
 from . import model as m
 from .grid import Grid
+from .model import Problem, Where, column_letter, error, warning
 from .money import (
     MAX_SIGNIFICANT_DIGITS,
     UNITS,
     ZERO,
     NumberError,
     from_binary,
+    from_binary_many,
     normalise_text,
     parse_text_number,
+    pennies,
     penny,
     pounds,
     significant_digits,
     to_units,
 )
-from .model import Problem, Where, column_letter, error, warning
 
 HEADER_SEARCH_ROWS = 50
 #: Every number read must be smaller than this, in the sheet's units: Excel keeps no
@@ -224,8 +230,7 @@ class _Cells:
                     )
             return ""
         if isinstance(value, str):
-            text, changed = normalise_text(value)
-            return " ".join(text.split())
+            return " ".join(normalise_text(value)[0].split())
         if isinstance(value, bool):
             return "TRUE" if value else "FALSE"
         if isinstance(value, float):
@@ -515,8 +520,148 @@ _BLANKS = frozenset(("", None))
 
 def _blank(row: list[object]) -> bool:
     """Does a row hold nothing but empty cells and spaces?"""
-    rest = set(row) - _BLANKS
-    return not rest or all(type(v) is str and not v.strip() for v in rest)
+    for v in row:
+        if v is None or v == "" or (type(v) is str and v.isspace()):
+            continue
+        return False
+    return True
+
+
+#: The cell values whose equal values are all of the same type: a value of any other
+#: type (``1``, ``True``, ``Decimal(1)``) may equal a float.
+_PLAIN_TYPES = frozenset((float, str, type(None)))
+
+#: Marks a cell that ``_column_values`` leaves to ``_cell``.
+_ONE_BY_ONE = object()
+
+
+def _cell(cells: _Cells, column: Column, raw: object, row_no: int, col: int, problems: list[Problem]) -> object:
+    """One cell of a record, read on its own, with any problem it has recorded."""
+    if column.kind == "text" or column.kind == "year":
+        return cells.text(raw, row_no, col)
+    if column.kind == "choice":
+        text = cells.text(raw, row_no, col)
+        match = next((c for c in column.choices if c.casefold() == text.casefold()), None)
+        if match is None:
+            found = f"{column.header}: found '{text}'" if text else f"{column.header} is blank"
+            problems.append(
+                error(
+                    "not-allowed",
+                    f"{found}; expected one of {', '.join(column.choices)}",
+                    cells.where(row_no, col),
+                )
+            )
+        return match or text
+    if column.kind == "money":
+        value = cells.money(raw, row_no, col, column)
+    else:
+        value = cells.number(raw, row_no, col, column)
+        if value is not None and value < 0:
+            problems.append(
+                error(
+                    "negative",
+                    f"{column.header}: found {value}; expected zero or more "
+                    f"({'a volume' if column.kind == 'count' else 'a rate per unit'} cannot be negative)",
+                    cells.where(row_no, col),
+                )
+            )
+    if value is None and not column.blank_is_none:
+        return ZERO
+    return value
+
+
+def _default(column: Column) -> object:
+    """What a record holds for a column its sheet does not have."""
+    if column.kind in ("text", "year", "choice"):
+        return ""
+    return None if column.blank_is_none or column.kind not in ("money", "count", "rate") else ZERO
+
+
+def _texts(strings: list[str]) -> list[str]:
+    """Each of ``strings`` as ``_Cells.text`` reads it: look-alike characters replaced
+    and spaces collapsed. When no string has a space out of place (the common case) the
+    checks are made on all of them at once."""
+    if all(map(str.isprintable, strings)):  # no whitespace but plain spaces, and no "\x00"
+        joined = "\x00".join(strings)
+        if "  " not in joined and "\x00 " not in joined and " \x00" not in joined and joined[:1] != " " != joined[-1:]:
+            if joined.isascii():
+                return strings
+            text, changed = normalise_text(joined)
+            return text.split("\x00") if changed else strings
+    return [" ".join(normalise_text(s)[0].split()) for s in strings]
+
+
+def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[list[object], bool]:
+    """The cells of one column as ``_cell`` reads them, all at once, and whether any is
+    ``_ONE_BY_ONE``: a cell with a problem to record, or of a type the column does not
+    usually hold, which ``_cell`` must read.
+
+    Each distinct value is read once, into a table from value to what it reads as that
+    is then looked up for every cell. Values that compare equal share an entry, so
+    when the column holds a value that may equal a float (an int, a bool), that entry
+    is ``_ONE_BY_ONE``.
+    """
+    try:
+        distinct = set(raw)
+    except TypeError:  # a value that cannot be a key
+        return [_ONE_BY_ONE] * len(raw), True
+    table: dict[object, object] = {}
+    odd = False
+    if column.kind in ("text", "year", "choice"):
+        strings = [v for v in distinct if type(v) is str]
+        table = dict(zip(strings, _texts(strings)))
+        if column.kind == "choice":
+            choices = {c.casefold(): c for c in reversed(column.choices)}  # the first of equal ones
+            for v, text in table.items():
+                match = choices.get(text.casefold())  # type: ignore[union-attr]
+                table[v] = _ONE_BY_ONE if match is None else match
+                odd = odd or match is None
+        for v in distinct:
+            if type(v) is not str:
+                table[v] = "" if v is None and column.kind != "choice" else _ONE_BY_ONE
+                odd = odd or table[v] is _ONE_BY_ONE
+    else:
+        floats = [v for v in distinct if type(v) is float]
+        numbers = from_binary_many(floats)
+        plain = math.isfinite(sum(floats)) and (not floats or -9e14 < min(floats) and max(floats) < 9e14)
+        if column.kind == "money":
+            if plain:
+                amounts = list(map(operator.mul, numbers, repeat(scale)))
+                exact = pennies(amounts)  # type: ignore[arg-type]
+                if exact != amounts:
+                    exact = [e if e == a else _ONE_BY_ONE for e, a in zip(exact, amounts)]
+                    odd = True
+                table = dict(zip(floats, exact))
+            else:
+                for v, d in zip(floats, numbers):
+                    if d is None or d.adjusted() >= MAX_SIGNIFICANT_DIGITS:
+                        table[v] = _ONE_BY_ONE
+                        odd = True
+                    else:
+                        amount = d * scale
+                        table[v] = exact = penny(amount)
+                        if exact != amount:
+                            table[v] = _ONE_BY_ONE
+                            odd = True
+        else:
+            for v, d in zip(floats, numbers):
+                if v < 0 or not plain and (d is None or d.adjusted() >= MAX_SIGNIFICANT_DIGITS):
+                    table[v] = _ONE_BY_ONE
+                    odd = True
+                else:
+                    table[v] = d
+        blank = None if column.blank_is_none else ZERO
+        for v in distinct:
+            if type(v) is not float:
+                table[v] = blank if v is None or (type(v) is str and v == "") else _ONE_BY_ONE
+                odd = odd or table[v] is _ONE_BY_ONE
+    if not _PLAIN_TYPES.issuperset(map(type, distinct)):
+        # 1, True and Decimal(1) equal 1.0, and any may stand for the others in ``distinct``.
+        for v in raw:
+            if type(v) not in _PLAIN_TYPES:
+                table[v] = _ONE_BY_ONE
+                odd = True
+    return list(map(table.__getitem__, raw)), odd
 
 
 def _records(
@@ -524,66 +669,62 @@ def _records(
     spec: SheetSpec,
     cells: _Cells,
     problems: list[Problem],
-) -> Iterable[tuple[int, dict[str, object]]]:
-    """Yield (row number, {key: value}) for each non-blank data row of ``grid``."""
+) -> tuple[dict[str, str], Iterator[tuple[int, tuple]]]:
+    """The column letter of each of the sheet's columns found in its header row, and
+    (row number, values) for each non-blank data row of ``grid``, its values in the
+    order of ``spec.columns`` (a column the sheet lacks gets ``_default``).
+
+    Cells are read a column at a time (``_column_values``); a row with a cell that
+    has something to report, or with an Excel error or unsaved formula anywhere in
+    it, is read cell by cell (``_cell``) as it is reached, so its problems come in the
+    same order as if every row were read that way.
+    """
     header = find_header(grid, spec, problems)
     if header is None:
-        return
+        return {}, iter(())
+    letters = {key: column_letter(col) for key, col in header.columns.items()}
+    return letters, _data_rows(grid, spec, cells, problems, header)
+
+
+def _data_rows(
+    grid: Grid, spec: SheetSpec, cells: _Cells, problems: list[Problem], header: Header
+) -> Iterator[tuple[int, tuple]]:
     start = header.row - grid.first_row + 1
     columns = [(spec.column(k), j, header.columns[k]) for k, j in header.index.items()]
-    any_row = False
+    first_row = grid.first_row
     # Rows holding an Excel error or an unsaved formula look blank in the values alone.
     flagged = {_split_ref(ref)[0] for ref in (*grid.errors, *grid.uncached_formulas)}
-    hidden: list[int] = []
-    for i in range(start, len(grid.rows)):
-        row = grid.rows[i]
-        row_no = grid.first_row + i
-        if row_no not in flagged and _blank(row):
-            continue
-        any_row = True
-        if row_no in grid.hidden_rows:
-            hidden.append(row_no)
-        values: dict[str, object] = {}
-        for column, j, col in columns:
-            raw = row[j] if j < len(row) else None
-            if column.kind == "text" or column.kind == "year":
-                values[column.key] = cells.text(raw, row_no, col)
-            elif column.kind == "choice":
-                text = cells.text(raw, row_no, col)
-                match = next((c for c in column.choices if c.casefold() == text.casefold()), None)
-                if match is None:
-                    found = f"{column.header}: found '{text}'" if text else f"{column.header} is blank"
-                    problems.append(
-                        error(
-                            "not-allowed",
-                            f"{found}; expected one of {', '.join(column.choices)}",
-                            cells.where(row_no, col),
-                        )
-                    )
-                values[column.key] = match or text
-            elif column.kind == "money":
-                values[column.key] = cells.money(raw, row_no, col, column)
-            else:
-                d = cells.number(raw, row_no, col, column)
-                if d is not None and d < 0:
-                    problems.append(
-                        error(
-                            "negative",
-                            f"{column.header}: found {d}; expected zero or more "
-                            f"({'a volume' if column.kind == 'count' else 'a rate per unit'} cannot be negative)",
-                            cells.where(row_no, col),
-                        )
-                    )
-                values[column.key] = d
-            if values[column.key] is None and not column.blank_is_none and column.kind in ("money", "count", "rate"):
-                values[column.key] = ZERO
-        for k in spec.columns:
-            if k.key not in values:
-                values[k.key] = None if k.blank_is_none or k.kind not in ("money", "count", "rate") else ZERO
-                if k.kind in ("text", "year", "choice"):
-                    values[k.key] = ""
-        values["_columns"] = header.columns
+    numbers = [
+        first_row + i
+        for i, row in enumerate(grid.rows[start:], start)
+        if not _blank(row) or (flagged and first_row + i in flagged)
+    ]
+    if not numbers:
+        problems.append(
+            warning("empty-sheet", f"the sheet has a header row (row {header.row}) but no data rows", Where(grid.name))
+        )
+        return
+    rows = [grid.rows[n - first_row] for n in numbers]
+    width = min(map(len, rows))
+    by_key: dict[str, Iterable[object]] = {}
+    one_by_one = {i for i, n in enumerate(numbers) if n in flagged} if flagged else set()
+    for column, j, _ in columns:
+        raw = list(map(itemgetter(j), rows)) if j < width else [row[j] if j < len(row) else None for row in rows]
+        values, odd = _column_values(column, raw, cells.scale)
+        if odd:
+            one_by_one.update(i for i, v in enumerate(values) if v is _ONE_BY_ONE)
+        by_key[column.key] = values
+    read = [by_key[c.key] if c.key in by_key else repeat(_default(c)) for c in spec.columns]
+    for i, (row_no, values) in enumerate(zip(numbers, zip(*read))):
+        if one_by_one and i in one_by_one:
+            row = rows[i]
+            found = {
+                column.key: _cell(cells, column, row[j] if j < len(row) else None, row_no, col, problems)
+                for column, j, col in columns
+            }
+            values = tuple(found[c.key] if c.key in found else _default(c) for c in spec.columns)
         yield row_no, values
+    hidden = [n for n in numbers if n in grid.hidden_rows] if grid.hidden_rows else []
     if hidden:
         problems.append(
             warning(
@@ -593,30 +734,18 @@ def _records(
                 Where(grid.name, hidden[0]),
             )
         )
-    if not any_row:
-        problems.append(
-            warning("empty-sheet", f"the sheet has a header row (row {header.row}) but no data rows", Where(grid.name))
-        )
 
 
-def _col(values: dict[str, object], key: str) -> str:
-    cols = values["_columns"]
-    return column_letter(cols[key]) if key in cols else ""  # type: ignore[index]
-
-
-def _named(values: dict, spec: SheetSpec, where: Where, problems: list[Problem], *keys: str) -> bool:
-    """Are the name cells ``keys`` of a row all filled in? Each blank one is a problem."""
+def _named(spec: SheetSpec, where: Where, letters: dict[str, str], problems: list[Problem], **names: str) -> bool:
+    """Are the name cells ``names`` (key=value) of a row all filled in? Each blank one is a problem."""
     ok = True
-    for key in keys:
-        ok = _require_text(values, key, spec.column(key).header, where, problems) and ok
+    for key, value in names.items():
+        if not value:
+            problems.append(
+                error("blank", f"{spec.column(key).header} is blank; expected a name", where.at(letters.get(key, "")))
+            )
+            ok = False
     return ok
-
-
-def _require_text(values: dict, key: str, header: str, where: Where, problems: list[Problem]) -> bool:
-    if values[key]:
-        return True
-    problems.append(error("blank", f"{header} is blank; expected a name", where.at(_col(values, key))))
-    return False
 
 
 # --- settings -------------------------------------------------------------------------
@@ -686,48 +815,54 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
 def _budget_lines(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.BudgetLine, ...]:
     lines: list[m.BudgetLine] = []
     seen: dict[tuple[str, str], Where] = {}
-    for row_no, v in _records(grid, BUDGET_LINES, cells, problems):
-        where = Where(grid.name, row_no)
-        ok = _named(v, BUDGET_LINES, where, problems, "portfolio", "line")
-        if not ok:
+    letters, rows = _records(grid, BUDGET_LINES, cells, problems)
+    by_forecast = "gross_forecast" in letters and "income_forecast" in letters
+    sheet = grid.name
+    for row_no, (portfolio, section, line, gross_limit, income_limit, gross_forecast, income_forecast,
+                 gross_variance, income_variance, comment) in rows:  # fmt: skip
+        where = Where(sheet, row_no)
+        if not (portfolio and line) and not _named(BUDGET_LINES, where, letters, problems, portfolio=portfolio, line=line):
             continue
-        key = (v["portfolio"].casefold(), v["line"].casefold())
-        if key in seen:
+        key = (portfolio.casefold(), line.casefold())
+        first = seen.get(key)
+        if first is not None:
             problems.append(
                 error(
                     "duplicate-line",
-                    f"the budget line '{v['line']}' appears twice in the portfolio '{v['portfolio']}' "
-                    f"(first at row {seen[key].row}); each line must be unique within its portfolio",
-                    where.at(_col(v, "line")),
+                    f"the budget line '{line}' appears twice in the portfolio '{portfolio}' "
+                    f"(first at row {first.row}); each line must be unique within its portfolio",
+                    Where(sheet, row_no, letters.get("line", "")),
                 )
             )
             continue
         seen[key] = where
-        cash_limit = m.GrossIncome(v["gross_cash_limit"], v["income_cash_limit"])
-        if "gross_forecast" in v["_columns"] and "income_forecast" in v["_columns"]:
-            forecast = m.GrossIncome(v["gross_forecast"], v["income_forecast"])
+        cash_limit = m.GrossIncome(gross_limit, income_limit)
+        if by_forecast:
+            forecast = m.GrossIncome(gross_forecast, income_forecast)
         else:
-            forecast = cash_limit + m.GrossIncome(v["gross_variance"], v["income_variance"])
-        if cash_limit.income > 0:
-            typed = to_units(cash_limit.income, cells.scale).normalize()
+            forecast = cash_limit + m.GrossIncome(gross_variance, income_variance)
+        if income_limit > 0:
+            typed = to_units(income_limit, cells.scale).normalize()
             problems.append(
                 warning(
                     "positive-income",
-                    f"Income cash limit: found {typed:f} ({pounds(cash_limit.income)}); income is a credit and is "
+                    f"Income cash limit: found {typed:f} ({pounds(income_limit)}); income is a credit and is "
                     "expected to be negative; read as it is",
-                    where.at(_col(v, "income_cash_limit")),
+                    Where(sheet, row_no, letters.get("income_cash_limit", "")),
                 )
             )
-        lines.append(m.BudgetLine(v["portfolio"], v["section"], v["line"], cash_limit, forecast, v["comment"], where))
+        lines.append(m.BudgetLine(portfolio, section, line, cash_limit, forecast, comment, where))
     return tuple(lines)
 
 
 def _drivers(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Driver, ...]:
     out = []
-    for row_no, v in _records(grid, ACTIVITY, cells, problems):
-        where = Where(grid.name, row_no)
-        ok = _named(v, ACTIVITY, where, problems, "line", "driver")
-        b, f = v["budget_income_rate"], v["forecast_income_rate"]
+    letters, rows = _records(grid, ACTIVITY, cells, problems)
+    sheet = grid.name
+    line_letter = letters.get("line", "")
+    for row_no, (portfolio, line, driver, unit, budget_volume, budget_unit_cost, forecast_volume, forecast_unit_cost,
+                 b, f) in rows:  # fmt: skip
+        ok = bool(line and driver) or _named(ACTIVITY, Where(sheet, row_no), letters, problems, line=line, driver=driver)
         if (b is None) != (f is None):
             blank = "forecast_income_rate" if f is None else "budget_income_rate"
             problems.append(
@@ -735,53 +870,59 @@ def _drivers(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Driv
                     "half-income-rate",
                     f"{ACTIVITY.column(blank).header} is blank while the other income rate is given; "
                     "give both income rates, or neither",
-                    where.at(_col(v, blank) or _col(v, "budget_income_rate") or _col(v, "forecast_income_rate")),
+                    Where(
+                        sheet,
+                        row_no,
+                        letters.get(blank) or letters.get("budget_income_rate") or letters.get("forecast_income_rate", ""),
+                    ),
                 )
             )
             ok = False
         if ok:
+            # What is checked later is the line it refers to.
+            where = Where(sheet, row_no, line_letter)
             out.append(
-                m.Driver(
-                    v["line"], v["driver"], v["unit"], v["budget_volume"], v["budget_unit_cost"],
-                    v["forecast_volume"], v["forecast_unit_cost"], b, f, v["portfolio"],
-                    where.at(_col(v, "line")),  # what is checked later is the line it refers to
-                )  # fmt: skip
+                m.Driver(line, driver, unit, budget_volume, budget_unit_cost, forecast_volume, forecast_unit_cost, b, f,
+                         portfolio, where)
             )
     return tuple(out)
 
 
 def _items(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.VarianceItem, ...]:
     out = []
-    for row_no, v in _records(grid, VARIANCE_ITEMS, cells, problems):
-        where = Where(grid.name, row_no)
-        ok = _named(v, VARIANCE_ITEMS, where, problems, "line", "description")
-        if ok:
-            amount = m.GrossIncome(v["gross"], v["income"])
+    letters, rows = _records(grid, VARIANCE_ITEMS, cells, problems)
+    sheet = grid.name
+    line_letter = letters.get("line", "")
+    for row_no, (portfolio, line, description, gross, income) in rows:
+        if (line and description) or _named(
+            VARIANCE_ITEMS, Where(sheet, row_no), letters, problems, line=line, description=description
+        ):
             # What is checked later is the line it refers to.
-            out.append(m.VarianceItem(v["line"], v["description"], amount, v["portfolio"], where.at(_col(v, "line"))))
+            where = Where(sheet, row_no, line_letter)
+            out.append(m.VarianceItem(line, description, m.GrossIncome(gross, income), portfolio, where))
     return tuple(out)
 
 
 def _changes(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.CashLimitChange, ...]:
     out = []
-    for row_no, v in _records(grid, CASH_LIMIT_CHANGES, cells, problems):
+    letters, rows = _records(grid, CASH_LIMIT_CHANGES, cells, problems)
+    for row_no, (portfolio, line, category, gross, income, description) in rows:
         where = Where(grid.name, row_no)
-        if _named(v, CASH_LIMIT_CHANGES, where, problems, "portfolio") and v["category"] in m.CATEGORIES:
-            out.append(
-                m.CashLimitChange(
-                    v["portfolio"], v["line"], v["category"], m.GrossIncome(v["gross"], v["income"]), v["description"], where
-                )
-            )
+        if (portfolio or _named(CASH_LIMIT_CHANGES, where, letters, problems, portfolio=portfolio)) and (
+            category in m.CATEGORIES
+        ):
+            out.append(m.CashLimitChange(portfolio, line, category, m.GrossIncome(gross, income), description, where))
     return tuple(out)
 
 
 def _savings(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Saving, ...]:
     out = []
-    for row_no, v in _records(grid, SAVINGS, cells, problems):
+    letters, rows = _records(grid, SAVINGS, cells, problems)
+    for row_no, (portfolio, line, saving, amount, rag, comment) in rows:
         where = Where(grid.name, row_no)
-        ok = _named(v, SAVINGS, where, problems, "portfolio", "saving")
-        if ok and v["rag"] in m.RAGS:
-            out.append(m.Saving(v["portfolio"], v["line"], v["saving"], v["amount"], v["rag"], v["comment"], where))
+        ok = bool(portfolio and saving) or _named(SAVINGS, where, letters, problems, portfolio=portfolio, saving=saving)
+        if ok and rag in m.RAGS:
+            out.append(m.Saving(portfolio, line, saving, amount, rag, comment, where))
     return tuple(out)
 
 
@@ -807,35 +948,33 @@ def normalise_year(text: str) -> str | None:
 
 def _capital(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.CapitalRow, ...]:
     out = []
-    for row_no, v in _records(grid, CAPITAL, cells, problems):
+    letters, rows = _records(grid, CAPITAL, cells, problems)
+    for row_no, (portfolio, project, status, year_text, cash_limit, forecast) in rows:
         where = Where(grid.name, row_no)
-        ok = _named(v, CAPITAL, where, problems, "portfolio", "project")
-        year = normalise_year(v["year"])
+        ok = bool(portfolio and project) or _named(CAPITAL, where, letters, problems, portfolio=portfolio, project=project)
+        year = normalise_year(year_text)
         if year is None:
             problems.append(
                 error(
                     "bad-year",
-                    f"Year: found '{v['year']}'; expected a financial year such as 2011-12, or Prev Yrs, or Future Years",
-                    where.at(_col(v, "year")),
+                    f"Year: found '{year_text}'; expected a financial year such as 2011-12, or Prev Yrs, or Future Years",
+                    where.at(letters.get("year", "")),
                 )
             )
             ok = False
-        if ok and v["status"] in m.STATUSES:
-            out.append(m.CapitalRow(v["portfolio"], v["project"], v["status"], year, v["cash_limit"], v["forecast"], where))
+        if ok and status in m.STATUSES:
+            out.append(m.CapitalRow(portfolio, project, status, year, cash_limit, forecast, where))
     return tuple(out)
 
 
 def _indicators(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m.Indicator, ...]:
     out = []
-    for row_no, v in _records(grid, INDICATORS, cells, problems):
+    letters, rows = _records(grid, INDICATORS, cells, problems)
+    for row_no, (indicator, unit, period, budget_level, actual, budget_unit_cost, actual_unit_cost) in rows:
         where = Where(grid.name, row_no)
-        ok = _named(v, INDICATORS, where, problems, "indicator", "period")
-        if ok:
+        if (indicator and period) or _named(INDICATORS, where, letters, problems, indicator=indicator, period=period):
             out.append(
-                m.Indicator(
-                    v["indicator"], v["unit"], v["period"], v["budget_level"], v["actual"],
-                    v["budget_unit_cost"], v["actual_unit_cost"], where,
-                )  # fmt: skip
+                m.Indicator(indicator, unit, period, budget_level, actual, budget_unit_cost, actual_unit_cost, where)
             )
     return tuple(out)
 
