@@ -655,7 +655,7 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[l
             if type(v) is not float:
                 table[v] = blank if v is None or (type(v) is str and v == "") else _ONE_BY_ONE
                 odd = odd or table[v] is _ONE_BY_ONE
-    if not _PLAIN_TYPES.issuperset(map(type, distinct)):
+    if not _PLAIN_TYPES.issuperset(map(type, raw)):
         # 1, True and Decimal(1) equal 1.0, and any may stand for the others in ``distinct``.
         for v in raw:
             if type(v) not in _PLAIN_TYPES:
