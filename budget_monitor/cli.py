@@ -113,7 +113,8 @@ def report(
     Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json
     """
     from . import files
-    from .write import report_json, write_report
+    from .write import write_report
+    from .write.json_out import write_json_file
 
     rule_set = _load_rules(rules)
     out = output if output is not None else workbook.with_name(f"{workbook.stem}-report.xlsx")
@@ -136,7 +137,8 @@ def report(
         files.atomic_write(out, lambda tmp: write_report(result, tmp, progress=lambda name: progress.step(f"writing {name}")))
         if json_path is not None:
             progress.step("writing the JSON")
-            files.atomic_write_text(json_path, report_json(result))
+            # Streamed into the temporary file, so the whole JSON text is never in memory.
+            files.atomic_write(json_path, lambda tmp: write_json_file(result, tmp))
     except OSError as exc:  # disk full, a file locked by another program...
         progress.close()
         _say(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
