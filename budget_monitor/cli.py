@@ -112,7 +112,7 @@ def report(
 
     Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json
     """
-    from . import files
+    from . import background, files
     from .write import write_report
     from .write.json_out import write_json_file
 
@@ -133,16 +133,26 @@ def report(
 
     progress = Progress(2 + len(SHEETS) + (json_path is not None))
     result = _read(workbook, rule_set, progress)
+    json_job = None
     try:
+        if json_path is not None:
+            # Where it can, a child process writes the JSON while this one writes the
+            # workbook; either way it is streamed into a temporary file, never held whole.
+            json_job = background.start(lambda tmp: write_json_file(result, tmp), json_path)
         files.atomic_write(out, lambda tmp: write_report(result, tmp, progress=lambda name: progress.step(f"writing {name}")))
         if json_path is not None:
             progress.step("writing the JSON")
-            # Streamed into the temporary file, so the whole JSON text is never in memory.
-            files.atomic_write(json_path, lambda tmp: write_json_file(result, tmp))
+            if json_job is not None:
+                files.atomic_write(json_path, json_job.finish)
+            else:
+                files.atomic_write(json_path, lambda tmp: write_json_file(result, tmp))
     except OSError as exc:  # disk full, a file locked by another program...
         progress.close()
         _say(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
         raise typer.Exit(EXIT_USAGE) from None
+    finally:
+        if json_job is not None:
+            json_job.cancel()  # stops it if the workbook failed; removes what is left
     progress.close()
     warnings = [p for p in result.problems if p.level == "warning"]
     _show(str(workbook), warnings[:MAX_WARNINGS_SHOWN])

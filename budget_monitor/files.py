@@ -119,6 +119,16 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def scratch_file(target: Path | str) -> Path:
+    """A new, empty, hidden file beside ``target`` (named as ``atomic_write``'s temporary
+    files are), for a writer whose result is put in place later; the caller removes it."""
+    target = Path(target)
+    tmp = _temp_path(target)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    os.close(fd)
+    return tmp
+
+
 def atomic_write(target: Path | str, write_fn: Callable[[Path], object], *, overwrite: bool = True) -> None:
     """Write ``target`` by calling ``write_fn(temp_path)`` and moving the result into place.
 
