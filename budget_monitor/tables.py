@@ -16,7 +16,7 @@ import attrs
 
 from .engine import Report
 from .model import BudgetLine, Component, DriverEffect
-from .money import THOUSAND, ZERO, display
+from .money import ZERO, display
 
 CellKind = Literal["text", "money", "count", "rate", "int"]
 RowStyle = Literal["line", "heading", "subheading", "subtotal", "total", "grand", "unexplained", "note", "blank"]
@@ -82,9 +82,9 @@ class Table:
         return [i for i, c in enumerate(self.columns) if c.kind != "text"]
 
 
-def k(amount: Decimal) -> Decimal:
-    """Pounds as shown in £000 tables."""
-    return display(amount, THOUSAND)
+#: Pounds as shown in £000 tables: ``display`` with its defaults (£000, no decimals),
+#: called directly because tables call it a million times at 100,000 lines.
+k = display
 
 
 def add_totals(rows: list[Row], columns: Sequence[Col], total: Row) -> Row:
