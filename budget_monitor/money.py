@@ -12,9 +12,10 @@ Rounding for display is half away from zero, as Excel's ROUND does
 from __future__ import annotations
 
 import math
+import operator
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
-from itertools import repeat
+from itertools import compress, repeat
 
 ZERO = Decimal(0)
 PENNY = Decimal("0.01")
@@ -38,11 +39,6 @@ class NumberError(ValueError):
 def penny(value: Decimal) -> Decimal:
     """Round to the penny, half away from zero."""
     return value.quantize(PENNY, rounding=ROUND_HALF_UP, context=EXACT)
-
-
-def pennies(values: list[Decimal]) -> list[Decimal]:
-    """``penny`` of each of ``values``, in one pass."""
-    return list(map(Decimal.quantize, values, repeat(PENNY), repeat(ROUND_HALF_UP), repeat(EXACT)))
 
 
 def round_half_away(value: Decimal, unit: Decimal = Decimal(1)) -> Decimal:
@@ -185,14 +181,15 @@ def significant_digits(value: Decimal) -> int:
 
 def from_binary_many(values: list[float]) -> list[Decimal | None]:
     """``from_binary`` of each float in ``values`` (which must all be of type float),
-    with None where it raises (infinities and NaN); the same Decimals, digit for digit,
+    with None where it raises (infinities and NaN): the same Decimals, digit for digit,
     worked out in bulk.
 
     The list's ``repr`` writes every float's shortest text at once; a whole number
     loses its ``.0`` (``from_binary`` gives ``Decimal(int(value))``, exponent 0) and
-    ``-0.0`` becomes ``0``. Only the texts that ``from_binary`` treats otherwise -- with
-    more characters than Excel keeps digits, an exponent, or no number at all -- go
-    through ``from_binary`` one by one.
+    ``-0.0`` becomes ``0``. Texts longer than Excel keeps digits are rounded to 15
+    significant digits as ``from_binary`` rounds them; the few that ``from_binary``
+    treats otherwise (an exponent, no number at all, a whole number of 16 digits or
+    more) go through ``from_binary`` itself.
     """
     if not values:
         return []
@@ -200,11 +197,73 @@ def from_binary_many(values: list[float]) -> list[Decimal | None]:
     text = text.replace(".0,", ",").replace(" -0,", " 0,")
     texts = text[1:-1].split(", ")
     out: list[Decimal | None] = list(map(Decimal, texts))
-    if "e" in text or "n" in text or max(map(len, texts)) > MAX_SIGNIFICANT_DIGITS:
-        for i, t in enumerate(texts):
-            if len(t) > MAX_SIGNIFICANT_DIGITS or "e" in t or "n" in t:
-                try:
-                    out[i] = from_binary(values[i])
-                except NumberError:
-                    out[i] = None
+    exact: list[int] = []  # for from_binary itself
+    if "e" in text or "n" in text:  # an exponent, inf or nan
+        exact = [i for i, t in enumerate(texts) if "e" in t or "n" in t]
+    lengths = list(map(len, texts))
+    if max(lengths) > MAX_SIGNIFICANT_DIGITS:
+        long = [i for i in compress(range(len(texts)), map(operator.gt, lengths, repeat(MAX_SIGNIFICANT_DIGITS)))
+                if "e" not in texts[i] and "n" not in texts[i]]  # fmt: skip
+        fractions = [i for i in long if "." in texts[i]]
+        rounded = map(operator.pos, map(_FIFTEEN.create_decimal, [texts[i] for i in fractions]))
+        for i, d in zip(fractions, rounded):
+            out[i] = d
+        if len(fractions) < len(long):
+            exact += [i for i in long if "." not in texts[i]]
+    for i in exact:
+        try:
+            out[i] = from_binary(values[i])
+        except NumberError:
+            out[i] = None
     return out
+
+
+#: What ``from_binary`` rounds a float's text with when it has more digits than Excel keeps.
+_FIFTEEN = Context(prec=MAX_SIGNIFICANT_DIGITS, rounding=ROUND_HALF_UP)
+
+
+#: ``whole_pennies`` works on amounts of fewer pennies than this (15 digits, as Excel keeps).
+_MOST_PENNIES = 10**MAX_SIGNIFICANT_DIGITS
+
+
+def whole_pennies(values: list[float], scale: Decimal) -> list[Decimal | None]:
+    """``penny(from_binary(v) * scale)`` for each float ``v`` of ``values`` that is a
+    whole number of pennies, fewer than 10**15 of them, as typed (its shortest text
+    reads back as ``v``); None for the others, which the caller works out with
+    ``from_binary`` (a result such as 0.30000000000000004 among them). ``scale`` is a
+    whole number of hundredths (1, 1000 or 1000000, as in ``UNITS``).
+
+    Integer arithmetic in place of decimal texts, giving the same amounts: with
+    ``m = 100 * scale``, let ``p`` be ``v * m`` rounded to an integer, kept only when
+    ``p / m`` (correctly rounded) is ``v`` and ``|p| < 10**15``. Then the decimal
+    ``q = p / m`` reads back as ``v`` and has at most 15 significant digits, so the
+    shortest text that reads back as ``v`` (``repr``, whose value ``from_binary`` keeps
+    when it has no more than 15 digits) has no more digits than ``q`` and ends no
+    further right: both are multiples of ``1 / m``. The decimals that read back as
+    ``v`` lie within an ulp of ``v``, which is smaller than ``1 / (2 * m)`` as
+    ``|v| * m < 10**15 < 2**51``; so the two are the same number, and
+    ``from_binary(v) * scale`` is ``p`` pennies. When ``v`` is such a number, ``v * m``
+    is within a half of ``p`` and rounds to it, so none is missed.
+    """
+    hundredths = scale * 100
+    if not values or hundredths != hundredths.to_integral_value() or not 1 <= hundredths <= 10**8:
+        return [None] * len(values)
+    m = int(hundredths)
+    if not (math.isfinite(sum(values)) and -1e15 < min(values) and max(values) < 1e15):
+        return [_whole_pennies(v, m) for v in values]
+    counts = list(map(round, map(operator.mul, values, repeat(float(m)))))
+    if all(map(operator.eq, map(operator.truediv, counts, repeat(m)), values)) and (
+        -_MOST_PENNIES < min(counts) and max(counts) < _MOST_PENNIES
+    ):
+        return list(map(operator.mul, map(Decimal, counts), repeat(PENNY)))
+    return [_whole_pennies(v, m) for v in values]
+
+
+def _whole_pennies(value: float, m: int) -> Decimal | None:
+    """``whole_pennies`` of one float, ``m`` being 100 times the scale."""
+    if not -1e15 < value < 1e15:  # also NaN
+        return None
+    count = round(value * m)
+    if count / m != value or not -_MOST_PENNIES < count < _MOST_PENNIES:
+        return None
+    return Decimal(count) * PENNY

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Context, Decimal
@@ -34,11 +33,11 @@ from .money import (
     from_binary_many,
     normalise_text,
     parse_text_number,
-    pennies,
     penny,
     pounds,
     significant_digits,
     to_units,
+    whole_pennies,
 )
 
 HEADER_SEARCH_ROWS = 50
@@ -577,18 +576,55 @@ def _default(column: Column) -> object:
     return None if column.blank_is_none or column.kind not in ("money", "count", "rate") else ZERO
 
 
-def _texts(strings: list[str]) -> list[str]:
-    """Each of ``strings`` as ``_Cells.text`` reads it: look-alike characters replaced
-    and spaces collapsed. When no string has a space out of place (the common case) the
-    checks are made on all of them at once."""
-    if all(map(str.isprintable, strings)):  # no whitespace but plain spaces, and no "\x00"
-        joined = "\x00".join(strings)
-        if "  " not in joined and "\x00 " not in joined and " \x00" not in joined and joined[:1] != " " != joined[-1:]:
-            if joined.isascii():
-                return strings
-            text, changed = normalise_text(joined)
-            return text.split("\x00") if changed else strings
-    return [" ".join(normalise_text(s)[0].split()) for s in strings]
+def _texts(strings: list[str]) -> list[str] | None:
+    """Each of ``strings`` as ``_Cells.text`` reads it (look-alike characters replaced,
+    spaces collapsed), worked out for all at once; None when a string has a space out
+    of place or a character that is not printable, and must be read on its own."""
+    if not all(map(str.isprintable, strings)):  # whitespace other than plain spaces; "\x00"
+        return None
+    joined = "\x00".join(strings)
+    if "  " in joined or "\x00 " in joined or " \x00" in joined or joined[:1] == " " or joined[-1:] == " ":
+        return None
+    if joined.isascii():
+        return strings
+    text, changed = normalise_text(joined)
+    return text.split("\x00") if changed else strings
+
+
+def _text(value: str) -> str:
+    return " ".join(normalise_text(value)[0].split())
+
+
+def _mostly_distinct(values: list[object]) -> bool:
+    """Do most of ``values`` differ from each other (judged on a sample)?"""
+    sample = values[:: max(1, len(values) // 1000)]
+    try:
+        return len(set(sample)) * 2 > len(sample)
+    except TypeError:
+        return False
+
+
+def _amounts(floats: list[float], scale: Decimal) -> list[object]:
+    """The cells of a money column that are floats, as ``_cell`` reads them, or
+    ``_ONE_BY_ONE`` where one has a problem to record."""
+    amounts: list[object] = whole_pennies(floats, scale)  # type: ignore[assignment]
+    missing = [i for i, a in enumerate(amounts) if a is None]
+    for i, d in zip(missing, from_binary_many([floats[i] for i in missing])):
+        if d is None or d.adjusted() >= MAX_SIGNIFICANT_DIGITS:
+            amounts[i] = _ONE_BY_ONE  # not a finite number, or too large
+        else:
+            amount = d * scale
+            exact = penny(amount)
+            amounts[i] = exact if exact == amount else _ONE_BY_ONE
+    return amounts
+
+
+def _numbers(floats: list[float]) -> list[Decimal] | None:
+    """The cells of a volume or rate column, all floats, as ``_cell`` reads them; None
+    unless every one reads without a problem."""
+    if not floats or not math.isfinite(sum(floats)) or not 0 <= min(floats) or not max(floats) < 9e14:
+        return None  # not all finite, below 10**15 however from_binary rounds them and not negative
+    return from_binary_many(floats)  # type: ignore[return-value]
 
 
 def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[list[object], bool]:
@@ -601,67 +637,61 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[l
     when the column holds a value that may equal a float (an int, a bool), that entry
     is ``_ONE_BY_ONE``.
     """
+    types = set(map(type, raw))
+    if len(types) == 1 and _mostly_distinct(raw):
+        # A column of names or amounts that seldom repeat: read every cell, not a table.
+        if str in types and column.kind in ("text", "year"):
+            texts = _texts(raw)  # type: ignore[arg-type]
+            if texts is not None:
+                return texts, False
+        elif float in types and column.kind in ("count", "rate"):
+            numbers = _numbers(raw)  # type: ignore[arg-type]
+            if numbers is not None:
+                return numbers, False  # type: ignore[return-value]
+    if types == {float} and column.kind == "money":
+        amounts = _amounts(raw, scale)  # type: ignore[arg-type]
+        return amounts, any(a is _ONE_BY_ONE for a in amounts)
     try:
         distinct = set(raw)
     except TypeError:  # a value that cannot be a key
         return [_ONE_BY_ONE] * len(raw), True
-    table: dict[object, object] = {}
-    odd = False
+    table: dict[object, object]
     if column.kind in ("text", "year", "choice"):
         strings = [v for v in distinct if type(v) is str]
-        table = dict(zip(strings, _texts(strings)))
+        texts = _texts(strings)
+        table = dict(zip(strings, map(_text, strings) if texts is None else texts))
         if column.kind == "choice":
             choices = {c.casefold(): c for c in reversed(column.choices)}  # the first of equal ones
-            for v, text in table.items():
-                match = choices.get(text.casefold())  # type: ignore[union-attr]
-                table[v] = _ONE_BY_ONE if match is None else match
-                odd = odd or match is None
-        for v in distinct:
-            if type(v) is not str:
-                table[v] = "" if v is None and column.kind != "choice" else _ONE_BY_ONE
-                odd = odd or table[v] is _ONE_BY_ONE
+            table = {v: choices.get(text.casefold(), _ONE_BY_ONE) for v, text in table.items()}  # type: ignore[union-attr]
+        if len(strings) < len(distinct):
+            for v in distinct:
+                if type(v) is not str:
+                    table[v] = "" if v is None and column.kind != "choice" else _ONE_BY_ONE
     else:
         floats = [v for v in distinct if type(v) is float]
-        numbers = from_binary_many(floats)
-        plain = math.isfinite(sum(floats)) and (not floats or -9e14 < min(floats) and max(floats) < 9e14)
         if column.kind == "money":
-            if plain:
-                amounts = list(map(operator.mul, numbers, repeat(scale)))
-                exact = pennies(amounts)  # type: ignore[arg-type]
-                if exact != amounts:
-                    exact = [e if e == a else _ONE_BY_ONE for e, a in zip(exact, amounts)]
-                    odd = True
-                table = dict(zip(floats, exact))
-            else:
-                for v, d in zip(floats, numbers):
-                    if d is None or d.adjusted() >= MAX_SIGNIFICANT_DIGITS:
-                        table[v] = _ONE_BY_ONE
-                        odd = True
-                    else:
-                        amount = d * scale
-                        table[v] = exact = penny(amount)
-                        if exact != amount:
-                            table[v] = _ONE_BY_ONE
-                            odd = True
+            table = dict(zip(floats, _amounts(floats, scale)))
         else:
-            for v, d in zip(floats, numbers):
-                if v < 0 or not plain and (d is None or d.adjusted() >= MAX_SIGNIFICANT_DIGITS):
-                    table[v] = _ONE_BY_ONE
-                    odd = True
-                else:
-                    table[v] = d
-        blank = None if column.blank_is_none else ZERO
-        for v in distinct:
-            if type(v) is not float:
-                table[v] = blank if v is None or (type(v) is str and v == "") else _ONE_BY_ONE
-                odd = odd or table[v] is _ONE_BY_ONE
-    if not _PLAIN_TYPES.issuperset(map(type, raw)):
+            numbers = _numbers(floats)
+            if numbers is not None:
+                table = dict(zip(floats, numbers))
+            else:
+                table = {
+                    v: _ONE_BY_ONE if v < 0 or d is None or d.adjusted() >= MAX_SIGNIFICANT_DIGITS else d
+                    for v, d in zip(floats, from_binary_many(floats))
+                }
+        if len(floats) < len(distinct):
+            blank = None if column.blank_is_none else ZERO
+            for v in distinct:
+                if type(v) is not float:
+                    table[v] = blank if v is None or (type(v) is str and v == "") else _ONE_BY_ONE
+    if not _PLAIN_TYPES.issuperset(types):
         # 1, True and Decimal(1) equal 1.0, and any may stand for the others in ``distinct``.
         for v in raw:
             if type(v) not in _PLAIN_TYPES:
                 table[v] = _ONE_BY_ONE
-                odd = True
-    return list(map(table.__getitem__, raw)), odd
+    values = list(map(table.__getitem__, raw))
+    return values, any(v is _ONE_BY_ONE for v in table.values())
 
 
 def _records(
