@@ -583,6 +583,20 @@ _CALC_ON_LOAD = re.compile(rb"<" + _P + rb"calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*"
 _ROOT_PREFIX = re.compile(rb"<([A-Za-z_][\w.\-]*:)?worksheet\b")
 
 
+# Whether a chunk holds any of these at all is asked of every chunk, so each question
+# is one pass that is as quick as can be: a single byte that is rare in sheet XML is
+# looked for with memchr (``b"!" in data``); the regular expression engine scans for a
+# pattern's first literal byte faster than ``bytes.__contains__`` finds a short needle,
+# and ``h(?:idden|t="0)`` asks for two needles in one pass.
+_HIDDEN_OR_ZERO = re.compile(rb'h(?:idden|t="0)')
+_ERROR_SEARCHES = {needle: re.compile(re.escape(needle)) for needle in _ERROR_TYPES}
+
+
+def _formula_search(prefix: bytes) -> re.Pattern[bytes]:
+    """Finds ``<f`` (``<x:f``): an ``f`` with the rest just before it."""
+    return re.compile(rb"f(?<=" + re.escape(b"<" + prefix + b"f") + rb")")
+
+
 def _uncached_pattern(prefix: bytes) -> re.Pattern[bytes]:
     """A formula (``<f>``) followed by no value or an empty one and the cell's end.
     It starts with the literal ``<f`` (or ``<x:f``), which keeps the search fast."""
@@ -648,6 +662,7 @@ class _SheetScan:
     unsafe: bool = False
     prefix: bytes | None = None
     uncached_re: re.Pattern[bytes] | None = None
+    formula_re: re.Pattern[bytes] | None = None
     error_types: tuple[bytes, ...] = _ERROR_TYPES
 
     def feed(self, data: bytes, final: bool = False) -> None:
@@ -660,6 +675,7 @@ class _SheetScan:
             root = _ROOT_PREFIX.search(data, 0, 1 << 16)
             self.prefix = (root.group(1) or b"") if root else b""
             self.uncached_re = _uncached_pattern(self.prefix)
+            self.formula_re = _formula_search(self.prefix)
             head_end = data.find(b"<" + self.prefix + b"sheetData")
             outside = data if head_end < 0 else data[:head_end]
             # Attributes are written in double quotes (as Excel does) unless the root says otherwise.
@@ -668,13 +684,15 @@ class _SheetScan:
             )
         if final:
             outside = data  # the final chunk holds the head too when it is also the first
-        if b"<!" in data and _DTD.search(data):
+        if b"!" in data and b"<!" in data and _DTD.search(data):
             self.unsafe = True
             return
-        if b"hidden" in data:
-            self._hidden(data)
-        if b'ht="0' in data:
-            self._zero_height(data)
+        first = _HIDDEN_OR_ZERO.search(data)
+        if first is not None:  # neither needle stands before the first match
+            if data.find(b"hidden", first.start()) >= 0:
+                self._hidden(data)
+            if data.find(b'ht="0', first.start()) >= 0:
+                self._zero_height(data)
         if outside:
             if b"mergeCell" in outside:
                 self.merged.extend(m.group(1).decode("ascii", "replace") for m in _MERGE.finditer(outside))
@@ -684,9 +702,10 @@ class _SheetScan:
             if _FILTER_ACTIVE.search(outside):
                 self.filter_active = True
         for needle in self.error_types:
-            if needle in data:
+            if _ERROR_SEARCHES[needle].search(data):
                 self._errors(data, needle)
-        if b"<" + self.prefix + b"f" in data:
+        assert self.formula_re is not None
+        if self.formula_re.search(data):
             self._uncached(data)
 
     def _hidden(self, data: bytes) -> None:

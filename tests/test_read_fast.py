@@ -12,14 +12,16 @@ order.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from budget_monitor import read
+from budget_monitor import package, read
 from budget_monitor.grid import Grid, grid_from_rows
 from budget_monitor.model import column_letter
 from budget_monitor.money import UNITS, NumberError, from_binary, from_binary_many, penny, whole_pennies
@@ -282,3 +284,54 @@ def test_the_rows_read_are_those_not_blank_or_holding_an_error(grid):
             if n > header.row and (n in flagged or not blank):
                 expected.append(n)
     assert [n for n, _ in rows] == expected
+
+
+# --- the package scan's quick questions -----------------------------------------------------
+
+SHEET_XML_PIECES = [
+    '<row r="{r}">', '<row r="{r}" hidden="1">', "<row r='{r}' hidden='true'>", '<row r="{r}" ht="0" customHeight="1">',
+    '<row r="{r}" ht="0.0">', '<row r="{r}" ht="15">', '<row hidden="1">', '<c r="A{r}" t="e"><v>#N/A</v></c>',
+    "<c r='B{r}' t='e'><v>#REF!</v></c>", '<c r="C{r}" t="e"><f>1/0</f></c>', '<c r="D{r}"><f>1+1</f></c>',
+    '<c r="E{r}"><f>A1</f><v>2</v></c>', '<c r="F{r}" t="str"><f>A1</f><v></v></c>', '<c r="G{r}"><v>1.5</v></c>',
+    '<c r="H{r}" t="inlineStr"><is><t>hidden ht="0 t="e" &lt;f ! #N/A</t></is></c>', '<c r="I{r}"><x:f>1</x:f></c>',
+    "</row>", "<!-- a comment -->", "<!DOCTYPE x>", '<col min="2" max="3" hidden="1"/>',
+]  # fmt: skip
+
+
+@st.composite
+def sheet_xml(draw) -> bytes:
+    prefix = draw(st.sampled_from(["", "x:"]))
+    pieces = draw(st.lists(st.sampled_from(SHEET_XML_PIECES), max_size=25))
+    body = "".join(p.format(r=i + 1) for i, p in enumerate(pieces))
+    if prefix:
+        body = body.replace("<row", "<x:row").replace("</row>", "</x:row>").replace("<c ", "<x:c ").replace("</c>", "</x:c>")
+        body = body.replace("<v>", "<x:v>").replace("</v>", "</x:v>").replace("<f>", "<x:f>").replace("</f>", "</x:f>")
+    quote = draw(st.sampled_from(['"', "'"]))
+    head = f"<{prefix}worksheet xmlns:r={quote}r{quote}><{prefix}sheetData>"
+    tail = f'</{prefix}sheetData><{prefix}mergeCells><{prefix}mergeCell ref="A1:B2"/></{prefix}mergeCells></{prefix}worksheet>'
+    return (head + body + tail).encode()
+
+
+def _scanned(xml: bytes) -> tuple:
+    found = package._SheetScan()
+    cut = xml.find(b"row>") + 4  # two chunks when there is a row end, as _stream_part cuts them
+    if cut > 3:
+        found.feed(xml[:cut])
+        found.feed(xml[cut:], True)
+    else:
+        found.feed(xml, True)
+    return attrs.astuple(found, filter=lambda a, v: not isinstance(v, re.Pattern))
+
+
+@given(sheet_xml())
+@SOME
+def test_the_quick_questions_of_the_scan_miss_nothing(xml):
+    """The scan asks each chunk whether it holds a needle before searching it; with the
+    questions always answered yes, it finds the same."""
+    quick = _scanned(xml)
+    always = re.compile(b"")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(package, "_HIDDEN_OR_ZERO", always)
+        mp.setattr(package, "_ERROR_SEARCHES", dict.fromkeys(package._ERROR_TYPES, always))
+        mp.setattr(package, "_formula_search", lambda prefix: always)
+        assert _scanned(xml) == quick
