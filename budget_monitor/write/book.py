@@ -276,7 +276,9 @@ class Book:
         cross-total formula pattern, whether an empty cell is still drawn), worked out
         once per table for each kind of row."""
         key = (r.style, r.marks)
-        plan = formats.get(key)
+        # Marks that look alike share a plan: "shade:3" and "shade:11" are the same colour.
+        alike = (r.style, tuple(_alike(m) for m in r.marks))
+        plan = formats.get(alike)
         if plan is None:
             plan = []
             for j, col in enumerate(table.columns):
@@ -290,7 +292,8 @@ class Book:
                 blank = r.style in ("subtotal", "total", "grand") or bool(mark)
                 xf = self.fmt(**props)._get_xf_index()
                 plan.append((f'<c r="{letters[j]}', f' s="{xf}"' if xf else "", col.kind, across, blank))
-            formats[key] = plan
+            formats[alike] = plan
+        formats[key] = plan
         return plan
 
     def row(
@@ -391,6 +394,11 @@ def column_widths(table: Table) -> tuple[list[int], set[int]]:
             width = max(min(longest + 3, 30), min(len(col.header), 14) + 2, 6)
         widths.append(width)
     return widths, wrap
+
+
+def _alike(mark: str) -> str:
+    """A mark as its look: shade numbers wrap round the palette."""
+    return f"shade:{int(mark[6:]) % len(SHADES)}" if mark.startswith("shade:") else mark
 
 
 def _across_parts(cols: tuple[int, ...], letters: list[str]) -> list[str]:
