@@ -137,9 +137,12 @@ class LineIndex:
         return None
 
 
+_KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
+
+
 def component_order(c: Component) -> tuple:
     """A total order on components that depends only on their content, never on input row order."""
-    return (c.portfolio, c.line, KIND_ORDER.index(c.kind), c.side, c.source, c.amount)
+    return (c.portfolio, c.line, _KIND_RANK[c.kind], c.side, c.source, c.amount)
 
 
 def components(
@@ -185,9 +188,12 @@ def components(
     out: list[Component] = []
     for bl in lines:
         parts = by_line.get(bl.key, [])
-        for side in ("gross", "income"):
-            explained = sum((c.amount for c in parts if c.side == side), ZERO)
-            rest = bl.variance.side(side) - explained
+        explained = {"gross": ZERO, "income": ZERO}
+        for c in parts:
+            explained[c.side] += c.amount
+        variance = bl.variance
+        for side, total in (("gross", variance.gross), ("income", variance.income)):
+            rest = total - explained[side]
             if rest:
                 label = _label(bl.line, "", side, _reason("unexplained", rest))
                 parts.append(Component(bl.portfolio, bl.line, "", side, "unexplained", rest, label, bl.where))
@@ -214,7 +220,7 @@ def _renamed(record, line: str):
 
 
 def size_order(c: Component) -> tuple:
-    return (-abs(c.amount), c.line, c.side, KIND_ORDER.index(c.kind), c.source)
+    return (-abs(c.amount), c.line, c.side, _KIND_RANK[c.kind], c.source)
 
 
 def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThreshold:
