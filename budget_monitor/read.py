@@ -1047,13 +1047,24 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
     Returns ``None`` for the quarter only when the required ``Budget lines`` sheet is
     missing or unreadable; otherwise the records that could be read, whatever else is
     wrong (the problems say what).
+
+    The grids may come one at a time (``read_workbook`` passes them as they are
+    read): each sheet is read as soon as its grid has come and, for a sheet of
+    records, the ``Settings`` before it (a sheet that comes before ``Settings`` waits
+    for the end). The problems are put in their order at the end: the workbook's
+    (duplicate and hidden sheets, merged cells) first, then ``Settings``, ``Budget
+    lines`` and the other sheets in the order of ``_READERS``.
     """
-    problems: list[Problem] = []
+    first: list[Problem] = []
     by_key: dict[str, Grid] = {}
+    settings: m.Settings | None = None
+    settings_problems: list[Problem] = []
+    read: dict[str, tuple[tuple, list[Problem]]] = {}  # records and problems of each sheet read
+    waiting: list[str] = []
     for grid in grids:
         key = sheet_key(grid.name)
         if key in by_key:
-            problems.append(
+            first.append(
                 error("duplicate-sheet", f"two sheets are named '{grid.name}' ignoring case and spaces", Where(grid.name))
             )
             continue
@@ -1061,23 +1072,33 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         if key not in _READ_SHEETS:
             continue
         if grid.hidden:
-            problems.append(warning("hidden-sheet", "the sheet is hidden; it is read like any other", Where(grid.name)))
+            first.append(warning("hidden-sheet", "the sheet is hidden; it is read like any other", Where(grid.name)))
         for ref in grid.merged:
             row, column = _split_ref(ref)
             if _in_table(grid, row):
-                problems.append(
+                first.append(
                     warning(
                         "merged-cells",
                         f"merged cells {ref} inside the data: only the first cell holds a value, the others are read as blank",
                         Where(grid.name, row, column),
                     )
                 )
+        if key == _SETTINGS_KEY:
+            settings = parse_settings(grid, settings_problems)
+            for k in waiting:
+                read[k] = _read_sheet(k, by_key[k], settings)
+            waiting.clear()
+        elif settings is not None:
+            read[key] = _read_sheet(key, grid, settings)
+        else:
+            waiting.append(key)
+    if settings is None:
+        settings = parse_settings(None, settings_problems)
+    for k in waiting:
+        read[k] = _read_sheet(k, by_key[k], settings)
+    problems = first + settings_problems
 
-    settings = parse_settings(by_key.get(sheet_key(SETTINGS_SHEET)), problems)
-    revenue_scale = UNITS[settings.units]
-    capital_scale = UNITS[settings.capital_units]
-
-    lines_grid = by_key.get(sheet_key(BUDGET_LINES.name))
+    lines_grid = by_key.get(_LINES_KEY)
     if lines_grid is None:
         names = ", ".join(f"'{g.name}'" for g in by_key.values()) or "none"
         near = closest("budget lines", list(by_key))
@@ -1086,7 +1107,8 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
             error("missing-sheet", f"no sheet named 'Budget lines'; the workbook has {names}{hint}", Where(""))
         )
         return None, problems
-    lines = _budget_lines(lines_grid, _Cells(lines_grid, problems, revenue_scale, settings.units), problems)
+    lines, more = read[_LINES_KEY]
+    problems += more
     if not lines and not any(p.where.sheet == lines_grid.name and p.level == "error" for p in problems):
         # One error in place of the warning an optional sheet with no rows gets.
         empty = [p for p in problems if p.code == "empty-sheet" and p.where.sheet == lines_grid.name]
@@ -1100,13 +1122,12 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
             )
         )
 
-    parts: dict[str, tuple] = {}
-    for key, (spec, reader, field) in _READERS.items():
-        grid = by_key.get(key)
-        if grid is None:
+    parts: dict[str, tuple | None] = {}
+    for key, (_, _, field) in _READERS.items():
+        if key not in read:
             continue
-        scale, unit = (capital_scale, settings.capital_units) if spec is CAPITAL else (revenue_scale, settings.units)
-        records = reader(grid, _Cells(grid, problems, scale, unit), problems)
+        records, more = read[key]
+        problems += more
         # An optional sheet left with only its header switches nothing on.
         parts[field] = records or None
     if not lines:
@@ -1115,7 +1136,25 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         # line that does not exist, when it is Budget lines that could not be read.
         for field in ("drivers", "items", "changes"):
             parts.pop(field, None)
-    return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems
+    return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems  # type: ignore[arg-type]
+
+
+_SETTINGS_KEY = sheet_key(SETTINGS_SHEET)
+_LINES_KEY = sheet_key(BUDGET_LINES.name)
+
+
+def _read_sheet(key: str, grid: Grid, settings: m.Settings) -> tuple[tuple, list[Problem]]:
+    """The records of the sheet of records ``grid`` (``key`` its sheet key), and its problems."""
+    problems: list[Problem] = []
+    if key == _LINES_KEY:
+        cells = _Cells(grid, problems, UNITS[settings.units], settings.units)
+        return _budget_lines(grid, cells, problems), problems
+    spec, reader, _ = _READERS[key]
+    if spec is CAPITAL:
+        cells = _Cells(grid, problems, UNITS[settings.capital_units], settings.capital_units)
+    else:
+        cells = _Cells(grid, problems, UNITS[settings.units], settings.units)
+    return reader(grid, cells, problems), problems
 
 
 def _row_ranges(rows: list[int]) -> str:
