@@ -266,7 +266,8 @@ class Component:
     to the penny, to its variance on that side.
 
     ``source`` is the driver name for driver effects, the description for items and
-    blank for the unexplained remainder. ``label`` is the committee wording.
+    blank for the unexplained remainder. ``label`` is the committee wording, made from
+    these when it is shown.
     """
 
     portfolio: str
@@ -275,8 +276,29 @@ class Component:
     side: Side
     kind: Kind
     amount: Decimal
-    label: str
     where: Where = NOWHERE
+
+    @property
+    def label(self) -> str:
+        """``Fostering - Client weeks - Gross - activity higher than affordable level``:
+        the line, the driver (for its effects), the side, and why (an item's description)."""
+        side = "Gross" if self.side == "gross" else "Income"
+        if self.kind == "item":
+            return f"{self.line} - {side} - {self.source}"
+        why = REASONS[self.kind][self.amount > 0]
+        if self.source:
+            return f"{self.line} - {self.source} - {side} - {why}"
+        return f"{self.line} - {side} - {why}"
+
+
+#: Why a driver effect or remainder arose, by kind: (for an underspend, for a pressure).
+REASONS: dict[str, tuple[str, str]] = {
+    "activity": ("activity lower than affordable level", "activity higher than affordable level"),
+    "unit_cost": ("unit cost below affordable level", "unit cost above affordable level"),
+    "income_activity": ("activity higher than budgeted, so more income", "activity lower than budgeted, so less income"),
+    "income_rate": ("income rate above budget", "income rate below budget"),
+    "unexplained": ("needs an explanation", "needs an explanation"),
+}
 
 
 @attrs.frozen

@@ -16,7 +16,6 @@ from ..model import (
     DriverEffect,
     OverThreshold,
     Problem,
-    Side,
     VarianceItem,
     error,
     warning,
@@ -53,22 +52,6 @@ def split_driver(driver: Driver, portfolio: str = "") -> DriverEffect:
     return DriverEffect(d, portfolio, budget_cost, forecast_cost, activity, unit_cost, income_activity, income_rate)
 
 
-def _label(line: str, source: str, side: Side, reason: str) -> str:
-    parts = [line] + ([source] if source else []) + [side.capitalize(), reason]
-    return " - ".join(parts)
-
-
-def _reason(kind: str, amount: Decimal) -> str:
-    up = amount > 0
-    return {
-        "activity": "activity higher than affordable level" if up else "activity lower than affordable level",
-        "unit_cost": "unit cost above affordable level" if up else "unit cost below affordable level",
-        "income_activity": "activity lower than budgeted, so less income" if up else "activity higher than budgeted, so more income",
-        "income_rate": "income rate below budget" if up else "income rate above budget",
-        "unexplained": "needs an explanation",
-    }[kind]
-
-
 def driver_components(effect: DriverEffect) -> list[Component]:
     d = effect.driver
     out = []
@@ -79,8 +62,7 @@ def driver_components(effect: DriverEffect) -> list[Component]:
         ("income_rate", "income", effect.income_rate),
     ):
         if amount:
-            label = _label(d.line, d.driver, side, _reason(kind, amount))
-            out.append(Component(effect.portfolio, d.line, d.driver, side, kind, amount, label, d.where))
+            out.append(Component(effect.portfolio, d.line, d.driver, side, kind, amount, d.where))
     return out
 
 
@@ -89,8 +71,7 @@ def item_components(item: VarianceItem, portfolio: str) -> list[Component]:
     for side in ("gross", "income"):
         amount = item.amount.side(side)
         if amount:
-            label = _label(item.line, "", side, item.description)
-            out.append(Component(portfolio, item.line, item.description, side, "item", amount, label, item.where))
+            out.append(Component(portfolio, item.line, item.description, side, "item", amount, item.where))
     return out
 
 
@@ -103,13 +84,20 @@ class LineIndex:
         for bl in lines:
             self.by_name[bl.line.casefold()].append(bl)
 
-    def resolve(self, ref_line: str, ref_portfolio: str, what: str, where, problems: list[Problem]) -> BudgetLine | None:
-        """The budget line a driver or item refers to, by name (and portfolio where given)."""
-        candidates = self.by_name.get(ref_line.casefold(), [])
+    def resolve(
+        self, ref_line: str, ref_portfolio: str, what: str, where, problems: list[Problem], name: str = ""
+    ) -> BudgetLine | None:
+        """The budget line a driver or item refers to, by name (and portfolio where given);
+        ``what`` and ``name`` say what refers to it (``driver``, ``Client weeks``) in messages."""
+        candidates = self.by_name.get(ref_line.casefold(), ())
+        if len(candidates) == 1 and not ref_portfolio:
+            return candidates[0]
         portfolio = ref_portfolio.casefold()
         matches = [bl for bl in candidates if not portfolio or bl.portfolio.casefold() == portfolio]
         if len(matches) == 1:
             return matches[0]
+        if name:
+            what = f"{what} '{name}'"
         if not matches:
             if candidates:
                 found = ", ".join(sorted(bl.portfolio for bl in candidates))
@@ -157,14 +145,14 @@ def components(
     """
     problems: list[Problem] = []
     effects: list[DriverEffect] = []
-    by_line: dict[tuple[str, str], list[Component]] = defaultdict(list)
+    by_line: dict[int, list[Component]] = {}  # by id() of the budget line, which ``lines`` holds
     index = LineIndex(lines)
     seen: dict[tuple[str, str, str], Driver] = {}
     for d in drivers:
-        bl = index.resolve(d.line, d.portfolio, f"driver '{d.driver}'", d.where, problems)
+        bl = index.resolve(d.line, d.portfolio, "driver", d.where, problems, d.driver)
         if bl is None:
             continue
-        key = (*bl.key, d.driver.casefold())
+        key = (bl.portfolio, bl.line, d.driver.casefold())
         if key in seen:
             problems.append(
                 warning(
@@ -178,26 +166,36 @@ def components(
         d_named = d if d.line == bl.line else _renamed(d, bl.line)
         effect = split_driver(d_named, bl.portfolio)
         effects.append(effect)
-        by_line[bl.key].extend(driver_components(effect))
+        parts = by_line.get(id(bl))
+        if parts is None:
+            parts = by_line[id(bl)] = []
+        parts += driver_components(effect)
     for item in items:
-        bl = index.resolve(item.line, item.portfolio, f"item '{item.description}'", item.where, problems)
+        bl = index.resolve(item.line, item.portfolio, "item", item.where, problems, item.description)
         if bl is None:
             continue
         it = item if item.line == bl.line else _renamed(item, bl.line)
-        by_line[bl.key].extend(item_components(it, bl.portfolio))
+        parts = by_line.get(id(bl))
+        if parts is None:
+            parts = by_line[id(bl)] = []
+        parts += item_components(it, bl.portfolio)
     out: list[Component] = []
     for bl in lines:
-        parts = by_line.get(bl.key, [])
-        explained = {"gross": ZERO, "income": ZERO}
+        parts = by_line.get(id(bl)) or []
+        gross = income = ZERO
         for c in parts:
-            explained[c.side] += c.amount
-        variance = bl.variance
-        for side, total in (("gross", variance.gross), ("income", variance.income)):
-            rest = total - explained[side]
+            if c.side == "gross":
+                gross += c.amount
+            else:
+                income += c.amount
+        forecast, cash_limit = bl.forecast, bl.cash_limit
+        for side, rest in (
+            ("gross", forecast.gross - cash_limit.gross - gross),
+            ("income", forecast.income - cash_limit.income - income),
+        ):
             if rest:
-                label = _label(bl.line, "", side, _reason("unexplained", rest))
-                parts.append(Component(bl.portfolio, bl.line, "", side, "unexplained", rest, label, bl.where))
-        out.extend(parts)
+                parts.append(Component(bl.portfolio, bl.line, "", side, "unexplained", rest, bl.where))
+        out += parts
     out.sort(key=component_order)
     effects.sort(key=_effect_order)
     return effects, out, problems
