@@ -1177,11 +1177,15 @@ def _split_ref(ref: str) -> tuple[int, str]:
 
 
 def read_workbook(path: Path | str, limits=None) -> tuple[m.Quarter | None, list[Problem]]:
-    """Read a quarterly workbook file: its grids in bulk, then ``parse_quarter``."""
-    from .xlsx import load_grids
+    """Read a quarterly workbook file: its grids in bulk, then ``parse_quarter``, which
+    reads each sheet while calamine reads the next (``xlsx.stream_grids``)."""
+    from .xlsx import stream_grids
 
-    grids, problems = load_grids(Path(path), limits)
-    if grids is None:
+    stream, problems = stream_grids(Path(path), limits)
+    if stream is None:
         return None, problems
-    quarter, more = parse_quarter(grids, str(path))
-    return quarter, problems + more
+    try:
+        quarter, more = parse_quarter(stream, str(path))
+    finally:
+        stream.close()
+    return quarter, problems + stream.problems + more

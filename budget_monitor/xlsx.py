@@ -16,6 +16,9 @@ the file), ``password-protected`` (calamine found an encrypted ``.xls``),
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import package
@@ -71,17 +74,34 @@ def _unreadable(exc: BaseException) -> Problem:
 
 
 def _read_values(path: Path, facts: package.PackageFacts | None) -> tuple[list[Grid] | None, list[Problem]]:
-    """The values of every worksheet, read with calamine. Only the calls into calamine
-    are guarded: it raises its own error types, and a panic in its Rust code arrives
-    as a ``BaseException``."""
-    import python_calamine
-
+    """The values of every worksheet, read with calamine (see ``_read_sheets``)."""
+    sheets = _read_sheets(path, facts)
+    failed = next(sheets)
+    if failed is not None:
+        return None, failed
     grids: list[Grid] = []
     problems: list[Problem] = []
+    for grid, problem in sheets:
+        if problem is not None:
+            problems.append(problem)
+        if grid is not None:
+            grids.append(grid)
+    return grids, problems
+
+
+def _read_sheets(path: Path, facts: package.PackageFacts | None) -> Iterator:
+    """The values of every worksheet, read with calamine, a sheet at a time: first None
+    (or the problems that stop the workbook being read, and nothing more), then a
+    (grid, problem) pair for each sheet in workbook order, either of them None. Only
+    the calls into calamine are guarded: it raises its own error types, and a panic in
+    its Rust code arrives as a ``BaseException``."""
+    import python_calamine
+
     try:
         fh = path.open("rb")
     except OSError as exc:
-        return None, [error("cannot-open", f"the file cannot be opened ({exc.strerror or exc})")]
+        yield [error("cannot-open", f"the file cannot be opened ({exc.strerror or exc})")]
+        return
     with fh:
         try:
             # from_filelike tells the format by content, not by the file's extension.
@@ -90,7 +110,9 @@ def _read_values(path: Path, facts: package.PackageFacts | None) -> tuple[list[G
         except BaseException as exc:
             if _is_fatal(exc):
                 raise
-            return None, [_unreadable(exc)]
+            yield [_unreadable(exc)]
+            return
+        yield None
         with book:
             for meta in metadata:
                 name = meta.name
@@ -99,12 +121,10 @@ def _read_values(path: Path, facts: package.PackageFacts | None) -> tuple[list[G
                 sheet_facts = facts.sheet(name) if facts is not None else None
                 if facts is not None and sheet_facts is None:
                     # calamine lists a sheet the package scan did not find: read it, unchecked.
-                    problems.append(
-                        warning(
-                            "unscanned-sheet",
-                            "the sheet's hidden rows, formulas and error cells could not be checked",
-                            Where(name),
-                        )
+                    yield None, warning(
+                        "unscanned-sheet",
+                        "the sheet's hidden rows, formulas and error cells could not be checked",
+                        Where(name),
                     )
                 try:
                     sheet = book.get_sheet_by_name(name)
@@ -114,7 +134,7 @@ def _read_values(path: Path, facts: package.PackageFacts | None) -> tuple[list[G
                 except BaseException as exc:
                     if _is_fatal(exc):
                         raise
-                    problems.append(error("unreadable-sheet", f"the sheet cannot be read ({_short(exc)})", Where(name)))
+                    yield None, error("unreadable-sheet", f"the sheet cannot be read ({_short(exc)})", Where(name))
                     continue
                 if sheet_facts is not None:
                     grid = Grid(
@@ -137,8 +157,97 @@ def _read_values(path: Path, facts: package.PackageFacts | None) -> tuple[list[G
                         hidden=str(meta.visible).rsplit(".", 1)[-1] != "Visible",
                         merged=_merged_refs(merged_ranges),
                     )
-                grids.append(grid)
-    return grids, problems
+                yield grid, None
+
+
+def stream_grids(path: Path | str, limits: Limits | None = None) -> tuple[GridStream | None, list[Problem]]:
+    """``load_grids``, with the grids read in a thread of their own while the caller
+    works on those already read: a ``GridStream`` (None when the workbook cannot be
+    read) and the problems found before reading any sheet."""
+    path = Path(path)
+    limits = limits or Limits()
+    kind, problems = package.inspect(path, limits)
+    if has_errors(problems) or kind not in package.READABLE:
+        return None, problems
+
+    facts: package.PackageFacts | None = None
+    if kind in package.SCANNABLE:
+        facts, more = package.scan(path, limits)
+        problems.extend(more)
+        if facts is None:
+            return None, problems
+
+    stream = GridStream(path, facts)
+    if stream.failed is not None:
+        stream.close()
+        return None, problems + stream.failed
+    return stream, problems
+
+
+class _Raised:
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+
+_END = object()
+
+
+class GridStream:
+    """A workbook's grids, read by calamine one sheet after another in a thread of
+    their own, so that the sheets already read can be parsed meanwhile (calamine
+    parses a sheet's XML without holding the GIL). Iterating gives the grids in
+    workbook order, as ``load_grids`` lists them; ``problems`` are the reading
+    problems (``unscanned-sheet``, ``unreadable-sheet``), complete once the iteration
+    has ended. The thread only ever runs ``_read_sheets``, so calamine is used from one
+    thread; an exception it raises is raised again by the iteration. ``close`` stops
+    the thread after the sheet it is reading.
+    """
+
+    def __init__(self, path: Path, facts: package.PackageFacts | None):
+        self.problems: list[Problem] = []
+        self._events: queue.SimpleQueue = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, args=(path, facts), name="read-grids", daemon=True)
+        self._thread.start()
+        first = self._next()
+        #: The problems that stop the workbook being read at all, or None.
+        self.failed: list[Problem] | None = first if isinstance(first, list) else None
+        self._ended = first is _END
+
+    def _read(self, path: Path, facts: package.PackageFacts | None) -> None:
+        try:
+            sheets = _read_sheets(path, facts)
+            try:
+                for event in sheets:
+                    self._events.put(event)
+                    if self._stop.is_set():
+                        break
+            finally:
+                sheets.close()
+        except BaseException as exc:  # noqa: BLE001 - raised again where the grids are used
+            self._events.put(_Raised(exc))
+        self._events.put(_END)
+
+    def _next(self) -> object:
+        event = self._events.get()
+        if isinstance(event, _Raised):
+            raise event.exc
+        return event
+
+    def __iter__(self) -> Iterator[Grid]:
+        if self.failed is not None or self._ended:
+            return
+        while (event := self._next()) is not _END:
+            grid, problem = event  # type: ignore[misc]
+            if problem is not None:
+                self.problems.append(problem)
+            if grid is not None:
+                yield grid
+        self._ended = True
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _merged_refs(ranges: object) -> tuple[str, ...]:

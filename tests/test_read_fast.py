@@ -21,10 +21,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from budget_monitor import package, read
+from budget_monitor import model as m
+from budget_monitor import package, read, xlsx
 from budget_monitor.grid import Grid, grid_from_rows
-from budget_monitor.model import column_letter
+from budget_monitor.model import Where, column_letter, error, warning
 from budget_monitor.money import UNITS, NumberError, from_binary, from_binary_many, penny, whole_pennies
+
+from . import badbooks, badcells
+from .badcells import SAMPLE
 
 SOME = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -248,12 +252,19 @@ def sheets(draw, spec: read.SheetSpec) -> Grid:
 
 
 @st.composite
-def workbooks(draw) -> list[Grid]:
+def workbooks(draw, shuffled: bool = False) -> list[Grid]:
     grids = [grid_from_rows("Settings", [["Units", draw(st.sampled_from(["£", "£000", "£m"]))]])]
     for spec in read.SHEETS:
         if spec is read.BUDGET_LINES or draw(st.booleans()):
             grids.append(draw(sheets(spec)))
-    return grids
+    if not shuffled:
+        return grids
+    if draw(st.booleans()):  # a second sheet of the same name, ignoring case and spaces
+        twin = draw(st.sampled_from(grids))
+        grids.insert(draw(st.integers(0, len(grids))), attrs.evolve(twin, name=f" {twin.name.upper()}"))
+    if draw(st.integers(0, 9)) == 0:
+        grids = [g for g in grids if g.name != "Budget lines"]
+    return draw(st.permutations(grids))
 
 
 @given(workbooks())
@@ -335,3 +346,132 @@ def test_the_quick_questions_of_the_scan_miss_nothing(xml):
         mp.setattr(package, "_ERROR_SEARCHES", dict.fromkeys(package._ERROR_TYPES, always))
         mp.setattr(package, "_formula_search", lambda prefix: always)
         assert _scanned(xml) == quick
+
+
+# --- sheets read as they come ---------------------------------------------------------------
+
+
+def _parse_all_at_once(grids, source=""):
+    """parse_quarter as it was before it read sheets as they came: every grid first,
+    then Settings, Budget lines and the other sheets in turn, all into one list."""
+    problems = []
+    by_key = {}
+    for grid in grids:
+        key = read.sheet_key(grid.name)
+        if key in by_key:
+            problems.append(
+                error("duplicate-sheet", f"two sheets are named '{grid.name}' ignoring case and spaces", Where(grid.name))
+            )
+            continue
+        by_key[key] = grid
+        if key not in read._READ_SHEETS:
+            continue
+        if grid.hidden:
+            problems.append(warning("hidden-sheet", "the sheet is hidden; it is read like any other", Where(grid.name)))
+        for ref in grid.merged:
+            row, column = read._split_ref(ref)
+            if read._in_table(grid, row):
+                problems.append(
+                    warning(
+                        "merged-cells",
+                        f"merged cells {ref} inside the data: only the first cell holds a value, the others are read as blank",
+                        Where(grid.name, row, column),
+                    )
+                )
+    settings = read.parse_settings(by_key.get(read.sheet_key(read.SETTINGS_SHEET)), problems)
+    revenue_scale, capital_scale = UNITS[settings.units], UNITS[settings.capital_units]
+    lines_grid = by_key.get(read.sheet_key(read.BUDGET_LINES.name))
+    if lines_grid is None:
+        names = ", ".join(f"'{g.name}'" for g in by_key.values()) or "none"
+        near = read.closest("budget lines", list(by_key))
+        hint = f" (is '{by_key[near].name}' meant to be it?)" if near else ""
+        problems.append(error("missing-sheet", f"no sheet named 'Budget lines'; the workbook has {names}{hint}", Where("")))
+        return None, problems
+    lines = read._budget_lines(lines_grid, read._Cells(lines_grid, problems, revenue_scale, settings.units), problems)
+    if not lines and not any(p.where.sheet == lines_grid.name and p.level == "error" for p in problems):
+        empty = [p for p in problems if p.code == "empty-sheet" and p.where.sheet == lines_grid.name]
+        header_row = read._header_row(lines_grid, read.BUDGET_LINES)
+        problems[:] = [p for p in problems if p not in empty]
+        problems.append(
+            error(
+                "no-lines",
+                f"no budget lines below the header row (row {header_row}); expected one row per budget line",
+                Where(lines_grid.name, header_row + 1, column_letter(lines_grid.first_col)),
+            )
+        )
+    parts = {}
+    for key, (spec, reader, field) in read._READERS.items():
+        grid = by_key.get(key)
+        if grid is None:
+            continue
+        scale, unit = (capital_scale, settings.capital_units) if spec is read.CAPITAL else (revenue_scale, settings.units)
+        parts[field] = reader(grid, read._Cells(grid, problems, scale, unit), problems) or None
+    if not lines:
+        for field in ("drivers", "items", "changes"):
+            parts.pop(field, None)
+    return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems
+
+
+@given(workbooks(shuffled=True))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_sheets_read_as_they_come_give_what_reading_them_all_first_gives(grids):
+    """Whatever the order of the sheets (Settings last, a sheet twice, no Budget lines),
+    and whether the grids come as a list or one at a time."""
+    expected = _parse_all_at_once(grids, "q.xlsx")
+    assert repr(read.parse_quarter(grids, "q.xlsx")) == repr(expected)
+    assert repr(read.parse_quarter(iter(grids), "q.xlsx")) == repr(expected)
+
+
+def _settings_last(book):
+    book.move_sheet("Settings", offset=len(book.sheetnames))
+
+
+WORKBOOKS = [
+    lambda folder: SAMPLE,
+    lambda folder: badcells.edited(folder, "settings-last.xlsx", _settings_last),
+    badcells.hidden_things,
+    badcells.merged_in_data,
+    badcells.errors_in_money,
+    badcells.formula_without_result,
+    badcells.many_problems,
+    badbooks.ods_workbook,
+    badbooks.xls_workbook,
+    badbooks.truncated_xlsx,
+    badbooks.csv_as_xlsx,
+]
+
+
+@pytest.mark.parametrize("build", WORKBOOKS, ids=["sample", "settings-last", *(b.__name__ for b in WORKBOOKS[2:])])
+def test_a_file_read_while_parsed_gives_what_reading_it_first_gives(build, tmp_path):
+    path = build(tmp_path)
+    grids, problems = xlsx.load_grids(path)
+    if grids is None:
+        expected = (None, problems)
+    else:
+        quarter, more = read.parse_quarter(grids, str(path))
+        expected = (quarter, problems + more)
+    assert repr(read.read_workbook(path)) == repr(expected)
+
+
+def test_an_error_while_reading_the_sheets_is_raised_where_they_are_used(monkeypatch):
+    def breaks(path, facts):
+        yield None
+        raise RuntimeError("calamine broke")
+
+    monkeypatch.setattr(xlsx, "_read_sheets", breaks)
+    with pytest.raises(RuntimeError, match="calamine broke"):
+        read.read_workbook(SAMPLE)
+
+
+def test_a_stream_closed_early_stops_reading():
+    stream, problems = xlsx.stream_grids(SAMPLE)
+    assert stream is not None and problems == []
+    assert next(iter(stream)).name == "Settings"
+    stream.close()
+    assert not stream._thread.is_alive()
+
+
+def test_a_workbook_that_cannot_be_read_comes_with_its_problem(tmp_path):
+    path = badbooks.truncated_xlsx(tmp_path)
+    stream, problems = xlsx.stream_grids(path)
+    assert stream is None and problems == xlsx.load_grids(path)[1] and problems
