@@ -56,8 +56,16 @@ def reconcile_cash_limits(
 ) -> tuple[list[CashLimitReconciliation], list[Problem]]:
     """Opening + changes = revised, per portfolio, compared with the budget lines' total."""
     problems: list[Problem] = []
-    portfolios = {bl.portfolio.casefold(): bl.portfolio for bl in lines}
-    line_names = {(bl.portfolio.casefold(), bl.line.casefold()) for bl in lines}
+    portfolios: dict[str, str] = {}
+    gross: dict[str, Decimal] = {}
+    income: dict[str, Decimal] = {}
+    for bl in lines:  # each portfolio's name as first written, and its lines' cash limit
+        key = bl.portfolio.casefold()
+        if key not in portfolios:
+            portfolios[key], gross[key], income[key] = bl.portfolio, ZERO, ZERO
+        gross[key] += bl.cash_limit.gross
+        income[key] += bl.cash_limit.income
+    line_names: set[tuple[str, str]] | None = None  # made when a change names a line
     grouped: dict[str, list[CashLimitChange]] = defaultdict(list)
     for c in changes:
         key = c.portfolio.casefold()
@@ -70,6 +78,8 @@ def reconcile_cash_limits(
                 )
             )
             continue
+        if c.line and line_names is None:
+            line_names = {(bl.portfolio.casefold(), bl.line.casefold()) for bl in lines}
         if c.line and (key, c.line.casefold()) not in line_names:
             problems.append(
                 warning(
@@ -79,9 +89,7 @@ def reconcile_cash_limits(
                 )
             )
         grouped[key].append(c)
-    totals: dict[str, GrossIncome] = defaultdict(GrossIncome)
-    for bl in lines:
-        totals[bl.portfolio.casefold()] += bl.cash_limit
+    totals = {key: GrossIncome(gross[key], income[key]) for key in portfolios}
     out = []
     for key, name in sorted(portfolios.items(), key=lambda kv: kv[1]):
         rows = grouped.get(key)
