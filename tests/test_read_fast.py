@@ -253,7 +253,11 @@ def sheets(draw, spec: read.SheetSpec) -> Grid:
 
 @st.composite
 def workbooks(draw, shuffled: bool = False) -> list[Grid]:
-    grids = [grid_from_rows("Settings", [["Units", draw(st.sampled_from(["£", "£000", "£m"]))]])]
+    units = st.sampled_from(["£", "£000", "£m", "£k", "pounds", "dollars"] if shuffled else ["£", "£000", "£m"])
+    settings_rows = [["Units", draw(units)]] + ([["Capital units", draw(units)]] if draw(st.booleans()) else [])
+    grids = [grid_from_rows("Settings", settings_rows * draw(st.integers(1, 2 if shuffled else 1)))]
+    if shuffled and draw(st.integers(0, 4)) == 0:
+        grids = []
     for spec in read.SHEETS:
         if spec is read.BUDGET_LINES or draw(st.booleans()):
             grids.append(draw(sheets(spec)))
