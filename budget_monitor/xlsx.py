@@ -7,6 +7,9 @@ structure (``package.scan``: hidden sheets and rows, merged ranges, formulas wit
 saved result, error cells), then reads every sheet's values at once with calamine,
 which also converts ``.xls``, ``.xlsb`` and ``.ods``. There are no per-cell calls into
 a library, and every failure comes back as a ``Problem``, never as an exception.
+``stream_grids`` does the same with the sheets read one after another in a thread of
+their own (calamine only starts once the scan is done, as with ``load_grids``), so
+that ``read.read_workbook`` parses each sheet while calamine reads the next.
 
 Problem codes, besides those of ``package``: ``unreadable`` (calamine cannot read
 the file), ``password-protected`` (calamine found an encrypted ``.xls``),
