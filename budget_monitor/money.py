@@ -193,6 +193,10 @@ def from_binary_many(values: list[float]) -> list[Decimal | None]:
     """
     if not values:
         return []
+    if math.isfinite(sum(values)) and -1e9 < min(values) and max(values) < 1e9:
+        quick = _few_places(values)
+        if quick is not None:
+            return quick  # type: ignore[return-value]
     text = " " + repr(values)[1:-1] + ","
     text = text.replace(".0,", ",").replace(" -0,", " 0,")
     texts = text[1:-1].split(", ")
@@ -217,6 +221,29 @@ def from_binary_many(values: list[float]) -> list[Decimal | None]:
             out[i] = None
     return out
 
+
+def _few_places(values: list[float]) -> list[Decimal] | None:
+    """``from_binary_many`` of finite floats below 10**9 when every one is a decimal of
+    at most six places as typed (its shortest text reads back as it); None otherwise.
+
+    As in ``whole_pennies``, with ``m = 10**6``: when ``p``, ``v * m`` rounded, gives
+    ``p / m == v`` and ``|p| < 10**15``, the shortest text of ``v`` is the decimal
+    ``p / m``; written without trailing zeros (``normalize``), as ``repr`` writes it,
+    except that a whole number is ``Decimal(int(v))``.
+    """
+    whole = list(map(float.is_integer, values))
+    if all(whole):
+        return list(map(Decimal, map(int, values)))
+    counts = list(map(round, map(operator.mul, values, repeat(1e6))))
+    if not all(map(operator.eq, map(operator.truediv, counts, repeat(10**6)), values)):
+        return None
+    out = list(map(Decimal.normalize, map(operator.mul, map(Decimal, counts), repeat(_MILLIONTH))))
+    for i in compress(range(len(values)), whole):
+        out[i] = Decimal(int(values[i]))
+    return out
+
+
+_MILLIONTH = Decimal("1E-6")
 
 #: What ``from_binary`` rounds a float's text with when it has more digits than Excel keeps.
 _FIFTEEN = Context(prec=MAX_SIGNIFICANT_DIGITS, rounding=ROUND_HALF_UP)

@@ -87,6 +87,21 @@ def test_from_binary_many_is_from_binary_digit_for_digit(values):
     assert list(map(repr, from_binary_many(values))) == [repr(_from_binary(v)) for v in values]
 
 
+@given(
+    st.lists(
+        st.one_of(
+            typed(6, 10**8), typed(2, 10**8), typed(8, 10**3), st.integers(-(10**8), 10**8).map(float),
+            st.sampled_from([-0.0, 0.0, 100.0, 1e-5, 1e-6, 0.1 + 0.2, 999999999.9999999, 1e9 - 1]),
+        ),
+        max_size=40,
+    )
+)
+@SOME
+def test_from_binary_many_of_numbers_as_typed(values):
+    """Lists of whole numbers and short decimals, which are worked out with integers."""
+    assert list(map(repr, from_binary_many(values))) == [repr(_from_binary(v)) for v in values]
+
+
 def _pennies(value: float, scale: Decimal) -> Decimal | None:
     """penny(from_binary(value) * scale) when that is exact; None otherwise."""
     d = _from_binary(value)
