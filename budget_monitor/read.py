@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Context, Decimal
-from itertools import repeat
+from itertools import compress, count, repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -608,7 +609,7 @@ def _amounts(floats: list[float], scale: Decimal) -> list[object]:
     """The cells of a money column that are floats, as ``_cell`` reads them, or
     ``_ONE_BY_ONE`` where one has a problem to record."""
     amounts: list[object] = whole_pennies(floats, scale)  # type: ignore[assignment]
-    missing = [i for i, a in enumerate(amounts) if a is None]
+    missing = list(compress(count(), map(operator.is_, amounts, repeat(None))))
     for i, d in zip(missing, from_binary_many([floats[i] for i in missing])):
         if d is None or d.adjusted() >= MAX_SIGNIFICANT_DIGITS:
             amounts[i] = _ONE_BY_ONE  # not a finite number, or too large
@@ -650,7 +651,7 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[l
                 return numbers, False  # type: ignore[return-value]
     if types == {float} and column.kind == "money":
         amounts = _amounts(raw, scale)  # type: ignore[arg-type]
-        return amounts, any(a is _ONE_BY_ONE for a in amounts)
+        return amounts, any(map(operator.is_, amounts, repeat(_ONE_BY_ONE)))
     try:
         distinct = set(raw)
     except TypeError:  # a value that cannot be a key
@@ -691,7 +692,7 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[l
             if type(v) not in _PLAIN_TYPES:
                 table[v] = _ONE_BY_ONE
     values = list(map(table.__getitem__, raw))
-    return values, any(v is _ONE_BY_ONE for v in table.values())
+    return values, any(map(operator.is_, table.values(), repeat(_ONE_BY_ONE)))
 
 
 def _records(
@@ -713,12 +714,6 @@ def _records(
     if header is None:
         return {}, iter(())
     letters = {key: column_letter(col) for key, col in header.columns.items()}
-    return letters, _data_rows(grid, spec, cells, problems, header)
-
-
-def _data_rows(
-    grid: Grid, spec: SheetSpec, cells: _Cells, problems: list[Problem], header: Header
-) -> Iterator[tuple[int, tuple]]:
     start = header.row - grid.first_row + 1
     columns = [(spec.column(k), j, header.columns[k]) for k, j in header.index.items()]
     first_row = grid.first_row
@@ -733,8 +728,11 @@ def _data_rows(
         problems.append(
             warning("empty-sheet", f"the sheet has a header row (row {header.row}) but no data rows", Where(grid.name))
         )
-        return
-    rows = [grid.rows[n - first_row] for n in numbers]
+        return letters, iter(())
+    if len(numbers) == len(grid.rows) - start:
+        rows = grid.rows[start:]
+    else:
+        rows = [grid.rows[n - first_row] for n in numbers]
     width = min(map(len, rows))
     by_key: dict[str, Iterable[object]] = {}
     one_by_one = {i for i, n in enumerate(numbers) if n in flagged} if flagged else set()
@@ -742,11 +740,31 @@ def _data_rows(
         raw = list(map(itemgetter(j), rows)) if j < width else [row[j] if j < len(row) else None for row in rows]
         values, odd = _column_values(column, raw, cells.scale)
         if odd:
-            one_by_one.update(i for i, v in enumerate(values) if v is _ONE_BY_ONE)
+            one_by_one.update(compress(count(), map(operator.is_, values, repeat(_ONE_BY_ONE))))
         by_key[column.key] = values
     read = [by_key[c.key] if c.key in by_key else repeat(_default(c)) for c in spec.columns]
-    for i, (row_no, values) in enumerate(zip(numbers, zip(*read))):
-        if one_by_one and i in one_by_one:
+    records = zip(numbers, zip(*read))
+    hidden = [n for n in numbers if n in grid.hidden_rows] if grid.hidden_rows else []
+    if not one_by_one and not hidden:
+        return letters, records
+    return letters, _rows_with_problems(grid, spec, cells, problems, records, rows, columns, one_by_one, hidden)
+
+
+def _rows_with_problems(
+    grid: Grid,
+    spec: SheetSpec,
+    cells: _Cells,
+    problems: list[Problem],
+    records: Iterator[tuple[int, tuple]],
+    rows: list[list[object]],
+    columns: list[tuple[Column, int, int]],
+    one_by_one: set[int],
+    hidden: list[int],
+) -> Iterator[tuple[int, tuple]]:
+    """``records``, with the rows ``one_by_one`` read cell by cell as they are reached,
+    then the warning for the ``hidden`` rows among them."""
+    for i, (row_no, values) in enumerate(records):
+        if i in one_by_one:
             row = rows[i]
             found = {
                 column.key: _cell(cells, column, row[j] if j < len(row) else None, row_no, col, problems)
@@ -754,7 +772,6 @@ def _data_rows(
             }
             values = tuple(found[c.key] if c.key in found else _default(c) for c in spec.columns)
         yield row_no, values
-    hidden = [n for n in numbers if n in grid.hidden_rows] if grid.hidden_rows else []
     if hidden:
         problems.append(
             warning(
