@@ -527,8 +527,8 @@ def _blank(row: list[object]) -> bool:
     return True
 
 
-#: The cell values whose equal values are all of the same type: a value of any other
-#: type (``1``, ``True``, ``Decimal(1)``) may equal a float.
+#: Types of cell value of which no value equals a value of another type found in a
+#: cell; a value of any other type (``1``, ``True``, ``Decimal(1)``) may equal a float.
 _PLAIN_TYPES = frozenset((float, str, type(None)))
 
 #: Marks a cell that ``_column_values`` leaves to ``_cell``.
@@ -633,10 +633,11 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[l
     ``_ONE_BY_ONE``: a cell with a problem to record, or of a type the column does not
     usually hold, which ``_cell`` must read.
 
-    Each distinct value is read once, into a table from value to what it reads as that
-    is then looked up for every cell. Values that compare equal share an entry, so
-    when the column holds a value that may equal a float (an int, a bool), that entry
-    is ``_ONE_BY_ONE``.
+    A column of floats or strings that seldom repeat, and a money column of floats, is
+    read cell by cell in bulk. Otherwise each distinct value is read once, into a table
+    from value to what it reads as that is then looked up for every cell. Values that
+    compare equal share an entry, so when the column holds a value that may equal a
+    float (an int, a bool), that entry is ``_ONE_BY_ONE``.
     """
     types = set(map(type, raw))
     if len(types) == 1 and _mostly_distinct(raw):
