@@ -224,7 +224,8 @@ def size_order(c: Component) -> tuple:
 def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThreshold:
     """Components whose rounded size reaches the threshold, pressures and underspends
     each largest first (ties in a fixed order by line, side, kind and source)."""
-    listed = [c for c in comps if threshold.reached(c.amount)]
+    bound = threshold.bound  # ``threshold.reached``, unrolled for the many components
+    listed = [c for c in comps if not -bound < c.amount < bound]
     pressures = sorted((c for c in listed if c.amount > 0), key=size_order)
     underspends = sorted((c for c in listed if c.amount < 0), key=size_order)
     return OverThreshold(threshold.amount, tuple(pressures), tuple(underspends))
@@ -233,8 +234,9 @@ def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThre
 def revenue_checks(comps: Sequence[Component], threshold: Threshold) -> list[Problem]:
     """Warnings a finance business partner should see: unexplained variances over the threshold."""
     out = []
+    bound = threshold.bound  # ``threshold.reached``, unrolled
     for c in comps:
-        if c.kind == "unexplained" and threshold.reached(c.amount):
+        if c.kind == "unexplained" and not -bound < c.amount < bound:
             out.append(
                 warning(
                     "unexplained",
