@@ -866,6 +866,7 @@ def _budget_lines(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m
     letters, rows = _records(grid, BUDGET_LINES, cells, problems)
     by_forecast = "gross_forecast" in letters and "income_forecast" in letters
     sheet = grid.name
+    gross_income, budget_line = m.GrossIncome, m.BudgetLine
     for row_no, (portfolio, section, line, gross_limit, income_limit, gross_forecast, income_forecast,
                  gross_variance, income_variance, comment) in rows:  # fmt: skip
         where = Where(sheet, row_no)
@@ -884,12 +885,12 @@ def _budget_lines(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m
             )
             continue
         seen[key] = where
-        cash_limit = m.GrossIncome(gross_limit, income_limit)
+        cash_limit = gross_income(gross_limit, income_limit)
         if by_forecast:
-            forecast = m.GrossIncome(gross_forecast, income_forecast)
+            forecast = gross_income(gross_forecast, income_forecast)
         else:
-            forecast = cash_limit + m.GrossIncome(gross_variance, income_variance)
-        if income_limit > 0:
+            forecast = cash_limit + gross_income(gross_variance, income_variance)
+        if income_limit > ZERO:
             typed = to_units(income_limit, cells.scale).normalize()
             problems.append(
                 warning(
@@ -899,7 +900,7 @@ def _budget_lines(grid: Grid, cells: _Cells, problems: list[Problem]) -> tuple[m
                     Where(sheet, row_no, letters.get("income_cash_limit", "")),
                 )
             )
-        lines.append(m.BudgetLine(portfolio, section, line, cash_limit, forecast, comment, where))
+        lines.append(budget_line(portfolio, section, line, cash_limit, forecast, comment, where))
     return tuple(lines)
 
 
