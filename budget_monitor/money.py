@@ -184,7 +184,9 @@ def from_binary_many(values: list[float]) -> list[Decimal | None]:
     with None where it raises (infinities and NaN): the same Decimals, digit for digit,
     worked out in bulk.
 
-    The list's ``repr`` writes every float's shortest text at once; a whole number
+    A list of whole numbers and decimals of a few places below 10**9, as typed, is
+    worked out with integers (``_few_places``). Otherwise the list's ``repr`` writes
+    every float's shortest text at once; a whole number
     loses its ``.0`` (``from_binary`` gives ``Decimal(int(value))``, exponent 0) and
     ``-0.0`` becomes ``0``. Texts longer than Excel keeps digits are rounded to 15
     significant digits as ``from_binary`` rounds them; the few that ``from_binary``
