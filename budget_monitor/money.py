@@ -37,8 +37,10 @@ class NumberError(ValueError):
 
 
 def penny(value: Decimal) -> Decimal:
-    """Round to the penny, half away from zero."""
-    return value.quantize(PENNY, rounding=ROUND_HALF_UP, context=EXACT)
+    """Round to the penny, half away from zero. Less than half a penny below zero is
+    ``0.00``, never ``-0.00``."""
+    result = value.quantize(PENNY, rounding=ROUND_HALF_UP, context=EXACT)
+    return result if result else result.copy_abs()
 
 
 def round_half_away(value: Decimal, unit: Decimal = Decimal(1)) -> Decimal:
@@ -60,7 +62,8 @@ def display(value: Decimal, unit: Decimal = THOUSAND, places: int = 0) -> Decima
     """
     exponent = _POWERS_OF_TEN.get(unit)
     scaled = value.scaleb(-exponent, EXACT) if exponent is not None else EXACT.divide(value, unit)
-    return scaled.quantize(_PLACES[places], rounding=ROUND_HALF_UP, context=EXACT)
+    shown = scaled.quantize(_PLACES[places], rounding=ROUND_HALF_UP, context=EXACT)
+    return shown if shown else shown.copy_abs()  # a small underspend shows as 0, not -0
 
 
 _POWERS_OF_TEN = {Decimal(10) ** n: n for n in range(10)}

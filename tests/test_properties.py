@@ -105,6 +105,14 @@ def test_rounding_is_half_away_from_zero(n, sign):
     assert round_half_away(half - sign * Decimal("0.01"), THOUSAND) == sign * n
 
 
+@given(st.decimals(min_value=Decimal("-10000"), max_value=Decimal("10000"), allow_nan=False, places=4))
+def test_no_negative_zero_is_ever_shown(x):
+    """A rounding that comes to nothing is written 0.00 or 0, never -0.00 or -0."""
+    for shown in (str(penny(x)), str(display(x)), str(display(x, THOUSAND, 1)), str(round_half_away(x))):
+        assert not shown.startswith("-") or any(ch in "123456789" for ch in shown), (x, shown)
+    assert str(penny(Decimal("-0.004"))) == "0.00" and str(display(Decimal("-400"))) == "0"
+
+
 def test_rounding_examples():
     assert round_half_away(Decimal("1280500"), THOUSAND) == 1281
     assert round_half_away(Decimal("-622999.50"), THOUSAND) == -623

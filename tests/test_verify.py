@@ -105,11 +105,8 @@ def test_other_figures_changed_are_mismatches(generated, tmp_path, capsys):
 def test_awkward_cells_match(tmp_path):
     """Units of £, variance columns in place of forecasts, amounts with fractions of a penny,
     numbers written as text, four-decimal rates, a driver given twice, sizes either side of
-    the threshold's rounding, capital in £000 with years written as people write them.
-
-    (Every amount here rounds to a penny that is not zero, or is zero from above: an amount
-    between minus half a penny and zero is written by the package as "-0.00", which this
-    check counts as a mismatch.)"""
+    the threshold's rounding, capital in £000 with years written as people write them, and
+    amounts less than half a penny below zero (written 0.00, never -0.00)."""
     path = tmp_path / "awkward.xlsx"
     book = xlsxwriter.Workbook(str(path))
 
@@ -131,6 +128,7 @@ def test_awkward_cells_match(tmp_path):
             ["P1", "S", "B", "1,234.50", "(1,234)", "-", "£1,000", None],
             ["P2", None, "A", 250000.125, 0, -99500.005, 0.015, None],
             ["P2", None, "C", 1e6, -2.5e5, 123456.785, 0.005, None],
+            ["P2", None, "D", 10, -0.004, -0.003, -0.004, None],
         ],
         start=2,
     )  # fmt: skip
@@ -160,5 +158,5 @@ def test_awkward_cells_match(tmp_path):
     out = report(path)
     _, cmp = verify(path, out)
     assert cmp.count == 0, cmp.mismatches
-    assert cmp.compared["lines"] == 4 and cmp.compared["drivers"] == 4
+    assert cmp.compared["lines"] == 5 and cmp.compared["drivers"] == 4
     assert cmp.compared["over_threshold.pressures"] == 2 and cmp.compared["over_threshold.underspends"] == 1
