@@ -269,6 +269,22 @@ def measure_cli(inp: Path, out: Path, timeout: float) -> dict:
     return res
 
 
+def verify_json(inp: Path, json_out: Path, timeout: float) -> dict:
+    """Run ``verify.py`` on the CLI's JSON; its exit status and the line that sums it up."""
+    if not json_out.exists():
+        return {"status": "n/a", "summary": "no JSON was written"}
+    try:
+        done = subprocess.run(
+            [sys.executable, str(HERE / "verify.py"), str(inp), str(json_out)],
+            cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "summary": f"not finished within {timeout:.0f} s"}
+    lines = [line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    status = "all match" if done.returncode == 0 else f"exit {done.returncode}"
+    return {"status": status, "summary": (lines[-1] if done.returncode == 0 and lines else " / ".join(lines[:3]))[:300]}
+
+
 def measure_floor(inp: Path, report: Path | None, n: int) -> dict:
     """Floor read (calamine, every sheet) and floor write (xlsxwriter, as many cells as the report)."""
     read_s, in_cells = calamine_read(inp)
@@ -423,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=2400, help="seconds allowed to each child process")
     ap.add_argument("--repeat", type=int, default=5, help="runs of --help and of the reference quarter (median kept)")
     ap.add_argument("--json", type=Path, default=DATA / "results.json")
+    ap.add_argument("--verify", action="store_true", help="check the CLI's JSON against verify.py's own computation")
     ap.add_argument("--worker", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -465,8 +482,12 @@ def main(argv: list[str] | None = None) -> int:
             eng["seconds"] / e2e["seconds"] if eng.get("status") == "ok" and e2e.get("status") == "ok" else None
         )
         size["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        if args.verify:  # after the timings, so that it takes nothing from them
+            size["verify"] = verify_json(inp, (DATA / f"report-{n}-cli.xlsx").with_suffix(".json"), args.timeout)
         results["sizes"].append(size)
         print(table(size))
+        if "verify" in size:
+            print(f"  verify.py: {size['verify']['summary']}")
         print(flush=True)
         args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
     args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
