@@ -10,7 +10,8 @@ LibreOffice and Google Sheets: ``=``, ``+``, ``-``, ``@``, tab and carriage retu
 
 The choice made here:
 
-* The report writer puts text in cells with ``write_string`` only, and creates its
+* The report writer puts text in cells as strings only (``write_string``, or for the
+  rows of its big tables the same inline-string XML, ``write.book.cell_xml``), and creates its
   workbook with ``XLSXWRITER_OPTIONS`` (``strings_to_formulas``, ``strings_to_urls``
   and ``strings_to_numbers`` off), so that even a stray ``write()`` cannot turn text
   into a formula, a hyperlink or a number.

@@ -4,7 +4,10 @@
 reused. ``Book.table`` writes one ``tables.Table``: a title with the organisation and
 period, group headings, column headers (frozen), rows, and every total as a live
 ``SUM`` formula whose cached value is the table's figure. Text from the input is
-written with ``write_string`` only, neutralised, so it can never become a formula.
+only ever written as a string, neutralised, so it can never become a formula: with
+``write_string``, or in a table row as the inline string ``write_string`` would write
+(``cell_xml``). Table rows go to the sheet as XML through ``Sheet.raw_row``; everything
+else (titles, headers, widths, panes, page setup, charts, the package) is xlsxwriter's.
 """
 
 from __future__ import annotations
