@@ -85,6 +85,8 @@ def test_cell_xml_cuts_to_excel_limit_and_escapes():
     assert cell_xml("=1+2") == "<t>'=1+2</t>"
     assert cell_xml("\x07") == "<t>_x0007_</t>"
     assert len(cell_xml("y" * 40_000)) == len("<t></t>") + 32_767
+    # Excel counts UTF-16 units: a character beyond U+FFFF takes two, and is never cut in half.
+    assert cell_xml("a" + "\U0001f600" * 20_000) == "<t>a" + "\U0001f600" * 16_383 + "</t>"
 
 
 def test_numbers_formulas_blanks_and_styles(tmp_path):

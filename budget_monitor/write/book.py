@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import attrs
-from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate
 from xlsxwriter.worksheet import Worksheet
 
 from .. import tables
@@ -80,14 +79,30 @@ def cell_xml(value: str) -> str:
     ``textsafe``), cut to Excel's 32,767 characters, control characters as ``_xHHHH_``,
     leading or trailing spaces kept, and ``& < >`` escaped."""
     text = neutralise(value)[0] if value[:1] in _MAYBE_FORMULA else value
-    if len(text) > 16383 and _utf16_len(text) > 32767:  # a string can't pass the limit if under half
-        text = _utf16_truncate(text, 32767)
+    if len(text) > MAX_CELL_UNITS // 2:  # a string can't pass the limit if under half
+        text = _cut_to_cell(text)
     if _UNUSUAL.search(text) is None:  # the common case: nothing to escape or keep
         return f"<t>{_xml_escape(text)}</t>"
     if _CONTROL.search(text):
         text = Worksheet._escape_control_characters(text)
-    keep = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+    keep = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
     return f"<t{keep}>{_xml_escape(text)}</t>"
+
+
+#: The most a cell holds, in UTF-16 units (a character beyond U+FFFF takes two).
+MAX_CELL_UNITS = 32_767
+#: Spaces at either end, which the XML must be told to keep.
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+
+
+def _cut_to_cell(text: str) -> str:
+    """``text`` cut to what a cell holds, as xlsxwriter cuts it (never inside a pair)."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > MAX_CELL_UNITS:
+            return text[:i]
+    return text
 
 
 #: First characters after which ``neutralise`` may change a text (a trigger, or a space before one).
