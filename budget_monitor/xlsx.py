@@ -51,18 +51,9 @@ def load_grids(path: Path | str, limits: Limits | None = None) -> tuple[list[Gri
     it is None.
     """
     path = Path(path)
-    limits = limits or Limits()
-    kind, problems = package.inspect(path, limits)
-    if has_errors(problems) or kind not in package.READABLE:
+    readable, facts, problems = _checked(path, limits)
+    if not readable:
         return None, problems
-
-    facts: package.PackageFacts | None = None
-    if kind in package.SCANNABLE:
-        facts, more = package.scan(path, limits)
-        problems.extend(more)
-        if facts is None:
-            return None, problems
-
     grids, more = _read_values(path, facts)
     problems.extend(more)
     return grids, problems
@@ -163,23 +154,31 @@ def _read_sheets(path: Path, facts: package.PackageFacts | None) -> Iterator:
                 yield grid, None
 
 
-def stream_grids(path: Path | str, limits: Limits | None = None) -> tuple[GridStream | None, list[Problem]]:
-    """``load_grids``, with the grids read in a thread of their own while the caller
-    works on those already read: a ``GridStream`` (None when the workbook cannot be
-    read) and the problems found before reading any sheet."""
-    path = Path(path)
+def _checked(path: Path, limits: Limits | None) -> tuple[bool, package.PackageFacts | None, list[Problem]]:
+    """What ``package`` says of the file before any sheet is read: whether it can be
+    read, its structure facts (for an .xlsx/.xlsm package; None otherwise) and the
+    problems found."""
     limits = limits or Limits()
     kind, problems = package.inspect(path, limits)
     if has_errors(problems) or kind not in package.READABLE:
-        return None, problems
-
+        return False, None, problems
     facts: package.PackageFacts | None = None
     if kind in package.SCANNABLE:
         facts, more = package.scan(path, limits)
         problems.extend(more)
         if facts is None:
-            return None, problems
+            return False, None, problems
+    return True, facts, problems
 
+
+def stream_grids(path: Path | str, limits: Limits | None = None) -> tuple[GridStream | None, list[Problem]]:
+    """``load_grids``, with the grids read in a thread of their own while the caller
+    works on those already read: a ``GridStream`` (None when the workbook cannot be
+    read) and the problems found before reading any sheet."""
+    path = Path(path)
+    readable, facts, problems = _checked(path, limits)
+    if not readable:
+        return None, problems
     stream = GridStream(path, facts)
     if stream.failed is not None:
         stream.close()
