@@ -124,6 +124,7 @@ def scratch_file(target: Path | str) -> Path:
     files are), for a writer whose result is put in place later; the caller removes it."""
     target = Path(target)
     tmp = _temp_path(target)
+    # Create the file (mode 0666 less the umask, like any new file) so the name is ours.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     os.close(fd)
     return tmp
@@ -143,10 +144,7 @@ def atomic_write(target: Path | str, write_fn: Callable[[Path], object], *, over
     target = Path(target)
     if not overwrite and target.exists():
         raise FileExistsError(f"{target}: already exists")
-    tmp = _temp_path(target)
-    # Create the file (mode 0666 less the umask, like any new file) so the name is ours.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    os.close(fd)
+    tmp = scratch_file(target)
     try:
         write_fn(tmp)
         with open(tmp, "rb+") as fh:
@@ -180,17 +178,6 @@ def _place_new(tmp: Path, target: Path) -> None:
         os.replace(tmp, target)
         return
     tmp.unlink()
-
-
-def atomic_write_text(target: Path | str, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``target`` atomically (for the JSON report). Lines end in
-    ``\\n`` on every platform."""
-
-    def write(tmp: Path) -> None:
-        with open(tmp, "w", encoding=encoding, newline="\n") as fh:
-            fh.write(text)
-
-    atomic_write(target, write)
 
 
 def try_write(target: Path | str, write_fn: Callable[[Path], object]) -> list[Problem]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 
 import pytest
 import xlsxwriter
 
-from budget_monitor.files import atomic_write, atomic_write_text, check_output, same_file, try_write
+from budget_monitor.files import atomic_write, check_output, same_file, try_write
 
 from . import badbooks as bb
 
@@ -164,14 +163,6 @@ def test_interrupted_write_cleans_up(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         atomic_write(tmp_path / "r.json", interrupted)
     assert leftovers(tmp_path, set()) == []
-
-
-def test_atomic_write_text(tmp_path):
-    target = tmp_path / "report.json"
-    atomic_write_text(target, json.dumps({"schema": "budget-monitor/report/1", "amount": "3178994.04"}) + "\n")
-    assert json.loads(target.read_text(encoding="utf-8"))["amount"] == "3178994.04"
-    assert b"\r\n" not in target.read_bytes()
-    assert leftovers(tmp_path, {"report.json"}) == []
 
 
 def test_try_write_into_a_missing_folder(tmp_path):

@@ -108,7 +108,7 @@ def _cut_to_cell(text: str) -> str:
 #: First characters after which ``neutralise`` may change a text (a trigger, or a space before one).
 _MAYBE_FORMULA = frozenset(TRIGGERS) | frozenset(_LEADING_SPACE)
 #: Anything that needs more than ``& < >`` escaping: spaces at either end, control characters.
-_UNUSUAL = re.compile("^\\s|\\s$|[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_UNUSUAL = re.compile(r"^\s|\s$|" + _CONTROL.pattern)
 
 
 class Sheet(Worksheet):
