@@ -46,11 +46,13 @@ XLSXWRITER_OPTIONS: dict[str, bool] = {
 MAX_CELL_CHARS = 32_767
 
 _LEADING_SPACE = " \u00a0\u2007\u202f\u3000"
+#: The first characters of a text that ``neutralise`` may change (a trigger, or a space before one).
+_MAY_START = TRIGGERS | frozenset(_LEADING_SPACE)
 
 
 def needs_neutralising(text: str) -> bool:
     """Would a spreadsheet read ``text`` as a formula (once the report is saved as CSV)?"""
-    if not text:
+    if not text or text[0] not in _MAY_START:  # most text: nothing to look at past the first character
         return False
     rest = text.lstrip(_LEADING_SPACE)
     return bool(rest) and rest[0] in TRIGGERS

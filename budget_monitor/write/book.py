@@ -22,7 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import tables
 from ..model import column_letter
 from ..tables import Col, Formula, Row, Table
-from ..textsafe import _LEADING_SPACE, TRIGGERS, neutralise
+from ..textsafe import neutralise
 
 MAX_FORMULA = 8000  # Excel's limit is 8,192 characters
 EXCEL_MAX_ROWS = 1_048_576
@@ -78,7 +78,7 @@ def cell_xml(value: str) -> str:
     xlsxwriter's ``write_string`` would put it in constant-memory mode: neutralised (see
     ``textsafe``), cut to Excel's 32,767 characters, control characters as ``_xHHHH_``,
     leading or trailing spaces kept, and ``& < >`` escaped."""
-    text = neutralise(value)[0] if value[:1] in _MAYBE_FORMULA else value
+    text = neutralise(value)[0]
     if len(text) > MAX_CELL_UNITS // 2:  # a string can't pass the limit if under half
         text = _cut_to_cell(text)
     if _UNUSUAL.search(text) is None:  # the common case: nothing to escape or keep
@@ -105,8 +105,6 @@ def _cut_to_cell(text: str) -> str:
     return text
 
 
-#: First characters after which ``neutralise`` may change a text (a trigger, or a space before one).
-_MAYBE_FORMULA = frozenset(TRIGGERS) | frozenset(_LEADING_SPACE)
 #: Anything that needs more than ``& < >`` escaping: spaces at either end, control characters.
 _UNUSUAL = re.compile(r"^\s|\s$|" + _CONTROL.pattern)
 
