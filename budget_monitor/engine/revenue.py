@@ -145,7 +145,7 @@ def components(
     """
     problems: list[Problem] = []
     effects: list[DriverEffect] = []
-    by_line: dict[int, list[Component]] = {}  # by id() of the budget line, which ``lines`` holds
+    by_line: dict[int, list[Component]] = defaultdict(list)  # by id() of the budget line, which ``lines`` holds
     index = LineIndex(lines)
     seen: dict[tuple[str, str, str], Driver] = {}
     for d in drivers:
@@ -166,19 +166,13 @@ def components(
         d_named = d if d.line == bl.line else _renamed(d, bl.line)
         effect = split_driver(d_named, bl.portfolio)
         effects.append(effect)
-        parts = by_line.get(id(bl))
-        if parts is None:
-            parts = by_line[id(bl)] = []
-        parts += driver_components(effect)
+        by_line[id(bl)] += driver_components(effect)
     for item in items:
         bl = index.resolve(item.line, item.portfolio, "item", item.where, problems, item.description)
         if bl is None:
             continue
         it = item if item.line == bl.line else _renamed(item, bl.line)
-        parts = by_line.get(id(bl))
-        if parts is None:
-            parts = by_line[id(bl)] = []
-        parts += item_components(it, bl.portfolio)
+        by_line[id(bl)] += item_components(it, bl.portfolio)
     out: list[Component] = []
     for bl in lines:
         parts = by_line.get(id(bl)) or []
@@ -224,8 +218,7 @@ def size_order(c: Component) -> tuple:
 def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThreshold:
     """Components whose rounded size reaches the threshold, pressures and underspends
     each largest first (ties in a fixed order by line, side, kind and source)."""
-    bound = threshold.bound  # ``threshold.reached``, unrolled for the many components
-    listed = [c for c in comps if not -bound < c.amount < bound]
+    listed = [c for c in comps if threshold.reached(c.amount)]
     pressures = sorted((c for c in listed if c.amount > 0), key=size_order)
     underspends = sorted((c for c in listed if c.amount < 0), key=size_order)
     return OverThreshold(threshold.amount, tuple(pressures), tuple(underspends))
@@ -234,9 +227,8 @@ def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThre
 def revenue_checks(comps: Sequence[Component], threshold: Threshold) -> list[Problem]:
     """Warnings a finance business partner should see: unexplained variances over the threshold."""
     out = []
-    bound = threshold.bound  # ``threshold.reached``, unrolled
     for c in comps:
-        if c.kind == "unexplained" and not -bound < c.amount < bound:
+        if c.kind == "unexplained" and threshold.reached(c.amount):
             out.append(
                 warning(
                     "unexplained",
