@@ -9,10 +9,19 @@ from __future__ import annotations
 import functools
 import math
 import tomllib
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import attrs
+
+
+class _Amounted(Protocol):
+    amount: Decimal
+
+
+_HasAmount = TypeVar("_HasAmount", bound=_Amounted)
 
 
 class RulesError(ValueError):
@@ -30,6 +39,11 @@ class Threshold:
         when not inclusive, over) the threshold? Compared as the smallest size that
         rounds far enough, worked out once."""
         return abs(amount) >= self.bound
+
+    def reaching(self, records: Iterable[_HasAmount]) -> list[_HasAmount]:
+        """The records whose ``amount`` has ``reached`` the threshold, in the order given."""
+        bound = self.bound
+        return [r for r in records if abs(r.amount) >= bound]
 
     @functools.cached_property
     def bound(self) -> Decimal:

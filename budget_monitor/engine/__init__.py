@@ -84,8 +84,8 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
     lines = tuple(sorted(quarter.lines, key=_line_order))
     effects, comps, more = components(lines, quarter.drivers or (), quarter.items or ())
     found += more
-    found += revenue_checks(comps, rules.revenue)
     table = over_threshold(comps, rules.revenue)
+    found += revenue_checks(table.pressures + table.underspends, rules.revenue)
     cash = savings = capital = None
     if quarter.changes is not None:
         recs, more = reconcile_cash_limits(lines, quarter.changes)

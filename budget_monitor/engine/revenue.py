@@ -37,42 +37,23 @@ def split_driver(driver: Driver, portfolio: str = "") -> DriverEffect:
     penny the unit-cost (rate) effect takes the rounding, so the two still sum to
     the penny-rounded change in cost.
     """
-    d = driver
     with localcontext(EXACT):
-        budget_cost = d.budget_volume * d.budget_unit_cost
-        forecast_cost = d.forecast_volume * d.forecast_unit_cost
-        activity = penny((d.forecast_volume - d.budget_volume) * d.budget_unit_cost)
-        unit_cost = penny(forecast_cost - budget_cost) - activity
-        income_activity = income_rate = ZERO
-        if d.budget_income_rate is not None and d.forecast_income_rate is not None:
-            budget_income = -(d.budget_volume * d.budget_income_rate)
-            forecast_income = -(d.forecast_volume * d.forecast_income_rate)
-            income_activity = penny(-(d.forecast_volume - d.budget_volume) * d.budget_income_rate)
-            income_rate = penny(forecast_income - budget_income) - income_activity
+        return _split(driver, portfolio)
+
+
+def _split(d: Driver, portfolio: str) -> DriverEffect:
+    """``split_driver`` for a caller that has set the ``EXACT`` context already."""
+    budget_cost = d.budget_volume * d.budget_unit_cost
+    forecast_cost = d.forecast_volume * d.forecast_unit_cost
+    activity = penny((d.forecast_volume - d.budget_volume) * d.budget_unit_cost)
+    unit_cost = penny(forecast_cost - budget_cost) - activity
+    if d.budget_income_rate is None or d.forecast_income_rate is None:
+        return DriverEffect(d, portfolio, budget_cost, forecast_cost, activity, unit_cost, ZERO, ZERO)
+    budget_income = -(d.budget_volume * d.budget_income_rate)
+    forecast_income = -(d.forecast_volume * d.forecast_income_rate)
+    income_activity = penny(-(d.forecast_volume - d.budget_volume) * d.budget_income_rate)
+    income_rate = penny(forecast_income - budget_income) - income_activity
     return DriverEffect(d, portfolio, budget_cost, forecast_cost, activity, unit_cost, income_activity, income_rate)
-
-
-def driver_components(effect: DriverEffect) -> list[Component]:
-    d = effect.driver
-    out = []
-    for kind, side, amount in (
-        ("activity", "gross", effect.activity),
-        ("unit_cost", "gross", effect.unit_cost),
-        ("income_activity", "income", effect.income_activity),
-        ("income_rate", "income", effect.income_rate),
-    ):
-        if amount:
-            out.append(Component(effect.portfolio, d.line, d.driver, side, kind, amount, d.where))
-    return out
-
-
-def item_components(item: VarianceItem, portfolio: str) -> list[Component]:
-    out = []
-    for side in ("gross", "income"):
-        amount = item.amount.side(side)
-        if amount:
-            out.append(Component(portfolio, item.line, item.description, side, "item", amount, item.where))
-    return out
 
 
 class LineIndex:
@@ -81,8 +62,20 @@ class LineIndex:
     def __init__(self, lines: Sequence[BudgetLine]):
         self.lines = lines
         self.by_name: dict[str, list[BudgetLine]] = defaultdict(list)
+        self.by_key: dict[tuple[str, str], list[BudgetLine]] = defaultdict(list)
         for bl in lines:
-            self.by_name[bl.line.casefold()].append(bl)
+            name = bl.line.casefold()
+            self.by_name[name].append(bl)
+            self.by_key[bl.portfolio.casefold(), name].append(bl)
+
+    def find(self, ref_line: str, ref_portfolio: str) -> BudgetLine | None:
+        """The one budget line that ``ref_line`` (in ``ref_portfolio`` where given) names,
+        or ``None`` when there is none or more than one (``resolve`` then says which)."""
+        if ref_portfolio:
+            found = self.by_key.get((ref_portfolio.casefold(), ref_line.casefold()))
+        else:
+            found = self.by_name.get(ref_line.casefold())
+        return found[0] if found is not None and len(found) == 1 else None
 
     def resolve(
         self, ref_line: str, ref_portfolio: str, what: str, where, problems: list[Problem], name: str = ""
@@ -145,51 +138,70 @@ def components(
     """
     problems: list[Problem] = []
     effects: list[DriverEffect] = []
-    by_line: dict[int, list[Component]] = defaultdict(list)  # by id() of the budget line, which ``lines`` holds
+    parts_of: dict[int, list[Component]] = {}  # by id() of the budget line, which ``lines`` holds
     index = LineIndex(lines)
-    seen: dict[tuple[str, str, str], Driver] = {}
-    for d in drivers:
-        bl = index.resolve(d.line, d.portfolio, "driver", d.where, problems, d.driver)
-        if bl is None:
-            continue
-        key = (bl.portfolio, bl.line, d.driver.casefold())
-        if key in seen:
-            problems.append(
-                warning(
-                    "duplicate-driver",
-                    f"the driver '{d.driver}' of '{bl.line}' is given twice (also row {seen[key].where.row}); "
-                    "both are counted",
-                    d.where,
+    seen: dict[tuple[int, str], Driver] = {}
+    with localcontext(EXACT):
+        for d in drivers:
+            bl = index.find(d.line, d.portfolio) or index.resolve(d.line, d.portfolio, "driver", d.where, problems, d.driver)
+            if bl is None:
+                continue
+            key = (id(bl), d.driver.casefold())
+            if key in seen:
+                problems.append(
+                    warning(
+                        "duplicate-driver",
+                        f"the driver '{d.driver}' of '{bl.line}' is given twice (also row {seen[key].where.row}); "
+                        "both are counted",
+                        d.where,
+                    )
                 )
+            seen[key] = d
+            portfolio, line, where, name = bl.portfolio, bl.line, d.where, d.driver
+            effect = _split(d if d.line == line else _renamed(d, line), portfolio)
+            effects.append(effect)
+            parts = parts_of.get(id(bl))
+            if parts is None:
+                parts = parts_of[id(bl)] = []
+            if effect.activity:
+                parts.append(Component(portfolio, line, name, "gross", "activity", effect.activity, where))
+            if effect.unit_cost:
+                parts.append(Component(portfolio, line, name, "gross", "unit_cost", effect.unit_cost, where))
+            if effect.income_activity:
+                parts.append(Component(portfolio, line, name, "income", "income_activity", effect.income_activity, where))
+            if effect.income_rate:
+                parts.append(Component(portfolio, line, name, "income", "income_rate", effect.income_rate, where))
+        for item in items:
+            bl = index.find(item.line, item.portfolio) or index.resolve(
+                item.line, item.portfolio, "item", item.where, problems, item.description
             )
-        seen[key] = d
-        d_named = d if d.line == bl.line else _renamed(d, bl.line)
-        effect = split_driver(d_named, bl.portfolio)
-        effects.append(effect)
-        by_line[id(bl)] += driver_components(effect)
-    for item in items:
-        bl = index.resolve(item.line, item.portfolio, "item", item.where, problems, item.description)
-        if bl is None:
-            continue
-        it = item if item.line == bl.line else _renamed(item, bl.line)
-        by_line[id(bl)] += item_components(it, bl.portfolio)
-    out: list[Component] = []
-    for bl in lines:
-        parts = by_line.get(id(bl)) or []
-        gross = income = ZERO
-        for c in parts:
-            if c.side == "gross":
-                gross += c.amount
-            else:
-                income += c.amount
-        forecast, cash_limit = bl.forecast, bl.cash_limit
-        for side, rest in (
-            ("gross", forecast.gross - cash_limit.gross - gross),
-            ("income", forecast.income - cash_limit.income - income),
-        ):
-            if rest:
-                parts.append(Component(bl.portfolio, bl.line, "", side, "unexplained", rest, bl.where))
-        out += parts
+            if bl is None:
+                continue
+            parts = parts_of.get(id(bl))
+            if parts is None:
+                parts = parts_of[id(bl)] = []
+            gross, income = item.amount.gross, item.amount.income
+            if gross:
+                parts.append(Component(bl.portfolio, bl.line, item.description, "gross", "item", gross, item.where))
+            if income:
+                parts.append(Component(bl.portfolio, bl.line, item.description, "income", "item", income, item.where))
+        out: list[Component] = []
+        for bl in lines:
+            forecast, cash_limit = bl.forecast, bl.cash_limit
+            gross = forecast.gross - cash_limit.gross
+            income = forecast.income - cash_limit.income
+            parts = parts_of.get(id(bl))
+            if parts is not None:
+                for c in parts:
+                    if c.side == "gross":
+                        gross -= c.amount
+                    else:
+                        income -= c.amount
+                out += parts
+            if gross:
+                out.append(Component(bl.portfolio, bl.line, "", "gross", "unexplained", gross, bl.where))
+            if income:
+                out.append(Component(bl.portfolio, bl.line, "", "income", "unexplained", income, bl.where))
     out.sort(key=component_order)
     effects.sort(key=_effect_order)
     return effects, out, problems
@@ -218,7 +230,7 @@ def size_order(c: Component) -> tuple:
 def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThreshold:
     """Components whose rounded size reaches the threshold, pressures and underspends
     each largest first (ties in a fixed order by line, side, kind and source)."""
-    listed = [c for c in comps if threshold.reached(c.amount)]
+    listed = threshold.reaching(comps)
     pressures = sorted((c for c in listed if c.amount > 0), key=size_order)
     underspends = sorted((c for c in listed if c.amount < 0), key=size_order)
     return OverThreshold(threshold.amount, tuple(pressures), tuple(underspends))
@@ -227,8 +239,8 @@ def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThre
 def revenue_checks(comps: Sequence[Component], threshold: Threshold) -> list[Problem]:
     """Warnings a finance business partner should see: unexplained variances over the threshold."""
     out = []
-    for c in comps:
-        if c.kind == "unexplained" and threshold.reached(c.amount):
+    for c in threshold.reaching(comps):
+        if c.kind == "unexplained":
             out.append(
                 warning(
                     "unexplained",
