@@ -23,7 +23,7 @@ from .other import (
     summarise_capital,
     summarise_savings,
 )
-from .revenue import components, over_threshold, revenue_checks, split_driver
+from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
 
 __all__ = [
     "Report",
@@ -34,10 +34,6 @@ __all__ = [
     "CashLimitReconciliation",
     "SavingsSummary",
 ]
-
-
-def _line_order(bl: BudgetLine) -> tuple:
-    return (bl.portfolio.casefold(), bl.section.casefold(), bl.line.casefold())
 
 
 @attrs.frozen
@@ -81,14 +77,17 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
     """Compute the report for ``quarter``. ``problems`` found while reading are carried
     into the report's checks, followed by what the engine finds."""
     found: list[Problem] = list(problems)
-    lines = tuple(sorted(quarter.lines, key=_line_order))
-    effects, comps, more = components(lines, quarter.drivers or (), quarter.items or ())
+    keys = [line_key(bl) for bl in quarter.lines]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    lines = tuple([quarter.lines[i] for i in order])
+    index = LineIndex(lines, [keys[i] for i in order])
+    effects, comps, more = components(lines, quarter.drivers or (), quarter.items or (), index)
     found += more
     table = over_threshold(comps, rules.revenue)
     found += revenue_checks(table.pressures + table.underspends, rules.revenue)
     cash = savings = capital = None
     if quarter.changes is not None:
-        recs, more = reconcile_cash_limits(lines, quarter.changes)
+        recs, more = reconcile_cash_limits(lines, quarter.changes, index)
         cash = tuple(recs)
         found += more
     if quarter.savings is not None:

@@ -22,6 +22,7 @@ from ..model import (
 )
 from ..money import ZERO, pounds
 from ..rules import Threshold
+from .revenue import LineIndex
 
 # --- cash limits ------------------------------------------------------------------------
 
@@ -52,9 +53,10 @@ CATEGORY_ORDER = ("Grant", "Corporate", "Technical", "Virement")
 
 
 def reconcile_cash_limits(
-    lines: Sequence[BudgetLine], changes: Sequence[CashLimitChange]
+    lines: Sequence[BudgetLine], changes: Sequence[CashLimitChange], index: LineIndex | None = None
 ) -> tuple[list[CashLimitReconciliation], list[Problem]]:
-    """Opening + changes = revised, per portfolio, compared with the budget lines' total."""
+    """Opening + changes = revised, per portfolio, compared with the budget lines' total.
+    ``index`` is the lines' ``LineIndex`` where the caller has made one already."""
     problems: list[Problem] = []
     portfolios: dict[str, str] = {}
     gross: dict[str, Decimal] = {}
@@ -65,7 +67,6 @@ def reconcile_cash_limits(
             portfolios[key], gross[key], income[key] = bl.portfolio, ZERO, ZERO
         gross[key] += bl.cash_limit.gross
         income[key] += bl.cash_limit.income
-    line_names: set[tuple[str, str]] | None = None  # made when a change names a line
     grouped: dict[str, list[CashLimitChange]] = defaultdict(list)
     for c in changes:
         key = c.portfolio.casefold()
@@ -78,9 +79,9 @@ def reconcile_cash_limits(
                 )
             )
             continue
-        if c.line and line_names is None:
-            line_names = {(bl.portfolio.casefold(), bl.line.casefold()) for bl in lines}
-        if c.line and (key, c.line.casefold()) not in line_names:
+        if c.line and index is None:
+            index = LineIndex(lines)
+        if c.line and (key, c.line.casefold()) not in index.by_key:
             problems.append(
                 warning(
                     "unknown-line",

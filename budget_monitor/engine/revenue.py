@@ -4,6 +4,7 @@ and the over-threshold table. Pure functions over records.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, localcontext
@@ -56,17 +57,35 @@ def _split(d: Driver, portfolio: str) -> DriverEffect:
     return DriverEffect(d, portfolio, budget_cost, forecast_cost, activity, unit_cost, income_activity, income_rate)
 
 
+def line_key(bl: BudgetLine) -> tuple[str, str, str]:
+    """The order of the revenue table: portfolio, section and line, ignoring case."""
+    return (bl.portfolio.casefold(), bl.section.casefold(), bl.line.casefold())
+
+
 class LineIndex:
     """Budget lines by name (ignoring case), for resolving what drivers and items refer to."""
 
-    def __init__(self, lines: Sequence[BudgetLine]):
+    def __init__(self, lines: Sequence[BudgetLine], keys: Sequence[tuple[str, ...]] | None = None):
+        """``keys``, where the caller has them, are each line's (portfolio, section, line)
+        casefolded, as ``line_key`` makes them."""
         self.lines = lines
-        self.by_name: dict[str, list[BudgetLine]] = defaultdict(list)
-        self.by_key: dict[tuple[str, str], list[BudgetLine]] = defaultdict(list)
-        for bl in lines:
-            name = bl.line.casefold()
-            self.by_name[name].append(bl)
-            self.by_key[bl.portfolio.casefold(), name].append(bl)
+        self.by_key: dict[tuple[str, str], list[BudgetLine]] = {}
+        by_key = self.by_key
+        for bl, k in zip(lines, keys if keys is not None else map(line_key, lines)):
+            key = (k[0], k[2])
+            found = by_key.get(key)
+            if found is None:
+                by_key[key] = [bl]
+            else:
+                found.append(bl)
+
+    @functools.cached_property
+    def by_name(self) -> dict[str, list[BudgetLine]]:
+        """Lines by name alone, for references that give no portfolio (made when one does)."""
+        out: dict[str, list[BudgetLine]] = defaultdict(list)
+        for (_, name), found in self.by_key.items():
+            out[name] += found
+        return out
 
     def find(self, ref_line: str, ref_portfolio: str) -> BudgetLine | None:
         """The one budget line that ``ref_line`` (in ``ref_portfolio`` where given) names,
@@ -130,6 +149,7 @@ def components(
     lines: Sequence[BudgetLine],
     drivers: Iterable[Driver],
     items: Iterable[VarianceItem],
+    index: LineIndex | None = None,
 ) -> tuple[list[DriverEffect], list[Component], list[Problem]]:
     """Every line's variance as components that add up to it, side by side, to the penny.
 
@@ -138,8 +158,11 @@ def components(
     """
     problems: list[Problem] = []
     effects: list[DriverEffect] = []
-    parts_of: dict[int, list[Component]] = {}  # by id() of the budget line, which ``lines`` holds
-    index = LineIndex(lines)
+    # By id() of the budget line (``lines`` holds them all): what its drivers and items
+    # explain, gross and income, then their components.
+    parts_of: dict[int, list] = {}
+    if index is None:
+        index = LineIndex(lines)
     seen: dict[tuple[int, str], Driver] = {}
     with localcontext(EXACT):
         for d in drivers:
@@ -158,19 +181,22 @@ def components(
                 )
             seen[key] = d
             portfolio, line, where, name = bl.portfolio, bl.line, d.where, d.driver
-            effect = _split(d if d.line == line else _renamed(d, line), portfolio)
-            effects.append(effect)
+            e = _split(d if d.line == line else _renamed(d, line), portfolio)
+            effects.append(e)
             parts = parts_of.get(id(bl))
             if parts is None:
-                parts = parts_of[id(bl)] = []
-            if effect.activity:
-                parts.append(Component(portfolio, line, name, "gross", "activity", effect.activity, where))
-            if effect.unit_cost:
-                parts.append(Component(portfolio, line, name, "gross", "unit_cost", effect.unit_cost, where))
-            if effect.income_activity:
-                parts.append(Component(portfolio, line, name, "income", "income_activity", effect.income_activity, where))
-            if effect.income_rate:
-                parts.append(Component(portfolio, line, name, "income", "income_rate", effect.income_rate, where))
+                parts = parts_of[id(bl)] = [ZERO, ZERO]
+            parts[0] += e.activity + e.unit_cost
+            if e.activity:
+                parts.append(Component(portfolio, line, name, "gross", "activity", e.activity, where))
+            if e.unit_cost:
+                parts.append(Component(portfolio, line, name, "gross", "unit_cost", e.unit_cost, where))
+            if e.income_activity or e.income_rate:
+                parts[1] += e.income_activity + e.income_rate
+                if e.income_activity:
+                    parts.append(Component(portfolio, line, name, "income", "income_activity", e.income_activity, where))
+                if e.income_rate:
+                    parts.append(Component(portfolio, line, name, "income", "income_rate", e.income_rate, where))
         for item in items:
             bl = index.find(item.line, item.portfolio) or index.resolve(
                 item.line, item.portfolio, "item", item.where, problems, item.description
@@ -179,25 +205,25 @@ def components(
                 continue
             parts = parts_of.get(id(bl))
             if parts is None:
-                parts = parts_of[id(bl)] = []
+                parts = parts_of[id(bl)] = [ZERO, ZERO]
             gross, income = item.amount.gross, item.amount.income
             if gross:
+                parts[0] += gross
                 parts.append(Component(bl.portfolio, bl.line, item.description, "gross", "item", gross, item.where))
             if income:
+                parts[1] += income
                 parts.append(Component(bl.portfolio, bl.line, item.description, "income", "item", income, item.where))
         out: list[Component] = []
         for bl in lines:
             forecast, cash_limit = bl.forecast, bl.cash_limit
-            gross = forecast.gross - cash_limit.gross
-            income = forecast.income - cash_limit.income
             parts = parts_of.get(id(bl))
-            if parts is not None:
-                for c in parts:
-                    if c.side == "gross":
-                        gross -= c.amount
-                    else:
-                        income -= c.amount
-                out += parts
+            if parts is None:
+                gross = forecast.gross - cash_limit.gross
+                income = forecast.income - cash_limit.income
+            else:
+                gross = forecast.gross - cash_limit.gross - parts[0]
+                income = forecast.income - cash_limit.income - parts[1]
+                out += parts[2:]
             if gross:
                 out.append(Component(bl.portfolio, bl.line, "", "gross", "unexplained", gross, bl.where))
             if income:
