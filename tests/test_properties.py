@@ -163,3 +163,16 @@ def test_shuffling_every_sheet_of_the_sample_changes_nothing(seed):
 
     for build in (schedules.cash_limit_table, schedules.savings_table):
         assert build(a) == build(b)
+
+
+def test_a_driver_given_twice_is_reported_on_its_later_row_whatever_the_order():
+    line = m.BudgetLine("P", "S", "Fostering", m.GrossIncome(), m.GrossIncome(), where=m.Where("Budget lines", 3))
+    one = Decimal(1)
+    first, again = (
+        m.Driver("Fostering", name, "client weeks", one, one, one, one, where=m.Where("Activity", row))
+        for name, row in (("Client weeks", 5), ("client WEEKS", 9))
+    )
+    for drivers in ((first, again), (again, first)):
+        q = m.Quarter(m.Settings(), (line,), drivers=drivers)
+        (found,) = [p for p in analyse(q).problems if p.code == "duplicate-driver"]
+        assert str(found.where) == "Activity!9" and "'client WEEKS'" in found.message and "also row 5" in found.message

@@ -164,6 +164,7 @@ def components(
     if index is None:
         index = LineIndex(lines)
     seen: dict[tuple[int, str], Driver] = {}
+    twice: dict[tuple[int, str], list] = {}  # the first driver, its line, then the others
     with localcontext(EXACT):
         for d in drivers:
             bl = index.find(d.line, d.portfolio) or index.resolve(d.line, d.portfolio, "driver", d.where, problems, d.driver)
@@ -171,15 +172,9 @@ def components(
                 continue
             key = (id(bl), d.driver.casefold())
             if key in seen:
-                problems.append(
-                    warning(
-                        "duplicate-driver",
-                        f"the driver '{d.driver}' of '{bl.line}' is given twice (also row {seen[key].where.row}); "
-                        "both are counted",
-                        d.where,
-                    )
-                )
-            seen[key] = d
+                twice.setdefault(key, [seen[key], bl]).append(d)
+            else:
+                seen[key] = d
             portfolio, line, where, name = bl.portfolio, bl.line, d.where, d.driver
             e = _split(d if d.line == line else _renamed(d, line), portfolio)
             effects.append(e)
@@ -228,17 +223,36 @@ def components(
                 out.append(Component(bl.portfolio, bl.line, "", "gross", "unexplained", gross, bl.where))
             if income:
                 out.append(Component(bl.portfolio, bl.line, "", "income", "unexplained", income, bl.where))
+    for first, bl, *others in twice.values():
+        # The first in the sheet is the one the others are said to repeat, whatever order they came in.
+        first, *others = sorted([first, *others], key=_driver_order)
+        for d in others:
+            problems.append(
+                warning(
+                    "duplicate-driver",
+                    f"the driver '{d.driver}' of '{bl.line}' is given twice (also row {first.where.row}); "
+                    "both are counted",
+                    d.where,
+                )
+            )
     out.sort(key=component_order)
     effects.sort(key=_effect_order)
     return effects, out, problems
 
 
 def _effect_order(e: DriverEffect) -> tuple:
-    d = e.driver
+    return (e.portfolio, *_driver_fields(e.driver))
+
+
+def _driver_order(d: Driver) -> tuple:
+    return (d.where.sheet, d.where.row, *_driver_fields(d))
+
+
+def _driver_fields(d: Driver) -> tuple:
     minus = Decimal(-1)
     return (
-        e.portfolio, d.line, d.driver, d.unit, d.budget_volume, d.budget_unit_cost, d.forecast_volume,
-        d.forecast_unit_cost, minus if d.budget_income_rate is None else d.budget_income_rate,
+        d.line, d.driver, d.unit, d.budget_volume, d.budget_unit_cost, d.forecast_volume, d.forecast_unit_cost,
+        minus if d.budget_income_rate is None else d.budget_income_rate,
         minus if d.forecast_income_rate is None else d.forecast_income_rate,
     )  # fmt: skip
 
