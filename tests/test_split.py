@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from budget_monitor.engine import analyse
@@ -34,7 +35,16 @@ def test_sample_report_split_over_small_sheets(sample_quarter, tmp_path):
         if c.value and str(c.value).strip() in {bl.line for bl in report.lines}
     ]
     assert sorted(names) == sorted(bl.line for bl in report.lines)
-    # Formulas that refer to other sheets point at cells holding the figure they cache.
+    assert references_hold(path) >= 3
+    values = openpyxl.load_workbook(path, data_only=True)
+    net = values["Summary"]["B5"].value if values["Summary"]["A5"].value == "Net forecast variance" else None
+    assert net in (None, display(report.variance.gross, THOUSAND) + display(report.variance.income, THOUSAND))
+
+
+def references_hold(path) -> int:
+    """Formulas that refer to another sheet's cell point at a cell holding the figure they
+    cache; returns how many there are."""
+    book = openpyxl.load_workbook(path)
     values = openpyxl.load_workbook(path, data_only=True)
     refs = re.compile(r"^='([^']+)'!([A-Z]+[0-9]+)$")
     checked = 0
@@ -44,11 +54,32 @@ def test_sample_report_split_over_small_sheets(sample_quarter, tmp_path):
                 m = refs.match(str(c.value)) if isinstance(c.value, str) else None
                 if m:
                     target = values[m.group(1).replace("''", "'")][m.group(2)].value
-                    assert target == values[ws.title][c.coordinate].value, (ws.title, c.coordinate, c.value)
+                    assert target is not None and target == values[ws.title][c.coordinate].value, (ws.title, c.coordinate, c.value)
                     checked += 1
-    assert checked >= 3
-    net = values["Summary"]["B5"].value if values["Summary"]["A5"].value == "Net forecast variance" else None
-    assert net in (None, display(report.variance.gross, THOUSAND) + display(report.variance.income, THOUSAND))
+    return checked
+
+
+@pytest.mark.parametrize("max_rows", [16, 22, 40])
+def test_capital_and_indicators_go_on_to_further_sheets(sample_quarter, tmp_path, max_rows):
+    """Stacked sheets (Capital's three tables, one table per indicator) that would run past
+    the last row go on to further sheets, and a table too long for any sheet is split."""
+    report = analyse(sample_quarter)
+    path = tmp_path / "r.xlsx"
+    write_report(report, path, max_rows=max_rows)
+    book = openpyxl.load_workbook(path)
+    stacked = [n for n in book.sheetnames if n.startswith(("Capital", "Indicators"))]
+    assert len(stacked) > 2
+    for name in stacked:
+        assert book[name].max_row <= max_rows, name
+    text = [str(c.value) for n in stacked for row in book[n].iter_rows() for c in row if c.value is not None]
+    for project in {p.project for p in report.capital.projects}:
+        assert sum(t.strip() == project for t in text) >= 1, project
+    for heading in ("Capital programme", "Capital variances over", "Projects re-phasing"):
+        assert any(heading in t for t in text), heading
+    indicators = {i.indicator for i in report.indicators}
+    for name in indicators:
+        assert any(name in t for t in text), name
+    assert references_hold(path) >= 5  # the Summary's capital figures among them
 
 
 @given(quarters(max_lines=12))

@@ -105,9 +105,65 @@ def stack_layout(parts: Sequence[Part]) -> list[Placed]:
     return out
 
 
-def write_stack(book: Book, sheet: str, title: str, parts: Sequence[Part]):
+def stack_fits(parts: Sequence[Part], max_rows: int = EXCEL_MAX_ROWS) -> bool:
+    """Do ``parts`` fit one below the other on a sheet of ``max_rows`` rows?"""
+    p = stack_layout(parts)[-1]
+    table = p.part.table
+    end = p.data0 + len(table.rows) + (1 + len(table.notes) if table.notes else 0)
+    return max(end, p.heading_row + p.part.min_rows) <= max_rows
+
+
+@attrs.frozen
+class Page:
+    """One sheet of a stack: ``sheet``'s name and its parts, one below the other; or,
+    when ``alone``, one part too long for a sheet, written as a table of its own (split
+    over as many sheets as it needs, by ``Book.table``)."""
+
+    sheet: str
+    parts: tuple[Part, ...]
+    alone: bool = False
+
+    @property
+    def table(self) -> Table:
+        """The table of a page ``alone``, as ``Book.table`` writes it."""
+        part = self.parts[0]
+        return attrs.evolve(part.table, sheet=self.sheet, title=part.heading or part.table.title)
+
+
+def stack_pages(sheet: str, parts: Sequence[Part], max_rows: int = EXCEL_MAX_ROWS) -> list[Page]:
+    """``parts`` on as many sheets as they need, in order: ``sheet``, then ``sheet 2`` and
+    so on. Nothing is cut off: a part too long for any sheet goes on sheets of its own."""
+    groups: list[list[Part]] = []
+    alone: list[bool] = []
+    for part in parts:
+        if groups and not alone[-1] and stack_fits([*groups[-1], part], max_rows):
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+            alone.append(not stack_fits([part], max_rows))
+    return [
+        Page(sheet if i == 0 else f"{sheet} {i + 1}", tuple(group), lone)
+        for i, (group, lone) in enumerate(zip(groups, alone))
+    ]
+
+
+def write_stack(book: Book, sheet: str, title: str, parts: Sequence[Part]) -> list[tuple[Page, object, list[Placed]]]:
     """Write ``parts`` one below the other on a new sheet ``sheet``, columns as wide as the
-    widest of them needs; returns the sheet and where each part went."""
+    widest of them needs, going on to further sheets where they would run past the last
+    row (see ``stack_pages``); returns each page, its sheet and where each part went (no
+    sheet and nothing placed for a page written ``alone``)."""
+    out = []
+    for page in stack_pages(sheet, parts, book.max_rows):
+        if page.alone:
+            book.table(page.table)
+            out.append((page, None, []))
+        else:
+            ws, placed = _write_page(book, page.sheet, title, page.parts)
+            out.append((page, ws, placed))
+    return out
+
+
+def _write_page(book: Book, sheet: str, title: str, parts: Sequence[Part]):
     ws = book.workbook.add_worksheet(sheet)
     book.page_setup(ws)
     book.title(ws, title, max(len(p.table.columns) for p in parts))
@@ -235,22 +291,20 @@ def indicators_sheet(book: Book, report: Report) -> None:
     parts = [Part(f"{t.title}", t, CHART_ROWS) for t in schedules.indicator_tables(report)]
     if not parts:
         return
-    ws, placed = write_stack(
-        book, schedules.INDICATORS, "Key activity indicators: budgeted level against actual", parts
-    )
-    sheet = schedules.INDICATORS
-    for p in placed:
-        table = p.part.table
-        first, last = p.data0, p.data0 + len(table.rows) - 1
-        unit = table.columns[1].header.removeprefix("Budget level ").strip("()")
-        for n, (budget_col, actual_col, what, fmt) in enumerate(
-            ((1, 2, unit, "#,##0"), (3, 4, "unit cost £", "#,##0"))
-        ):
-            chart = combined_chart(
-                book, sheet, first, last, budget_col, actual_col,
-                f"{table.title}: {what}", fmt,
-            )  # fmt: skip
-            ws.insert_chart(p.heading_row, len(table.columns) + 1, chart, {"x_offset": 10 + n * 470, "y_offset": 2})
+    pages = write_stack(book, schedules.INDICATORS, "Key activity indicators: budgeted level against actual", parts)
+    for page, ws, placed in pages:  # a page written alone is too long for a chart to help
+        for p in placed:
+            table = p.part.table
+            first, last = p.data0, p.data0 + len(table.rows) - 1
+            unit = table.columns[1].header.removeprefix("Budget level ").strip("()")
+            for n, (budget_col, actual_col, what, fmt) in enumerate(
+                ((1, 2, unit, "#,##0"), (3, 4, "unit cost £", "#,##0"))
+            ):
+                chart = combined_chart(
+                    book, page.sheet, first, last, budget_col, actual_col,
+                    f"{table.title}: {what}", fmt,
+                )  # fmt: skip
+                ws.insert_chart(p.heading_row, len(table.columns) + 1, chart, {"x_offset": 10 + n * 470, "y_offset": 2})
 
 
 def combined_chart(
@@ -422,11 +476,14 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
 
     if report.capital is not None and report.capital.projects:
         parts = capital_parts(report)
-        placed = stack_layout(parts)[0]
-        table = placed.part.table
+        page = stack_pages(schedules.CAPITAL, parts, max_rows)[0]
+        if page.alone:
+            table, first_row = page.table, None
+        else:
+            table, first_row = parts[0].table, stack_layout(page.parts)[0].first_row
         last = len(table.rows) - 1
         for label, header in (("Capital real variance", "Real variance"), ("Capital re-phasing", "Re-phasing")):
-            formula, value = _refer(table.sheet, table, placed.first_row, last, col_index(table, header))
+            formula, value = _refer(table.sheet, table, first_row, last, col_index(table, header), max_rows)
             label = f"{label} {report.capital.year}"
             out.append(Figure(label, formula, value, unit="£m", sheet=table.sheet, places=3))
         out.append(
