@@ -80,6 +80,10 @@ def test_capital_and_indicators_go_on_to_further_sheets(sample_quarter, tmp_path
     for name in indicators:
         assert any(name in t for t in text), name
     assert references_hold(path) >= 5  # the Summary's capital figures among them
+    # The Summary sends the reader to the sheet that holds each figure it repeats.
+    summary = [r for r in book["Summary"].iter_rows(values_only=True) if r[0] and str(r[1]).startswith("='")]
+    assert len(summary) > 10 and all(r[1].startswith(f"='{r[4]}'!") for r in summary)
+    assert any(r[4].startswith("Capital") and r[4] != "Capital" for r in summary) == (max_rows == 16)
 
 
 @given(quarters(max_lines=12))

@@ -11,6 +11,7 @@ layout ``Book.table`` gives a table written on its own sheet (``data_row``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ from .book import (
     Book,
     cell_ref,
     column_areas,
+    locate,
     column_widths,
     revenue_table,
     table2,
@@ -369,6 +371,20 @@ class Figure:
     places: int = 0
     style: str = "line"
 
+    @property
+    def where(self) -> str:
+        """The sheet to look at: the one holding the cell the amount repeats (``Revenue by
+        line (2 of 2)`` when that table is split), else ``sheet``."""
+        if isinstance(self.amount, str):
+            m = _ONE_CELL.match(self.amount)
+            if m:
+                return m.group(1).replace("''", "'")
+        return self.sheet
+
+
+#: A formula that repeats one cell of another sheet, as ``ref`` and ``cell_ref`` write it.
+_ONE_CELL = re.compile(r"^='((?:[^']|'')+)'![A-Z]+[0-9]+$")
+
 
 def _refer(
     sheet: str, table: Table, first_row: int | None, row: int, col: int, max_rows: int = EXCEL_MAX_ROWS
@@ -555,7 +571,7 @@ def summary_sheet(book: Book, report: Report) -> None:
             ws.write_number(row, 3, f.number, nfmt)
         else:
             ws.write_blank(row, 3, None, nfmt)
-        book.text(ws, row, 4, f.sheet, cell_format(book, SUMMARY_COLUMNS[4], style, font_color="#595959"))
+        book.text(ws, row, 4, f.where, cell_format(book, SUMMARY_COLUMNS[4], style, font_color="#595959"))
         row += 1
     note_fmt = book.fmt(italic=True, font_color="#595959")
     for n, note in enumerate(SUMMARY_NOTES):
@@ -597,7 +613,7 @@ def largest(book: Book, ws, report: Report, row: int) -> None:
         value = t2.rows[i].cells[amount_col]
         ws.write_formula(row, 1, "=" + cell_ref(t2, i, amount_col, book.max_rows), cell_format(book, Col("", "money")), value)
         book.text(ws, row, 2, "£000", book.fmt(align="center"))
-        book.text(ws, row, 4, t2.sheet, book.fmt(font_color="#595959"))
+        book.text(ws, row, 4, locate(t2, i, book.max_rows)[0], book.fmt(font_color="#595959"))
         row += 1
     last = row - 1
     chart = book.workbook.add_chart({"type": "bar"})
