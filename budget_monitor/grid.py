@@ -28,8 +28,13 @@ class Grid:
     first_col: int = 0
     hidden: bool = False
     hidden_rows: frozenset[int] = frozenset()
+    #: The hidden rows that the sheet's filter hides (inside its range).
+    filtered_rows: frozenset[int] = frozenset()
     merged: tuple[str, ...] = ()
     uncached_formulas: frozenset[str] = frozenset()
+    #: Formula cells whose saved results may be stale: the workbook asks to be
+    #: recalculated when it is opened, as files written by other programs do.
+    stale_formulas: frozenset[str] = frozenset()
     errors: dict[str, str] = attrs.field(factory=dict)
 
 

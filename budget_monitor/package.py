@@ -534,6 +534,9 @@ class SheetFacts:
     uncached_formulas: frozenset[str] = frozenset()
     errors: dict[str, str] = attrs.field(factory=dict)
     autofilter: str = ""
+    #: Every formula cell, where the workbook asks to be recalculated when opened
+    #: (``PackageFacts.recalc_on_load``); empty otherwise.
+    formulas: frozenset[str] = frozenset()
 
     @property
     def hidden(self) -> bool:
@@ -656,6 +659,9 @@ class _SheetScan:
     merged: list[str] = attrs.field(factory=list)
     uncached: set[str] = attrs.field(factory=set)
     errors: dict[str, str] = attrs.field(factory=dict)
+    #: Every formula cell, collected only when ``all_formulas`` is asked for.
+    formulas: set[str] = attrs.field(factory=set)
+    all_formulas: bool = False
     autofilter: str = ""
     filter_active: bool = False
     needs_walk: bool = False  # a cell or row of interest has no reference (r=) attribute
@@ -707,6 +713,8 @@ class _SheetScan:
         assert self.formula_re is not None
         if self.formula_re.search(data):
             self._uncached(data)
+            if self.all_formulas:
+                self._formulas(data)
 
     def _hidden(self, data: bytes) -> None:
         for pos in _finds(data, b"hidden"):
@@ -750,6 +758,18 @@ class _SheetScan:
             value = _VALUE.search(content)
             text = unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
             self.errors[_ref(ref)] = text or "#VALUE!"
+
+    def _formulas(self, data: bytes) -> None:
+        assert self.formula_re is not None
+        for m in self.formula_re.finditer(data):
+            name, tag, _ = _tag_at(data, m.start() - 1)  # the tag before ``<f``: its cell
+            if name != b"c":
+                continue
+            ref = _CELL_R.search(tag)
+            if ref is None:
+                self.needs_walk = True
+                continue
+            self.formulas.add(_ref(ref))
 
     def _uncached(self, data: bytes) -> None:
         assert self.uncached_re is not None
@@ -818,13 +838,13 @@ def _is_zero(text: str | None) -> bool:
     return bool(text) and re.fullmatch(r"0+(?:\.0+)?", text.strip()) is not None
 
 
-def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _SheetScan:
+def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo, all_formulas: bool = False) -> _SheetScan:
     """The slow way, for sheets whose rows or cells leave out their ``r=`` reference
     (allowed, and written by some tools): every row and cell is visited with
     defusedxml's iterparse, counting positions."""
     import defusedxml.ElementTree as SafeET
 
-    scan = _SheetScan()
+    scan = _SheetScan(all_formulas=all_formulas)
     row_no = col_no = 0
     with zf.open(info) as fh:
         for event, elem in SafeET.iterparse(fh, events=("start", "end"), forbid_dtd=True):
@@ -847,6 +867,8 @@ def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _SheetScan:
                 children = {_local(ch.tag): ch for ch in elem}
                 t = elem.get("t", "n")
                 v = children.get("v")
+                if all_formulas and "f" in children:
+                    scan.formulas.add(cell)
                 if t == "e":
                     scan.errors[cell] = (v.text or "").strip() if v is not None else "#VALUE!"
                 elif (
@@ -925,7 +947,7 @@ def _scan(zf: zipfile.ZipFile) -> tuple[PackageFacts | None, list[Problem]]:
         if not rel_type.endswith("/worksheet") or target.casefold() not in names:
             continue  # chart sheets, dialog sheets, and references to missing parts
         info = names[target.casefold()]
-        found = _SheetScan()
+        found = _SheetScan(all_formulas=recalc)
         try:
             _stream_part(zf, info, found.feed)
         except defusedxml.DefusedXmlException:  # pragma: no cover - feed refuses DTDs first
@@ -934,7 +956,7 @@ def _scan(zf: zipfile.ZipFile) -> tuple[PackageFacts | None, list[Problem]]:
             return None, [_unsafe_xml(info.filename)]
         if found.needs_walk:
             try:
-                found = _walk(zf, info)
+                found = _walk(zf, info, recalc)
             except defusedxml.DefusedXmlException:
                 return None, [_unsafe_xml(info.filename)]
         filtered: frozenset[int] = frozenset()
@@ -954,6 +976,7 @@ def _scan(zf: zipfile.ZipFile) -> tuple[PackageFacts | None, list[Problem]]:
                 uncached_formulas=frozenset(found.uncached),
                 errors=dict(found.errors),
                 autofilter=found.autofilter,
+                formulas=frozenset(found.formulas),
             )
         )
     # The other XML parts are read whole too: calamine parses shared strings and styles,

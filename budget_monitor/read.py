@@ -730,6 +730,8 @@ def _records(
             warning("empty-sheet", f"the sheet has a header row (row {header.row}) but no data rows", Where(grid.name))
         )
         return letters, iter(())
+    if grid.stale_formulas:
+        _stale_formulas(grid, numbers, columns, problems)
     if len(numbers) == len(grid.rows) - start:
         rows = grid.rows[start:]
     else:
@@ -773,15 +775,22 @@ def _rows_with_problems(
             }
             values = tuple(found[c.key] if c.key in found else _default(c) for c in spec.columns)
         yield row_no, values
-    if hidden:
-        problems.append(
-            warning(
-                "hidden-row",
-                f"{'row' if len(hidden) == 1 else 'rows'} {_row_ranges(hidden)} {'is' if len(hidden) == 1 else 'are'} "
-                "hidden or filtered out; read like any other row",
-                Where(grid.name, hidden[0]),
+    filtered = [n for n in hidden if n in grid.filtered_rows]
+    by_hand = [n for n in hidden if n not in grid.filtered_rows]
+    for rows_, code, why in (
+        (by_hand, "hidden-row", "hidden; read like any other row"),
+        (filtered, "filtered-row", "filtered out by the sheet's filter; read like any other row, so they count in the totals"),
+    ):
+        if rows_:
+            one = len(rows_) == 1
+            problems.append(
+                warning(
+                    code,
+                    f"{'row' if one else 'rows'} {_row_ranges(rows_)} {'is' if one else 'are'} "
+                    + (why.replace("they count", "it counts") if one else why),
+                    Where(grid.name, rows_[0]),
+                )
             )
-        )
 
 
 def _named(spec: SheetSpec, where: Where, letters: dict[str, str], problems: list[Problem], **names: str) -> bool:
@@ -1174,6 +1183,29 @@ def _read_sheet(key: str, grid: Grid, settings: m.Settings) -> tuple[tuple, list
     else:
         cells = _Cells(grid, problems, UNITS[settings.units], settings.units)
     return reader(grid, cells, problems), problems
+
+
+def _stale_formulas(grid: Grid, numbers: list[int], columns: list, problems: list[Problem]) -> None:
+    """One warning for the formula cells read whose saved results may be out of date."""
+    read = {column_letter(col) for _, _, col in columns}
+    rows = set(numbers)
+    found = sorted(
+        (row, len(col), col) for row, col in map(_split_ref, grid.stale_formulas) if row in rows and col in read
+    )
+    if not found:
+        return
+    refs = [f"{col}{row}" for row, _, col in found]
+    shown = ", ".join(refs[:5]) + (f" and {len(refs) - 5} more" if len(refs) > 5 else "")
+    problems.append(
+        warning(
+            "stale-formula",
+            f"{'cell' if len(refs) == 1 else 'cells'} {shown} {'holds a formula' if len(refs) == 1 else 'hold formulas'}, "
+            "and the workbook asks to be recalculated when it is opened (as files saved by programs other than "
+            "Excel do), so the results saved with them may be out of date; they are read as saved. "
+            "To be sure, open the workbook in Excel, save it and run again",
+            Where(grid.name, found[0][0], found[0][2]),
+        )
+    )
 
 
 def _row_ranges(rows: list[int]) -> str:

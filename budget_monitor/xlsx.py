@@ -138,8 +138,10 @@ def _read_sheets(path: Path, facts: package.PackageFacts | None) -> Iterator:
                         first_col=start[1],
                         hidden=sheet_facts.hidden,
                         hidden_rows=sheet_facts.hidden_rows,
+                        filtered_rows=sheet_facts.filtered_rows,
                         merged=sheet_facts.merged,
                         uncached_formulas=sheet_facts.uncached_formulas,
+                        stale_formulas=sheet_facts.formulas - sheet_facts.uncached_formulas,
                         errors=dict(sheet_facts.errors),
                     )
                 else:

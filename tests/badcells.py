@@ -197,6 +197,30 @@ def formula_without_result(folder: Path, name: str = "formula.xlsx") -> Path:
     return edited(folder, name, _set(LINES, F10="=D10*1.2"))
 
 
+def formulas_saved_elsewhere(folder: Path, name: str = "recalc.xlsx") -> Path:
+    """The sample written afresh by xlsxwriter, a program that asks Excel to recalculate
+    the workbook when it is opened: F10 and D11 of Budget lines become formulas whose
+    saved results are the sample's own figures (so the figures read are the same)."""
+    import xlsxwriter
+
+    source = openpyxl.load_workbook(SAMPLE)
+    formulas = {"F10": "=D10*1.2", "D11": "=SUM(D4:D10)"}
+    path = Path(folder) / name
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
+    for ws in source.worksheets:
+        out = book.add_worksheet(ws.title)
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None:
+                    continue
+                if ws.title == LINES and c.coordinate in formulas:
+                    out.write_formula(c.coordinate, formulas[c.coordinate], None, c.value)
+                else:
+                    out.write(c.row - 1, c.column - 1, c.value)
+    book.close()
+    return path
+
+
 def scaled_text(folder: Path, name: str = "scaled.xlsx") -> Path:
     """``£1.2m`` in D11 and ``12k`` in F12: the scale is ambiguous."""
     return edited(folder, name, _set(LINES, D11="£1.2m", F12="12k"))

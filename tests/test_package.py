@@ -295,3 +295,30 @@ def test_damaged_packages_never_raise(tmp_path):
         path.write_bytes(bytes(data))
         grids, problems = load(path)
         assert grids is not None or has_errors(problems)
+
+
+def _without_recalc_on_load(path, out):
+    """``path`` as Excel saves it: the same cells, no request to recalculate when opened."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                assert b'fullCalcOnLoad="1"' in data
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            dst.writestr(info, data)
+    return out
+
+
+def test_formula_cells_are_listed_only_when_the_workbook_asks_to_be_recalculated(tmp_path):
+    from . import badcells as bc
+
+    path = bc.formulas_saved_elsewhere(tmp_path)
+    facts, problems = package.scan(path)
+    assert not problems and facts.recalc_on_load
+    assert facts.sheet("Budget lines").formulas == frozenset({"F10", "D11"})
+    assert all(not s.formulas for s in facts.sheets if s.name != "Budget lines")
+    facts, problems = package.scan(_without_recalc_on_load(path, tmp_path / "excel.xlsx"))
+    assert not problems and not facts.recalc_on_load
+    assert all(not s.formulas for s in facts.sheets)
+    grids, _ = load_grids(tmp_path / "excel.xlsx")
+    assert all(not g.stale_formulas for g in grids)
