@@ -120,6 +120,31 @@ def test_numbers_formulas_blanks_and_styles(tmp_path):
     assert sums["B7"] == ("=SUM(B5:B6)", Decimal("1281"))
 
 
+def test_a_total_too_long_for_a_formula_is_its_figure_with_a_note(tmp_path):
+    """Every other row of 3,000 added up: the SUM would be over Excel's 8,192 characters."""
+    from budget_monitor.write.book import LONG_TOTALS
+
+    path = tmp_path / "t.xlsx"
+    wb = xlsxwriter.Workbook(str(path), _options())
+    wb.worksheet_class = Sheet
+    book = Book(wb, "Org", "2024-25 Q1", "Report")
+    cols = (Col("Name"), Col("A", "money"))
+    rows = [Row((f"r{i}", Decimal(i))) for i in range(3000)]
+    picked = tuple(range(0, 3000, 2))
+    rows.append(Row(("Total", sum(Decimal(i) for i in picked)), "total", picked))
+    rows.append(Row(("Short total", Decimal(1)), "total", (1,)))
+    book.table(Table("T", "Title", cols, tuple(rows)))
+    book.table(Table("U", "Title", cols, tuple(rows[:3]), notes=("A note.",)))
+    wb.close()
+    ws = openpyxl.load_workbook(path)["T"]
+    first = 5
+    assert ws.cell(row=first + 3000, column=2).value == sum(picked)  # a figure, not a formula
+    assert ws.cell(row=first + 3001, column=2).value == "=SUM(B6)"
+    assert ws.cell(row=first + 3003, column=1).value == LONG_TOTALS
+    other = openpyxl.load_workbook(path)["U"]
+    assert [other.cell(row=first + 4 + i, column=1).value for i in range(2)] == ["A note.", None]
+
+
 def test_a_row_written_twice_is_refused(tmp_path):
     wb = xlsxwriter.Workbook(str(tmp_path / "t.xlsx"), _options())
     wb.worksheet_class = Sheet

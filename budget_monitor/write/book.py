@@ -26,6 +26,8 @@ from ..textsafe import neutralise
 
 MAX_FORMULA = 8000  # Excel's limit is 8,192 characters
 EXCEL_MAX_ROWS = 1_048_576
+#: The note under a table with a total whose SUM would be longer than Excel takes.
+LONG_TOTALS = "Some totals add up more separate rows than one Excel formula can name; they are written as figures."
 TITLE_ROWS = 3  # organisation, period and title, a blank row
 
 SHADES = ("#DDEBF7", "#FCE4D6", "#E2EFDA", "#FFF2CC", "#EDE1F5", "#D9E1F2", "#F8CBAD", "#C6E0B4")
@@ -166,6 +168,8 @@ class Book:
     max_rows: int = EXCEL_MAX_ROWS
     #: Every total written: (sheet, cell, formula, cached value), for checks and tests.
     totals: list[tuple[str, str, str, Decimal]] = attrs.field(factory=list)
+    #: How many totals were written as their figure, their formula being too long for Excel.
+    figures_for_totals: int = 0
     _memo: dict = attrs.field(factory=dict)
     #: Text cells already rendered as XML, by their text (names and labels repeat).
     _text_xml: dict = attrs.field(factory=dict)
@@ -265,6 +269,7 @@ class Book:
         letters = [column_letter(first_col + j) for j in range(len(table.columns))]
         widths, wrap = column_widths(table)
         formats: dict[tuple, object] = {}
+        long_before = self.figures_for_totals
         for i, r in enumerate(table.rows):
             height = None
             if wrap:
@@ -279,7 +284,10 @@ class Book:
             self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap, formats, height)
         last = data0 + len(table.rows)
         note_fmt = self.fmt(italic=True, font_color="#595959")
-        for n, note in enumerate(table.notes):
+        notes = table.notes
+        if self.figures_for_totals > long_before:
+            notes += (LONG_TOTALS,)
+        for n, note in enumerate(notes):
             self.text(ws, last + 1 + n, first_col, note, note_fmt)
         if first_row is None:
             for j, width in enumerate(widths):
@@ -356,6 +364,7 @@ class Book:
                     formula = sum_formula(ranges(r.sums, letters[j], data0))
                     if len(formula) > MAX_FORMULA:  # more parts than Excel takes: the figure alone
                         formula = None
+                        self.figures_for_totals += 1
                 figure = str(value)
                 if "E" in figure:
                     figure = format(value, "f")
@@ -457,8 +466,8 @@ def data_start(table: Table) -> int:
 
 
 def _capacity(table: Table, max_rows: int) -> int:
-    # Room for the notes, and for the two that a split adds.
-    return max_rows - data_start(table) - 1 - len(table.notes) - 2
+    # Room for the notes, for the two that a split adds, and for LONG_TOTALS.
+    return max_rows - data_start(table) - 1 - len(table.notes) - 3
 
 
 def spans(table: Table, max_rows: int = EXCEL_MAX_ROWS) -> list[tuple[int, int]]:
