@@ -160,3 +160,19 @@ def test_awkward_cells_match(tmp_path):
     assert cmp.count == 0, cmp.mismatches
     assert cmp.compared["lines"] == 5 and cmp.compared["drivers"] == 4
     assert cmp.compared["over_threshold.pressures"] == 2 and cmp.compared["over_threshold.underspends"] == 1
+
+
+def test_the_stripped_engine_makes_the_engines_own_records(generated):
+    """benchmarks/engine_floor.py measures the engine against a stripped copy of it; the
+    comparison means something only while the two make the same records."""
+    from engine_floor import stripped
+
+    from budget_monitor.engine import analyse
+    from budget_monitor.read import read_workbook
+
+    quarter, problems = read_workbook(generated[0])
+    report = analyse(quarter, problems=problems)
+    comps, effects, pressures, underspends = stripped(quarter, report.rules.revenue.bound)
+    assert len(comps) > 300 and comps == list(report.components)
+    assert effects == list(report.effects)
+    assert (pressures, underspends) == (list(report.over_threshold.pressures), list(report.over_threshold.underspends))
