@@ -84,6 +84,8 @@ def test_capital_and_indicators_go_on_to_further_sheets(sample_quarter, tmp_path
     summary = [r for r in book["Summary"].iter_rows(values_only=True) if r[0] and str(r[1]).startswith("='")]
     assert len(summary) > 10 and all(r[1].startswith(f"='{r[4]}'!") for r in summary)
     assert any(r[4].startswith("Capital") and r[4] != "Capital" for r in summary) == (max_rows == 16)
+    named = [r[4] for r in book["Summary"].iter_rows(values_only=True) if r[0] and r[4] and r[4] != "See sheet"]
+    assert len(named) > 10 and set(named) <= set(book.sheetnames)
 
 
 @given(quarters(max_lines=12))

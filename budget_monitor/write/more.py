@@ -30,6 +30,8 @@ from .book import (
     cell_ref,
     column_areas,
     locate,
+    part_name,
+    spans,
     column_widths,
     revenue_table,
     table2,
@@ -396,6 +398,12 @@ def _refer(
     return "=" + target, value if value is not None else ZERO
 
 
+def first_sheet(table: Table, max_rows: int = EXCEL_MAX_ROWS) -> str:
+    """The name of the sheet a table written on its own starts on (``Checks (1 of 2)``
+    when it is split)."""
+    return part_name(table, 0, len(spans(table, max_rows)))
+
+
 def count_if(areas: str, criterion: str) -> str:
     """COUNTIF over areas that may be on several sheets (COUNTIF itself takes one area)."""
     parts = [f"COUNTIF({a},{criterion})" for a in areas.split(",")]
@@ -443,7 +451,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         formula, value = _refer(t2.sheet, t2, None, total, col, max_rows)
         count = f"=COUNT({column_areas(t2, 0, total - 1, col, max_rows)})" if total else 0
         out.append(
-            Figure(f"{label} of {size} or more", formula, value, number=count, number_value=len(listed), sheet=t2.sheet)
+            Figure(f"{label} of {size} or more", formula, value, number=count, number_value=len(listed), sheet=first_sheet(t2, max_rows))
         )
 
     unexplained = report.unexplained
@@ -454,7 +462,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
             "Variance that no driver or item explains (number of lines)",
             tables.k(sum((c.amount for c in unexplained), ZERO)),
             number=len(lines),
-            sheet="Checks",
+            sheet=first_sheet(shared_checks_table(book, report), max_rows),
         )
     )
     out.append(
@@ -462,7 +470,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
             f"  of which {size} or more: needs an explanation",
             sum((tables.k(c.amount) for c in over), ZERO),
             number=len(over),
-            sheet=t2.sheet,
+            sheet=first_sheet(t2, max_rows),
         )
     )
 
@@ -492,7 +500,11 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
 
     if report.capital is not None and report.capital.projects:
         parts = capital_parts(report)
-        page = stack_pages(schedules.CAPITAL, parts, max_rows)[0]
+        pages = stack_pages(schedules.CAPITAL, parts, max_rows)
+        page = pages[0]
+        # The sheet where Table 4 (the variances over the threshold) starts.
+        over = next(p for p in pages if any(q is parts[1] for q in p.parts))
+        over_sheet = first_sheet(over.table, max_rows) if over.alone else over.sheet
         if page.alone:
             table, first_row = page.table, None
         else:
@@ -506,7 +518,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
             Figure(
                 f"Capital projects with a variance of {schedules.size_text(report.rules.capital.amount)} or more",
                 number=len(report.capital.over_threshold),
-                sheet=table.sheet,
+                sheet=over_sheet,
                 unit="",
             )
         )
@@ -523,7 +535,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
                 "",
                 "=" + count_if(levels, f'"{level}"'),
                 n,
-                checks.sheet,
+                first_sheet(checks, max_rows),
             )
         )
     return out
