@@ -95,26 +95,25 @@ class Placed:
     data0: int
 
 
+def _place(part: Part, row: int) -> tuple[Placed, int]:
+    """Where ``part`` goes with its heading at sheet row ``row``, and the row it ends
+    before (its notes and the rows it keeps for charts included)."""
+    first_row = row + 1 if part.heading else row
+    data0 = data_row(part.table, first_row)
+    table = part.table
+    last = data0 + len(table.rows) + (1 + len(table.notes) if table.notes else 0)
+    return Placed(part, row, first_row, data0), max(last, row + part.min_rows)
+
+
 def stack_layout(parts: Sequence[Part]) -> list[Placed]:
     """Where each part goes: its heading, then the table; two blank rows between parts."""
     out = []
     row = TITLE_ROWS
     for part in parts:
-        heading_row = row
-        first_row = row + 1 if part.heading else row
-        data0 = data_row(part.table, first_row)
-        out.append(Placed(part, heading_row, first_row, data0))
-        last = data0 + len(part.table.rows) + (1 + len(part.table.notes) if part.table.notes else 0)
-        row = max(last, heading_row + part.min_rows) + 2
+        placed, end = _place(part, row)
+        out.append(placed)
+        row = end + 2
     return out
-
-
-def stack_fits(parts: Sequence[Part], max_rows: int = EXCEL_MAX_ROWS) -> bool:
-    """Do ``parts`` fit one below the other on a sheet of ``max_rows`` rows?"""
-    p = stack_layout(parts)[-1]
-    table = p.part.table
-    end = p.data0 + len(table.rows) + (1 + len(table.notes) if table.notes else 0)
-    return max(end, p.heading_row + p.part.min_rows) <= max_rows
 
 
 @attrs.frozen
@@ -137,17 +136,21 @@ class Page:
 def stack_pages(sheet: str, parts: Sequence[Part], max_rows: int = EXCEL_MAX_ROWS) -> list[Page]:
     """``parts`` on as many sheets as they need, in order: ``sheet``, then ``sheet 2`` and
     so on. Nothing is cut off: a part too long for any sheet goes on sheets of its own."""
-    groups: list[list[Part]] = []
-    alone: list[bool] = []
+    groups: list[tuple[list[Part], bool]] = []  # each sheet's parts, and whether it is one alone
+    row = TITLE_ROWS  # where the next part goes on the last sheet
     for part in parts:
-        if groups and not alone[-1] and stack_fits([*groups[-1], part], max_rows):
-            groups[-1].append(part)
-        else:
-            groups.append([part])
-            alone.append(not stack_fits([part], max_rows))
+        if groups and not groups[-1][1]:
+            end = _place(part, row)[1]
+            if end <= max_rows:
+                groups[-1][0].append(part)
+                row = end + 2
+                continue
+        end = _place(part, TITLE_ROWS)[1]
+        groups.append(([part], end > max_rows))
+        row = end + 2
     return [
-        Page(sheet if i == 0 else f"{sheet} {i + 1}", tuple(group), lone)
-        for i, (group, lone) in enumerate(zip(groups, alone))
+        Page(sheet if i == 0 else f"{sheet} {i + 1}", tuple(group), alone)
+        for i, (group, alone) in enumerate(groups)
     ]
 
 
@@ -168,6 +171,7 @@ def write_stack(book: Book, sheet: str, title: str, parts: Sequence[Part]) -> li
 
 
 def _write_page(book: Book, sheet: str, title: str, parts: Sequence[Part]):
+    """One sheet of a stack: ``parts`` one below the other on a new sheet ``sheet``."""
     ws = book.workbook.add_worksheet(sheet)
     book.page_setup(ws)
     book.title(ws, title, max(len(p.table.columns) for p in parts))
