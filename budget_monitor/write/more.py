@@ -11,7 +11,6 @@ layout ``Book.table`` gives a table written on its own sheet (``data_row``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -377,29 +376,19 @@ class Figure:
     places: int = 0
     style: str = "line"
 
-    @property
-    def where(self) -> str:
-        """The sheet to look at: the one holding the cell the amount repeats (``Revenue by
-        line (2 of 2)`` when that table is split), else ``sheet``."""
-        if isinstance(self.amount, str):
-            m = _ONE_CELL.match(self.amount)
-            if m:
-                return m.group(1).replace("''", "'")
-        return self.sheet
-
-
-#: A formula that repeats one cell of another sheet, as ``ref`` and ``cell_ref`` write it.
-_ONE_CELL = re.compile(r"^='((?:[^']|'')+)'![A-Z]+[0-9]+$")
-
 
 def _refer(
     sheet: str, table: Table, first_row: int | None, row: int, col: int, max_rows: int = EXCEL_MAX_ROWS
-) -> tuple[str, Decimal]:
+) -> tuple[str, Decimal, str]:
     """A formula repeating a cell of ``table`` (on its own sheet, which may be split over
-    several, or placed at ``first_row`` of ``sheet``), and its figure."""
+    several, or placed at ``first_row`` of ``sheet``), its figure, and the sheet the
+    cell is on."""
     value = table.rows[row].cells[col]
-    target = cell_ref(table, row, col, max_rows) if first_row is None else ref(sheet, data_row(table, first_row) + row, col)
-    return "=" + target, value if value is not None else ZERO
+    if first_row is None:
+        target, on = cell_ref(table, row, col, max_rows), locate(table, row, max_rows)[0]
+    else:
+        target, on = ref(sheet, data_row(table, first_row) + row, col), sheet
+    return "=" + target, value if value is not None else ZERO, on
 
 
 def first_sheet(table: Table, max_rows: int = EXCEL_MAX_ROWS) -> str:
@@ -442,21 +431,17 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         ("Gross forecast variance", "Variance gross"),
         ("Income forecast variance", "Variance income"),
     ):
-        formula, value = _refer(revenue.sheet, revenue, None, last, col_index(revenue, header), max_rows)
-        out.append(
-            Figure(label, formula, value, sheet=revenue.sheet, style="total" if label.startswith("Net") else "line")
-        )
+        formula, value, on = _refer(revenue.sheet, revenue, None, last, col_index(revenue, header), max_rows)
+        out.append(Figure(label, formula, value, sheet=on, style="total" if label.startswith("Net") else "line"))
 
     ot = report.over_threshold
     t2 = table2(book, report) if book else tables.table2(report, "")
     size = schedules.size_text(ot.threshold)
     total = len(t2.rows) - 1
     for label, listed, col in (("Pressures", ot.pressures, 2), ("Underspends", ot.underspends, 6)):
-        formula, value = _refer(t2.sheet, t2, None, total, col, max_rows)
+        formula, value, on = _refer(t2.sheet, t2, None, total, col, max_rows)
         count = f"=COUNT({column_areas(t2, 0, total - 1, col, max_rows)})" if total else 0
-        out.append(
-            Figure(f"{label} of {size} or more", formula, value, number=count, number_value=len(listed), sheet=first_sheet(t2, max_rows))
-        )
+        out.append(Figure(f"{label} of {size} or more", formula, value, number=count, number_value=len(listed), sheet=on))
 
     unexplained = report.unexplained
     lines = {(c.portfolio, c.line) for c in unexplained if c.amount}
@@ -480,12 +465,12 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
 
     if report.cash_limits:
         table, blocks = shared_cash_limit_table(book, report)
-        formula, value = _refer(table.sheet, table, None, blocks[-1].difference, col_index(table, "Net"), max_rows)
-        out.append(Figure("Cash limit: budget lines less revised cash limit (net)", formula, value, sheet=table.sheet))
+        formula, value, on = _refer(table.sheet, table, None, blocks[-1].difference, col_index(table, "Net"), max_rows)
+        out.append(Figure("Cash limit: budget lines less revised cash limit (net)", formula, value, sheet=on))
 
     if report.savings is not None:
         table = shared_savings_table(book, report)
-        formula, value = _refer(
+        formula, value, on = _refer(
             table.sheet, table, None, schedules.row_index(table, "Total Red"), col_index(table, "Amount £000"), max_rows
         )
         rag = col_index(table, "RAG")
@@ -498,7 +483,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
                 value,
                 number=count,
                 number_value=red,
-                sheet=table.sheet,
+                sheet=on,
             )
         )
 
@@ -515,9 +500,9 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
             table, first_row = parts[0].table, stack_layout(page.parts)[0].first_row
         last = len(table.rows) - 1
         for label, header in (("Capital real variance", "Real variance"), ("Capital re-phasing", "Re-phasing")):
-            formula, value = _refer(table.sheet, table, first_row, last, col_index(table, header), max_rows)
+            formula, value, on = _refer(table.sheet, table, first_row, last, col_index(table, header), max_rows)
             label = f"{label} {report.capital.year}"
-            out.append(Figure(label, formula, value, unit="£m", sheet=table.sheet, places=3))
+            out.append(Figure(label, formula, value, unit="£m", sheet=on, places=3))
         out.append(
             Figure(
                 f"Capital projects with a variance of {schedules.size_text(report.rules.capital.amount)} or more",
@@ -587,7 +572,7 @@ def summary_sheet(book: Book, report: Report) -> None:
             ws.write_number(row, 3, f.number, nfmt)
         else:
             ws.write_blank(row, 3, None, nfmt)
-        book.text(ws, row, 4, f.where, cell_format(book, SUMMARY_COLUMNS[4], style, font_color="#595959"))
+        book.text(ws, row, 4, f.sheet, cell_format(book, SUMMARY_COLUMNS[4], style, font_color="#595959"))
         row += 1
     note_fmt = book.fmt(italic=True, font_color="#595959")
     for n, note in enumerate(SUMMARY_NOTES):
