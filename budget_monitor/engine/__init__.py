@@ -84,7 +84,7 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
     effects, comps, more = components(lines, quarter.drivers or (), quarter.items or (), index)
     found += more
     table = over_threshold(comps, rules.revenue)
-    found += revenue_checks(table.pressures + table.underspends, rules.revenue)
+    found += revenue_checks(table)
     cash = savings = capital = None
     if quarter.changes is not None:
         recs, more = reconcile_cash_limits(lines, quarter.changes, index)

@@ -276,10 +276,11 @@ def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThre
     return OverThreshold(threshold.amount, tuple(pressures), tuple(underspends))
 
 
-def revenue_checks(comps: Sequence[Component], threshold: Threshold) -> list[Problem]:
-    """Warnings a finance business partner should see: unexplained variances over the threshold."""
+def revenue_checks(table: OverThreshold) -> list[Problem]:
+    """Warnings a finance business partner should see: the unexplained variances in the
+    over-threshold table."""
     out = []
-    for c in threshold.reaching(comps):
+    for c in table.pressures + table.underspends:
         if c.kind == "unexplained":
             out.append(
                 warning(
