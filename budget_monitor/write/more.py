@@ -28,11 +28,11 @@ from .book import (
     Book,
     cell_ref,
     column_areas,
+    column_widths,
     locate,
     part_name,
-    spans,
-    column_widths,
     revenue_table,
+    spans,
     table2,
     wrapped_lines,
 )
