@@ -2,8 +2,9 @@
 
 Every record is frozen (change one with ``attrs.evolve``, or ``Component``, the one
 named tuple, with ``_replace``). Amounts are ``Decimal`` pounds quantised to the penny
-(see ``money``); volumes, unit costs and rates are ``Decimal`` too. Input records carry ``where``: the sheet and row they came from,
-so that any problem found later can name its cell.
+(see ``money``); volumes, unit costs and rates are ``Decimal`` too. Input records carry
+``where``: the sheet and row they came from, so that any problem found later can name
+its cell.
 """
 
 from __future__ import annotations

@@ -779,7 +779,7 @@ def _rows_with_problems(
     by_hand = [n for n in hidden if n not in grid.filtered_rows]
     for rows_, code, why in (
         (by_hand, "hidden-row", "hidden; read like any other row"),
-        (filtered, "filtered-row", "filtered out by the sheet's filter; read like any other row, so they count in the totals"),
+        (filtered, "filtered-row", "filtered out by the sheet's filter; read like any other row, so {} in the totals"),
     ):
         if rows_:
             one = len(rows_) == 1
@@ -787,7 +787,7 @@ def _rows_with_problems(
                 warning(
                     code,
                     f"{'row' if one else 'rows'} {_row_ranges(rows_)} {'is' if one else 'are'} "
-                    + (why.replace("they count", "it counts") if one else why),
+                    + why.format("it counts" if one else "they count"),
                     Where(grid.name, rows_[0]),
                 )
             )
