@@ -1,0 +1,144 @@
+"""Reporting periods: placing a period's label in time, in the financial year (April to March).
+
+A period is a month (``December 2011``, ``Dec 2011``, ``Dec 11``, ``Dec-11``, or the
+financial month ``2011-12 M09``), a financial quarter (``2011-12 Q3``, ``Q3 2011-12``)
+or a financial year (``2011-12``). ``place(text)`` gives a ``Period`` (or None when the
+text cannot be placed); periods sort in time by the month they end in, then (for one
+end month) the longer period first.
+
+Vocabulary level: pure, no I/O, no reading of workbooks; the reader calls ``place`` and
+reports a label it cannot place, with its cell.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+_MONTH_NUMBERS = {name[:3].casefold(): i for i, name in enumerate(MONTHS, start=1)}
+_MONTH_NUMBERS["sept"] = 9
+
+_YEAR = r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})"
+_FY = re.compile(rf"^{_YEAR}$")
+_FY_QUARTER = re.compile(rf"^(?:{_YEAR}\s*,?\s*Q([1-4])|Q([1-4])\s*,?\s*{_YEAR})$", re.IGNORECASE)
+_FY_MONTH = re.compile(rf"^{_YEAR}\s*,?\s*M(0?[1-9]|1[0-2])$", re.IGNORECASE)
+_MONTH = re.compile(r"^([a-z]+)\.?[\s\-/']*(\d{2}|\d{4})$", re.IGNORECASE)
+
+
+def month_index(year: int, month: int) -> int:
+    """A calendar month as one whole number: ``year * 12 + month - 1``."""
+    return year * 12 + month - 1
+
+
+def financial_year(index: int) -> int:
+    """The year the financial year of month ``index`` starts in (April 2011 - March 2012: 2011)."""
+    year, month0 = divmod(index, 12)
+    return year if month0 >= 3 else year - 1
+
+
+def fy_label(start_year: int) -> str:
+    """2011 -> ``2011-12``."""
+    return f"{start_year}-{(start_year + 1) % 100:02d}"
+
+
+@attrs.frozen(order=False)
+class Period:
+    """A placed period: the months it runs from and to (``month_index``), its kind
+    (``month``, ``quarter`` or ``year``) and its label as written."""
+
+    first: int
+    last: int
+    kind: str
+    label: str = attrs.field(eq=False)
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        """Time order: by the month the period ends in, the longer period first."""
+        return (self.last, self.first)
+
+    @property
+    def financial_year(self) -> int:
+        return financial_year(self.last)
+
+    @property
+    def quarter(self) -> tuple[int, int]:
+        """(financial year's start year, quarter 1-4) of the month the period ends in."""
+        return (financial_year(self.last), (self.last - month_index(financial_year(self.last), 4)) // 3 + 1)
+
+    @property
+    def quarter_label(self) -> str:
+        """``2011-12 Q3``: the financial quarter the period ends in."""
+        year, q = self.quarter
+        return f"{fy_label(year)} Q{q}"
+
+    @property
+    def standard(self) -> str:
+        """The label in one form: ``2011-12 Q3``, ``December 2011`` or ``2011-12``."""
+        if self.kind == "quarter":
+            return self.quarter_label
+        if self.kind == "year":
+            return fy_label(financial_year(self.last))
+        year, month0 = divmod(self.last, 12)
+        return f"{MONTHS[month0]} {year}"
+
+
+def _fy_start(a: str, b: str) -> int | None:
+    start = int(a)
+    return start if int(b[-2:]) == (start + 1) % 100 and (len(b) == 2 or int(b) == start + 1) else None
+
+
+def _two_digit_year(text: str) -> int:
+    """``11`` -> 2011, ``99`` -> 1999 (years 00-69 are 2000s, as spreadsheets read them)."""
+    yy = int(text)
+    return 2000 + yy if yy < 70 else 1900 + yy
+
+
+def place(text: object) -> Period | None:
+    """The period ``text`` names, or None when it cannot be placed."""
+    if not isinstance(text, str):
+        return None
+    t = " ".join(text.split())
+    if not t:
+        return None
+    match = _FY.match(t)
+    if match:
+        start = _fy_start(match.group(1), match.group(2))
+        if start is None:
+            return None
+        first = month_index(start, 4)
+        return Period(first, first + 11, "year", t)
+    match = _FY_QUARTER.match(t)
+    if match:
+        g = match.groups()
+        a, b, q = (g[0], g[1], g[2]) if g[0] else (g[4], g[5], g[3])
+        start = _fy_start(a, b)
+        if start is None:
+            return None
+        first = month_index(start, 4) + (int(q) - 1) * 3
+        return Period(first, first + 2, "quarter", t)
+    match = _FY_MONTH.match(t)
+    if match:
+        start = _fy_start(match.group(1), match.group(2))
+        if start is None:
+            return None
+        index = month_index(start, 4) + int(match.group(3)) - 1
+        return Period(index, index, "month", t)
+    match = _MONTH.match(t)
+    if match:
+        word = match.group(1).casefold()
+        number = _MONTH_NUMBERS.get(word[:4] if word.startswith("sept") else word[:3])
+        if number is None or not (len(word) == 3 or word == "sept" or MONTHS[number - 1].casefold() == word):
+            return None
+        digits = match.group(2)
+        year = int(digits) if len(digits) == 4 else _two_digit_year(digits)
+        index = month_index(year, number)
+        return Period(index, index, "month", t)
+    return None
+
+
+EXPECTED = (
+    "a month (December 2011, Dec 11), a financial month (2011-12 M09), a quarter (2011-12 Q3) or a year (2011-12)"
+)
