@@ -5,7 +5,7 @@
 measures, alone and on a synthetic workbook of N budget lines (default 100,000):
 
 - calamine read: ``CalamineWorkbook.from_path(p).get_sheet_by_name(n).to_python()`` for
-  every sheet (what ``budget_monitor.xlsx`` does), values to Python lists;
+  every sheet (what ``budget_monitor.read.xlsx`` does), values to Python lists;
 - openpyxl read-only read of the same workbook (``iter_rows(values_only=True)``);
 - xlsxwriter ``constant_memory`` write of N rows x ``cols`` cells (4 text, the rest numbers);
 - openpyxl write-only write of the same cells;

@@ -5,6 +5,8 @@ Exit status: 0 done (warnings are printed), 1 the input has errors (each printed
 error (a short message says where the details were written).
 
 Heavy modules are imported inside the commands so that ``--help`` stays quick.
+
+It must not compute, check or format figures itself: that is the library's job.
 """
 
 from __future__ import annotations
@@ -112,8 +114,8 @@ def report(
 
     Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json
     """
-    from . import background, files
-    from .write import write_report
+    from . import files
+    from .write import background, write_report
     from .write.json_out import write_json_file
 
     rule_set = _load_rules(rules)
@@ -193,7 +195,7 @@ def template(
 
     Example: budget-monitor template q4.xlsx
     """
-    from .template import write_template
+    from .inputs.template import write_template
 
     if output.suffix.lower() != ".xlsx":
         raise _usage(f"{output}: give a name ending in .xlsx")

@@ -12,6 +12,8 @@ Problem codes: ``output-is-input``, ``output-is-folder``, ``no-output-folder``,
 ``output-not-writable`` (the folder), ``output-open`` (Excel's lock file ``~$name`` is
 beside the output), ``output-read-only`` (from ``check_output``); ``cannot-write``
 (from ``try_write``: the write failed and nothing was changed).
+
+It must not know what is written: it handles paths, locks and bytes only.
 """
 
 from __future__ import annotations

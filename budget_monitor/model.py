@@ -5,6 +5,9 @@ named tuple, with ``_replace``). Amounts are ``Decimal`` pounds quantised to the
 (see ``money``); volumes, unit costs and rates are ``Decimal`` too. Input records carry
 ``where``: the sheet and row they came from, so that any problem found later can name
 its cell.
+
+No I/O and no arithmetic beyond a record's own sums: this is the vocabulary every
+other part shares, and it imports none of them (only ``money``).
 """
 
 from __future__ import annotations

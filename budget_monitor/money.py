@@ -7,6 +7,8 @@ float.
 
 Rounding for display is half away from zero, as Excel's ROUND does
 (``decimal.ROUND_HALF_UP`` rounds ties away from zero for both signs).
+
+No I/O; it must not import any other part of the package.
 """
 
 from __future__ import annotations

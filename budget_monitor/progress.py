@@ -1,5 +1,8 @@
 """A progress bar on stderr for long runs: shown only on a terminal, and only once a run
-has taken more than a couple of seconds (a quick run prints nothing extra)."""
+has taken more than a couple of seconds (a quick run prints nothing extra).
+
+It must not be imported by the library below the command line; it only writes to stderr.
+"""
 
 from __future__ import annotations
 

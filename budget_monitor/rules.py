@@ -2,6 +2,8 @@
 
 The defaults below are the values of ``rules/default.toml`` (a test keeps the two the
 same), so the package works when installed without the repository around it.
+
+It reads the rules file and nothing else; it must not import any other part of the package.
 """
 
 from __future__ import annotations

@@ -27,6 +27,8 @@ drops it when saving as CSV, so the formula comes back); an invisible character 
 front (a zero-width space reads the same but makes equal texts differ, defeats
 searching, and becomes ``?`` in a non-Unicode CSV); a leading space (some CSV
 importers trim spaces and then see the formula).
+
+No I/O; it must not import any other part of the package.
 """
 
 from __future__ import annotations

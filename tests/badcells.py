@@ -156,7 +156,7 @@ def merged_in_data(folder: Path, name: str = "merged.xlsx") -> Path:
 def rearranged(folder: Path, name: str = "rearranged.xlsx") -> Path:
     """The sample written afresh with every sheet's columns shuffled and title rows,
     then blank rows put between its budget lines: the same figures."""
-    from budget_monitor.quarterbook import quarter_from_csv, write_quarter
+    from budget_monitor.inputs.quarterbook import quarter_from_csv, write_quarter
 
     quarter, _ = quarter_from_csv(SAMPLE_DIR)
     path = Path(folder) / name

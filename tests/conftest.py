@@ -13,7 +13,7 @@ SAMPLE = ROOT / "workbooks" / "kcc-scs-2011-12-q3.xlsx"
 
 @pytest.fixture(scope="session")
 def sample_quarter():
-    from budget_monitor.quarterbook import quarter_from_csv
+    from budget_monitor.inputs.quarterbook import quarter_from_csv
 
     quarter, problems = quarter_from_csv(SAMPLE_DIR)
     assert quarter is not None and not [p for p in problems if p.level == "error"], problems

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from budget_monitor import background, files
+from budget_monitor import files
+from budget_monitor.write import background
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 

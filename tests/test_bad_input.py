@@ -456,8 +456,8 @@ def test_injected_text_reads_as_the_same_words(runs):
 def test_values_only_odd_writers_store_are_located_not_raised():
     """Infinity and NaN (some writers store them; a parser reads ``inf``) and numbers
     too large for any budget: each a located problem, never an exception."""
-    from budget_monitor.grid import grid_from_rows
     from budget_monitor.read import parse_quarter
+    from budget_monitor.read.grid import grid_from_rows
 
     header = [
         "Portfolio",

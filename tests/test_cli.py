@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from budget_monitor.quarterbook import write_quarter
+from budget_monitor.inputs.quarterbook import write_quarter
 
 from .conftest import SAMPLE
 

@@ -14,9 +14,9 @@ from decimal import Decimal
 import pytest
 
 from budget_monitor.engine import analyse
+from budget_monitor.inputs.quarterbook import write_quarter
 from budget_monitor.model import has_errors
 from budget_monitor.money import THOUSAND, round_half_away
-from budget_monitor.quarterbook import write_quarter
 from budget_monitor.read import read_workbook
 
 from .conftest import SAMPLE

@@ -1,4 +1,4 @@
-"""What a file is and what its structure hides: package.inspect, package.scan and
+"""What a file is and what its structure hides: kind.inspect, scan.scan and
 xlsx.load_grids on the files people really send."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ import zipfile
 
 import pytest
 
-from budget_monitor import package
 from budget_monitor.model import has_errors
+from budget_monitor.read.kind import inspect, openpyxl_is_defused
+from budget_monitor.read.scan import scan
+from budget_monitor.read.xlsx import load_grids
 from budget_monitor.rules import Limits
-from budget_monitor.xlsx import load_grids
 
 from . import badbooks as bb
 
@@ -49,14 +50,14 @@ def test_missing_file_and_folder(tmp_path):
 
 
 def test_empty_file(tmp_path):
-    assert package.inspect(bb.empty_file(tmp_path))[0] == "empty"
+    assert inspect(bb.empty_file(tmp_path))[0] == "empty"
     refused(bb.empty_file(tmp_path), "empty-file", words="empty")
 
 
 @pytest.mark.parametrize("build", [bb.csv_as_xlsx, bb.utf16_tsv_as_xlsx])
 def test_text_renamed_xlsx(tmp_path, build):
     path = build(tmp_path)
-    assert package.inspect(path)[0] == "text"
+    assert inspect(path)[0] == "text"
     message = refused(path, "text-file", words="CSV or plain text")
     assert "save it as an Excel Workbook (.xlsx)" in message
 
@@ -72,7 +73,7 @@ def test_random_bytes_and_pdf(tmp_path):
 
 def test_truncated_zip(tmp_path):
     path = bb.truncated_xlsx(tmp_path)
-    assert package.inspect(path)[0] == "corrupt"
+    assert inspect(path)[0] == "corrupt"
     refused(path, "corrupt-file", words="damaged or incomplete")
 
 
@@ -84,7 +85,7 @@ def test_zip_and_office_files_that_are_not_workbooks(tmp_path):
 
 def test_encrypted_workbook(tmp_path):
     path = bb.encrypted_xlsx(tmp_path)
-    assert package.inspect(path)[0] == "encrypted"
+    assert inspect(path)[0] == "encrypted"
     message = refused(path, "password-protected")
     assert "remove the password in Excel (File > Info > Protect Workbook) and save again" in message
 
@@ -94,7 +95,7 @@ def test_encrypted_workbook(tmp_path):
 
 def test_xls_is_read_with_a_warning(tmp_path):
     path = bb.xls_workbook(tmp_path, "old.xlsx")  # named .xlsx: the content decides
-    assert package.inspect(path)[0] == "xls"
+    assert inspect(path)[0] == "xls"
     grids, problems = load(path)
     assert codes(problems) == ["converted-format"] and problems[0].level == "warning"
     assert grids[0].name == "Data" and grids[0].rows == [["Name", "Amount"], ["Legal costs", 1234.5]]
@@ -102,7 +103,7 @@ def test_xls_is_read_with_a_warning(tmp_path):
 
 def test_ods_is_read_with_a_warning(tmp_path):
     path = bb.ods_workbook(tmp_path)
-    assert package.inspect(path)[0] == "ods"
+    assert inspect(path)[0] == "ods"
     grids, problems = load(path)
     assert codes(problems) == ["converted-format"]
     assert grids[0].rows[1][0] == "Legal costs"
@@ -110,14 +111,14 @@ def test_ods_is_read_with_a_warning(tmp_path):
 
 def test_broken_xlsb_becomes_a_problem(tmp_path):
     path = bb.fake_xlsb(tmp_path)
-    assert package.inspect(path)[0] == "xlsb"
+    assert inspect(path)[0] == "xlsb"
     grids, problems = load(path)
     assert grids is None and codes(problems) == ["converted-format", "unreadable"]
 
 
 def test_xlsm_macros_are_noted(tmp_path):
     path = bb.xlsm_workbook(tmp_path)
-    kind, problems = package.inspect(path)
+    kind, problems = inspect(path)
     assert kind == "xlsm" and codes(problems) == ["macros-ignored"] and not has_errors(problems)
     grids, _ = load(path)
     assert grids[0].rows[0][0] == "Portfolio"
@@ -153,15 +154,15 @@ def test_doctype_deep_in_a_big_sheet_is_found_by_the_scan(tmp_path):
         return data
 
     bb.rewrite_parts(path, edit)
-    assert not has_errors(package.inspect(path)[1])  # the prolog is clean
-    facts, problems = package.scan(path)
+    assert not has_errors(inspect(path)[1])  # the prolog is clean
+    facts, problems = scan(path)
     assert facts is None and codes(problems) == ["unsafe-xml"]
     refused(path, "unsafe-xml")
 
 
 def test_zip_bomb_ratio(tmp_path):
     path = bb.zip_bomb(tmp_path, size=4 << 20)
-    assert package.inspect(path)[0] == "refused"
+    assert inspect(path)[0] == "refused"
     message = refused(path, "zip-bomb", words="xl/media/padding.bin")
     assert "max_compression_ratio" in message
 
@@ -180,7 +181,7 @@ def test_zip_bomb_sizes_with_small_limits(tmp_path):
 @pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
 def test_part_that_lies_about_its_size_is_damaged(tmp_path, part):
     path = bb.lying_size_xlsx(tmp_path, part=part)
-    assert codes(package.scan(path)[1]) == ["corrupt-file"]
+    assert codes(scan(path)[1]) == ["corrupt-file"]
     refused(path, "corrupt-file", words=part)
 
 
@@ -200,7 +201,7 @@ def test_duplicate_part_names_are_refused(tmp_path):
 
 
 def test_openpyxl_parses_with_defusedxml():
-    assert package.openpyxl_is_defused()
+    assert openpyxl_is_defused()
 
 
 # --- structure --------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ def test_hidden_sheets(tmp_path):
     grids, problems = load(bb.hidden_sheet_xlsx(tmp_path))
     assert not problems
     assert [(g.name, g.hidden) for g in grids] == [("Budget lines", False), ("Workings", True), ("Lookups", True)]
-    facts, _ = package.scan(bb.hidden_sheet_xlsx(tmp_path, "again.xlsx"))
+    facts, _ = scan(bb.hidden_sheet_xlsx(tmp_path, "again.xlsx"))
     assert [s.state for s in facts.sheets] == ["visible", "hidden", "veryHidden"]
 
 
@@ -226,7 +227,7 @@ def test_hidden_rows_zero_height_and_hidden_columns(tmp_path):
     path = bb.hidden_rows_xlsx(tmp_path)
     grids, _ = load(path)
     assert grids[0].hidden_rows == frozenset({3, 4})
-    facts, _ = package.scan(path)
+    facts, _ = scan(path)
     assert facts.sheets[0].hidden_columns == ("G",) and facts.sheets[0].filtered_rows == frozenset()
 
 
@@ -234,7 +235,7 @@ def test_rows_hidden_by_a_filter(tmp_path):
     path = bb.filtered_xlsx(tmp_path)
     grids, _ = load(path)
     assert grids[0].hidden_rows == frozenset({4})
-    facts, _ = package.scan(path)
+    facts, _ = scan(path)
     sheet = facts.sheets[0]
     assert sheet.autofilter == "A1:G4" and sheet.filtered_rows == frozenset({4})
 
@@ -274,7 +275,7 @@ def test_rows_and_cells_without_references(tmp_path):
 def test_big_sheet_scan_is_fast(tmp_path):
     path = bb.big_sheet_xlsx(tmp_path, 20_000)
     start = time.perf_counter()
-    facts, problems = package.scan(path)
+    facts, problems = scan(path)
     elapsed = time.perf_counter() - start
     assert not problems
     sheet = facts.sheets[0]
@@ -313,11 +314,11 @@ def test_formula_cells_are_listed_only_when_the_workbook_asks_to_be_recalculated
     from . import badcells as bc
 
     path = bc.formulas_saved_elsewhere(tmp_path)
-    facts, problems = package.scan(path)
+    facts, problems = scan(path)
     assert not problems and facts.recalc_on_load
     assert facts.sheet("Budget lines").formulas == frozenset({"F10", "D11"})
     assert all(not s.formulas for s in facts.sheets if s.name != "Budget lines")
-    facts, problems = package.scan(_without_recalc_on_load(path, tmp_path / "excel.xlsx"))
+    facts, problems = scan(_without_recalc_on_load(path, tmp_path / "excel.xlsx"))
     assert not problems and not facts.recalc_on_load
     assert all(not s.formulas for s in facts.sheets)
     grids, _ = load_grids(tmp_path / "excel.xlsx")

@@ -13,7 +13,7 @@ from budget_monitor import model as m
 from budget_monitor.engine import analyse
 from budget_monitor.engine.revenue import split_driver
 from budget_monitor.money import THOUSAND, ZERO, display, penny, round_half_away
-from budget_monitor.tables import activity_table, revenue_table, table2
+from budget_monitor.report.tables import activity_table, revenue_table, table2
 from budget_monitor.write import report_dict
 
 from .strategies import drivers, money, quarters
@@ -135,7 +135,7 @@ def test_threshold_uses_the_rounded_size(a, b):
 @settings(max_examples=20, deadline=None)
 def test_shuffling_every_sheet_of_the_sample_changes_nothing(seed):
     """Every sheet's rows in another order: the same figures, tables and checks."""
-    from budget_monitor.quarterbook import quarter_from_csv
+    from budget_monitor.inputs.quarterbook import quarter_from_csv
 
     from .conftest import SAMPLE_DIR
 
@@ -159,7 +159,7 @@ def test_shuffling_every_sheet_of_the_sample_changes_nothing(seed):
     )
     a, b = analyse(q), analyse(shuffled)
     assert report_dict(a) == report_dict(b)
-    from budget_monitor import schedules
+    from budget_monitor.report import schedules
 
     for build in (schedules.cash_limit_table, schedules.savings_table):
         assert build(a) == build(b)

@@ -1,6 +1,6 @@
 """The reader's column-at-once path gives what reading every cell on its own gives.
 
-``read._column_values`` reads a whole column at once and leaves to ``read._cell`` only
+``read_rows._column_values`` reads a whole column at once and leaves to ``read_rows._cell`` only
 the cells with something to report; ``money.from_binary_many`` and
 ``money.whole_pennies`` turn many floats into Decimals at once. Each is checked here
 against the one-at-a-time function it stands in for, digit for digit (``repr``, so
@@ -22,10 +22,17 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from budget_monitor import model as m
-from budget_monitor import package, read, xlsx
-from budget_monitor.grid import Grid, grid_from_rows
+from budget_monitor import read
 from budget_monitor.model import Where, column_letter, error, warning
-from budget_monitor.money import UNITS, NumberError, from_binary, from_binary_many, penny, whole_pennies
+from budget_monitor.money import UNITS, NumberError, from_binary, from_binary_many, normalise_text, penny, whole_pennies
+from budget_monitor.read import cells as read_cells
+from budget_monitor.read import records as read_records
+from budget_monitor.read import rows as read_rows
+from budget_monitor.read import scan, xlsx
+from budget_monitor.read import settings as read_settings
+from budget_monitor.read import sheets as read_sheets
+from budget_monitor.read import workbook as read_wb
+from budget_monitor.read.grid import Grid, grid_from_rows
 
 from . import badbooks, badcells
 from .badcells import SAMPLE
@@ -151,33 +158,33 @@ CELLS = st.one_of(
 )
 
 COLUMNS = [
-    read.Column("name", "Name", "text"),
-    read.Column("year", "Year", "year"),
-    read.Column("rag", "RAG", "choice", choices=("Red", "Amber", "Green")),
-    read.Column("gross", "Gross", "money"),
-    read.Column("volume", "Volume", "count"),
-    read.Column("rate", "Rate", "rate"),
-    read.Column("rate", "Income rate", "rate", blank_is_none=True),
+    read_sheets.Column("name", "Name", "text"),
+    read_sheets.Column("year", "Year", "year"),
+    read_sheets.Column("rag", "RAG", "choice", choices=("Red", "Amber", "Green")),
+    read_sheets.Column("gross", "Gross", "money"),
+    read_sheets.Column("volume", "Volume", "count"),
+    read_sheets.Column("rate", "Rate", "rate"),
+    read_sheets.Column("rate", "Income rate", "rate", blank_is_none=True),
 ]
 
 
-def _one_by_one(column: read.Column, raw: list[object], scale: Decimal) -> list[tuple[str, list]]:
+def _one_by_one(column: read_sheets.Column, raw: list[object], scale: Decimal) -> list[tuple[str, list]]:
     out = []
     for i, value in enumerate(raw):
         problems: list = []
-        cells = read._Cells(Grid("Sheet", []), problems, scale, "£")
-        out.append((repr(read._cell(cells, column, value, i + 2, 3, problems)), problems))
+        cells = read_cells.Cells(Grid("Sheet", []), problems, scale, "£")
+        out.append((repr(read_rows._cell(cells, column, value, i + 2, 3, problems)), problems))
     return out
 
 
 @given(st.sampled_from(COLUMNS), st.lists(CELLS, max_size=30), st.sampled_from(sorted(UNITS.values())))
 @SOME
 def test_a_column_at_once_reads_as_each_cell_on_its_own(column, raw, scale):
-    values, odd = read._column_values(column, list(raw), scale)
+    values, odd = read_rows._column_values(column, list(raw), scale)
     assert len(values) == len(raw)
-    assert odd == any(v is read._ONE_BY_ONE for v in values)
+    assert odd == any(v is read_rows._ONE_BY_ONE for v in values)
     for value, cell, (expected, problems) in zip(values, raw, _one_by_one(column, raw, scale), strict=True):
-        if value is read._ONE_BY_ONE:
+        if value is read_rows._ONE_BY_ONE:
             # Left to _cell: a cell with a problem, or of a type the column seldom holds
             # (a number written as text, a number in a text column), or equal to one (0.0, False).
             usual = (str, type(None)) if column.kind in ("text", "year", "choice") else (float, type(None))
@@ -191,9 +198,9 @@ def test_a_column_at_once_reads_as_each_cell_on_its_own(column, raw, scale):
 def test_a_value_equal_to_a_float_is_never_taken_for_it(column, first):
     """True == 1 == 1.0 == Decimal(1): whichever comes first, the bool is an error."""
     raw = [first, 2.5, 1.0, True, 1, None]
-    values, odd = read._column_values(column, raw, Decimal(1))
-    assert odd and values[3] is read._ONE_BY_ONE and values[4] is read._ONE_BY_ONE
-    assert values[0] is read._ONE_BY_ONE or type(first) is float
+    values, odd = read_rows._column_values(column, raw, Decimal(1))
+    assert odd and values[3] is read_rows._ONE_BY_ONE and values[4] is read_rows._ONE_BY_ONE
+    assert values[0] is read_rows._ONE_BY_ONE or type(first) is float
 
 
 @given(
@@ -209,9 +216,9 @@ def test_a_value_equal_to_a_float_is_never_taken_for_it(column, first):
 @example(["a\x00 b"])
 @SOME
 def test_texts_at_once_are_texts_one_by_one(strings):
-    texts = read._texts(strings)
+    texts = read_rows._texts(strings)
     if texts is not None:
-        assert texts == [" ".join(read.normalise_text(s)[0].split()) for s in strings]
+        assert texts == [" ".join(normalise_text(s)[0].split()) for s in strings]
     if all(" ".join(s.split()) == s and s.isascii() and s.isprintable() for s in strings):
         assert texts is strings  # the common case needs no work
 
@@ -220,18 +227,18 @@ def test_texts_at_once_are_texts_one_by_one(strings):
 @SOME
 def test_blank_rows_are_those_of_nothing_but_blanks_and_spaces(row):
     rest = set(row) - {"", None}
-    assert read._blank(row) == (not rest or all(type(v) is str and not v.strip() for v in rest))
+    assert read_rows._blank(row) == (not rest or all(type(v) is str and not v.strip() for v in rest))
 
 
 # --- a whole workbook both ways --------------------------------------------------------------
 
 
 def _every_cell_on_its_own(column, raw, scale):
-    return [read._ONE_BY_ONE] * len(raw), bool(raw)
+    return [read_rows._ONE_BY_ONE] * len(raw), bool(raw)
 
 
 @st.composite
-def sheets(draw, spec: read.SheetSpec) -> Grid:
+def sheets(draw, spec: read_sheets.SheetSpec) -> Grid:
     columns = [c for c in spec.columns if c.required or draw(st.booleans())]
     columns = draw(st.permutations(columns)) + ([None] if draw(st.booleans()) else [])
     header = [c.header if c else "Notes" for c in columns]
@@ -273,8 +280,8 @@ def workbooks(draw, shuffled: bool = False) -> list[Grid]:
     grids = [grid_from_rows("Settings", settings_rows * draw(st.integers(1, 2 if shuffled else 1)))]
     if shuffled and draw(st.integers(0, 4)) == 0:
         grids = []
-    for spec in read.SHEETS:
-        if spec is read.BUDGET_LINES or draw(st.booleans()):
+    for spec in read_sheets.SHEETS:
+        if spec is read_sheets.BUDGET_LINES or draw(st.booleans()):
             grids.append(draw(sheets(spec)))
     if not shuffled:
         return grids
@@ -291,20 +298,20 @@ def workbooks(draw, shuffled: bool = False) -> list[Grid]:
 def test_a_workbook_reads_the_same_as_cell_by_cell(grids):
     fast = read.parse_quarter(grids, "q.xlsx")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(read, "_column_values", _every_cell_on_its_own)
+        mp.setattr(read_rows, "_column_values", _every_cell_on_its_own)
         slow = read.parse_quarter(grids, "q.xlsx")
     assert repr(fast[0]) == repr(slow[0])
     assert [repr(p) for p in fast[1]] == [repr(p) for p in slow[1]]
 
 
-@given(sheets(read.VARIANCE_ITEMS))
+@given(sheets(read_sheets.VARIANCE_ITEMS))
 @SOME
 def test_the_rows_read_are_those_not_blank_or_holding_an_error(grid):
     """Blank rows are skipped, except those with an Excel error or an unsaved formula
     (which look blank in the values alone)."""
-    header = read.find_header(grid, read.VARIANCE_ITEMS, [])
-    _, rows = read._records(grid, read.VARIANCE_ITEMS, read._Cells(grid, []), [])
-    flagged = {read._split_ref(ref)[0] for ref in (*grid.errors, *grid.uncached_formulas)}
+    header = read_rows.find_header(grid, read_sheets.VARIANCE_ITEMS, [])
+    _, rows = read_rows._records(grid, read_sheets.VARIANCE_ITEMS, read_cells.Cells(grid, []), [])
+    flagged = {read_rows._split_ref(ref)[0] for ref in (*grid.errors, *grid.uncached_formulas)}
     expected = []
     if header is not None:
         for i, row in enumerate(grid.rows):
@@ -343,7 +350,7 @@ def sheet_xml(draw) -> bytes:
 
 
 def _scanned(xml: bytes) -> tuple:
-    found = package._SheetScan()
+    found = scan._SheetScan()
     cut = xml.find(b"row>") + 4  # two chunks when there is a row end, as _stream_part cuts them
     if cut > 3:
         found.feed(xml[:cut])
@@ -361,9 +368,9 @@ def test_the_quick_questions_of_the_scan_miss_nothing(xml):
     quick = _scanned(xml)
     always = re.compile(b"")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(package, "_HIDDEN_OR_ZERO", always)
-        mp.setattr(package, "_ERROR_SEARCHES", dict.fromkeys(package._ERROR_TYPES, always))
-        mp.setattr(package, "_formula_search", lambda prefix: always)
+        mp.setattr(scan, "_HIDDEN_OR_ZERO", always)
+        mp.setattr(scan, "_ERROR_SEARCHES", dict.fromkeys(scan._ERROR_TYPES, always))
+        mp.setattr(scan, "_formula_search", lambda prefix: always)
         assert _scanned(xml) == quick
 
 
@@ -376,20 +383,20 @@ def _parse_all_at_once(grids, source=""):
     problems = []
     by_key = {}
     for grid in grids:
-        key = read.sheet_key(grid.name)
+        key = read_sheets.sheet_key(grid.name)
         if key in by_key:
             problems.append(
                 error("duplicate-sheet", f"two sheets are named '{grid.name}' ignoring case and spaces", Where(grid.name))
             )
             continue
         by_key[key] = grid
-        if key not in read._READ_SHEETS:
+        if key not in read_wb._READ_SHEETS:
             continue
         if grid.hidden:
             problems.append(warning("hidden-sheet", "the sheet is hidden; it is read like any other", Where(grid.name)))
         for ref in grid.merged:
-            row, column = read._split_ref(ref)
-            if read._in_table(grid, row):
+            row, column = read_rows._split_ref(ref)
+            if read_wb._in_table(grid, row):
                 problems.append(
                     warning(
                         "merged-cells",
@@ -397,19 +404,19 @@ def _parse_all_at_once(grids, source=""):
                         Where(grid.name, row, column),
                     )
                 )
-    settings = read.parse_settings(by_key.get(read.sheet_key(read.SETTINGS_SHEET)), problems)
+    settings = read_settings.parse_settings(by_key.get(read_sheets.sheet_key(read_sheets.SETTINGS_SHEET)), problems)
     revenue_scale, capital_scale = UNITS[settings.units], UNITS[settings.capital_units]
-    lines_grid = by_key.get(read.sheet_key(read.BUDGET_LINES.name))
+    lines_grid = by_key.get(read_sheets.sheet_key(read_sheets.BUDGET_LINES.name))
     if lines_grid is None:
         names = ", ".join(f"'{g.name}'" for g in by_key.values()) or "none"
-        near = read.closest("budget lines", list(by_key))
+        near = read_rows.closest("budget lines", list(by_key))
         hint = f" (is '{by_key[near].name}' meant to be it?)" if near else ""
         problems.append(error("missing-sheet", f"no sheet named 'Budget lines'; the workbook has {names}{hint}", Where("")))
         return None, problems
-    lines = read._budget_lines(lines_grid, read._Cells(lines_grid, problems, revenue_scale, settings.units), problems)
+    lines = read_records._budget_lines(lines_grid, read_cells.Cells(lines_grid, problems, revenue_scale, settings.units), problems)
     if not lines and not any(p.where.sheet == lines_grid.name and p.level == "error" for p in problems):
         empty = [p for p in problems if p.code == "empty-sheet" and p.where.sheet == lines_grid.name]
-        header_row = read._header_row(lines_grid, read.BUDGET_LINES)
+        header_row = read_wb._header_row(lines_grid, read_sheets.BUDGET_LINES)
         problems[:] = [p for p in problems if p not in empty]
         problems.append(
             error(
@@ -419,12 +426,12 @@ def _parse_all_at_once(grids, source=""):
             )
         )
     parts = {}
-    for key, (spec, reader, field) in read._READERS.items():
+    for key, (spec, reader, field) in read_records.READERS.items():
         grid = by_key.get(key)
         if grid is None:
             continue
-        scale, unit = (capital_scale, settings.capital_units) if spec is read.CAPITAL else (revenue_scale, settings.units)
-        parts[field] = reader(grid, read._Cells(grid, problems, scale, unit), problems) or None
+        scale, unit = (capital_scale, settings.capital_units) if spec is read_sheets.CAPITAL else (revenue_scale, settings.units)
+        parts[field] = reader(grid, read_cells.Cells(grid, problems, scale, unit), problems) or None
     if not lines:
         for field in ("drivers", "items", "changes"):
             parts.pop(field, None)

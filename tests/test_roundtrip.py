@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget_monitor import model as m
-from budget_monitor.quarterbook import write_quarter
+from budget_monitor.inputs.quarterbook import write_quarter
 from budget_monitor.read import read_workbook
 
 from .strategies import quarters

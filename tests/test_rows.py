@@ -15,7 +15,7 @@ import xlsxwriter.workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget_monitor.tables import Col, Formula, Row, Table
+from budget_monitor.report.tables import Col, Formula, Row, Table
 from budget_monitor.textsafe import neutralise
 from budget_monitor.write import ZIP_LEVEL, zip_level
 from budget_monitor.write.book import Book, Sheet, cell_xml

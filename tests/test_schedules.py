@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budget_monitor import schedules
 from budget_monitor.engine import analyse
-from budget_monitor.engine.other import reconcile_cash_limits, summarise_capital
+from budget_monitor.engine.capital import summarise_capital
+from budget_monitor.engine.cash_limits import reconcile_cash_limits
 from budget_monitor.model import (
     RAGS,
     STATUSES,
@@ -30,10 +30,11 @@ from budget_monitor.model import (
     Where,
 )
 from budget_monitor.money import ZERO
+from budget_monitor.report import schedules
+from budget_monitor.report.schedules import casts, row_index
 from budget_monitor.rules import Rules
-from budget_monitor.schedules import casts, row_index
 from budget_monitor.write import SHEETS, write_report
-from budget_monitor.write.more import summary_figures
+from budget_monitor.write.summary import summary_figures
 
 D = Decimal
 

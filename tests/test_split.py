@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from budget_monitor.engine import analyse
 from budget_monitor.money import THOUSAND, display
-from budget_monitor.tables import revenue_table
+from budget_monitor.report.tables import revenue_table
 from budget_monitor.write import write_report
 from budget_monitor.write.book import split
 

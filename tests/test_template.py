@@ -13,10 +13,12 @@ import openpyxl
 import pytest
 
 from budget_monitor import model as m
-from budget_monitor import template
 from budget_monitor.engine import analyse
+from budget_monitor.inputs import template
+from budget_monitor.inputs.template import ABOUT_SHEET, INPUT_ROWS, NUMBER_FORMATS, template_columns, write_template
 from budget_monitor.money import UNITS
-from budget_monitor.read import (
+from budget_monitor.read import read_workbook
+from budget_monitor.read.sheets import (
     ACTIVITY,
     BUDGET_LINES,
     CAPITAL,
@@ -26,9 +28,7 @@ from budget_monitor.read import (
     SETTINGS_SHEET,
     SHEETS,
     VARIANCE_ITEMS,
-    read_workbook,
 )
-from budget_monitor.template import ABOUT_SHEET, INPUT_ROWS, NUMBER_FORMATS, template_columns, write_template
 
 D = Decimal
 

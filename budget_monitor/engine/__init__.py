@@ -2,8 +2,9 @@
 located problems out; no files, no printing.
 
 Stages, each a plain function: revenue components (``revenue``), the over-threshold
-table, then the optional parts (cash limits, savings, capital) where their sheets were
-given.
+table, then the optional parts where their sheets were given: cash limits
+(``cash_limits``), savings (``savings``), capital (``capital``) and indicators
+(``indicators``). It must not read or write files, print, or round for display.
 """
 
 from __future__ import annotations
@@ -14,16 +15,11 @@ import attrs
 
 from ..model import BudgetLine, Component, DriverEffect, GrossIncome, Indicator, OverThreshold, Problem, Quarter
 from ..rules import Rules
-from .other import (
-    CapitalProject,
-    CapitalSummary,
-    CashLimitReconciliation,
-    SavingsSummary,
-    reconcile_cash_limits,
-    summarise_capital,
-    summarise_savings,
-)
+from .capital import CapitalProject, CapitalSummary, summarise_capital
+from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
+from .indicators import order_indicators
 from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
+from .savings import SavingsSummary, summarise_savings
 
 __all__ = [
     "Report",
@@ -97,7 +93,7 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         found += more
     indicators = None
     if quarter.indicators is not None:
-        indicators = tuple(sorted(quarter.indicators, key=lambda i: (i.indicator, i.period)))
+        indicators = order_indicators(quarter.indicators)
     # What the engine finds is listed by where it is, whatever order the rows came in.
     found[len(problems) :] = sorted(found[len(problems) :], key=_problem_order)
     return Report(

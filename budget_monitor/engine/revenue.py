@@ -1,5 +1,7 @@
 """Revenue: line variances, the driver split, explained items, the unexplained remainder
 and the over-threshold table. Pure functions over records.
+
+It must not read or write files, print, or round for display.
 """
 
 from __future__ import annotations

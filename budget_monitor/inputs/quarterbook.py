@@ -4,6 +4,8 @@
 would drop in (the sample workbook is made this way), with options that vary the
 form but not the figures: the cash units, the column order, text numbers and title
 rows. Reading what it writes gives back the same records.
+
+It writes input workbooks only; it must not compute report figures.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from . import model as m
-from .grid import grid_from_rows
-from .money import UNITS, to_units
-from .read import (
+from .. import model as m
+from ..money import UNITS, to_units
+from ..read import parse_quarter
+from ..read.grid import grid_from_rows
+from ..read.sheets import (
     ACTIVITY,
     BUDGET_LINES,
     CAPITAL,
@@ -25,7 +28,6 @@ from .read import (
     SAVINGS,
     VARIANCE_ITEMS,
     SheetSpec,
-    parse_quarter,
 )
 
 #: CSV file name (without .csv) for each sheet of a quarter folder.

@@ -1,6 +1,6 @@
 """The blank quarterly workbook a finance business partner fills in: ``write_template(path)``.
 
-The sheets and their headers come from the reader's own definitions (``read.SHEETS``,
+The sheets and their headers come from the reader's own definitions (``read.sheets.SHEETS``,
 ``model.Settings``), so the template always asks for what ``read_workbook`` reads. Each
 sheet has a styled, frozen header row, a block of input cells with the number format
 of their column, drop-down lists where a column takes one of a few values, and the
@@ -18,10 +18,10 @@ from pathlib import Path
 import attrs
 import xlsxwriter
 
-from . import model as m
-from .files import atomic_write
-from .money import UNITS
-from .read import (
+from .. import model as m
+from ..files import atomic_write
+from ..money import UNITS
+from ..read.sheets import (
     ACTIVITY,
     BUDGET_LINES,
     CAPITAL,

@@ -4,6 +4,8 @@ A ``Grid`` is what the reader parses: rows of raw values (``None``, ``str``, ``i
 ``float``, ``bool``, ``date``, ``datetime``) and where the first one stands. Grids come
 from a workbook file (``xlsx.load_grids``) or are made in memory by tests, so the
 parser needs no files.
+
+No meaning is given to the values here, and no file is opened.
 """
 
 from __future__ import annotations

@@ -1,17 +1,17 @@
 """Workbook file -> grids, read in bulk with python-calamine.
 
 This is the only module that opens input workbooks. ``load_grids`` first asks
-``package.inspect`` what the file is (refusing what is not a workbook, zip bombs and
+``inspect`` what the file is (refusing what is not a workbook, zip bombs and
 unsafe XML before any parser runs), then scans an ``.xlsx``/``.xlsm`` package's
-structure (``package.scan``: hidden sheets and rows, merged ranges, formulas with no
+structure (``scan.scan``: hidden sheets and rows, merged ranges, formulas with no
 saved result, error cells), then reads every sheet's values at once with calamine,
 which also converts ``.xls``, ``.xlsb`` and ``.ods``. There are no per-cell calls into
 a library, and every failure comes back as a ``Problem``, never as an exception.
 ``stream_grids`` does the same with the sheets read one after another in a thread of
 their own (calamine only starts once the scan is done, as with ``load_grids``), so
-that ``read.read_workbook`` parses each sheet while calamine reads the next.
+that ``workbook.read_workbook`` parses each sheet while calamine reads the next.
 
-Problem codes, besides those of ``package``: ``unreadable`` (calamine cannot read
+Problem codes, besides those of ``kind``, ``bombs`` and ``scan``: ``unreadable`` (calamine cannot read
 the file), ``password-protected`` (calamine found an encrypted ``.xls``),
 ``unreadable-sheet`` (one sheet cannot be read; the others are), ``unscanned-sheet``
 (a warning: calamine lists a sheet the structure scan did not find).
@@ -24,10 +24,12 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import package
+from ..model import Problem, Where, error, has_errors, warning
+from ..rules import Limits
+from .bombs import _SAVE_AS
 from .grid import Grid
-from .model import Problem, Where, error, has_errors, warning
-from .rules import Limits
+from .kind import _PASSWORD, READABLE, SCANNABLE, inspect
+from .scan import PackageFacts, scan
 
 #: Sheet types calamine lists that hold no cells.
 _NOT_WORKSHEETS = ("ChartSheet", "DialogSheet", "MacroSheet", "Vba")
@@ -63,11 +65,11 @@ def _unreadable(exc: BaseException) -> Problem:
     import python_calamine
 
     if isinstance(exc, python_calamine.PasswordError):
-        return error("password-protected", f"the workbook is {package._PASSWORD}")
-    return error("unreadable", f"the file cannot be read as a workbook ({_short(exc)}); {package._SAVE_AS} again")
+        return error("password-protected", f"the workbook is {_PASSWORD}")
+    return error("unreadable", f"the file cannot be read as a workbook ({_short(exc)}); {_SAVE_AS} again")
 
 
-def _read_values(path: Path, facts: package.PackageFacts | None) -> tuple[list[Grid] | None, list[Problem]]:
+def _read_values(path: Path, facts: PackageFacts | None) -> tuple[list[Grid] | None, list[Problem]]:
     """The values of every worksheet, read with calamine (see ``_read_sheets``)."""
     sheets = _read_sheets(path, facts)
     failed = next(sheets)
@@ -83,7 +85,7 @@ def _read_values(path: Path, facts: package.PackageFacts | None) -> tuple[list[G
     return grids, problems
 
 
-def _read_sheets(path: Path, facts: package.PackageFacts | None) -> Iterator:
+def _read_sheets(path: Path, facts: PackageFacts | None) -> Iterator:
     """The values of every worksheet, read with calamine, a sheet at a time: first None
     (or the problems that stop the workbook being read, and nothing more), then a
     (grid, problem) pair for each sheet in workbook order, either of them None. Only
@@ -156,17 +158,17 @@ def _read_sheets(path: Path, facts: package.PackageFacts | None) -> Iterator:
                 yield grid, None
 
 
-def _checked(path: Path, limits: Limits | None) -> tuple[bool, package.PackageFacts | None, list[Problem]]:
-    """What ``package`` says of the file before any sheet is read: whether it can be
+def _checked(path: Path, limits: Limits | None) -> tuple[bool, PackageFacts | None, list[Problem]]:
+    """What ``kind`` and ``scan`` say of the file before any sheet is read: whether it can be
     read, its structure facts (for an .xlsx/.xlsm package; None otherwise) and the
     problems found."""
     limits = limits or Limits()
-    kind, problems = package.inspect(path, limits)
-    if has_errors(problems) or kind not in package.READABLE:
+    kind, problems = inspect(path, limits)
+    if has_errors(problems) or kind not in READABLE:
         return False, None, problems
-    facts: package.PackageFacts | None = None
-    if kind in package.SCANNABLE:
-        facts, more = package.scan(path, limits)
+    facts: PackageFacts | None = None
+    if kind in SCANNABLE:
+        facts, more = scan(path, limits)
         problems.extend(more)
         if facts is None:
             return False, None, problems
@@ -207,7 +209,7 @@ class GridStream:
     the thread after the sheet it is reading.
     """
 
-    def __init__(self, path: Path, facts: package.PackageFacts | None):
+    def __init__(self, path: Path, facts: PackageFacts | None):
         self.problems: list[Problem] = []
         self._events: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
@@ -218,7 +220,7 @@ class GridStream:
         self.failed: list[Problem] | None = first if isinstance(first, list) else None
         self._ended = first is _END
 
-    def _read(self, path: Path, facts: package.PackageFacts | None) -> None:
+    def _read(self, path: Path, facts: PackageFacts | None) -> None:
         try:
             sheets = _read_sheets(path, facts)
             try:
@@ -256,7 +258,7 @@ class GridStream:
 
 def _merged_refs(ranges: object) -> tuple[str, ...]:
     """calamine's ``[((row, col), (row, col))]`` (0-based) -> ``("B1:C2",)``."""
-    from .model import column_letter
+    from ..model import column_letter
 
     out = []
     for item in ranges or ():

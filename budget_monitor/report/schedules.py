@@ -5,6 +5,8 @@ list of large re-phasings), savings by RAG and the key activity indicators. As i
 ``tables``, every figure is the displayed one (rounded once, by ``money.display``) and
 every total row names the rows it adds up, so each table casts as shown and the writer
 turns each total into a live ``SUM`` formula.
+
+It must not write files or know any file format.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from decimal import Decimal
 
 import attrs
 
-from .engine import CapitalProject, Report
-from .engine.other import CATEGORY_ORDER, CashLimitReconciliation
-from .model import RAGS, STATUSES, CashLimitChange, GrossIncome, Indicator
-from .money import ZERO, display
+from ..engine import CapitalProject, Report
+from ..engine.cash_limits import CATEGORY_ORDER, CashLimitReconciliation
+from ..model import RAGS, STATUSES, CashLimitChange, GrossIncome, Indicator
+from ..money import ZERO, display
 from .tables import Col, Row, RowStyle, Table, add_totals, k, with_across
 
 MILLION = Decimal(1_000_000)

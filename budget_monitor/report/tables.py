@@ -4,6 +4,8 @@ Each table holds the figures as displayed (rounded once, by ``money.display``) a
 for every total row, which rows it adds up. Totals are computed here from the
 displayed rows, so every table casts as shown; the workbook writer turns each total
 into a live ``SUM`` formula whose cached value is this figure.
+
+It must not write files or know any file format.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from typing import Literal
 
 import attrs
 
-from .engine import Report
-from .model import BudgetLine, Component, DriverEffect
-from .money import ZERO, display
+from ..engine import Report
+from ..model import BudgetLine, Component, DriverEffect
+from ..money import ZERO, display
 
 CellKind = Literal["text", "money", "count", "rate", "int"]
 RowStyle = Literal["line", "heading", "subheading", "subtotal", "total", "grand", "unexplained", "note", "blank"]

@@ -4,6 +4,8 @@
 must not leave a partial file write to a temporary path and rename it (see ``files``).
 Each sheet is one function ``(book, report) -> None`` in ``SHEETS``, in workbook order;
 a sheet whose part of the input is missing writes nothing.
+
+Writers must not compute figures: they lay out what ``report`` and the engine give.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from pathlib import Path
 
 import attrs
 
-from .. import tables
 from ..engine import Report
+from ..report import tables
 from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
 from .json_out import report_dict, report_json
-from .more import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet, shared_checks_table, summary_sheet
+from .schedule_sheets import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet
+from .stack import shared_checks_table
+from .summary import summary_sheet
 
 __all__ = ["SHEETS", "Book", "report_dict", "report_json", "write_report"]
 

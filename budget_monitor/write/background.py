@@ -10,6 +10,8 @@ removes the scratch file, whatever state it is in.
 
 Where there is no ``fork`` (Windows), or only one core, ``start`` returns ``None`` and the
 caller writes in turn.
+
+It must not know what the child writes; it only runs it and moves its file.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import files
+from .. import files
 
 
 def available() -> bool:

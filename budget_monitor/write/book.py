@@ -8,6 +8,8 @@ only ever written as a string, neutralised, so it can never become a formula: wi
 ``write_string``, or in a table row as the inline string ``write_string`` would write
 (``cell_xml``). Table rows go to the sheet as XML through ``Sheet.raw_row``; everything
 else (titles, headers, widths, panes, page setup, charts, the package) is xlsxwriter's.
+
+It must not compute figures: every figure comes from a ``Table``.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from decimal import Decimal
 import attrs
 from xlsxwriter.worksheet import Worksheet
 
-from .. import tables
 from ..model import column_letter
-from ..tables import Col, Formula, Row, Table
+from ..report import tables
+from ..report.tables import Col, Formula, Row, Table
 from ..textsafe import neutralise
 
 MAX_FORMULA = 8000  # Excel's limit is 8,192 characters

@@ -7,6 +7,8 @@ writes the same JSON text that ``json.dumps(report_dict(report), ensure_ascii=Fa
 separators=(",", ":"))`` gives, followed by a newline, without building either the dict
 or the whole text: each record's text is made directly, and lists go to the file a few
 thousand records at a time.
+
+It must not compute figures beyond what the engine and ``report.tables`` give.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import TextIO
 from ..engine import Report
 from ..model import Component, GrossIncome, Problem
 from ..money import pounds_text
-from ..tables import shown_totals
+from ..report.tables import shown_totals
 
 SCHEMA = "budget-monitor/report/1"
 

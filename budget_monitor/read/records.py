@@ -1,0 +1,214 @@
+"""Each sheet of records -> model records: Budget lines, Activity, Variance items, Cash
+limit changes, Savings, Capital and Indicators, and ``READERS``, which sheet is read by
+which function.
+
+Checks that belong to one sheet (a driver given twice, a year that is not a year) are
+made here; checks across sheets and all arithmetic are the engine's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .. import model as m
+from ..model import Problem, Where, error, warning
+from ..money import (
+    ZERO,
+    pounds,
+    to_units,
+)
+from .cells import Cells
+from .grid import Grid
+from .rows import _named, _records
+from .sheets import (
+    ACTIVITY,
+    BUDGET_LINES,
+    CAPITAL,
+    CASH_LIMIT_CHANGES,
+    INDICATORS,
+    SAVINGS,
+    VARIANCE_ITEMS,
+    SheetSpec,
+    sheet_key,
+)
+
+# --- the sheets -----------------------------------------------------------------------
+
+
+def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.BudgetLine, ...]:
+    lines: list[m.BudgetLine] = []
+    seen: dict[tuple[str, str], Where] = {}
+    letters, rows = _records(grid, BUDGET_LINES, cells, problems)
+    by_forecast = "gross_forecast" in letters and "income_forecast" in letters
+    sheet = grid.name
+    gross_income, budget_line = m.GrossIncome, m.BudgetLine
+    for row_no, (portfolio, section, line, gross_limit, income_limit, gross_forecast, income_forecast,
+                 gross_variance, income_variance, comment) in rows:  # fmt: skip
+        where = Where(sheet, row_no)
+        if not (portfolio and line) and not _named(BUDGET_LINES, where, letters, problems, portfolio=portfolio, line=line):
+            continue
+        key = (portfolio.casefold(), line.casefold())
+        first = seen.get(key)
+        if first is not None:
+            problems.append(
+                error(
+                    "duplicate-line",
+                    f"the budget line '{line}' appears twice in the portfolio '{portfolio}' "
+                    f"(first at row {first.row}); each line must be unique within its portfolio",
+                    Where(sheet, row_no, letters.get("line", "")),
+                )
+            )
+            continue
+        seen[key] = where
+        cash_limit = gross_income(gross_limit, income_limit)
+        if by_forecast:
+            forecast = gross_income(gross_forecast, income_forecast)
+        else:
+            forecast = cash_limit + gross_income(gross_variance, income_variance)
+        if income_limit > ZERO:
+            typed = to_units(income_limit, cells.scale).normalize()
+            problems.append(
+                warning(
+                    "positive-income",
+                    f"Income cash limit: found {typed:f} ({pounds(income_limit)}); income is a credit and is "
+                    "expected to be negative; read as it is",
+                    Where(sheet, row_no, letters.get("income_cash_limit", "")),
+                )
+            )
+        lines.append(budget_line(portfolio, section, line, cash_limit, forecast, comment, where))
+    return tuple(lines)
+
+
+def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Driver, ...]:
+    out = []
+    letters, rows = _records(grid, ACTIVITY, cells, problems)
+    sheet = grid.name
+    line_letter = letters.get("line", "")
+    for row_no, (portfolio, line, driver, unit, budget_volume, budget_unit_cost, forecast_volume, forecast_unit_cost,
+                 b, f) in rows:  # fmt: skip
+        ok = bool(line and driver) or _named(ACTIVITY, Where(sheet, row_no), letters, problems, line=line, driver=driver)
+        if (b is None) != (f is None):
+            blank = "forecast_income_rate" if f is None else "budget_income_rate"
+            problems.append(
+                error(
+                    "half-income-rate",
+                    f"{ACTIVITY.column(blank).header} is blank while the other income rate is given; "
+                    "give both income rates, or neither",
+                    Where(
+                        sheet,
+                        row_no,
+                        letters.get(blank) or letters.get("budget_income_rate") or letters.get("forecast_income_rate", ""),
+                    ),
+                )
+            )
+            ok = False
+        if ok:
+            # What is checked later is the line it refers to.
+            where = Where(sheet, row_no, line_letter)
+            out.append(
+                m.Driver(line, driver, unit, budget_volume, budget_unit_cost, forecast_volume, forecast_unit_cost, b, f,
+                         portfolio, where)
+            )
+    return tuple(out)
+
+
+def _items(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.VarianceItem, ...]:
+    out = []
+    letters, rows = _records(grid, VARIANCE_ITEMS, cells, problems)
+    sheet = grid.name
+    line_letter = letters.get("line", "")
+    for row_no, (portfolio, line, description, gross, income) in rows:
+        if (line and description) or _named(
+            VARIANCE_ITEMS, Where(sheet, row_no), letters, problems, line=line, description=description
+        ):
+            # What is checked later is the line it refers to.
+            where = Where(sheet, row_no, line_letter)
+            out.append(m.VarianceItem(line, description, m.GrossIncome(gross, income), portfolio, where))
+    return tuple(out)
+
+
+def _changes(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.CashLimitChange, ...]:
+    out = []
+    letters, rows = _records(grid, CASH_LIMIT_CHANGES, cells, problems)
+    for row_no, (portfolio, line, category, gross, income, description) in rows:
+        where = Where(grid.name, row_no)
+        if (portfolio or _named(CASH_LIMIT_CHANGES, where, letters, problems, portfolio=portfolio)) and (
+            category in m.CATEGORIES
+        ):
+            out.append(m.CashLimitChange(portfolio, line, category, m.GrossIncome(gross, income), description, where))
+    return tuple(out)
+
+
+def _savings(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Saving, ...]:
+    out = []
+    letters, rows = _records(grid, SAVINGS, cells, problems)
+    for row_no, (portfolio, line, saving, amount, rag, comment) in rows:
+        where = Where(grid.name, row_no)
+        ok = bool(portfolio and saving) or _named(SAVINGS, where, letters, problems, portfolio=portfolio, saving=saving)
+        if ok and rag in m.RAGS:
+            out.append(m.Saving(portfolio, line, saving, amount, rag, comment, where))
+    return tuple(out)
+
+
+_YEAR = re.compile(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})$")
+
+
+def normalise_year(text: str) -> str | None:
+    """``2011-12``, ``2011/12``, ``2011-2012`` -> ``2011-12``; ``Prev Yrs`` and ``Future Years`` as they are."""
+    t = " ".join(text.split())
+    match = _YEAR.match(t)
+    if match:
+        start, end = int(match.group(1)), match.group(2)
+        if int(end[-2:]) == (start + 1) % 100:
+            return f"{start}-{end[-2:]}"
+        return None
+    key = re.sub(r"[^a-z]", "", t.casefold())
+    if key in ("prevyrs", "previousyears", "prevyears", "prioryears"):
+        return "Prev Yrs"
+    if key in ("futureyears", "futureyrs", "later", "lateryears"):
+        return "Future Years"
+    return None
+
+
+def _capital(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.CapitalRow, ...]:
+    out = []
+    letters, rows = _records(grid, CAPITAL, cells, problems)
+    for row_no, (portfolio, project, status, year_text, cash_limit, forecast) in rows:
+        where = Where(grid.name, row_no)
+        ok = bool(portfolio and project) or _named(CAPITAL, where, letters, problems, portfolio=portfolio, project=project)
+        year = normalise_year(year_text)
+        if year is None:
+            problems.append(
+                error(
+                    "bad-year",
+                    f"Year: found '{year_text}'; expected a financial year such as 2011-12, or Prev Yrs, or Future Years",
+                    where.at(letters.get("year", "")),
+                )
+            )
+            ok = False
+        if ok and status in m.STATUSES:
+            out.append(m.CapitalRow(portfolio, project, status, year, cash_limit, forecast, where))
+    return tuple(out)
+
+
+def _indicators(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Indicator, ...]:
+    out = []
+    letters, rows = _records(grid, INDICATORS, cells, problems)
+    for row_no, (indicator, unit, period, budget_level, actual, budget_unit_cost, actual_unit_cost) in rows:
+        where = Where(grid.name, row_no)
+        if (indicator and period) or _named(INDICATORS, where, letters, problems, indicator=indicator, period=period):
+            out.append(
+                m.Indicator(indicator, unit, period, budget_level, actual, budget_unit_cost, actual_unit_cost, where)
+            )
+    return tuple(out)
+
+
+READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
+    sheet_key(ACTIVITY.name): (ACTIVITY, _drivers, "drivers"),
+    sheet_key(VARIANCE_ITEMS.name): (VARIANCE_ITEMS, _items, "items"),
+    sheet_key(CASH_LIMIT_CHANGES.name): (CASH_LIMIT_CHANGES, _changes, "changes"),
+    sheet_key(SAVINGS.name): (SAVINGS, _savings, "savings"),
+    sheet_key(CAPITAL.name): (CAPITAL, _capital, "capital"),
+    sheet_key(INDICATORS.name): (INDICATORS, _indicators, "indicators"),
+}

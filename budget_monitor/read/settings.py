@@ -1,0 +1,74 @@
+"""The ``Settings`` sheet: organisation, period, title and the units money is given in.
+
+Reads key/value rows only; knows nothing of the other sheets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import model as m
+from ..model import Problem, Where, error, warning
+from .cells import Cells
+from .grid import Grid
+from .sheets import header_key
+
+# --- settings -------------------------------------------------------------------------
+
+_UNIT_WORDS = {
+    "£": "£", "gbp": "£", "pounds": "£", "£1": "£",
+    "£000": "£000", "£000s": "£000", "£k": "£000", "£thousands": "£000", "000": "£000", "£000's": "£000",
+    "£m": "£m", "£million": "£m", "£millions": "£m", "£mn": "£m",
+    "thousands": "£000", "000s": "£000", "poundsthousands": "£000", "millions": "£m", "m": "£m",
+}  # fmt: skip
+
+
+def parse_units(text: str) -> str | None:
+    key = re.sub(r"[\s'’]", "", text).casefold()
+    return _UNIT_WORDS.get(key)
+
+
+def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
+    if grid is None:
+        return m.Settings()
+    found: dict[str, str] = {}
+    names = {"organisation": "organisation", "organization": "organisation", "period": "period", "title": "title",
+             "units": "units", "capitalunits": "capital_units"}  # fmt: skip
+    cells = Cells(grid, problems)
+    seen: dict[str, int] = {}
+    for i, row in enumerate(grid.rows):
+        # key in column A, value in column B
+        a = 0 - grid.first_col
+        if a < 0 or a >= len(row):
+            continue
+        key = header_key(row[a])
+        if key not in names:
+            continue
+        row_no = grid.first_row + i
+        value = cells.text(row[a + 1] if a + 1 < len(row) else None, row_no, 1)
+        field = names[key]
+        if field in seen:
+            problems.append(
+                warning(
+                    "duplicate-setting",
+                    f"{row[a]} is given twice (also row {seen[field]}); the later value is used",
+                    Where(grid.name, row_no, "A"),
+                )
+            )
+        seen[field] = row_no
+        if field in ("units", "capital_units"):
+            if not value:
+                continue
+            unit = parse_units(value)
+            if unit is None:
+                problems.append(
+                    error(
+                        "bad-units",
+                        f"{'Units' if field == 'units' else 'Capital units'}: found '{value}'; expected £, £000 or £m",
+                        Where(grid.name, row_no, "B"),
+                    )
+                )
+                continue
+            value = unit
+        found[field] = value
+    return m.Settings(**found)

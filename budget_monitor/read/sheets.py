@@ -1,0 +1,167 @@
+"""The input contract's sheets and columns: what each sheet is called, the columns it
+has and how a header or sheet name is matched (``header_key``, ``sheet_key``).
+
+Data only, and the two matching functions: no reading of cells, no problems made here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from .. import model as m
+from ..money import (
+    MAX_SIGNIFICANT_DIGITS,
+    normalise_text,
+)
+
+HEADER_SEARCH_ROWS = 50
+#: Every number read must be smaller than this, in the sheet's units: Excel keeps no
+#: more digits, and no budget comes near it.
+LARGEST = 10**MAX_SIGNIFICANT_DIGITS
+EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!")
+
+# --- columns --------------------------------------------------------------------------
+
+_UNIT_MARKS = re.compile(
+    r"\(\s*£?\s*'?\s*(000s?|0{3}'?s|m|k|bn)?\s*\)|£\s*'?\s*(000s?|m|k|bn)?\b'?s?|'000s?",
+    re.IGNORECASE,
+)
+
+
+def header_key(text: object) -> str:
+    """``Gross cash limit (£'000s)`` -> ``grosscashlimit``."""
+    if text is None:
+        return ""
+    s = str(text)
+    s, _ = normalise_text(s)
+    s = _UNIT_MARKS.sub(" ", s)
+    return re.sub(r"[^0-9a-z]+", "", s.casefold())
+
+
+@attrs.frozen
+class Column:
+    """A column a sheet may have: its ``key`` in the record, the header as the spec names
+    it, other headers people use, how to read its cells, and whether it is required."""
+
+    key: str
+    header: str
+    kind: str  # text, money, count, rate, choice, year
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    blank_is_none: bool = False
+
+    @property
+    def names(self) -> set[str]:
+        return {header_key(self.header), *(header_key(a) for a in self.aliases)}
+
+
+@attrs.frozen
+class SheetSpec:
+    name: str
+    columns: tuple[Column, ...]
+    #: Groups of columns of which one whole group must be present (forecast or variance).
+    one_of: tuple[tuple[str, ...], ...] = ()
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def _c(key: str, header: str, kind: str = "text", required: bool = True, **kw) -> Column:
+    return Column(key, header, kind, required, **kw)
+
+
+BUDGET_LINES = SheetSpec(
+    "Budget lines",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("section", "Section", required=False),
+        _c("line", "Budget line", aliases=("A-Z budget line", "Budget line name", "Line")),
+        _c("gross_cash_limit", "Gross cash limit", "money"),
+        _c("income_cash_limit", "Income cash limit", "money"),
+        _c("gross_forecast", "Gross forecast", "money", required=False),
+        _c("income_forecast", "Income forecast", "money", required=False),
+        _c("gross_variance", "Gross variance", "money", required=False),
+        _c("income_variance", "Income variance", "money", required=False),
+        _c("comment", "Comment", required=False, aliases=("Comments", "Reason")),
+    ),
+    one_of=(("gross_forecast", "income_forecast"), ("gross_variance", "income_variance")),
+)
+ACTIVITY = SheetSpec(
+    "Activity",
+    (
+        _c("portfolio", "Portfolio", required=False),
+        _c("line", "Budget line"),
+        _c("driver", "Driver"),
+        _c("unit", "Unit", required=False),
+        _c("budget_volume", "Budget volume", "count", aliases=("Affordable volume", "Affordable level")),
+        _c("budget_unit_cost", "Budget unit cost", "rate"),
+        _c("forecast_volume", "Forecast volume", "count"),
+        _c("forecast_unit_cost", "Forecast unit cost", "rate"),
+        _c("budget_income_rate", "Budget income rate", "rate", required=False, blank_is_none=True),
+        _c("forecast_income_rate", "Forecast income rate", "rate", required=False, blank_is_none=True),
+    ),
+)
+VARIANCE_ITEMS = SheetSpec(
+    "Variance items",
+    (
+        _c("portfolio", "Portfolio", required=False),
+        _c("line", "Budget line"),
+        _c("description", "Description"),
+        _c("gross", "Gross", "money"),
+        _c("income", "Income", "money", required=False),
+    ),
+)
+CASH_LIMIT_CHANGES = SheetSpec(
+    "Cash limit changes",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("line", "Budget line"),
+        _c("category", "Category", "choice", choices=m.CATEGORIES),
+        _c("gross", "Gross", "money"),
+        _c("income", "Income", "money"),
+        _c("description", "Description", required=False),
+    ),
+)
+SAVINGS = SheetSpec(
+    "Savings",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("line", "Budget line", required=False),
+        _c("saving", "Saving"),
+        _c("amount", "Amount", "money"),
+        _c("rag", "RAG", "choice", choices=m.RAGS, aliases=("RAG status", "Status")),
+        _c("comment", "Comment", required=False),
+    ),
+)
+CAPITAL = SheetSpec(
+    "Capital",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("project", "Project"),
+        _c("status", "Status", "choice", choices=m.STATUSES),
+        _c("year", "Year", "year"),
+        _c("cash_limit", "Cash limit", "money"),
+        _c("forecast", "Forecast", "money"),
+    ),
+)
+INDICATORS = SheetSpec(
+    "Indicators",
+    (
+        _c("indicator", "Indicator"),
+        _c("unit", "Unit", required=False),
+        _c("period", "Period"),
+        _c("budget_level", "Budget level", "count", blank_is_none=True),
+        _c("actual", "Actual", "count", blank_is_none=True),
+        _c("budget_unit_cost", "Budget unit cost", "rate", required=False, blank_is_none=True),
+        _c("actual_unit_cost", "Actual unit cost", "rate", required=False, blank_is_none=True),
+    ),
+)
+SETTINGS_SHEET = "Settings"
+SHEETS: tuple[SheetSpec, ...] = (BUDGET_LINES, ACTIVITY, VARIANCE_ITEMS, CASH_LIMIT_CHANGES, SAVINGS, CAPITAL, INDICATORS)
+
+
+def sheet_key(name: str) -> str:
+    return name.strip().casefold()

@@ -1,0 +1,182 @@
+"""The package's layout keeps the promises ARCHITECTURE.md makes.
+
+Every top-level part of ``budget_monitor`` is named in ARCHITECTURE.md; imports between
+the parts point one way, down the layers below, and never go round in a circle; no
+module is over 800 lines; every module opens with a docstring. Imports are read with
+``ast`` (those inside functions too), so nothing is imported to check them.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "budget_monitor"
+ARCHITECTURE = ROOT / "ARCHITECTURE.md"
+MAX_LINES = 800
+
+#: Each top-level part and its layer: a part may import only parts of a lower layer.
+#: A new part goes here (and into ARCHITECTURE.md) at the layer its imports allow.
+LAYERS: dict[str, int] = {
+    # the vocabulary: pure, no I/O
+    "money": 0,
+    "textsafe": 0,
+    "rules": 0,
+    "periods": 0,
+    "model": 1,
+    # safe file handling, used by the readers and the writers
+    "files": 2,
+    # the stages
+    "read": 3,
+    "engine": 3,
+    "report": 4,
+    "inputs": 4,
+    "write": 5,
+    # the thin shell on top
+    "progress": 6,
+    "cli": 7,
+    "__main__": 8,
+    "__init__": 8,
+}
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def parts() -> list[str]:
+    """The top-level parts: each module beside ``__init__.py`` and each sub-package."""
+    found = [p.stem for p in PACKAGE.glob("*.py")]
+    found += [p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()]
+    return sorted(found)
+
+
+def part_of(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def imported_parts(path: Path) -> set[str]:
+    """The top-level parts of the package that the module at ``path`` imports."""
+    rel = path.relative_to(PACKAGE).with_suffix("")
+    here = ["budget_monitor", *rel.parts]
+    package = here[:-1]  # the package the module is in (for __init__.py, its own)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets: list[list[str]] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name.split(".") for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            if node.module:
+                targets = [base + node.module.split(".")]
+            else:  # from . import a, b
+                targets = [base + [alias.name] for alias in node.names]
+        for target in targets:
+            if target[:1] == ["budget_monitor"] and len(target) > 1:
+                found.add(target[1])
+    return found - {part_of(path)}
+
+
+def import_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {part: set() for part in parts()}
+    for path in modules():
+        graph[part_of(path)] |= imported_parts(path)
+    return graph
+
+
+def test_every_part_is_named_in_architecture_md():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    missing = []
+    for part in parts():
+        is_package = (PACKAGE / part).is_dir()
+        name = f"`{part}/`" if is_package else f"`{part}.py`"
+        if name not in text:
+            missing.append(name)
+    assert not missing, f"ARCHITECTURE.md's code map does not name {', '.join(missing)}"
+
+
+def test_every_part_has_a_layer():
+    assert sorted(LAYERS) == parts(), "a part was added or removed: give it its layer here and in ARCHITECTURE.md"
+
+
+def test_imports_point_down_the_layers():
+    wrong = [
+        f"{part} (layer {LAYERS[part]}) imports {other} (layer {LAYERS[other]})"
+        for part, others in import_graph().items()
+        for other in sorted(others)
+        if LAYERS[other] >= LAYERS[part]
+    ]
+    assert not wrong, "imports that do not point down the layers: " + "; ".join(wrong)
+
+
+def test_imports_between_parts_never_go_round_in_a_circle():
+    graph = import_graph()
+    state: dict[str, str] = {}
+    cycles: list[list[str]] = []
+
+    def visit(part: str, path: list[str]) -> None:
+        state[part] = "open"
+        for other in sorted(graph[part]):
+            if state.get(other) == "open":
+                cycles.append(path[path.index(other) :] + [other])
+            elif other not in state:
+                visit(other, path + [other])
+        state[part] = "done"
+
+    for part in sorted(graph):
+        if part not in state:
+            visit(part, [part])
+    assert not cycles, "imports going round: " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+def test_imports_within_each_sub_package_never_go_round_in_a_circle():
+    """The modules inside ``read/``, ``engine/``, ``write/``... do not import each other in a circle either."""
+    by_module: dict[str, set[str]] = {}
+    for path in modules():
+        rel = path.relative_to(PACKAGE).with_suffix("")
+        if len(rel.parts) < 2 or rel.name == "__init__":
+            continue
+        siblings = {p.stem for p in path.parent.glob("*.py")} - {"__init__"}
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+                found |= {n for n in names if n in siblings}
+        by_module[str(rel)] = {str(rel.parent / n) for n in found}
+    state: dict[str, str] = {}
+    cycles: list[str] = []
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = "open"
+        for other in sorted(by_module.get(module, ())):
+            if state.get(other) == "open":
+                cycles.append(" -> ".join(path[path.index(other) :] + [other]))
+            elif other not in state:
+                visit(other, path + [other])
+        state[module] = "done"
+
+    for module in sorted(by_module):
+        if module not in state:
+            visit(module, [module])
+    assert not cycles, "imports going round: " + "; ".join(cycles)
+
+
+def test_no_module_is_over_800_lines():
+    long = {str(p.relative_to(ROOT)): n for p in modules() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"modules over {MAX_LINES} lines: {long}"
+
+
+def test_every_module_opens_with_a_docstring():
+    bare = [str(p.relative_to(ROOT)) for p in modules() if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))]
+    assert not bare, f"modules without an opening docstring: {bare}"
+
+
+def test_the_import_reader_sees_imports_at_every_depth():
+    """The checks above are only as good as the import reader: try it on known modules."""
+    assert imported_parts(PACKAGE / "read" / "xlsx.py") >= {"model", "rules"}
+    assert imported_parts(PACKAGE / "cli.py") >= {"read", "engine", "write", "inputs", "files", "progress"}
+    assert imported_parts(PACKAGE / "write" / "summary.py") >= {"report", "engine"}
+    assert "read" in imported_parts(PACKAGE / "inputs" / "quarterbook.py")
