@@ -165,12 +165,17 @@ def raw_xml_write_rows(sheets: dict[str, list[list[object]]], out: Path) -> floa
     cols = [col(j) for j in range(64)]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         names = list(sheets)
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(i=i + 1) for i in range(len(names)))))
+        z.writestr(
+            "[Content_Types].xml",
+            _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(i=i + 1) for i in range(len(names)))),
+        )
         z.writestr("_rels/.rels", _ROOT_RELS)
         z.writestr(
             "xl/workbook.xml",
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS} {_NS_R}><sheets>'
-            + "".join(f'<sheet name="{escape(n[:31])}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, n in enumerate(names))
+            + "".join(
+                f'<sheet name="{escape(n[:31])}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, n in enumerate(names)
+            )
             + "</sheets></workbook>",
         )
         z.writestr(
@@ -186,7 +191,9 @@ def raw_xml_write_rows(sheets: dict[str, list[list[object]]], out: Path) -> floa
         )
         for i, name in enumerate(names):
             with z.open(f"xl/worksheets/sheet{i + 1}.xml", "w", force_zip64=True) as raw:
-                buf: list[str] = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}><sheetData>']
+                buf: list[str] = [
+                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}><sheetData>'
+                ]
                 for r, row in enumerate(sheets[name], start=1):
                     cells = []
                     for j, v in enumerate(row):
@@ -230,12 +237,20 @@ def main(argv: list[str] | None = None) -> int:
     out["raw_xml_write_s"] = raw_xml_write_rows(sheets, DATA / "floor-raw.xlsx")
     back = calamine_sheets(DATA / "floor-raw.xlsx")["Lines"]  # the hand-written file reads back the same
     assert back == rows, "raw XML write did not read back as written"
-    print(f"floor pieces, {args.n:,} budget lines ({out['input_cells']:,} input cells, {path.stat().st_size / 1e6:.1f} MB):")
+    print(
+        f"floor pieces, {args.n:,} budget lines ({out['input_cells']:,} input cells, {path.stat().st_size / 1e6:.1f} MB):"
+    )
     print(f"  calamine read, every sheet to lists  {out['calamine_read_s']:7.2f} s")
     print(f"  openpyxl read-only, every sheet      {out['openpyxl_read_only_s']:7.2f} s")
-    print(f"  xlsxwriter constant_memory write     {out['xlsxwriter_constant_memory_write_s']:7.2f} s  ({args.n:,} x {args.cols} cells)")
-    print(f"  openpyxl write-only write            {out['openpyxl_write_only_write_s']:7.2f} s  ({args.n:,} x {args.cols} cells)")
-    print(f"  hand-written sheet XML, zipfile      {out['raw_xml_write_s']:7.2f} s  ({args.n:,} x {args.cols} cells; no styles)")
+    print(
+        f"  xlsxwriter constant_memory write     {out['xlsxwriter_constant_memory_write_s']:7.2f} s  ({args.n:,} x {args.cols} cells)"
+    )
+    print(
+        f"  openpyxl write-only write            {out['openpyxl_write_only_write_s']:7.2f} s  ({args.n:,} x {args.cols} cells)"
+    )
+    print(
+        f"  hand-written sheet XML, zipfile      {out['raw_xml_write_s']:7.2f} s  ({args.n:,} x {args.cols} cells; no styles)"
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(out, indent=2) + "\n")
     return 0

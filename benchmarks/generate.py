@@ -46,21 +46,39 @@ TOP_LINES = ("Strategic Management & Directorate Support Budgets", "Directorate 
 PORTFOLIOS: dict[str, dict[str, tuple[str, ...]]] = {
     "Specialist Children's Services": {
         "Social Services for Children": (
-            "Fostering Service", "16+ Service", "Adoption Service", "Asylum Seekers",
-            "Residential Children's Services", "Childrens Support Services", "Leaving Care",
+            "Fostering Service",
+            "16+ Service",
+            "Adoption Service",
+            "Asylum Seekers",
+            "Residential Children's Services",
+            "Childrens Support Services",
+            "Leaving Care",
         ),
         "Services for Schools": ("Early Years & Childcare Advisory Service", "Educational Psychology Service"),
         "Safeguarding": ("Assessment of Vulnerable Children", "Safeguarding Unit", "Family Support Services"),
     },
     "Adult Social Care & Public Health": {
-        "Older People": ("Residential Care - Older People", "Nursing Care - Older People", "Domiciliary Care - Older People", "Day Care - Older People"),
-        "Learning Disability": ("Supported Living - Learning Disability", "Residential Care - Learning Disability", "LD Good Day Programme"),
+        "Older People": (
+            "Residential Care - Older People",
+            "Nursing Care - Older People",
+            "Domiciliary Care - Older People",
+            "Day Care - Older People",
+        ),
+        "Learning Disability": (
+            "Supported Living - Learning Disability",
+            "Residential Care - Learning Disability",
+            "LD Good Day Programme",
+        ),
         "Physical Disability": ("Direct Payments - Physical Disability", "Domiciliary Care - Physical Disability"),
         "Mental Health": ("Mental Health Community Support", "Mental Health Residential Care"),
         "Public Health": ("Drug & Alcohol Action Team", "Sexual Health Services", "Health Improvement"),
     },
     "Education, Learning & Skills": {
-        "Special Educational Needs": ("SEN Home to School Transport", "Independent Special Schools", "SEN Support Services"),
+        "Special Educational Needs": (
+            "SEN Home to School Transport",
+            "Independent Special Schools",
+            "SEN Support Services",
+        ),
         "Early Years": ("Children's Centres", "Free Early Education"),
         "Skills & Employability": ("14-19 Skills", "Adult Education", "Apprenticeships"),
         "Schools' Delegated Budgets": ("Primary Schools", "Secondary Schools", "Special Schools"),
@@ -292,7 +310,18 @@ def generate(n: int, path: str | Path, seed: int = 1) -> dict[str, int]:
                     income = min(income, -((bv * br + 99) // 100))
                     i_change = -(fv * fr - bv * br)
                 drivers.append(
-                    (portfolio, line, name, unit, bv, p(bu), fv, p(fu), None if br is None else p(br), None if fr is None else p(fr))
+                    (
+                        portfolio,
+                        line,
+                        name,
+                        unit,
+                        bv,
+                        p(bu),
+                        fv,
+                        p(fu),
+                        None if br is None else p(br),
+                        None if fr is None else p(fr),
+                    )
                 )
             g_items = i_items = 0
             if ri(1, 3) == 1:  # about a third of lines have one or two explained items

@@ -178,7 +178,12 @@ def worker_stages(inp: Path, out: Path) -> None:
         try:
             value = fn(*args)
         except Exception as exc:  # report and go on: the table says what failed
-            emit(stage=name, status="failed", why=f"{exc.__class__.__name__}: {exc}", trace=traceback.format_exc(limit=-3))
+            emit(
+                stage=name,
+                status="failed",
+                why=f"{exc.__class__.__name__}: {exc}",
+                trace=traceback.format_exc(limit=-3),
+            )
             return None
         emit(stage=name, status="ok", seconds=time.perf_counter() - t, **facts(name, value))
         return value
@@ -237,7 +242,9 @@ def measure_stages(inp: Path, out: Path, timeout: float) -> dict:
         stages[rec.pop("stage")] = rec
 
     log = out.with_suffix(".stages.log")
-    res = run_child([sys.executable, str(Path(__file__).resolve()), "--worker", str(inp), str(out)], timeout, on_line, log)
+    res = run_child(
+        [sys.executable, str(Path(__file__).resolve()), "--worker", str(inp), str(out)], timeout, on_line, log
+    )
     for name in ("read", "engine", "write", "json"):
         if name not in stages:
             if res.get("timeout"):
@@ -349,6 +356,7 @@ def repeat(fn, times: int) -> dict:
 
 def code_state() -> dict:
     """The commit measured, whether budget_monitor/ had uncommitted changes, and the load."""
+
     def git(*a):
         try:
             return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()
@@ -374,7 +382,9 @@ def machine() -> dict:
     except OSError:
         pass
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         head = ""
     return {
@@ -428,7 +438,9 @@ def table(size: dict) -> str:
             r = rec["why"][:60]
         lines.append(f"  {name:<42} {fmt_s(rec):>9}  {r:<22} {m:>8}")
     share = size.get("engine_share")
-    lines.append(f"  engine share of end to end: {share:.0%}" if share is not None else "  engine share of end to end: n/a")
+    lines.append(
+        f"  engine share of end to end: {share:.0%}" if share is not None else "  engine share of end to end: n/a"
+    )
     return "\n".join(lines)
 
 
@@ -454,7 +466,9 @@ def main(argv: list[str] | None = None) -> int:
     help_cmd = [sys.executable, "-c", CLI, "--help"]
     results["help"] = repeat(lambda: run_child(help_cmd, 120), args.repeat)
     results["help"]["status"] = "ok" if results["help"].get("returncode") == 0 else "failed"
-    print(f"budget-monitor --help: {fmt_s(results['help'])}{' s' if results['help']['status'] == 'ok' else ''} (median of {args.repeat}), peak {mem(results['help'])} MB")
+    print(
+        f"budget-monitor --help: {fmt_s(results['help'])}{' s' if results['help']['status'] == 'ok' else ''} (median of {args.repeat}), peak {mem(results['help'])} MB"
+    )
 
     ref = reference_workbook()
     if ref is not None:

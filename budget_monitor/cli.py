@@ -108,7 +108,9 @@ def report(
         None, "-o", "--output", help="Where to write the report workbook [default: next to the input, with -report]."
     ),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the results as JSON here."),
-    rules: Optional[Path] = typer.Option(None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."),
+    rules: Optional[Path] = typer.Option(
+        None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."
+    ),
 ) -> None:
     """Write the monitoring report for a quarterly workbook.
 
@@ -141,7 +143,9 @@ def report(
             # Where it can, a child process writes the JSON while this one writes the
             # workbook; either way it is streamed into a temporary file, never held whole.
             json_job = background.start(lambda tmp: write_json_file(result, tmp), json_path)
-        files.atomic_write(out, lambda tmp: write_report(result, tmp, progress=lambda name: progress.step(f"writing {name}")))
+        files.atomic_write(
+            out, lambda tmp: write_report(result, tmp, progress=lambda name: progress.step(f"writing {name}"))
+        )
         if json_path is not None:
             progress.step("writing the JSON")
             if json_job is not None:
@@ -159,7 +163,9 @@ def report(
     warnings = [p for p in result.problems if p.level == "warning"]
     _show(str(workbook), warnings[:MAX_WARNINGS_SHOWN])
     if len(warnings) > MAX_WARNINGS_SHOWN:
-        _say(f"{workbook}: ... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings: every one is on the report's Checks sheet")
+        _say(
+            f"{workbook}: ... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings: every one is on the report's Checks sheet"
+        )
     ot = result.over_threshold
     typer.echo(
         f"{out}: {len(result.lines)} budget lines; {len(ot.pressures)} pressures and {len(ot.underspends)} underspends "

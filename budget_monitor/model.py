@@ -302,7 +302,10 @@ class Component(NamedTuple):
 REASONS: dict[str, tuple[str, str]] = {
     "activity": ("activity lower than affordable level", "activity higher than affordable level"),
     "unit_cost": ("unit cost below affordable level", "unit cost above affordable level"),
-    "income_activity": ("activity higher than budgeted, so more income", "activity lower than budgeted, so less income"),
+    "income_activity": (
+        "activity higher than budgeted, so more income",
+        "activity lower than budgeted, so less income",
+    ),
     "income_rate": ("income rate above budget", "income rate below budget"),
     "unexplained": ("needs an explanation", "needs an explanation"),
 }

@@ -139,9 +139,7 @@ def parse_text_number(text: str) -> Decimal:
     if s.startswith("-"):  # £-1,234
         negative, s = not negative, s[1:]
     if _SCALED.match(s):
-        raise NumberError(
-            f"'{text}' has a scale suffix, which is ambiguous; enter the figure in the sheet's units"
-        )
+        raise NumberError(f"'{text}' has a scale suffix, which is ambiguous; enter the figure in the sheet's units")
     if "," in s:
         if not _THOUSANDS.match(s):
             raise NumberError(f"'{text}' is not a number (commas must separate thousands)")

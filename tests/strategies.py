@@ -69,5 +69,9 @@ def quarters(draw, max_lines: int = 8) -> m.Quarter:
         for _ in range(draw(st.integers(0, 2))):
             ds.append(draw(drivers(bl.line, bl.portfolio)))
         for _ in range(draw(st.integers(0, 2))):
-            items.append(m.VarianceItem(bl.line, draw(NAMES), m.GrossIncome(draw(money(10**7)), draw(money(10**7))), bl.portfolio))
+            items.append(
+                m.VarianceItem(
+                    bl.line, draw(NAMES), m.GrossIncome(draw(money(10**7)), draw(money(10**7))), bl.portfolio
+                )
+            )
     return m.Quarter(m.Settings("Org", "2024-25 Q1", "Title"), tuple(lines), tuple(ds), tuple(items))

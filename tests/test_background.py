@@ -101,7 +101,9 @@ def test_cli_json_is_the_same_bytes_with_and_without_the_child(tmp_path, monkeyp
     for cores in (2, 1):
         monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
         path = tmp_path / f"r{cores}.json"
-        result = runner.invoke(app, ["report", str(SAMPLE), "-o", str(tmp_path / f"r{cores}.xlsx"), "--json", str(path)])
+        result = runner.invoke(
+            app, ["report", str(SAMPLE), "-o", str(tmp_path / f"r{cores}.xlsx"), "--json", str(path)]
+        )
         assert result.exit_code == 0, result.output
         out[cores] = path.read_bytes()
     assert out[2] == out[1] and out[2].startswith(b'{"schema":')

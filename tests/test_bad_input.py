@@ -120,7 +120,10 @@ CASES: dict[str, Case] = {
         (
             ("Savings", ("warning: ", "the sheet is hidden", "read like any other")),
             ("Budget lines!6", ("warning: ", "rows 6-7 are hidden; read like any other row")),
-            ("Variance items!9", ("warning: ", "rows 9-10 are filtered out by the sheet's filter", "count in the totals")),
+            (
+                "Variance items!9",
+                ("warning: ", "rows 9-10 are filtered out by the sheet's filter", "count in the totals"),
+            ),
         ),
     ),
     "merged": Case(
@@ -218,9 +221,7 @@ CASES: dict[str, Case] = {
         ACCEPTED,
         (("Budget lines!E7", ("warning: ", "Income cash limit: found 68 (£68,000.00)", "expected to be negative")),),
     ),
-    "units": Case(
-        bc.bad_units, REFUSED, (("Settings!B4", ("Units: ", "found 'euros'", "expected £, £000 or £m")),)
-    ),
+    "units": Case(bc.bad_units, REFUSED, (("Settings!B4", ("Units: ", "found 'euros'", "expected £, £000 or £m")),)),
     "year": Case(
         bc.bad_year,
         REFUSED,

@@ -81,7 +81,9 @@ def test_json_twin(sample_run):
     # Every line's components add up to its variance, in the JSON too.
     for line in data["lines"]:
         for side in ("gross", "income"):
-            parts = [Decimal(c["amount"]) for c in data["components"] if c["line"] == line["line"] and c["side"] == side]
+            parts = [
+                Decimal(c["amount"]) for c in data["components"] if c["line"] == line["line"] and c["side"] == side
+            ]
             assert sum(parts, Decimal(0)) == Decimal(line["variance"][side])
     assert data["cash_limits"]["difference"] == {"gross": "1000.00", "income": "0.00", "net": "1000.00"}
     assert data["savings"]["by_rag"]["Red"] == "1150000.00"
@@ -152,10 +154,14 @@ def test_check_reads_and_writes_nothing(tmp_path):
 def test_rules_file_changes_the_threshold(tmp_path):
     rules = tmp_path / "rules.toml"
     rules.write_text("[revenue]\nthreshold = 1000000\n", encoding="utf-8")
-    result = run("report", str(SAMPLE), "-o", str(tmp_path / "r.xlsx"), "--json", str(tmp_path / "r.json"), "--rules", str(rules))
+    result = run(
+        "report", str(SAMPLE), "-o", str(tmp_path / "r.xlsx"), "--json", str(tmp_path / "r.json"), "--rules", str(rules)
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    amounts = [Decimal(c["amount"]) for c in data["over_threshold"]["pressures"] + data["over_threshold"]["underspends"]]
+    amounts = [
+        Decimal(c["amount"]) for c in data["over_threshold"]["pressures"] + data["over_threshold"]["underspends"]
+    ]
     assert amounts and all(abs(a) >= Decimal("999500") for a in amounts)
     assert len(data["over_threshold"]["pressures"]) == 7
 

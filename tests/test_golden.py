@@ -53,13 +53,20 @@ def published(rows, side):
 
 
 def test_portfolio_totals(report):
-    assert [k(report.cash_limit.gross), k(report.cash_limit.income), k(report.cash_limit.net)] == [167499, -56643, 110856]
+    assert [k(report.cash_limit.gross), k(report.cash_limit.income), k(report.cash_limit.net)] == [
+        167499,
+        -56643,
+        110856,
+    ]
     assert [k(report.variance.gross), k(report.variance.income), k(report.variance.net)] == [13834, 869, 14703]
 
 
 def test_every_published_pressure_in_order(report, published_table2):
     ours = [(c.line, c.kind, c.source, k(c.amount)) for c in report.over_threshold.pressures]
-    theirs = [(r["budget_line"], r["kind"], r["driver_or_item"], r["amount_k"]) for r in published(published_table2, "pressure")]
+    theirs = [
+        (r["budget_line"], r["kind"], r["driver_or_item"], r["amount_k"])
+        for r in published(published_table2, "pressure")
+    ]
     assert ours == theirs
     assert sum(k(c.amount) for c in report.over_threshold.pressures) == 19948
 
@@ -67,7 +74,10 @@ def test_every_published_pressure_in_order(report, published_table2):
 def test_every_published_underspend_and_the_unexplained_one(report, published_table2):
     listed = report.over_threshold.underspends
     explained = [(c.line, c.kind, c.source, k(c.amount)) for c in listed if c.kind != "unexplained"]
-    theirs = [(r["budget_line"], r["kind"], r["driver_or_item"], r["amount_k"]) for r in published(published_table2, "underspend")]
+    theirs = [
+        (r["budget_line"], r["kind"], r["driver_or_item"], r["amount_k"])
+        for r in published(published_table2, "underspend")
+    ]
     assert explained == theirs
     assert sum(row[3] for row in explained) == -4913
     unexplained = [c for c in report.over_threshold.pressures + listed if c.kind == "unexplained"]

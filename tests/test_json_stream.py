@@ -96,7 +96,9 @@ def test_a_failed_json_write_leaves_the_old_file(monkeypatch, tmp_path, capsys):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(json_out, "write_json", half_then_full)
-    monkeypatch.setattr(sys, "argv", ["budget-monitor", "report", str(SAMPLE), "-o", str(tmp_path / "r.xlsx"), "--json", str(target)])
+    monkeypatch.setattr(
+        sys, "argv", ["budget-monitor", "report", str(SAMPLE), "-o", str(tmp_path / "r.xlsx"), "--json", str(target)]
+    )
     try:
         with pytest.raises(SystemExit) as info:
             cli.main()
@@ -134,7 +136,11 @@ def gi(draw) -> m.GrossIncome:
 
 
 def where(draw) -> m.Where:
-    return m.Where(draw(st.one_of(st.just("Budget lines"), TEXT)), draw(st.integers(0, 10**6)), draw(st.sampled_from(["", "A", "E", "AB"])))
+    return m.Where(
+        draw(st.one_of(st.just("Budget lines"), TEXT)),
+        draw(st.integers(0, 10**6)),
+        draw(st.sampled_from(["", "A", "E", "AB"])),
+    )
 
 
 @st.composite
@@ -167,18 +173,35 @@ def quarters(draw) -> tuple[m.Quarter, list[m.Problem]]:
             changes.append(m.CashLimitChange(portfolio, line, category, gi(draw), draw(TEXT), where(draw)))
     for _ in range(draw(st.integers(1, 4))):
         portfolio, line = draw(keys)
-        savings.append(m.Saving(portfolio, line, draw(TEXT), draw(AMOUNTS), draw(st.sampled_from(m.RAGS)), draw(TEXT), where(draw)))
+        savings.append(
+            m.Saving(portfolio, line, draw(TEXT), draw(AMOUNTS), draw(st.sampled_from(m.RAGS)), draw(TEXT), where(draw))
+        )
     years = st.sampled_from(["Prev Yrs", "2024-25", "2025-26", "Future Years"])
     for row in range(draw(st.integers(1, 6))):
         portfolio = draw(st.sampled_from(portfolios))
         capital.append(
-            m.CapitalRow(portfolio, draw(TEXT), draw(TEXT), draw(years), draw(AMOUNTS), draw(AMOUNTS), m.Where("Capital", row + 2))
+            m.CapitalRow(
+                portfolio,
+                draw(TEXT),
+                draw(TEXT),
+                draw(years),
+                draw(AMOUNTS),
+                draw(AMOUNTS),
+                m.Where("Capital", row + 2),
+            )
         )
     indicators = [
-        m.Indicator(draw(TEXT), draw(TEXT), draw(TEXT), draw(NUMBERS), draw(NUMBERS), draw(NUMBERS), draw(NUMBERS), where(draw))
+        m.Indicator(
+            draw(TEXT), draw(TEXT), draw(TEXT), draw(NUMBERS), draw(NUMBERS), draw(NUMBERS), draw(NUMBERS), where(draw)
+        )
         for _ in range(draw(st.integers(0, 3)))
     ]
-    settings_ = m.Settings(draw(TEXT), draw(st.sampled_from(["2024-25 Q1", "2025/26 Q4"]) | TEXT), draw(TEXT), draw(st.sampled_from(["£000", "£", "£m"])))
+    settings_ = m.Settings(
+        draw(TEXT),
+        draw(st.sampled_from(["2024-25 Q1", "2025/26 Q4"]) | TEXT),
+        draw(TEXT),
+        draw(st.sampled_from(["£000", "£", "£m"])),
+    )
     optional = st.sampled_from([True, True, True, False])  # each part is there more often than not
     quarter = m.Quarter(
         settings_,

@@ -165,12 +165,18 @@ def test_imports_within_each_sub_package_never_go_round_in_a_circle():
 
 
 def test_no_module_is_over_800_lines():
-    long = {str(p.relative_to(ROOT)): n for p in modules() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in modules()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert not long, f"modules over {MAX_LINES} lines: {long}"
 
 
 def test_every_module_opens_with_a_docstring():
-    bare = [str(p.relative_to(ROOT)) for p in modules() if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))]
+    bare = [
+        str(p.relative_to(ROOT)) for p in modules() if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))
+    ]
     assert not bare, f"modules without an opening docstring: {bare}"
 
 

@@ -49,7 +49,11 @@ def test_components_sum_to_each_lines_variance_to_the_penny(q):
     assert not m.has_errors(report.problems)
     for bl in report.lines:
         for side in ("gross", "income"):
-            parts = [c.amount for c in report.components if c.line == bl.line and c.portfolio == bl.portfolio and c.side == side]
+            parts = [
+                c.amount
+                for c in report.components
+                if c.line == bl.line and c.portfolio == bl.portfolio and c.side == side
+            ]
             assert sum(parts, ZERO) == bl.variance.side(side)
             assert all(p == p.quantize(Decimal("0.01")) for p in parts)
 

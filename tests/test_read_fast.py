@@ -97,7 +97,10 @@ def test_from_binary_many_is_from_binary_digit_for_digit(values):
 @given(
     st.lists(
         st.one_of(
-            typed(6, 10**8), typed(2, 10**8), typed(8, 10**3), st.integers(-(10**8), 10**8).map(float),
+            typed(6, 10**8),
+            typed(2, 10**8),
+            typed(8, 10**3),
+            st.integers(-(10**8), 10**8).map(float),
             st.sampled_from([-0.0, 0.0, 100.0, 1e-5, 1e-6, 0.1 + 0.2, 999999999.9999999, 1e9 - 1]),
         ),
         max_size=40,
@@ -341,7 +344,12 @@ def sheet_xml(draw) -> bytes:
     pieces = draw(st.lists(st.sampled_from(SHEET_XML_PIECES), max_size=25))
     body = "".join(p.format(r=i + 1) for i, p in enumerate(pieces))
     if prefix:
-        body = body.replace("<row", "<x:row").replace("</row>", "</x:row>").replace("<c ", "<x:c ").replace("</c>", "</x:c>")
+        body = (
+            body.replace("<row", "<x:row")
+            .replace("</row>", "</x:row>")
+            .replace("<c ", "<x:c ")
+            .replace("</c>", "</x:c>")
+        )
         body = body.replace("<v>", "<x:v>").replace("</v>", "</x:v>").replace("<f>", "<x:f>").replace("</f>", "</x:f>")
     quote = draw(st.sampled_from(['"', "'"]))
     head = f"<{prefix}worksheet xmlns:r={quote}r{quote}><{prefix}sheetData>"
@@ -386,7 +394,9 @@ def _parse_all_at_once(grids, source=""):
         key = read_sheets.sheet_key(grid.name)
         if key in by_key:
             problems.append(
-                error("duplicate-sheet", f"two sheets are named '{grid.name}' ignoring case and spaces", Where(grid.name))
+                error(
+                    "duplicate-sheet", f"two sheets are named '{grid.name}' ignoring case and spaces", Where(grid.name)
+                )
             )
             continue
         by_key[key] = grid
@@ -411,9 +421,13 @@ def _parse_all_at_once(grids, source=""):
         names = ", ".join(f"'{g.name}'" for g in by_key.values()) or "none"
         near = read_rows.closest("budget lines", list(by_key))
         hint = f" (is '{by_key[near].name}' meant to be it?)" if near else ""
-        problems.append(error("missing-sheet", f"no sheet named 'Budget lines'; the workbook has {names}{hint}", Where("")))
+        problems.append(
+            error("missing-sheet", f"no sheet named 'Budget lines'; the workbook has {names}{hint}", Where(""))
+        )
         return None, problems
-    lines = read_records._budget_lines(lines_grid, read_cells.Cells(lines_grid, problems, revenue_scale, settings.units), problems)
+    lines = read_records._budget_lines(
+        lines_grid, read_cells.Cells(lines_grid, problems, revenue_scale, settings.units), problems
+    )
     if not lines and not any(p.where.sheet == lines_grid.name and p.level == "error" for p in problems):
         empty = [p for p in problems if p.code == "empty-sheet" and p.where.sheet == lines_grid.name]
         header_row = read_wb._header_row(lines_grid, read_sheets.BUDGET_LINES)
@@ -430,7 +444,9 @@ def _parse_all_at_once(grids, source=""):
         grid = by_key.get(key)
         if grid is None:
             continue
-        scale, unit = (capital_scale, settings.capital_units) if spec is read_sheets.CAPITAL else (revenue_scale, settings.units)
+        scale, unit = (
+            (capital_scale, settings.capital_units) if spec is read_sheets.CAPITAL else (revenue_scale, settings.units)
+        )
         parts[field] = reader(grid, read_cells.Cells(grid, problems, scale, unit), problems) or None
     if not lines:
         for field in ("drivers", "items", "changes"):

@@ -35,7 +35,12 @@ def test_quick_start_report_runs(tmp_path):
     shutil.copytree(ROOT / "workbooks", tmp_path / "workbooks")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the project, installed or not
     result = subprocess.run(
-        [sys.executable, "-m", "budget_monitor", *command[1:]], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "budget_monitor", *command[1:]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "workbooks" / "kcc-scs-2011-12-q3-report.xlsx").exists()

@@ -25,7 +25,7 @@ AWKWARD = [
     "  leading spaces",
     "trailing spaces  ",
     "Tom & Jerry <care> \"quoted\" 'single'",
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "-12 not a number",
     "line\nbreak and\ttab",
     "control \x01\x02\x1f characters",
@@ -37,7 +37,12 @@ AWKWARD = [
 
 
 def _options() -> dict:
-    return {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "constant_memory": True}
+    return {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "constant_memory": True,
+    }
 
 
 def _by_xlsxwriter(path: Path, texts: list[str]) -> None:

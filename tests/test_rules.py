@@ -52,7 +52,13 @@ def test_units_as_people_write_them(written, unit):
 def test_text_numbers_as_people_write_them():
     from budget_monitor.money import NumberError, parse_text_number
 
-    for text, value in [("£(1,234)", "-1234"), ("(£1,234)", "-1234"), ("1,234-", "-1234"), ("1 234", "1234"), ("-", "0")]:
+    for text, value in [
+        ("£(1,234)", "-1234"),
+        ("(£1,234)", "-1234"),
+        ("1,234-", "-1234"),
+        ("1 234", "1234"),
+        ("-", "0"),
+    ]:
         assert parse_text_number(text) == Decimal(value), text
     for text in ("--5", "1,23", "£1.2m", "12k", "£"):
         with pytest.raises(NumberError):

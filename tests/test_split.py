@@ -54,7 +54,11 @@ def references_hold(path) -> int:
                 m = refs.match(str(c.value)) if isinstance(c.value, str) else None
                 if m:
                     target = values[m.group(1).replace("''", "'")][m.group(2)].value
-                    assert target is not None and target == values[ws.title][c.coordinate].value, (ws.title, c.coordinate, c.value)
+                    assert target is not None and target == values[ws.title][c.coordinate].value, (
+                        ws.title,
+                        c.coordinate,
+                        c.value,
+                    )
                     checked += 1
     return checked
 

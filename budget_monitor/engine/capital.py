@@ -122,7 +122,9 @@ def summarise_capital(
                 )
                 continue
             seen[r.year] = r
-        by_year = tuple(sorted(((y, r.cash_limit, r.forecast) for y, r in seen.items()), key=lambda t: year_order(t[0])))
+        by_year = tuple(
+            sorted(((y, r.cash_limit, r.forecast) for y, r in seen.items()), key=lambda t: year_order(t[0]))
+        )
         cur = seen.get(year)
         projects.append(
             CapitalProject(
@@ -144,7 +146,8 @@ def summarise_capital(
             key=lambda p: (p.variance < 0, -abs(p.variance), p.portfolio, p.project),
         )
     )
-    over = tuple(sorted((p for p in projects if abs(p.rephasing) > rephasing_list), key=lambda p: (-abs(p.rephasing), p.project)))
+    over = tuple(
+        sorted((p for p in projects if abs(p.rephasing) > rephasing_list), key=lambda p: (-abs(p.rephasing), p.project))
+    )
     years = tuple(sorted({y for p in projects for y, _, _ in p.by_year} | {year}, key=year_order))
     return CapitalSummary(year, tuple(projects), listed, over, years), problems
-

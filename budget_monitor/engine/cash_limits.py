@@ -109,7 +109,13 @@ def reconcile_cash_limits(
         moves = tuple(
             sorted(
                 (c for c in rows if c.category != "Opening"),
-                key=lambda c: (CATEGORY_ORDER.index(c.category), c.line, c.description, c.amount.gross, c.amount.income),
+                key=lambda c: (
+                    CATEGORY_ORDER.index(c.category),
+                    c.line,
+                    c.description,
+                    c.amount.gross,
+                    c.amount.income,
+                ),
             )
         )
         opening = openings[0].amount

@@ -169,7 +169,9 @@ def components(
     twice: dict[tuple[int, str], list] = {}  # the first driver, its line, then the others
     with localcontext(EXACT):
         for d in drivers:
-            bl = index.find(d.line, d.portfolio) or index.resolve(d.line, d.portfolio, "driver", d.where, problems, d.driver)
+            bl = index.find(d.line, d.portfolio) or index.resolve(
+                d.line, d.portfolio, "driver", d.where, problems, d.driver
+            )
             if bl is None:
                 continue
             key = (id(bl), d.driver.casefold())
@@ -191,7 +193,9 @@ def components(
             if e.income_activity or e.income_rate:
                 parts[1] += e.income_activity + e.income_rate
                 if e.income_activity:
-                    parts.append(Component(portfolio, line, name, "income", "income_activity", e.income_activity, where))
+                    parts.append(
+                        Component(portfolio, line, name, "income", "income_activity", e.income_activity, where)
+                    )
                 if e.income_rate:
                     parts.append(Component(portfolio, line, name, "income", "income_rate", e.income_rate, where))
         for item in items:

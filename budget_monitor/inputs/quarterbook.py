@@ -115,14 +115,27 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
 
         def change(c):
             c = c or m.CashLimitChange("", "", "", blank_gi)
-            return {"portfolio": c.portfolio, "line": c.line, "category": c.category, **_gi("", c.amount, scale), "description": c.description}
+            return {
+                "portfolio": c.portfolio,
+                "line": c.line,
+                "category": c.category,
+                **_gi("", c.amount, scale),
+                "description": c.description,
+            }
 
         out[CASH_LIMIT_CHANGES.name] = _rows(CASH_LIMIT_CHANGES, q.changes, change)
     if q.savings is not None:
 
         def saving(x):
             x = x or m.Saving("", "", "", Decimal(0), "")
-            return {"portfolio": x.portfolio, "line": x.line, "saving": x.saving, "amount": to_units(x.amount, scale), "rag": x.rag, "comment": x.comment}
+            return {
+                "portfolio": x.portfolio,
+                "line": x.line,
+                "saving": x.saving,
+                "amount": to_units(x.amount, scale),
+                "rag": x.rag,
+                "comment": x.comment,
+            }
 
         out[SAVINGS.name] = _rows(SAVINGS, q.savings, saving)
     if q.capital is not None:
@@ -183,13 +196,20 @@ def write_quarter(
     )
     q = attrs.evolve(q, settings=settings)
     rng = random.Random(shuffle_seed)
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     try:
         bold = book.add_format({"bold": True})
         ws = book.add_worksheet("Settings")
         for r, (key, value) in enumerate(
-            (("Organisation", settings.organisation), ("Title", settings.title), ("Period", settings.period),
-             ("Units", settings.units), ("Capital units", settings.capital_units))  # fmt: skip
+            (
+                ("Organisation", settings.organisation),
+                ("Title", settings.title),
+                ("Period", settings.period),
+                ("Units", settings.units),
+                ("Capital units", settings.capital_units),
+            )  # fmt: skip
         ):
             ws.write_string(r, 0, key, bold)
             ws.write_string(r, 1, value)

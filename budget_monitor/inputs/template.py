@@ -245,10 +245,8 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "gross_forecast": "The forecast outturn of gross spending for the year, in Units.",
         "income_forecast": "The forecast income for the year, in Units, negative like the cash limit. "
         "Less income than budgeted (a smaller negative) is a pressure.",
-        "gross_variance": "Forecast minus cash limit for gross spending, in Units: positive is an "
-        "overspend.",
-        "income_variance": "Forecast minus cash limit for income, in Units: positive is income below "
-        "budget.",
+        "gross_variance": "Forecast minus cash limit for gross spending, in Units: positive is an overspend.",
+        "income_variance": "Forecast minus cash limit for income, in Units: positive is income below budget.",
         "comment": "Optional: a short note on the line.",
     },
     ACTIVITY.name: {
@@ -257,16 +255,14 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "driver": "What is counted, such as Residential placements. A line may have several drivers, "
         "one row each; give each a different name.",
         "unit": "The unit of the volumes, such as client weeks or hours. Used in the report's wording.",
-        "budget_volume": "The affordable level: the budget divided by the budgeted unit cost. A count, "
-        "not money.",
+        "budget_volume": "The affordable level: the budget divided by the budgeted unit cost. A count, not money.",
         "budget_unit_cost": "The budgeted cost of one unit, in pounds per unit whatever Units says.",
         "forecast_volume": "The volume now forecast for the year. A count.",
         "forecast_unit_cost": "The cost of one unit now forecast, in pounds per unit.",
         "budget_income_rate": "Only where income follows volume (a grant or contribution per client "
         "week, say): the budgeted income per unit, in pounds, as a positive rate. Leave blank where no "
         "income follows volume; blank means 'not given'.",
-        "forecast_income_rate": "The income per unit now forecast, in pounds. Give both income rates "
-        "or neither.",
+        "forecast_income_rate": "The income per unit now forecast, in pounds. Give both income rates or neither.",
     },
     VARIANCE_ITEMS.name: {
         "portfolio": _PORTFOLIO_REF,
@@ -283,8 +279,7 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "whole (and for the Opening row).",
         "category": f"One of {_or_list(m.CATEGORIES)}. Opening is the cash limit of the previous "
         "report; the others are the kinds of change since.",
-        "gross": "The change to the gross cash limit, in Units (for Opening: the previous gross cash "
-        "limit).",
+        "gross": "The change to the gross cash limit, in Units (for Opening: the previous gross cash limit).",
         "income": "The change to the income cash limit, in Units, income negative: more income "
         "budget is a larger negative.",
         "description": "Optional: what the change is, such as the grant's name.",
@@ -531,4 +526,3 @@ def write_template(path: Path, overwrite: bool = False) -> None:
         atomic_write(path, write, overwrite=overwrite)
     except FileExistsError:
         raise FileExistsError(f"{path}: already exists; choose another name or allow overwriting") from None
-

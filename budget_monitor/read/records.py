@@ -46,7 +46,9 @@ def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.
     for row_no, (portfolio, section, line, gross_limit, income_limit, gross_forecast, income_forecast,
                  gross_variance, income_variance, comment) in rows:  # fmt: skip
         where = Where(sheet, row_no)
-        if not (portfolio and line) and not _named(BUDGET_LINES, where, letters, problems, portfolio=portfolio, line=line):
+        if not (portfolio and line) and not _named(
+            BUDGET_LINES, where, letters, problems, portfolio=portfolio, line=line
+        ):
             continue
         key = (portfolio.casefold(), line.casefold())
         first = seen.get(key)
@@ -87,7 +89,9 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
     line_letter = letters.get("line", "")
     for row_no, (portfolio, line, driver, unit, budget_volume, budget_unit_cost, forecast_volume, forecast_unit_cost,
                  b, f) in rows:  # fmt: skip
-        ok = bool(line and driver) or _named(ACTIVITY, Where(sheet, row_no), letters, problems, line=line, driver=driver)
+        ok = bool(line and driver) or _named(
+            ACTIVITY, Where(sheet, row_no), letters, problems, line=line, driver=driver
+        )
         if (b is None) != (f is None):
             blank = "forecast_income_rate" if f is None else "budget_income_rate"
             problems.append(
@@ -98,7 +102,9 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
                     Where(
                         sheet,
                         row_no,
-                        letters.get(blank) or letters.get("budget_income_rate") or letters.get("forecast_income_rate", ""),
+                        letters.get(blank)
+                        or letters.get("budget_income_rate")
+                        or letters.get("forecast_income_rate", ""),
                     ),
                 )
             )
@@ -107,8 +113,19 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
             # What is checked later is the line it refers to.
             where = Where(sheet, row_no, line_letter)
             out.append(
-                m.Driver(line, driver, unit, budget_volume, budget_unit_cost, forecast_volume, forecast_unit_cost, b, f,
-                         portfolio, where)
+                m.Driver(
+                    line,
+                    driver,
+                    unit,
+                    budget_volume,
+                    budget_unit_cost,
+                    forecast_volume,
+                    forecast_unit_cost,
+                    b,
+                    f,
+                    portfolio,
+                    where,
+                )
             )
     return tuple(out)
 
@@ -176,7 +193,9 @@ def _capital(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Capit
     letters, rows = _records(grid, CAPITAL, cells, problems)
     for row_no, (portfolio, project, status, year_text, cash_limit, forecast) in rows:
         where = Where(grid.name, row_no)
-        ok = bool(portfolio and project) or _named(CAPITAL, where, letters, problems, portfolio=portfolio, project=project)
+        ok = bool(portfolio and project) or _named(
+            CAPITAL, where, letters, problems, portfolio=portfolio, project=project
+        )
         year = normalise_year(year_text)
         if year is None:
             problems.append(

@@ -139,9 +139,7 @@ def _header(grid: Grid, spec: SheetSpec, i: int, row: list[object], problems: li
         )
     if spec.one_of and not any(all(k in index for k in group) for group in spec.one_of):
         wanted = " or ".join(" and ".join(repr(spec.column(k).header) for k in group) for group in spec.one_of)
-        problems.append(
-            error("missing-column", f"expected the columns {wanted}", Where(grid.name, row_no, "A"))
-        )
+        problems.append(error("missing-column", f"expected the columns {wanted}", Where(grid.name, row_no, "A")))
         ok = False
     return Header(row_no, columns, index) if ok else None
 

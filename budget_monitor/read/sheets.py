@@ -20,7 +20,18 @@ HEADER_SEARCH_ROWS = 50
 #: Every number read must be smaller than this, in the sheet's units: Excel keeps no
 #: more digits, and no budget comes near it.
 LARGEST = 10**MAX_SIGNIFICANT_DIGITS
-EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!")
+EXCEL_ERRORS = (
+    "#DIV/0!",
+    "#N/A",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#REF!",
+    "#VALUE!",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+)
 
 # --- columns --------------------------------------------------------------------------
 
@@ -160,7 +171,15 @@ INDICATORS = SheetSpec(
     ),
 )
 SETTINGS_SHEET = "Settings"
-SHEETS: tuple[SheetSpec, ...] = (BUDGET_LINES, ACTIVITY, VARIANCE_ITEMS, CASH_LIMIT_CHANGES, SAVINGS, CAPITAL, INDICATORS)
+SHEETS: tuple[SheetSpec, ...] = (
+    BUDGET_LINES,
+    ACTIVITY,
+    VARIANCE_ITEMS,
+    CASH_LIMIT_CHANGES,
+    SAVINGS,
+    CAPITAL,
+    INDICATORS,
+)
 
 
 def sheet_key(name: str) -> str:

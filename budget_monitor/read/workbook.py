@@ -71,7 +71,9 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         key = sheet_key(grid.name)
         if key in by_key:
             first.append(
-                error("duplicate-sheet", f"two sheets are named '{grid.name}' ignoring case and spaces", Where(grid.name))
+                error(
+                    "duplicate-sheet", f"two sheets are named '{grid.name}' ignoring case and spaces", Where(grid.name)
+                )
             )
             continue
         by_key[key] = grid

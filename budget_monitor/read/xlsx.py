@@ -117,10 +117,13 @@ def _read_sheets(path: Path, facts: PackageFacts | None) -> Iterator:
                 sheet_facts = facts.sheet(name) if facts is not None else None
                 if facts is not None and sheet_facts is None:
                     # calamine lists a sheet the package scan did not find: read it, unchecked.
-                    yield None, warning(
-                        "unscanned-sheet",
-                        "the sheet's hidden rows, formulas and error cells could not be checked",
-                        Where(name),
+                    yield (
+                        None,
+                        warning(
+                            "unscanned-sheet",
+                            "the sheet's hidden rows, formulas and error cells could not be checked",
+                            Where(name),
+                        ),
                     )
                 try:
                     sheet = book.get_sheet_by_name(name)

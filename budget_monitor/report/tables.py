@@ -161,7 +161,11 @@ def revenue_table(report: Report, title: str) -> Table:
                 rows.append(line_row(bl, "  "))
             if len(members) >= 2:
                 parts.append(len(rows))
-                rows.append(add_totals(rows, cols, Row((f"Total {section}",) + (None,) * 7, "subtotal", tuple(range(first, len(rows))))))
+                rows.append(
+                    add_totals(
+                        rows, cols, Row((f"Total {section}",) + (None,) * 7, "subtotal", tuple(range(first, len(rows))))
+                    )
+                )
             else:
                 parts.append(first)
         portfolio_totals.append(len(rows))
@@ -173,7 +177,9 @@ def revenue_table(report: Report, title: str) -> Table:
         title,
         cols,
         tuple(rows),
-        notes=("£000. A positive variance is a pressure (overspend or income below budget); a negative one an underspend.",),
+        notes=(
+            "£000. A positive variance is a pressure (overspend or income below budget); a negative one an underspend.",
+        ),
         groups=((1, 3, "Cash limit (£000)"), (4, 6, "Forecast variance (£000)")),
     )
 
@@ -334,8 +340,7 @@ def commentary(e: DriverEffect) -> str:
     if e.income_activity or e.income_rate:
         total = e.income_activity + e.income_rate
         text += (
-            f"; income that follows the volume is {_amount_k(total)} "
-            f"{'lower' if total > 0 else 'higher'} than budgeted"
+            f"; income that follows the volume is {_amount_k(total)} {'lower' if total > 0 else 'higher'} than budgeted"
         )
     return text[0].upper() + text[1:]
 
@@ -379,7 +384,9 @@ CHECK_COLUMNS = (Col("Level", width=9), Col("Where", width=26), Col("Code", widt
 def checks_table(report: Report, title: str, source: str = "") -> Table:
     rows = []
     order = {"error": 0, "warning": 1}
-    for p in sorted(report.problems, key=lambda p: (order[p.level], p.where.sheet, p.where.row, p.where.column, p.code)):
+    for p in sorted(
+        report.problems, key=lambda p: (order[p.level], p.where.sheet, p.where.row, p.where.column, p.code)
+    ):
         rows.append(Row((p.level, str(p.where) or (source or "workbook"), p.code, p.message), "line"))
     if not rows:
         rows.append(Row(("ok", "", "", "No errors or warnings."), "note"))

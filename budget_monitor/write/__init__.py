@@ -27,7 +27,6 @@ from .summary import summary_sheet
 __all__ = ["SHEETS", "Book", "report_dict", "report_json", "write_report"]
 
 
-
 def revenue_sheet(book: Book, report: Report) -> None:
     book.table(revenue_table(book, report))
 
@@ -43,7 +42,9 @@ def activity_sheet(book: Book, report: Report) -> None:
 
 
 def checks_sheet(book: Book, report: Report) -> None:
-    book.table(attrs.evolve(shared_checks_table(book, report), title="Checks: errors and warnings, with where they are"))
+    book.table(
+        attrs.evolve(shared_checks_table(book, report), title="Checks: errors and warnings, with where they are")
+    )
 
 
 SHEETS: list[Callable[[Book, Report], None]] = [
@@ -75,7 +76,12 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
     workbook.worksheet_class = Sheet
     book = Book(workbook, s.organisation, s.period, s.title, max_rows=max_rows)
     try:
-        workbook.set_properties({"title": " - ".join(x for x in (s.organisation, s.title, s.period) if x), "comments": "budget_monitor report"})
+        workbook.set_properties(
+            {
+                "title": " - ".join(x for x in (s.organisation, s.title, s.period) if x),
+                "comments": "budget_monitor report",
+            }
+        )
         for sheet in SHEETS:
             if progress is not None:
                 progress(sheet.__name__.removesuffix("_sheet").replace("_", " "))

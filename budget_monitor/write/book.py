@@ -60,7 +60,9 @@ def sum_formula(parts: Iterable[str]) -> str:
     return f"=SUM({','.join(parts)})"
 
 
-_PLAIN_SUM = re.compile(r"=SUM\([A-Z]{1,3}[0-9]{1,7}(:[A-Z]{1,3}[0-9]{1,7})?(,[A-Z]{1,3}[0-9]{1,7}(:[A-Z]{1,3}[0-9]{1,7})?)*\)")
+_PLAIN_SUM = re.compile(
+    r"=SUM\([A-Z]{1,3}[0-9]{1,7}(:[A-Z]{1,3}[0-9]{1,7})?(,[A-Z]{1,3}[0-9]{1,7}(:[A-Z]{1,3}[0-9]{1,7})?)*\)"
+)
 
 
 _ROW_REF = re.compile(r"\{(\d+)\}")
@@ -237,7 +239,13 @@ class Book:
         return TITLE_ROWS
 
     def table(
-        self, table: Table, ws=None, first_row: int | None = None, first_col: int = 0, freeze: bool = True, part: bool = False
+        self,
+        table: Table,
+        ws=None,
+        first_row: int | None = None,
+        first_col: int = 0,
+        freeze: bool = True,
+        part: bool = False,
     ):
         """Write ``table`` on its own sheet (or on ``ws`` at ``first_row``); returns the sheet
         and the sheet row of the table's first data row. A table longer than a sheet goes
@@ -251,7 +259,15 @@ class Book:
             ws = self.workbook.add_worksheet(table.sheet)
             self.page_setup(ws)
         row = self.title(ws, table.title, len(table.columns)) if first_row is None else first_row
-        header_fmt = self.fmt(bold=True, bg_color="#1F4E79", font_color="#FFFFFF", text_wrap=True, align="center", valign="vcenter", border=1)
+        header_fmt = self.fmt(
+            bold=True,
+            bg_color="#1F4E79",
+            font_color="#FFFFFF",
+            text_wrap=True,
+            align="center",
+            valign="vcenter",
+            border=1,
+        )
         if table.groups:
             group_fmt = self.fmt(bold=True, align="center", bottom=1, bg_color="#D9E1F2")
             for a, b, text in table.groups:
@@ -348,7 +364,7 @@ class Book:
             if value is None:
                 if not blank:
                     continue
-                out.append(f"{start}{n}\"{style}/>")
+                out.append(f'{start}{n}"{style}/>')
             elif type(value) is str:
                 cell = text.get(value)
                 if cell is None:
@@ -404,12 +420,13 @@ def wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(part) // room)) for part in text.split("\n"))
 
 
-
 def column_widths(table: Table) -> tuple[list[int], set[int]]:
     """Each column's width fitted to what it shows, and the text columns that must wrap
     (their longest text is wider than the column can be)."""
     widths, wrap = [], set()
-    rows = table.rows if len(table.rows) <= WIDTH_SAMPLE else table.rows[:WIDTH_SAMPLE] + table.rows[-WIDTH_SAMPLE // 10 :]
+    rows = (
+        table.rows if len(table.rows) <= WIDTH_SAMPLE else table.rows[:WIDTH_SAMPLE] + table.rows[-WIDTH_SAMPLE // 10 :]
+    )
     for j, col in enumerate(table.columns):
         longest = max((len(_shown(r.cells[j], col)) for r in rows), default=0)
         if col.kind == "text":
@@ -455,8 +472,6 @@ def revenue_table(book: Book, report) -> tables.Table:
 def table2(book: Book, report) -> tables.Table:
     """Table 2, built once for the sheet and for the summary that refers to it."""
     return book.memo("table2", lambda: tables.table2(report, ""))
-
-
 
 
 # --- tables longer than a sheet ------------------------------------------------------------

@@ -64,7 +64,11 @@ def report_dict(report: Report) -> dict[str, object]:
         "period": q.settings.period,
         "title": q.settings.title,
         "source_units": q.settings.units,
-        "totals": {"cash_limit": gin(report.cash_limit), "forecast": gin(report.forecast), "variance": gin(report.variance)},
+        "totals": {
+            "cash_limit": gin(report.cash_limit),
+            "forecast": gin(report.forecast),
+            "variance": gin(report.variance),
+        },
         "lines": [
             {
                 "portfolio": bl.portfolio,

@@ -105,7 +105,9 @@ def savings_sheet(book: Book, report: Report) -> None:
     """Savings by RAG with a total for each and overall; the RAG shown in its colour."""
     if report.savings is None:
         return
-    table = attrs.evolve(shared_savings_table(book, report), title="Savings built into the budget, by delivery status (£000)")
+    table = attrs.evolve(
+        shared_savings_table(book, report), title="Savings built into the budget, by delivery status (£000)"
+    )
     ws, data0 = book.table(table)
     rag = col_index(table, "RAG")
     last = data0 + len(table.rows) - 1

@@ -133,8 +133,7 @@ def stack_pages(sheet: str, parts: Sequence[Part], max_rows: int = EXCEL_MAX_ROW
         groups.append(([part], end > max_rows))
         row = end + 2
     return [
-        Page(sheet if i == 0 else f"{sheet} {i + 1}", tuple(group), alone)
-        for i, (group, alone) in enumerate(groups)
+        Page(sheet if i == 0 else f"{sheet} {i + 1}", tuple(group), alone) for i, (group, alone) in enumerate(groups)
     ]
 
 

@@ -122,7 +122,9 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
     for label, listed, col in (("Pressures", ot.pressures, 2), ("Underspends", ot.underspends, 6)):
         formula, value, on = _refer(t2.sheet, t2, None, total, col, max_rows)
         count = f"=COUNT({column_areas(t2, 0, total - 1, col, max_rows)})" if total else 0
-        out.append(Figure(f"{label} of {size} or more", formula, value, number=count, number_value=len(listed), sheet=on))
+        out.append(
+            Figure(f"{label} of {size} or more", formula, value, number=count, number_value=len(listed), sheet=on)
+        )
 
     unexplained = report.unexplained
     lines = {(c.portfolio, c.line) for c in unexplained if c.amount}
@@ -293,7 +295,9 @@ def largest(book: Book, ws, report: Report, row: int) -> None:
         if wrapped_lines(label, width) > 1:
             ws.set_row(row, LINE_HEIGHT * wrapped_lines(label, width))
         value = t2.rows[i].cells[amount_col]
-        ws.write_formula(row, 1, "=" + cell_ref(t2, i, amount_col, book.max_rows), cell_format(book, Col("", "money")), value)
+        ws.write_formula(
+            row, 1, "=" + cell_ref(t2, i, amount_col, book.max_rows), cell_format(book, Col("", "money")), value
+        )
         book.text(ws, row, 2, "£000", book.fmt(align="center"))
         book.text(ws, row, 4, locate(t2, i, book.max_rows)[0], book.fmt(font_color="#595959"))
         row += 1
@@ -314,4 +318,3 @@ def largest(book: Book, ws, report: Report, row: int) -> None:
     chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_size({"width": 800, "height": height})
     ws.insert_chart(chart_row, 0, chart, {"x_offset": 2, "y_offset": 4})
-
