@@ -277,7 +277,7 @@ def generate(n: int, path: str | Path, seed: int = 1) -> dict[str, int]:
     lines = []  # (portfolio, section, line, G, I, GF, IF, comment)
     drivers = []  # (portfolio, line, driver, unit, bv, bu, fv, fu, br, fr)
     items = []  # (portfolio, line, description, gross, income)
-    for portfolio, count in zip(names, counts):
+    for portfolio, count in zip(names, counts, strict=True):
         if count <= 0:
             continue
         sections = PORTFOLIOS[portfolio]

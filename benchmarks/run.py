@@ -177,7 +177,7 @@ def worker_stages(inp: Path, out: Path) -> None:
         t = time.perf_counter()
         try:
             value = fn(*args)
-        except Exception as exc:  # report and go on: the table says what failed
+        except Exception as exc:  # noqa: BLE001 -- report and go on: the table says what failed
             emit(
                 stage=name,
                 status="failed",
@@ -218,7 +218,7 @@ def worker_stages(inp: Path, out: Path) -> None:
 
         with open(report_pickle(inp), "wb") as f:
             pickle.dump(report, f, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # a report that cannot be pickled only costs profile_stages.py time
+    except Exception:  # noqa: BLE001 -- a report that cannot be pickled only costs profile_stages.py time
         report_pickle(inp).unlink(missing_ok=True)
 
 
@@ -429,9 +429,9 @@ def table(size: dict) -> str:
         ("end to end (CLI, with start-up)", e2e, ratio(e2e, fl["seconds"]), mem(e2e)),
     ]
     code = size.get("code", {})
-    lines = [f"N = {n:,} budget lines ({size['input_cells']:,} input cells, {size['input_mb']:.1f} MB); "
+    lines = [(f"N = {n:,} budget lines ({size['input_cells']:,} input cells, {size['input_mb']:.1f} MB); "
              f"commit {code.get('commit', '?')}{' + uncommitted changes' if code.get('uncommitted') else ''}, "
-             f"load {code.get('load_average', ['?'])[0]}",
+             f"load {code.get('load_average', ['?'])[0]}"),
              f"  {'stage':<42} {'seconds':>9}  {'ratio':<22} {'peak MB':>8}"]  # fmt: skip
     for name, rec, r, m in rows:
         if rec.get("status") not in (None, "ok") and rec.get("why"):

@@ -739,7 +739,11 @@ class Comparison:
         for key, (w, h) in by_key.items():
             label = f"{what} {' / '.join(map(_show, key))}"
             if len(w) == 1 and len(h) == 1:
-                diffs = [f"{f} expected {_show(a)}, JSON {_show(b)}" for f, a, b in zip(fields, w[0], h[0]) if a != b]
+                diffs = [
+                    f"{f} expected {_show(a)}, JSON {_show(b)}"
+                    for f, a, b in zip(fields, w[0], h[0], strict=True)
+                    if a != b
+                ]
                 self.fail(f"{label}: {'; '.join(diffs)}")
             elif w and not h:
                 self.fail(f"{label}: expected {len(w)} more ({_fields(fields, w[0])}), not in the JSON")
@@ -760,7 +764,7 @@ def _show(x: object) -> str:
 
 
 def _fields(fields: Sequence[str], values: tuple) -> str:
-    return ", ".join(f"{f} {_show(v)}" for f, v in zip(fields, values))
+    return ", ".join(f"{f} {_show(v)}" for f, v in zip(fields, values, strict=True))
 
 
 def _number(s: object) -> Fraction | None | str:
@@ -876,7 +880,7 @@ def compare(exp: Expected, report: dict) -> Comparison:
         cmp.value("cash_limits present", False, "cash_limits" in report)
     else:
         cl = report.get("cash_limits", {})
-        for name, gi in zip(("opening", "revised", "lines_total", "difference"), exp.cash_limits["total"]):
+        for name, gi in zip(("opening", "revised", "lines_total", "difference"), exp.cash_limits["total"], strict=True):
             cmp.gin(f"cash_limits.{name}", gi, cl.get(name))
         cmp.multiset(
             "cash limit changes",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -48,7 +47,7 @@ def _usage(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def _load_rules(rules: Optional[Path]):
+def _load_rules(rules: Path | None):
     from .rules import RulesError, load_rules
 
     try:
@@ -104,11 +103,11 @@ def _count(problems) -> None:
 @app.command()
 def report(
     workbook: Path = typer.Argument(..., help="The quarterly workbook (.xlsx or .xlsm)."),
-    output: Optional[Path] = typer.Option(
+    output: Path | None = typer.Option(
         None, "-o", "--output", help="Where to write the report workbook [default: next to the input, with -report]."
     ),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the results as JSON here."),
-    rules: Optional[Path] = typer.Option(
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the results as JSON here."),
+    rules: Path | None = typer.Option(
         None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."
     ),
 ) -> None:
@@ -177,7 +176,7 @@ def report(
 @app.command()
 def check(
     workbook: Path = typer.Argument(..., help="The quarterly workbook to check."),
-    rules: Optional[Path] = typer.Option(None, "--rules", help="A rules file (TOML)."),
+    rules: Path | None = typer.Option(None, "--rules", help="A rules file (TOML)."),
 ) -> None:
     """Read and validate a quarterly workbook without writing anything.
 
@@ -223,7 +222,7 @@ def main() -> None:
     except KeyboardInterrupt:
         _say("budget-monitor: interrupted")
         sys.exit(130)
-    except Exception:  # a bug: never show a traceback, say where the details are
+    except Exception:  # noqa: BLE001 -- a bug: never show a traceback, say where the details are
         import tempfile
         import traceback
 

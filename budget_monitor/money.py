@@ -215,7 +215,7 @@ def from_binary_many(values: list[float]) -> list[Decimal | None]:
                 if "e" not in texts[i] and "n" not in texts[i]]  # fmt: skip
         fractions = [i for i in long if "." in texts[i]]
         rounded = map(operator.pos, map(_FIFTEEN.create_decimal, [texts[i] for i in fractions]))
-        for i, d in zip(fractions, rounded):
+        for i, d in zip(fractions, rounded, strict=True):
             out[i] = d
         if len(fractions) < len(long):
             exact += [i for i in long if "." not in texts[i]]

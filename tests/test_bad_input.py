@@ -310,7 +310,7 @@ def runs(tmp_path_factory) -> dict[str, Run]:
     for name, case in CASES.items():
         paths[name] = case.build(tmp_path_factory.mktemp(name))
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        results = dict(zip(paths, pool.map(_run, paths.values())))
+        results = dict(zip(paths, pool.map(_run, paths.values()), strict=True))
     return results
 
 

@@ -176,7 +176,7 @@ def test_a_driver_given_twice_is_reported_on_its_later_row_whatever_the_order():
         m.Driver("Fostering", name, "client weeks", one, one, one, one, where=m.Where("Activity", row))
         for name, row in (("Client weeks", 5), ("client WEEKS", 9))
     )
-    for drivers in ((first, again), (again, first)):
-        q = m.Quarter(m.Settings(), (line,), drivers=drivers)
+    for order in ((first, again), (again, first)):
+        q = m.Quarter(m.Settings(), (line,), drivers=order)
         (found,) = [p for p in analyse(q).problems if p.code == "duplicate-driver"]
         assert str(found.where) == "Activity!9" and "'client WEEKS'" in found.message and "also row 5" in found.message

@@ -275,7 +275,7 @@ def test_rephasing_over_all_years_sums_to_zero_when_the_total_is_unchanged(limit
         forecast[b] += amount
     rows = [
         CapitalRow("P", "X", STATUSES[0], y, c, f, Where("Capital", 2 + i))
-        for i, (y, c, f) in enumerate(zip(years, limits, forecast))
+        for i, (y, c, f) in enumerate(zip(years, limits, forecast, strict=True))
     ]
     summary, _ = summarise_capital(rows, "2011-12 Q3", Rules().capital, Rules().rephasing_list)
     (p,) = summary.projects

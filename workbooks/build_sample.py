@@ -14,8 +14,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from budget_monitor.model import has_errors  # noqa: E402
 from budget_monitor.inputs.quarterbook import quarter_from_csv, write_quarter  # noqa: E402
+from budget_monitor.model import has_errors  # noqa: E402
 
 SOURCE = HERE / "kcc-scs-2011-12-q3"
 TARGET = HERE / "kcc-scs-2011-12-q3.xlsx"

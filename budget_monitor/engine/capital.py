@@ -98,7 +98,7 @@ def summarise_capital(
     for r in rows:
         grouped[(r.portfolio.casefold(), r.project.casefold())].append(r)
     projects = []
-    for key, rs in grouped.items():
+    for _key, rs in grouped.items():
         first = min(rs, key=lambda r: r.where.row)
         seen: dict[str, CapitalRow] = {}
         statuses = {r.status for r in rs}

@@ -73,7 +73,7 @@ class LineIndex:
         self.lines = lines
         self.by_key: dict[tuple[str, str], list[BudgetLine]] = {}
         by_key = self.by_key
-        for bl, k in zip(lines, keys if keys is not None else map(line_key, lines)):
+        for bl, k in zip(lines, keys if keys is not None else map(line_key, lines), strict=True):
             key = (k[0], k[2])
             found = by_key.get(key)
             if found is None:

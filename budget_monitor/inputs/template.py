@@ -116,55 +116,71 @@ def _or_list(values: tuple[str, ...] | list[str]) -> str:
 GENERAL_NOTES: tuple[tuple[str, str], ...] = (
     (
         "What this is",
-        "The input to budget_monitor's quarterly monitoring report. Fill in the shaded cells; "
-        "budget_monitor reads this workbook and writes the report (a formatted workbook, and JSON "
-        "for other tools).",
+        (
+            "The input to budget_monitor's quarterly monitoring report. Fill in the shaded cells; "
+            "budget_monitor reads this workbook and writes the report (a formatted workbook, and JSON "
+            "for other tools)."
+        ),
     ),
     (
         "Which sheets",
-        f"{BUDGET_LINES.name} is the only sheet you must fill in. Each of the other sheets adds a part "
-        "of the report (activity analysis, explained variances, cash limit reconciliation, savings, "
-        "capital, indicators). Delete an optional sheet you do not use: one left with only its header "
-        "row is reported as empty.",
+        (
+            f"{BUDGET_LINES.name} is the only sheet you must fill in. Each of the other sheets adds a part "
+            "of the report (activity analysis, explained variances, cash limit reconciliation, savings, "
+            "capital, indicators). Delete an optional sheet you do not use: one left with only its header "
+            "row is reported as empty."
+        ),
     ),
     (
         "Rows and columns",
-        "Keep the header row's wording. Columns may be moved, title rows may be added above the header, "
-        "and columns with other headings are ignored, so you can add your own working columns. A column "
-        "marked Required below must be there; its cells may still be blank where the note says so. One "
-        "row per record; blank rows are skipped.",
+        (
+            "Keep the header row's wording. Columns may be moved, title rows may be added above the header, "
+            "and columns with other headings are ignored, so you can add your own working columns. A column "
+            "marked Required below must be there; its cells may still be blank where the note says so. One "
+            "row per record; blank rows are skipped."
+        ),
     ),
     (
         "Signs",
-        "Enter spending as positive and income as negative (a credit), as in the ledger: an income "
-        "budget of £2 million is -2,000 when Units is £000. The report works out variance = forecast "
-        "minus cash limit, for gross and for income, and net = gross + income. A positive variance is "
-        "a pressure (an overspend, or less income than budgeted); a negative variance is an underspend.",
+        (
+            "Enter spending as positive and income as negative (a credit), as in the ledger: an income "
+            "budget of £2 million is -2,000 when Units is £000. The report works out variance = forecast "
+            "minus cash limit, for gross and for income, and net = gross + income. A positive variance is "
+            "a pressure (an overspend, or less income than budgeted); a negative variance is an underspend."
+        ),
     ),
     (
         "Units",
-        f"Cash figures on {BUDGET_LINES.name}, {VARIANCE_ITEMS.name}, {CASH_LIMIT_CHANGES.name} and "
-        f"{SAVINGS.name} are in the Units chosen on {SETTINGS_SHEET} ({_DEFAULTS.units} unless you change "
-        f"it); cash figures on {CAPITAL.name} are in the Capital units ({_DEFAULTS.capital_units} unless "
-        "you change it). With £000, 1,234.5 means £1,234,500. Unit costs and income rates are always "
-        "pounds per unit, and volumes are plain counts.",
+        (
+            f"Cash figures on {BUDGET_LINES.name}, {VARIANCE_ITEMS.name}, {CASH_LIMIT_CHANGES.name} and "
+            f"{SAVINGS.name} are in the Units chosen on {SETTINGS_SHEET} ({_DEFAULTS.units} unless you change "
+            f"it); cash figures on {CAPITAL.name} are in the Capital units ({_DEFAULTS.capital_units} unless "
+            "you change it). With £000, 1,234.5 means £1,234,500. Unit costs and income rates are always "
+            "pounds per unit, and volumes are plain counts."
+        ),
     ),
     (
         "Numbers",
-        "A blank number cell counts as zero, except where a column below says blank means 'not given'. "
-        "Numbers stored as text are read as people write them: 1,234.50, (1,234) for a negative, "
-        "£1,234, and - for zero. Scale words such as 1.2m are not accepted: enter the figure in the "
-        "sheet's units. Amounts are kept exact to the penny.",
+        (
+            "A blank number cell counts as zero, except where a column below says blank means 'not given'. "
+            "Numbers stored as text are read as people write them: 1,234.50, (1,234) for a negative, "
+            "£1,234, and - for zero. Scale words such as 1.2m are not accepted: enter the figure in the "
+            "sheet's units. Amounts are kept exact to the penny."
+        ),
     ),
     (
         "Formulas",
-        "Typed values are safest. A formula is read through the result Excel saved with it, so save "
-        "the workbook from Excel after it has calculated.",
+        (
+            "Typed values are safest. A formula is read through the result Excel saved with it, so save "
+            "the workbook from Excel after it has calculated."
+        ),
     ),
     (
         "Drop-downs",
-        "Cells with a drop-down list accept only the values listed; the message Excel shows on a "
-        "wrong entry names them.",
+        (
+            "Cells with a drop-down list accept only the values listed; the message Excel shows on a "
+            "wrong entry names them."
+        ),
     ),
 )
 

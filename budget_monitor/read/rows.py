@@ -239,7 +239,7 @@ def _amounts(floats: list[float], scale: Decimal) -> list[object]:
     ``_ONE_BY_ONE`` where one has a problem to record."""
     amounts: list[object] = whole_pennies(floats, scale)  # type: ignore[assignment]
     missing = list(compress(count(), map(operator.is_, amounts, repeat(None))))
-    for i, d in zip(missing, from_binary_many([floats[i] for i in missing])):
+    for i, d in zip(missing, from_binary_many([floats[i] for i in missing]), strict=True):
         if d is None or d.adjusted() >= MAX_SIGNIFICANT_DIGITS:
             amounts[i] = _ONE_BY_ONE  # not a finite number, or too large
         else:
@@ -290,7 +290,7 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[l
     if column.kind in ("text", "year", "choice"):
         strings = [v for v in distinct if type(v) is str]
         texts = _texts(strings)
-        table = dict(zip(strings, map(_text, strings) if texts is None else texts))
+        table = dict(zip(strings, map(_text, strings) if texts is None else texts, strict=True))
         if column.kind == "choice":
             choices = {c.casefold(): c for c in reversed(column.choices)}  # the first of equal ones
             table = {v: choices.get(text.casefold(), _ONE_BY_ONE) for v, text in table.items()}  # type: ignore[union-attr]
@@ -301,15 +301,15 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[l
     else:
         floats = [v for v in distinct if type(v) is float]
         if column.kind == "money":
-            table = dict(zip(floats, _amounts(floats, scale)))
+            table = dict(zip(floats, _amounts(floats, scale), strict=True))
         else:
             numbers = _numbers(floats)
             if numbers is not None:
-                table = dict(zip(floats, numbers))
+                table = dict(zip(floats, numbers, strict=True))
             else:
                 table = {
                     v: _ONE_BY_ONE if v < 0 or d is None or d.adjusted() >= MAX_SIGNIFICANT_DIGITS else d
-                    for v, d in zip(floats, from_binary_many(floats))
+                    for v, d in zip(floats, from_binary_many(floats), strict=True)
                 }
         if len(floats) < len(distinct):
             blank = None if column.blank_is_none else ZERO
@@ -375,7 +375,9 @@ def _records(
             one_by_one.update(compress(count(), map(operator.is_, values, repeat(_ONE_BY_ONE))))
         by_key[column.key] = values
     read = [by_key[c.key] if c.key in by_key else repeat(_default(c)) for c in spec.columns]
-    records = zip(numbers, zip(*read))
+    # strict=False: a column the sheet lacks is an endless repeat of its default, so the
+    # row numbers decide where the records end.
+    records = zip(numbers, zip(*read, strict=False), strict=False)
     hidden = [n for n in numbers if n in grid.hidden_rows] if grid.hidden_rows else []
     if not one_by_one and not hidden:
         return letters, records

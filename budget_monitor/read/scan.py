@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections import deque
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import unescape
@@ -352,11 +353,9 @@ def _last_row_end(data: bytes) -> int:
     start = len(data)
     while start > 0:
         start = max(0, start - window)
-        last = None
-        for last in _ROW_END.finditer(data, start):
-            pass
-        if last is not None:
-            return last.end()
+        ends = deque(_ROW_END.finditer(data, start), maxlen=1)  # keeps only the last match
+        if ends:
+            return ends[0].end()
         window *= 4
     return 0
 

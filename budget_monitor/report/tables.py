@@ -249,8 +249,10 @@ def table2(report: Report, title: str) -> Table:
     rows.append(total)
     net = (total.cells[2] or ZERO) + (total.cells[6] or ZERO)
     notes = [
-        f"Every component of a line's variance whose size, rounded to £000, is at least £{k(ot.threshold):,}k; "
-        "gross and income separately. £000.",
+        (
+            f"Every component of a line's variance whose size, rounded to £000, is at least £{k(ot.threshold):,}k; "
+            "gross and income separately. £000."
+        ),
         f"Net of the listed variances: £{net:,}k.",
         "Cells shaded alike are effects of one driver: a pressure with an offsetting saving directly related.",
     ]
@@ -369,8 +371,10 @@ def activity_table(report: Report, title: str) -> Table:
         cols,
         tuple(rows),
         notes=(
-            "Activity effect = (forecast volume - affordable volume) x budget unit cost; unit cost effect = "
-            "(forecast unit cost - budget unit cost) x forecast volume. Effects in £000; volumes and unit costs as given.",
+            (
+                "Activity effect = (forecast volume - affordable volume) x budget unit cost; unit cost effect = "
+                "(forecast unit cost - budget unit cost) x forecast volume. Effects in £000; volumes and unit costs as given."
+            ),
         ),
         groups=((3, 8, "Volume and unit cost"), (9, 13, "Effect on the variance (£000)")),
     )
