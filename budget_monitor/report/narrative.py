@@ -1,0 +1,499 @@
+"""The committee's words: a drafted narrative of the quarter, made from the figures.
+
+``narrative(report, wording) -> tuple[Entry, ...]``: for each portfolio an opening entry
+(its net, gross and income variance, then the cash-limit reconciliation, red savings
+and capital where the workbook has them), followed by a section for each budget line
+with a component at or over the threshold: a paragraph on the line as a whole, one for
+each driver (volume against the affordable level, unit cost against budget, income that
+follows volume), a sentence for each explained item, and what nothing explains, named
+as needing an explanation. A last entry covers the key activity indicators.
+
+Pure and deterministic: records in, records out, the same words for the same figures;
+no files, no formats. Every amount shown goes through ``money.display``, the project's
+one display rounding. Input text (line, driver and item names) is carried as plain text;
+the writers decide how to keep it text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import ClassVar, Literal
+
+import attrs
+
+from ..engine import Report
+from ..model import Component, DriverEffect, GrossIncome
+from ..money import THOUSAND, ZERO, display
+
+EntryKind = Literal["portfolio", "line", "indicators"]
+
+#: Wording choices councils differ on (``[narrative]`` in the rules file).
+HEADING_UNITS = ("£k", "£m")
+WORDS = ("pressure/saving", "overspend/underspend", "pressure/underspend")
+MILLION = Decimal(1_000_000)
+
+
+@attrs.frozen
+class Wording:
+    """How the narrative says things: ``units`` of the headings' figures (``£k`` or
+    ``£m``, the latter to one decimal place) and ``words`` for a positive and a negative
+    variance (``pressure/saving``, ``overspend/underspend`` or ``pressure/underspend``)."""
+
+    units: str = "£k"
+    words: str = "pressure/saving"
+
+    @property
+    def pressure(self) -> str:
+        return self.words.split("/")[0]
+
+    @property
+    def saving(self) -> str:
+        return self.words.split("/")[1]
+
+
+@attrs.frozen
+class Entry:
+    """One heading of the narrative and its paragraphs.
+
+    ``kind`` is ``portfolio`` (``line`` blank: the portfolio's opening), ``line`` (a
+    budget line's section) or ``indicators`` (portfolio and line blank). ``amount`` is
+    the variance the heading shows, exact (None for indicators)."""
+
+    kind: EntryKind
+    portfolio: str
+    line: str
+    heading: str
+    amount: GrossIncome | None
+    paragraphs: tuple[str, ...]
+
+
+# --- figures as words ---------------------------------------------------------------------
+
+
+def k_text(amount: Decimal) -> str:
+    """``£2,153k``: the size of ``amount`` in £000, without a sign."""
+    return f"£{abs(display(amount)):,}k"
+
+
+def signed_k(amount: Decimal) -> str:
+    """``+£7,923k``, ``-£659k`` or ``£0k``: the sign as shown after rounding."""
+    shown = display(amount)
+    return f"+£{shown:,}k" if shown > 0 else f"-£{-shown:,}k" if shown < 0 else "£0k"
+
+
+def signed_m(amount: Decimal) -> str:
+    """``+£7.9m`` (one decimal place), ``-£0.7m`` or ``£0.0m``."""
+    shown = display(amount, MILLION, 1)
+    return f"+£{shown:,}m" if shown > 0 else f"-£{-shown:,}m" if shown < 0 else "£0.0m"
+
+
+def capital_m(amount: Decimal) -> str:
+    """Capital figures as the tables show them: ``-£0.008m`` (£m to three places)."""
+    shown = display(amount, MILLION, 3)
+    return f"+£{shown:,}m" if shown > 0 else f"-£{-shown:,}m" if shown < 0 else "£0.000m"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def count_text(value: Decimal) -> str:
+    """A volume as people write it: ``7,977``, ``12.5``."""
+    v = value.normalize()
+    if v == v.to_integral_value():
+        return f"{v.quantize(Decimal(1)):,}"
+    return f"{v:,f}"
+
+
+def _is_one(value: Decimal) -> bool:
+    return abs(value) == 1
+
+
+def rate_text(value: Decimal) -> str:
+    """A unit cost: ``£166``, ``£377.91``, ``£1,015``."""
+    v = abs(value)
+    if v == v.to_integral_value():
+        return f"£{v.quantize(Decimal(1)):,}"
+    return f"£{v.quantize(Decimal('0.01')):,}" if v.as_tuple().exponent >= -2 else f"£{v.normalize():,f}"
+
+
+def difference_text(value: Decimal) -> str:
+    """A unit-cost difference as committee papers print it, to the whole pound (£20.61 ->
+    £21), or in pence when it is under 50p."""
+    shown = display(value, Decimal(1))
+    if shown:
+        return f"£{abs(shown):,}"
+    return f"£{abs(display(value, Decimal(1), 2)):,}"
+
+
+class Units:
+    """What a driver counts (``weeks``, ``hours``, a free unit) and how its cost is said."""
+
+    _KNOWN: ClassVar[dict[str, str]] = {
+        "week": "a week",
+        "hour": "an hour",
+        "day": "a day",
+        "night": "a night",
+        "month": "a month",
+    }
+
+    def __init__(self, unit: str):
+        text = " ".join(unit.split())
+        last = text.rsplit(" ", 1)[-1].casefold() if text else ""
+        stem = last.removesuffix("s")
+        if stem in self._KNOWN:
+            self.plural, self.singular, self.per = stem + "s", stem, self._KNOWN[stem]
+        elif text:
+            singular = text[:-1] if text.endswith("s") and not text.endswith("ss") else text
+            self.plural, self.singular, self.per = text, singular, f"per {singular}"
+        else:
+            self.plural, self.singular, self.per = "units", "unit", "per unit"
+
+    def count(self, value: Decimal) -> str:
+        """``7,977 weeks``, ``1 week``."""
+        return f"{count_text(abs(value))} {self.singular if _is_one(value) else self.plural}"
+
+
+class Say:
+    """Phrases for signed amounts in the chosen words. A positive amount is a pressure
+    (more spending, or less income than budgeted), a negative one a saving."""
+
+    def __init__(self, wording: Wording):
+        self.wording = wording
+        self.pressure, self.saving = wording.pressure, wording.saving
+
+    def word(self, amount: Decimal) -> str:
+        return self.pressure if amount > 0 else self.saving
+
+    def a(self, amount: Decimal, qualifier: str = "") -> str:
+        """``a pressure of £3,179k``, ``a net saving of £158k``, ``a saving of less than £1k``."""
+        word = f"{qualifier} {self.word(amount)}" if qualifier else self.word(amount)
+        if not display(amount):
+            return f"{_article(word)} {word} of less than £1k" if amount else "no variance"
+        return f"{_article(word)} {word} of {k_text(amount)}"
+
+    def income(self, amount: Decimal) -> str:
+        """An income variance: ``income £37k below budget`` (positive: a pressure)."""
+        if not display(amount):
+            return "income on budget" if not amount else "income within £1k of budget"
+        return f"income {k_text(amount)} {'below' if amount > 0 else 'above'} budget"
+
+    def heading(self, name: str, x: GrossIncome) -> str:
+        """``Fostering Service: +£7,923k (+£7,951k gross, -£28k income)``."""
+        fmt = signed_m if self.wording.units == "£m" else signed_k
+        income = "no income variance" if not x.income else f"{fmt(x.income)} income"
+        return f"{name}: {fmt(x.net)} ({fmt(x.gross)} gross, {income})"
+
+    def whole(self, x: GrossIncome, qualifier: str = "net") -> str:
+        """``a net pressure of £713k: a gross pressure of £676k and income £37k below budget``."""
+        if not x.income:
+            return self.a(x.gross, "gross")
+        if not x.gross:
+            return f"{self.income(x.income)}, {self.a(x.income)}"
+        return f"{self.a(x.net, qualifier)}: {self.a(x.gross, 'gross')} and {self.income(x.income)}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+# --- the parts of a line's section ----------------------------------------------------------
+
+
+def driver_paragraph(e: DriverEffect, say: Say) -> str:
+    """A driver's volume, unit cost and income, each with what it gives."""
+    d = e.driver
+    u = Units(d.unit)
+    gross = e.activity + e.unit_cost
+    income = e.income_activity + e.income_rate
+    parts = [f"{d.driver}: {say.whole(GrossIncome(gross, income))}"]
+    dv = e.volume_difference
+    if dv:
+        where = "above" if dv > 0 else "below"
+        parts.append(
+            f"forecast activity of {u.count(d.forecast_volume)} is {u.count(dv)} {where} the affordable level of "
+            f"{count_text(d.budget_volume)}, which gives {say.a(e.activity)}"
+        )
+    else:
+        parts.append(f"forecast activity is at the affordable level of {u.count(d.budget_volume)}")
+    du = e.unit_cost_difference
+    cost = f"the cost of {rate_text(d.forecast_unit_cost)} {u.per}"
+    if du and e.unit_cost:
+        where = "above" if du > 0 else "below"
+        says = f"{cost} is {difference_text(du)} {where} the budgeted {rate_text(d.budget_unit_cost)}, which "
+        if not display(e.activity):
+            says += f"gives {say.a(e.unit_cost)}"
+        elif (e.unit_cost > 0) == (e.activity > 0):
+            says += f"adds {k_text(e.unit_cost)} to the {say.word(e.activity)}"
+        else:
+            says += f"reduces the {say.word(e.activity)} by {k_text(e.unit_cost)}"
+        parts.append(says)
+    else:
+        parts.append(f"{cost} is as budgeted")
+    if e.income_activity:
+        rate = d.budget_income_rate or ZERO
+        parts.append(
+            f"income follows the volume at {rate_text(rate)} {u.per}, so it is "
+            f"{k_text(e.income_activity)} {'below' if e.income_activity > 0 else 'above'} budget "
+            f"({say.a(e.income_activity)})"
+        )
+    if e.income_rate and d.forecast_income_rate is not None and d.budget_income_rate is not None:
+        dr = d.forecast_income_rate - d.budget_income_rate
+        parts.append(
+            f"the income rate of {rate_text(d.forecast_income_rate)} {u.per} is {difference_text(dr)} "
+            f"{'above' if dr > 0 else 'below'} the budgeted {rate_text(d.budget_income_rate)}, "
+            f"which gives {say.a(e.income_rate)}"
+        )
+    return ". ".join(_sentence(p)[:-1] for p in parts) + "."
+
+
+def item_sentence(description: str, x: GrossIncome, say: Say) -> str:
+    """An explained item: ``Increased costs of legal services: a pressure of £2,840k.``"""
+    return _sentence(f"{description}: {say.whole(x)}")
+
+
+def unexplained_sentence(c: Component, say: Say) -> str:
+    if c.side == "gross":
+        what = f"{say.a(c.amount, 'gross')} is"
+    else:
+        what = f"{say.income(c.amount)} is"
+    return _sentence(f"{what} not explained by any driver or item and needs an explanation")
+
+
+# --- sections ----------------------------------------------------------------------------
+
+
+def _effect_size(e: DriverEffect) -> tuple:
+    return (-abs(e.activity + e.unit_cost + e.income_activity + e.income_rate), e.driver.driver)
+
+
+def line_entry(
+    portfolio: str,
+    line: str,
+    variance: GrossIncome,
+    effects: Sequence[DriverEffect],
+    comps: Sequence[Component],
+    say: Say,
+) -> Entry:
+    """A budget line's section: the heading, the line as a whole, its drivers, items, and
+    what needs an explanation."""
+    paragraphs = [_sentence(f"The forecast shows {say.whole(variance)}")]
+    moving = [e for e in effects if e.activity or e.unit_cost or e.income_activity or e.income_rate]
+    for e in sorted(moving, key=_effect_size):  # largest first, as committee papers list them
+        paragraphs.append(driver_paragraph(e, say))
+    items: dict[str, list[Decimal]] = {}
+    for c in comps:
+        if c.kind == "item":
+            amounts = items.setdefault(c.source, [ZERO, ZERO])
+            amounts[c.side == "income"] += c.amount
+    ordered = sorted(items.items(), key=lambda kv: (-abs(kv[1][0] + kv[1][1]), kv[0]))
+    sentences = [item_sentence(desc, GrossIncome(g, i), say) for desc, (g, i) in ordered]
+    if sentences:
+        paragraphs.append(" ".join(sentences))
+    loose = [unexplained_sentence(c, say) for c in comps if c.kind == "unexplained" and display(c.amount)]
+    if loose:
+        paragraphs.append(" ".join(loose))
+    return Entry("line", portfolio, line, say.heading(line, variance), variance, tuple(paragraphs))
+
+
+def portfolio_paragraphs(
+    report: Report, portfolio: str, variance: GrossIncome, cash_limit: GrossIncome, n: int, say: Say
+) -> list[str]:
+    threshold = report.over_threshold.threshold
+    out = [
+        _sentence(
+            f"Overall the forecast against the net cash limit of {k_text(cash_limit.net)} is {say.whole(variance)}"
+        )
+    ]
+    if n:
+        lines = "budget line has" if n == 1 else "budget lines have"
+        out.append(
+            f"{count_text(Decimal(n))} {lines} a variance of £{display(threshold):,}k or more (gross or income, "
+            "each driver's effect and each explained item taken separately); each is explained below."
+        )
+    return out
+
+
+def cash_limit_paragraph(rec, say: Say) -> str:
+    """The reconciliation from the previous report's cash limit to this one's."""
+    moves = []
+    for category, amount in rec.by_category().items():
+        moves.append(f"{category.lower()} changes of {signed_k(amount.gross)} gross ({signed_k(amount.net)} net)")
+    text = f"Cash limit: {k_text(rec.opening.gross)} gross ({k_text(rec.opening.net)} net) at the previous report"
+    if moves:
+        text += "; " + _join(moves)
+    text += f", giving a revised cash limit of {k_text(rec.revised.gross)} gross ({k_text(rec.revised.net)} net)."
+    diff = rec.difference
+    if display(diff.gross) or display(diff.net):
+        more = "more" if diff.net > 0 or (not diff.net and diff.gross > 0) else "less"
+        text += (
+            f" The budget lines add up to {k_text(rec.lines_total.gross)} gross ({k_text(rec.lines_total.net)} net), "
+            f"{k_text(diff.net or diff.gross)} {more} than the revised cash limit: the difference needs to be resolved."
+        )
+    elif diff.gross or diff.income:
+        text += " The budget lines add up to the revised cash limit to within £1k."
+    else:
+        text += " The budget lines add up to the revised cash limit."
+    return text
+
+
+def _join(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+#: The most savings or projects a paragraph names one by one.
+MOST_NAMED = 10
+
+
+def savings_paragraph(savings: Sequence, say: Say) -> str | None:
+    red = [s for s in savings if s.rag == "Red"]
+    if not red:
+        return None
+    total = sum((s.amount for s in red), ZERO)
+    red.sort(key=lambda s: (-abs(s.amount), s.saving))
+    named = [f"{s.saving} ({k_text(s.amount)})" for s in red[:MOST_NAMED]]
+    if len(red) > MOST_NAMED:
+        named.append(f"{len(red) - MOST_NAMED} more")
+    if len(red) == 1:
+        head = f"One saving of {k_text(total)} built into the budget is rated red (not expected to be delivered)"
+    else:
+        head = f"{len(red):,} savings totalling {k_text(total)} built into the budget are rated red (not expected to be delivered)"
+    return f"{head}: {_join(named)}."
+
+
+def capital_paragraph(projects: Sequence, year: str, listed: Sequence) -> str | None:
+    if not projects:
+        return None
+    cash = sum((p.cash_limit for p in projects), ZERO)
+    forecast = sum((p.forecast for p in projects), ZERO)
+    real = sum((p.real_variance for p in projects), ZERO)
+    rephasing = sum((p.rephasing for p in projects), ZERO)
+    text = (
+        f"Capital, {year}: a forecast of {capital_m(forecast).lstrip('+')} "
+        f"against a cash limit of {capital_m(cash).lstrip('+')}, a variance of "
+        f"{capital_m(forecast - cash)}: "
+        + (f"a real variance of {capital_m(real)}" if display(real, MILLION, 3) else "no real variance")
+        + " and "
+        + (
+            f"re-phasing of {capital_m(rephasing)} (spending moving between years)."
+            if display(rephasing, MILLION, 3)
+            else "no re-phasing."
+        )
+    )
+    if listed:
+        names = [f"{p.project} ({capital_m(p.variance)})" for p in listed[:MOST_NAMED]]
+        if len(listed) > MOST_NAMED:
+            names.append(f"{len(listed) - MOST_NAMED} more")
+        one = len(listed) == 1
+        text += f" {'One project has a variance' if one else f'{len(listed):,} projects have variances'} over the threshold: {_join(names)}."
+    return text
+
+
+def indicators_entry(report: Report) -> Entry | None:
+    """The latest actual of each key activity indicator against its budgeted level."""
+    inds = report.indicators
+    if not inds:
+        return None
+    latest: dict[str, object] = {}
+    for i in inds:  # sorted by indicator, then period
+        if i.actual is not None:
+            latest[i.indicator] = i
+    sentences = []
+    for name, i in list(latest.items())[: MOST_NAMED * 2]:
+        u = Units(i.unit)
+        text = f"{name}, {i.period}: {u.count(i.actual)}"
+        if i.budget_level is not None:
+            diff = i.actual - i.budget_level
+            if diff:
+                text += f", {u.count(diff)} {'above' if diff > 0 else 'below'} the budgeted level of {count_text(i.budget_level)}"
+            else:
+                text += ", at the budgeted level"
+        if i.actual_unit_cost is not None and i.budget_unit_cost is not None:
+            text += f"; average cost {rate_text(i.actual_unit_cost)} {u.per} against {rate_text(i.budget_unit_cost)} budgeted"
+        sentences.append(text + ".")
+    if not sentences:
+        return None
+    if len(latest) > MOST_NAMED * 2:
+        sentences.append(f"{len(latest) - MOST_NAMED * 2:,} more indicators are on the Indicators sheet.")
+    return Entry("indicators", "", "", "Key activity indicators", None, tuple(sentences))
+
+
+# --- the whole narrative ---------------------------------------------------------------------
+
+
+def _by_line(records: Iterable, key) -> dict[tuple[str, str], list]:
+    out: dict[tuple[str, str], list] = defaultdict(list)
+    for r in records:
+        out[key(r)].append(r)
+    return out
+
+
+def _savings_and_capital(report: Report, portfolio: str, say: Say) -> list[str]:
+    out = []
+    if report.savings is not None:
+        text = savings_paragraph([s for s in report.savings.items if s.portfolio == portfolio], say)
+        if text:
+            out.append(text)
+    if report.capital is not None:
+        cap = report.capital
+        text = capital_paragraph(
+            [p for p in cap.projects if p.portfolio == portfolio],
+            cap.year,
+            [p for p in cap.over_threshold if p.portfolio == portfolio],
+        )
+        if text:
+            out.append(text)
+    return out
+
+
+def narrative(report: Report, wording: Wording = Wording()) -> tuple[Entry, ...]:
+    """The narrative of ``report``, in reading order: each portfolio's opening and its
+    lines' sections (in Table 1's order), then the key activity indicators."""
+    say = Say(wording)
+    ot = report.over_threshold
+    listed = {(c.portfolio, c.line) for c in ot.pressures + ot.underspends}
+    comps = _by_line((c for c in report.components if (c.portfolio, c.line) in listed), lambda c: (c.portfolio, c.line))
+    effects = _by_line(
+        (e for e in report.effects if (e.portfolio, e.driver.line) in listed), lambda e: (e.portfolio, e.driver.line)
+    )
+    portfolios: dict[str, list] = {}
+    for bl in report.lines:
+        portfolios.setdefault(bl.portfolio, []).append(bl)
+    cash = {r.portfolio: r for r in report.cash_limits or ()}
+    out: list[Entry] = []
+    for portfolio, lines in portfolios.items():
+        variance = sum((bl.variance for bl in lines), GrossIncome())
+        cash_limit = sum((bl.cash_limit for bl in lines), GrossIncome())
+        sections = [
+            line_entry(portfolio, bl.line, bl.variance, effects.get(bl.key, ()), comps.get(bl.key, ()), say)
+            for bl in lines
+            if bl.key in listed
+        ]
+        paragraphs = portfolio_paragraphs(report, portfolio, variance, cash_limit, len(sections), say)
+        if portfolio in cash:
+            paragraphs.append(cash_limit_paragraph(cash[portfolio], say))
+        paragraphs += _savings_and_capital(report, portfolio, say)
+        out.append(Entry("portfolio", portfolio, "", say.heading(portfolio, variance), variance, tuple(paragraphs)))
+        out += sections
+    # Savings and capital of portfolios with no budget lines here (capital often spans more).
+    others = {s.portfolio for s in report.savings.items} if report.savings is not None else set()
+    others |= {p.portfolio for p in report.capital.projects} if report.capital is not None else set()
+    for portfolio in sorted(others - set(portfolios)):
+        paragraphs = _savings_and_capital(report, portfolio, say)
+        out.append(Entry("portfolio", portfolio, "", portfolio, None, tuple(paragraphs)))
+    indicators = indicators_entry(report)
+    if indicators is not None:
+        out.append(indicators)
+    return tuple(out)
+
+
+def entry_text(entry: Entry) -> str:
+    """An entry as plain text: the heading, then each paragraph."""
+    return "\n".join((entry.heading, *entry.paragraphs))
+
+
+__all__ = ["HEADING_UNITS", "THOUSAND", "WORDS", "Entry", "Wording", "entry_text", "narrative"]
