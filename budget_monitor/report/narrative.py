@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import ClassVar, Literal
 
+import functools
+
 import attrs
 
 from ..engine import Report
@@ -77,6 +79,11 @@ def k_text(amount: Decimal) -> str:
     return f"£{abs(display(amount)):,}k"
 
 
+def _k_shown(shown: Decimal) -> str:
+    """``k_text`` of an amount already rounded for display."""
+    return f"£{abs(shown):,}k"
+
+
 def signed_k(amount: Decimal) -> str:
     """``+£7,923k``, ``-£659k`` or ``£0k``: the sign as shown after rounding."""
     shown = display(amount)
@@ -101,10 +108,10 @@ def _article(word: str) -> str:
 
 def count_text(value: Decimal) -> str:
     """A volume as people write it: ``7,977``, ``12.5``."""
-    v = value.normalize()
-    if v == v.to_integral_value():
-        return f"{v.quantize(Decimal(1)):,}"
-    return f"{v:,f}"
+    whole = int(value)
+    if whole == value:
+        return f"{whole:,}"
+    return f"{value.normalize():,f}"
 
 
 def _is_one(value: Decimal) -> bool:
@@ -114,8 +121,9 @@ def _is_one(value: Decimal) -> bool:
 def rate_text(value: Decimal) -> str:
     """A unit cost: ``£166``, ``£377.91``, ``£1,015``."""
     v = abs(value)
-    if v == v.to_integral_value():
-        return f"£{v.quantize(Decimal(1)):,}"
+    whole = int(v)
+    if whole == v:
+        return f"£{whole:,}"
     return f"£{v.quantize(Decimal('0.01')):,}" if v.as_tuple().exponent >= -2 else f"£{v.normalize():,f}"
 
 
@@ -126,6 +134,12 @@ def difference_text(value: Decimal) -> str:
     if shown:
         return f"£{abs(shown):,}"
     return f"£{abs(display(value, Decimal(1), 2)):,}"
+
+
+@functools.lru_cache(maxsize=256)
+def units(unit: str) -> Units:
+    """The ``Units`` of a unit text (made once for each text)."""
+    return Units(unit)
 
 
 class Units:
@@ -163,22 +177,30 @@ class Say:
     def __init__(self, wording: Wording):
         self.wording = wording
         self.pressure, self.saving = wording.pressure, wording.saving
+        # "a pressure", "a net saving", "an overspend"... by (qualifier, is a pressure)
+        self._a = {
+            (q, up): f"{_article(w)} {w}"
+            for q in ("", "net", "gross")
+            for up in (True, False)
+            for w in [f"{q} {self.pressure if up else self.saving}".strip()]
+        }
 
     def word(self, amount: Decimal) -> str:
         return self.pressure if amount > 0 else self.saving
 
     def a(self, amount: Decimal, qualifier: str = "") -> str:
         """``a pressure of £3,179k``, ``a net saving of £158k``, ``a saving of less than £1k``."""
-        word = f"{qualifier} {self.word(amount)}" if qualifier else self.word(amount)
-        if not display(amount):
-            return f"{_article(word)} {word} of less than £1k" if amount else "no variance"
-        return f"{_article(word)} {word} of {k_text(amount)}"
+        shown = display(amount)
+        if not shown:
+            return f"{self._a[qualifier, amount > 0]} of less than £1k" if amount else "no variance"
+        return f"{self._a[qualifier, amount > 0]} of £{abs(shown):,}k"
 
     def income(self, amount: Decimal) -> str:
         """An income variance: ``income £37k below budget`` (positive: a pressure)."""
-        if not display(amount):
+        shown = display(amount)
+        if not shown:
             return "income on budget" if not amount else "income within £1k of budget"
-        return f"income {k_text(amount)} {'below' if amount > 0 else 'above'} budget"
+        return f"income £{abs(shown):,}k {'below' if amount > 0 else 'above'} budget"
 
     def heading(self, name: str, x: GrossIncome) -> str:
         """``Fostering Service: +£7,923k (+£7,951k gross, -£28k income)``."""
@@ -205,48 +227,50 @@ def _sentence(text: str) -> str:
 def driver_paragraph(e: DriverEffect, say: Say) -> str:
     """A driver's volume, unit cost and income, each with what it gives."""
     d = e.driver
-    u = Units(d.unit)
+    u = units(d.unit)
     gross = e.activity + e.unit_cost
     income = e.income_activity + e.income_rate
-    parts = [f"{d.driver}: {say.whole(GrossIncome(gross, income))}"]
-    dv = e.volume_difference
+    parts = [f"{d.driver}: {say.whole(GrossIncome(gross, income))}."]
+    dv = d.forecast_volume - d.budget_volume
     if dv:
         where = "above" if dv > 0 else "below"
         parts.append(
-            f"forecast activity of {u.count(d.forecast_volume)} is {u.count(dv)} {where} the affordable level of "
-            f"{count_text(d.budget_volume)}, which gives {say.a(e.activity)}"
+            f"Forecast activity of {u.count(d.forecast_volume)} is {u.count(dv)} {where} the affordable level of "
+            f"{count_text(d.budget_volume)}, which gives {say.a(e.activity)}."
         )
     else:
-        parts.append(f"forecast activity is at the affordable level of {u.count(d.budget_volume)}")
-    du = e.unit_cost_difference
-    cost = f"the cost of {rate_text(d.forecast_unit_cost)} {u.per}"
+        parts.append(f"Forecast activity is at the affordable level of {u.count(d.budget_volume)}.")
+    du = d.forecast_unit_cost - d.budget_unit_cost
+    cost = f"The cost of {rate_text(d.forecast_unit_cost)} {u.per}"
     if du and e.unit_cost:
         where = "above" if du > 0 else "below"
         says = f"{cost} is {difference_text(du)} {where} the budgeted {rate_text(d.budget_unit_cost)}, which "
-        if not display(e.activity):
-            says += f"gives {say.a(e.unit_cost)}"
+        shown = display(e.unit_cost)
+        if not shown:
+            says += "changes the cost by less than £1k."
+        elif not display(e.activity):
+            says += f"gives {say.a(e.unit_cost)}."
         elif (e.unit_cost > 0) == (e.activity > 0):
-            says += f"adds {k_text(e.unit_cost)} to the {say.word(e.activity)}"
+            says += f"adds {_k_shown(shown)} to the {say.word(e.activity)}."
         else:
-            says += f"reduces the {say.word(e.activity)} by {k_text(e.unit_cost)}"
+            says += f"reduces the {say.word(e.activity)} by {_k_shown(shown)}."
         parts.append(says)
     else:
-        parts.append(f"{cost} is as budgeted")
+        parts.append(f"{cost} is as budgeted.")
     if e.income_activity:
         rate = d.budget_income_rate or ZERO
         parts.append(
-            f"income follows the volume at {rate_text(rate)} {u.per}, so it is "
-            f"{k_text(e.income_activity)} {'below' if e.income_activity > 0 else 'above'} budget "
-            f"({say.a(e.income_activity)})"
+            f"Income follows the volume at {rate_text(rate)} {u.per}, so it is "
+            f"{say.income(e.income_activity).removeprefix('income ')} ({say.a(e.income_activity)})."
         )
     if e.income_rate and d.forecast_income_rate is not None and d.budget_income_rate is not None:
         dr = d.forecast_income_rate - d.budget_income_rate
         parts.append(
-            f"the income rate of {rate_text(d.forecast_income_rate)} {u.per} is {difference_text(dr)} "
+            f"The income rate of {rate_text(d.forecast_income_rate)} {u.per} is {difference_text(dr)} "
             f"{'above' if dr > 0 else 'below'} the budgeted {rate_text(d.budget_income_rate)}, "
-            f"which gives {say.a(e.income_rate)}"
+            f"which gives {say.a(e.income_rate)}."
         )
-    return ". ".join(_sentence(p)[:-1] for p in parts) + "."
+    return " ".join(parts)
 
 
 def item_sentence(description: str, x: GrossIncome, say: Say) -> str:
@@ -404,7 +428,7 @@ def indicators_entry(report: Report) -> Entry | None:
             latest[i.indicator] = i
     sentences = []
     for name, i in list(latest.items())[: MOST_NAMED * 2]:
-        u = Units(i.unit)
+        u = units(i.unit)
         text = f"{name}, {i.period}: {u.count(i.actual)}"
         if i.budget_level is not None:
             diff = i.actual - i.budget_level
@@ -466,13 +490,20 @@ def narrative(report: Report, wording: Wording = Wording()) -> tuple[Entry, ...]
     cash = {r.portfolio: r for r in report.cash_limits or ()}
     out: list[Entry] = []
     for portfolio, lines in portfolios.items():
-        variance = sum((bl.variance for bl in lines), GrossIncome())
-        cash_limit = sum((bl.cash_limit for bl in lines), GrossIncome())
-        sections = [
-            line_entry(portfolio, bl.line, bl.variance, effects.get(bl.key, ()), comps.get(bl.key, ()), say)
-            for bl in lines
-            if bl.key in listed
-        ]
+        variance = GrossIncome(
+            sum([bl.forecast.gross for bl in lines], ZERO) - sum([bl.cash_limit.gross for bl in lines], ZERO),
+            sum([bl.forecast.income for bl in lines], ZERO) - sum([bl.cash_limit.income for bl in lines], ZERO),
+        )
+        cash_limit = GrossIncome(
+            sum([bl.cash_limit.gross for bl in lines], ZERO), sum([bl.cash_limit.income for bl in lines], ZERO)
+        )
+        sections = []
+        for bl in lines:
+            key = (portfolio, bl.line)
+            if key in listed:
+                sections.append(
+                    line_entry(portfolio, bl.line, bl.variance, effects.get(key, ()), comps.get(key, ()), say)
+                )
         paragraphs = portfolio_paragraphs(report, portfolio, variance, cash_limit, len(sections), say)
         if portfolio in cash:
             paragraphs.append(cash_limit_paragraph(cash[portfolio], say))
