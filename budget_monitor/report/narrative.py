@@ -16,12 +16,11 @@ the writers decide how to keep it text.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import ClassVar, Literal
-
-import functools
 
 import attrs
 
