@@ -208,12 +208,12 @@ class Say:
         return f"{name}: {fmt(x.net)} ({fmt(x.gross)} gross, {income})"
 
     def whole(self, x: GrossIncome, qualifier: str = "net") -> str:
-        """``a net pressure of £713k: a gross pressure of £676k and income £37k below budget``."""
+        """``a net pressure of £713k (a gross pressure of £676k and income £37k below budget)``."""
         if not x.income:
             return self.a(x.gross, "gross")
         if not x.gross:
             return f"{self.income(x.income)}, {self.a(x.income)}"
-        return f"{self.a(x.net, qualifier)}: {self.a(x.gross, 'gross')} and {self.income(x.income)}"
+        return f"{self.a(x.net, qualifier)} ({self.a(x.gross, 'gross')} and {self.income(x.income)})"
 
 
 def _sentence(text: str) -> str:
@@ -473,12 +473,16 @@ def _savings_and_capital(report: Report, portfolio: str, say: Say) -> list[str]:
     return out
 
 
-def narrative(report: Report, wording: Wording = Wording()) -> tuple[Entry, ...]:
+def narrative(report: Report, wording: Wording = Wording(), most: int | None = None) -> tuple[Entry, ...]:
     """The narrative of ``report``, in reading order: each portfolio's opening and its
-    lines' sections (in Table 1's order), then the key activity indicators."""
+    lines' sections (in Table 1's order), then the key activity indicators. With
+    ``most``, only the ``most`` line sections with the largest net variance are made."""
     say = Say(wording)
     ot = report.over_threshold
     listed = {(c.portfolio, c.line) for c in ot.pressures + ot.underspends}
+    if most is not None and len(listed) > most:
+        sizes = [(-abs(bl.variance.net), i, bl.key) for i, bl in enumerate(report.lines) if bl.key in listed]
+        listed = {key for _, _, key in sorted(sizes)[:most]}
     comps = _by_line((c for c in report.components if (c.portfolio, c.line) in listed), lambda c: (c.portfolio, c.line))
     effects = _by_line(
         (e for e in report.effects if (e.portfolio, e.driver.line) in listed), lambda e: (e.portfolio, e.driver.line)
