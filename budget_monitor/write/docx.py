@@ -28,12 +28,12 @@ from pathlib import Path
 
 import attrs
 
-from .. import schedules, tables
+from ..report import schedules, tables
 from ..engine import Report
 from ..model import OverThreshold
 from ..money import ZERO, display
 from ..report.narrative import Wording, narrative
-from ..tables import Col, Row, Table, figure
+from ..report.tables import Col, Row, Table, figure
 from .book import SHADES
 
 #: The most rows a table shows before it is summarised, and the most line sections the
