@@ -110,10 +110,13 @@ def report(
     rules: Path | None = typer.Option(
         None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."
     ),
+    docx_path: Optional[Path] = typer.Option(
+        None, "--docx", help="Also write a Word document for the committee here (.docx): the narrative and the tables."
+    ),
 ) -> None:
     """Write the monitoring report for a quarterly workbook.
 
-    Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json
+    Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json --docx q3-report.docx
     """
     from . import files
     from .write import background, write_report
@@ -123,9 +126,13 @@ def report(
     out = output if output is not None else workbook.with_name(f"{workbook.stem}-report.xlsx")
     if out.suffix.lower() != ".xlsx":
         raise _usage(f"{out}: the report is an Excel workbook; give an output name ending in .xlsx")
-    targets = [out] + ([json_path] if json_path is not None else [])
+    if docx_path is not None and docx_path.suffix.lower() != ".docx":
+        raise _usage(f"{docx_path}: the committee paper is a Word document; give a name ending in .docx")
+    targets = [out] + [p for p in (json_path, docx_path) if p is not None]
     if json_path is not None and files.same_file(out, json_path):
         raise _usage(f"{json_path}: the JSON and the workbook cannot be the same file")
+    if docx_path is not None and any(files.same_file(docx_path, p) for p in (out, json_path) if p is not None):
+        raise _usage(f"{docx_path}: the Word document cannot be the same file as another output")
     for target in targets:
         problems = files.check_output(workbook, target)
         if problems:
@@ -134,7 +141,7 @@ def report(
     from .progress import Progress
     from .write import SHEETS
 
-    progress = Progress(2 + len(SHEETS) + (json_path is not None))
+    progress = Progress(2 + len(SHEETS) + (json_path is not None) + (docx_path is not None))
     result = _read(workbook, rule_set, progress)
     json_job = None
     try:
@@ -145,6 +152,11 @@ def report(
         files.atomic_write(
             out, lambda tmp: write_report(result, tmp, progress=lambda name: progress.step(f"writing {name}"))
         )
+        if docx_path is not None:
+            from .write.docx import write_docx
+
+            progress.step("writing the Word document")
+            files.atomic_write(docx_path, lambda tmp: write_docx(result, tmp))
         if json_path is not None:
             progress.step("writing the JSON")
             if json_job is not None:
@@ -170,6 +182,7 @@ def report(
         f"{out}: {len(result.lines)} budget lines; {len(ot.pressures)} pressures and {len(ot.underspends)} underspends "
         f"over the threshold; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
         + (f"; JSON in {json_path}" if json_path is not None else "")
+        + (f"; Word document in {docx_path}" if docx_path is not None else "")
     )
 
 

@@ -63,19 +63,65 @@ class Limits:
     max_compression_ratio: int = 200
 
 
+#: The wording choices councils differ on, and what each may be.
+HEADING_UNITS = ("£k", "£m")
+WORDS = ("pressure/saving", "overspend/underspend", "pressure/underspend")
+
+
+@attrs.frozen
+class Wording:
+    """How the drafted narrative says things (``[narrative]``): ``units`` of the headings'
+    figures (``£k``, or ``£m`` to one decimal place), ``words`` for a positive and a
+    negative variance, and how much the Word document shows before it summarises: at most
+    ``docx_rows`` rows a table and ``docx_sections`` line sections."""
+
+    units: str = "£k"
+    words: str = "pressure/saving"
+    docx_rows: int = 120
+    docx_sections: int = 40
+
+    @property
+    def pressure(self) -> str:
+        return self.words.split("/")[0]
+
+    @property
+    def saving(self) -> str:
+        return self.words.split("/")[1]
+
+
 @attrs.frozen
 class Rules:
     revenue: Threshold = Threshold(Decimal(100_000))
     capital: Threshold = Threshold(Decimal(250_000))
     rephasing_list: Decimal = Decimal(1_000_000)
     limits: Limits = Limits()
+    narrative: Wording = Wording()
 
 
 _KNOWN = {
     "revenue": {"threshold", "round_to", "inclusive"},
     "capital": {"threshold", "round_to", "inclusive", "rephasing_list"},
     "limits": {"max_entry_bytes", "max_total_bytes", "max_compression_ratio"},
+    "narrative": {"units", "words", "docx_rows", "docx_sections"},
 }
+
+
+def _wording(path: Path, table: dict) -> Wording:
+    values: dict[str, object] = {}
+    for key, allowed in (("units", HEADING_UNITS), ("words", WORDS)):
+        if key in table:
+            value = table[key]
+            if value not in allowed:
+                quoted = ", ".join(f'"{a}"' for a in allowed)
+                raise RulesError(f"{path}: narrative.{key} = {value!r}: expected one of {quoted}")
+            values[key] = value
+    for key in ("docx_rows", "docx_sections"):
+        if key in table:
+            value = table[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise RulesError(f"{path}: narrative.{key} = {value!r}: expected a positive whole number")
+            values[key] = value
+    return Wording(**values)  # type: ignore[arg-type]
 
 
 def _decimal(path: Path, key: str, value: object) -> Decimal:
@@ -133,6 +179,7 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         if "rephasing_list" in capital
         else base.rephasing_list,
         limits=attrs.evolve(base.limits, **limit_values),
+        narrative=_wording(path, data.get("narrative", {})),
     )
 
 

@@ -63,3 +63,26 @@ def test_text_numbers_as_people_write_them():
     for text in ("--5", "1,23", "£1.2m", "12k", "£"):
         with pytest.raises(NumberError):
             parse_text_number(text)
+
+
+def test_narrative_wording_keys():
+    rules = parse_rules('[narrative]\nunits = "£m"\nwords = "overspend/underspend"\ndocx_rows = 50\n')
+    assert rules.narrative.units == "£m" and rules.narrative.pressure == "overspend"
+    assert rules.narrative.saving == "underspend" and rules.narrative.docx_rows == 50
+    assert rules.narrative.docx_sections == Rules().narrative.docx_sections
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ('[narrative]\nunits = "£bn"\n', 'narrative.units = \'£bn\': expected one of "£k", "£m"'),
+        ('[narrative]\nwords = "over/under"\n', "narrative.words = 'over/under': expected one of"),
+        ("[narrative]\ndocx_rows = 0\n", "narrative.docx_rows = 0: expected a positive whole number"),
+        ("[narrative]\ndocx_sections = true\n", "expected a positive whole number"),
+        ('[narrative]\nwording = "x"\n', "unknown key narrative.wording"),
+    ],
+)
+def test_bad_narrative_keys_are_named(text, words):
+    with pytest.raises(RulesError) as info:
+        parse_rules(text, Path("r.toml"))
+    assert words in str(info.value) and "r.toml" in str(info.value)

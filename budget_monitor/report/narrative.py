@@ -27,31 +27,12 @@ import attrs
 from ..engine import Report
 from ..model import Component, DriverEffect, GrossIncome
 from ..money import THOUSAND, ZERO, display
+from ..rules import HEADING_UNITS, WORDS, Wording
+from .tables import Col, Row, Table
 
 EntryKind = Literal["portfolio", "line", "indicators"]
 
-#: Wording choices councils differ on (``[narrative]`` in the rules file).
-HEADING_UNITS = ("£k", "£m")
-WORDS = ("pressure/saving", "overspend/underspend", "pressure/underspend")
 MILLION = Decimal(1_000_000)
-
-
-@attrs.frozen
-class Wording:
-    """How the narrative says things: ``units`` of the headings' figures (``£k`` or
-    ``£m``, the latter to one decimal place) and ``words`` for a positive and a negative
-    variance (``pressure/saving``, ``overspend/underspend`` or ``pressure/underspend``)."""
-
-    units: str = "£k"
-    words: str = "pressure/saving"
-
-    @property
-    def pressure(self) -> str:
-        return self.words.split("/")[0]
-
-    @property
-    def saving(self) -> str:
-        return self.words.split("/")[1]
 
 
 @attrs.frozen
@@ -473,11 +454,12 @@ def _savings_and_capital(report: Report, portfolio: str, say: Say) -> list[str]:
     return out
 
 
-def narrative(report: Report, wording: Wording = Wording(), most: int | None = None) -> tuple[Entry, ...]:
+def narrative(report: Report, wording: Wording | None = None, most: int | None = None) -> tuple[Entry, ...]:
     """The narrative of ``report``, in reading order: each portfolio's opening and its
     lines' sections (in Table 1's order), then the key activity indicators. With
-    ``most``, only the ``most`` line sections with the largest net variance are made."""
-    say = Say(wording)
+    ``most``, only the ``most`` line sections with the largest net variance are made.
+    ``wording`` defaults to the report's rules (``[narrative]``)."""
+    say = Say(wording if wording is not None else report.rules.narrative)
     ot = report.over_threshold
     listed = {(c.portfolio, c.line) for c in ot.pressures + ot.underspends}
     if most is not None and len(listed) > most:
@@ -523,6 +505,32 @@ def narrative(report: Report, wording: Wording = Wording(), most: int | None = N
     if indicators is not None:
         out.append(indicators)
     return tuple(out)
+
+
+NARRATIVE = "Narrative"
+NARRATIVE_COLUMNS = (Col("Portfolio", width=28), Col("Budget line", width=32), Col("Narrative", width=110))
+
+
+def narrative_table(entries: Sequence[Entry], title: str) -> Table:
+    """The narrative as a table for the workbook's Narrative sheet: each heading on a row
+    of its own, then each paragraph, with its portfolio and budget line beside it so
+    that a reader can filter."""
+    rows: list[Row] = []
+    for e in entries:
+        rows.append(Row((e.portfolio, e.line, e.heading), "subheading" if e.kind == "line" else "heading"))
+        rows += [Row((e.portfolio, e.line, text)) for text in e.paragraphs]
+    return Table(
+        NARRATIVE,
+        title,
+        NARRATIVE_COLUMNS,
+        tuple(rows),
+        notes=(
+            (
+                "Drafted from the figures, to be edited: amounts in £k are the £000 figures of the tables "
+                "(rounded half away from zero); a positive variance is a pressure, a negative one a saving."
+            ),
+        ),
+    )
 
 
 def entry_text(entry: Entry) -> str:

@@ -20,6 +20,7 @@ from ..engine import Report
 from ..report import tables
 from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
 from .json_out import report_dict, report_json
+from .narrative_sheet import narrative_sheet
 from .schedule_sheets import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet
 from .stack import shared_checks_table
 from .summary import summary_sheet
@@ -49,6 +50,7 @@ def checks_sheet(book: Book, report: Report) -> None:
 
 SHEETS: list[Callable[[Book, Report], None]] = [
     summary_sheet,
+    narrative_sheet,
     revenue_sheet,
     table2_sheet,
     activity_sheet,

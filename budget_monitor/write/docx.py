@@ -9,9 +9,9 @@ columns, bold totals and header rows repeated on each page; a table wider than a
 portrait page gets a landscape section; every page has its number in the footer.
 
 A committee paper of 100,000 rows is of no use, so a table longer than
-``max_rows`` is summarised (section totals for Table 1, the largest variances for
-Table 2, the totals for the others) and the line sections of the narrative are
-limited to the ``max_sections`` largest, each time with a sentence saying so; the
+``docx_rows`` (rules, ``[narrative]``) is summarised (section totals for Table 1, the
+largest variances for Table 2, the totals for the others) and the line sections of the
+narrative are limited to the ``docx_sections`` largest, each time with a sentence saying so; the
 workbook and the JSON have everything.
 
 Text from the input (names, descriptions, comments) goes into runs as plain text only:
@@ -28,18 +28,14 @@ from pathlib import Path
 
 import attrs
 
-from ..report import schedules, tables
 from ..engine import Report
 from ..model import OverThreshold
 from ..money import ZERO, display
-from ..report.narrative import Wording, narrative
+from ..report import schedules, tables
+from ..report.narrative import narrative
 from ..report.tables import Col, Row, Table, figure
+from ..rules import Wording
 from .book import SHADES
-
-#: The most rows a table shows before it is summarised, and the most line sections the
-#: narrative shows (the largest net variances), unless the caller says otherwise.
-MAX_ROWS = 120
-MAX_SECTIONS = 40
 
 FONT = "Arial"
 NAVY = "1F3864"
@@ -461,8 +457,8 @@ def write_docx(
     path: Path | str,
     *,
     wording: Wording | None = None,
-    max_rows: int = MAX_ROWS,
-    max_sections: int = MAX_SECTIONS,
+    max_rows: int | None = None,
+    max_sections: int | None = None,
 ) -> None:
     """Write the committee's Word document for ``report`` to ``path``: title and period,
     the narrative, Table 1, Table 2 and the other tables. ``wording`` defaults to the
@@ -471,7 +467,9 @@ def write_docx(
     from docx.shared import Cm
 
     if wording is None:
-        wording = getattr(report.rules, "narrative", None) or Wording()
+        wording = report.rules.narrative
+    max_rows = wording.docx_rows if max_rows is None else max_rows
+    max_sections = wording.docx_sections if max_sections is None else max_sections
     document = docx.Document()
     styles = Styles(document)
     first = document.sections[0]

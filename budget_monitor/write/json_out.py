@@ -25,6 +25,7 @@ from typing import TextIO
 from ..engine import Report
 from ..model import Component, GrossIncome, Problem
 from ..money import pounds_text
+from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
 
 SCHEMA = "budget-monitor/report/1"
@@ -146,7 +147,24 @@ def report_dict(report: Report) -> dict[str, object]:
             }
             for i in report.indicators
         ]
+    out["narrative"] = [narrative_entry(e) for e in narrative(report)]
     return out
+
+
+def narrative_entry(e: Entry) -> dict[str, object]:
+    """A narrative entry: the spec's keys (amounts in exact pounds; None where the entry has
+    no amount, as the indicators' has not), then ``kind``."""
+    x = e.amount
+    return {
+        "portfolio": e.portfolio,
+        "line": e.line,
+        "heading": e.heading,
+        "net": None if x is None else pounds_text(x.net),
+        "gross": None if x is None else pounds_text(x.gross),
+        "income": None if x is None else pounds_text(x.income),
+        "paragraphs": list(e.paragraphs),
+        "kind": e.kind,
+    }
 
 
 def cash_limits_dict(report: Report) -> dict[str, object]:
@@ -232,6 +250,21 @@ class _Quoted(dict):
             return json.dumps(value, ensure_ascii=False)
         text = self[value] = encode_basestring(value)
         return text
+
+
+def _narrative_text(e: Entry) -> str:
+    """``narrative_entry(e)`` as JSON text."""
+    t = encode_basestring
+    x = e.amount
+    if x is None:
+        amounts = '"net":null,"gross":null,"income":null'
+    else:
+        amounts = f'"net":"{_pounds(x.net)}","gross":"{_pounds(x.gross)}","income":"{_pounds(x.income)}"'
+    paragraphs = ",".join(map(t, e.paragraphs))
+    return (
+        f'{{"portfolio":{t(e.portfolio)},"line":{t(e.line)},"heading":{t(e.heading)},{amounts},'
+        f'"paragraphs":[{paragraphs}],"kind":{t(e.kind)}}}'
+    )
 
 
 def _pounds(value: Decimal) -> str:
@@ -396,6 +429,8 @@ def write_json(report: Report, fh: TextIO) -> None:
                 f'"actual_unit_cost":{_number_text(i.actual_unit_cost)}}}'
             ),
         )
+    write(',"narrative":')
+    _write_list(write, narrative(report), _narrative_text)
     write("}\n")
 
 
