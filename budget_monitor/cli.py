@@ -110,7 +110,7 @@ def report(
     rules: Path | None = typer.Option(
         None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."
     ),
-    docx_path: Optional[Path] = typer.Option(
+    docx_path: Path | None = typer.Option(
         None, "--docx", help="Also write a Word document for the committee here (.docx): the narrative and the tables."
     ),
 ) -> None:

@@ -310,7 +310,7 @@ def table_xml(table: Table, total: int, styles: Styles, *, shade: bool = False) 
     out.append("</w:tr>")
     # A short table is kept on one page with its heading; a long one keeps its first rows with it.
     together = len(table.rows) - 1 if len(table.rows) <= KEEP_TOGETHER else 3
-    for i, (r, row_texts) in enumerate(zip(table.rows, texts)):
+    for i, (r, row_texts) in enumerate(zip(table.rows, texts, strict=True)):
         keep = i < together
         bold = r.style in BOLD_STYLES
         totalish = r.style in ("total", "grand", "subtotal")
