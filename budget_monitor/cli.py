@@ -95,9 +95,11 @@ def _read(path: Path, rules, progress=None):
 
 
 def _count(problems) -> None:
+    from .model import counted
+
     errors = sum(1 for p in problems if p.level == "error")
     warnings = len(problems) - errors
-    _say(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    _say(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
 
 
 @app.command()
@@ -119,6 +121,7 @@ def report(
     Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json --docx q3-report.docx
     """
     from . import files
+    from .model import counted
     from .write import background, write_report
     from .write.json_out import write_json_file
 
@@ -175,12 +178,13 @@ def report(
     _show(str(workbook), warnings[:MAX_WARNINGS_SHOWN])
     if len(warnings) > MAX_WARNINGS_SHOWN:
         _say(
-            f"{workbook}: ... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings: every one is on the report's Checks sheet"
+            f"{workbook}: ... and {counted(len(warnings) - MAX_WARNINGS_SHOWN, 'more warning')}: "
+            "every one is on the report's Checks sheet"
         )
     ot = result.over_threshold
     typer.echo(
-        f"{out}: {len(result.lines)} budget lines; {len(ot.pressures)} pressures and {len(ot.underspends)} underspends "
-        f"over the threshold; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+        f"{out}: {counted(len(result.lines), 'budget line')}; {counted(len(ot.pressures), 'pressure')} and "
+        f"{counted(len(ot.underspends), 'underspend')} over the threshold; {counted(len(warnings), 'warning')}"
         + (f"; JSON in {json_path}" if json_path is not None else "")
         + (f"; Word document in {docx_path}" if docx_path is not None else "")
     )

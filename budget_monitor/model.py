@@ -102,6 +102,13 @@ def warning(code: str, message: str, where: Where = NOWHERE) -> Problem:
     return Problem("warning", code, message, where)
 
 
+def counted(n: int, one: str, many: str = "") -> str:
+    """``n`` and the noun for that many, for messages: ``counted(1, "budget line")`` is
+    ``1 budget line``, ``counted(2, "budget line")`` is ``2 budget lines`` (``many`` when
+    the plural is not ``one`` + s), with thousands separated."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 def has_errors(problems: list[Problem] | tuple[Problem, ...]) -> bool:
     return any(p.level == "error" for p in problems)
 

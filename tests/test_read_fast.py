@@ -390,33 +390,19 @@ def _parse_all_at_once(grids, source=""):
     then Settings, Budget lines and the other sheets in turn, all into one list."""
     problems = []
     by_key = {}
+    from_template = False
     for grid in grids:
         key = read_sheets.sheet_key(grid.name)
+        problems += read_wb.sheet_problems(grid, by_key.get(key))
         if key in by_key:
-            problems.append(
-                error(
-                    "duplicate-sheet", f"two sheets are named '{grid.name}' ignoring case and spaces", Where(grid.name)
-                )
-            )
             continue
         by_key[key] = grid
-        if key not in read_wb._READ_SHEETS:
-            continue
-        if grid.hidden:
-            problems.append(warning("hidden-sheet", "the sheet is hidden; it is read like any other", Where(grid.name)))
-        for ref in grid.merged:
-            row, column = read_rows._split_ref(ref)
-            if read_wb._in_table(grid, row):
-                problems.append(
-                    warning(
-                        "merged-cells",
-                        f"merged cells {ref} inside the data: only the first cell holds a value, the others are read as blank",
-                        Where(grid.name, row, column),
-                    )
-                )
+        from_template = from_template or read_wb._template_notes(grid)
     settings = read_settings.parse_settings(by_key.get(read_sheets.sheet_key(read_sheets.SETTINGS_SHEET)), problems)
     revenue_scale, capital_scale = UNITS[settings.units], UNITS[settings.capital_units]
     lines_grid = by_key.get(read_sheets.sheet_key(read_sheets.BUDGET_LINES.name))
+    if lines_grid is not None and lines_grid.unreadable:
+        return None, problems
     if lines_grid is None:
         names = ", ".join(f"'{g.name}'" for g in by_key.values()) or "none"
         near = read_rows.closest("budget lines", list(by_key))
@@ -442,12 +428,14 @@ def _parse_all_at_once(grids, source=""):
     parts = {}
     for key, (spec, reader, field) in read_records.READERS.items():
         grid = by_key.get(key)
-        if grid is None:
+        if grid is None or grid.unreadable:
             continue
         scale, unit = (
             (capital_scale, settings.capital_units) if spec is read_sheets.CAPITAL else (revenue_scale, settings.units)
         )
-        parts[field] = reader(grid, read_cells.Cells(grid, problems, scale, unit), problems) or None
+        found = []
+        parts[field] = reader(grid, read_cells.Cells(grid, found, scale, unit), found) or None
+        problems += read_wb.template_empties_dropped(found) if from_template else found
     if not lines:
         for field in ("drivers", "items", "changes"):
             parts.pop(field, None)

@@ -30,12 +30,14 @@ from ..read.sheets import (
     SAVINGS,
     SETTINGS_SHEET,
     SHEETS,
+    TEMPLATE_NOTES_SHEET,
+    TEMPLATE_NOTES_TITLE,
     VARIANCE_ITEMS,
     Column,
     SheetSpec,
 )
 
-ABOUT_SHEET = "About"
+ABOUT_SHEET = TEMPLATE_NOTES_SHEET
 
 #: How many rows of input cells each sheet is given (people may type below them too).
 INPUT_ROWS = 200
@@ -443,7 +445,7 @@ def _write_about(book: xlsxwriter.Workbook, f: _Formats) -> None:
     sheet.set_column(1, 1, 24)
     sheet.set_column(2, 2, 15)
     sheet.set_column(3, 3, 90)
-    sheet.write_string(0, 0, "About this workbook", f.title)
+    sheet.write_string(0, 0, TEMPLATE_NOTES_TITLE, f.title)
     header_row = 2
     for col, header in enumerate(("Sheet", "Column", "Column needed", "What to enter")):
         sheet.write_string(header_row, col, header, f.header)

@@ -23,8 +23,13 @@ from ..money import (
     pounds,
     significant_digits,
 )
+from ..textsafe import MAX_CELL_CHARS
 from .grid import Grid
 from .sheets import EXCEL_ERRORS, LARGEST, Column
+
+#: A text longer than this may be more than a cell holds (counted in UTF-16 units, a
+#: character beyond U+FFFF takes two): it is read on its own and measured.
+LONG_TEXT = MAX_CELL_CHARS // 2
 
 # --- cells ----------------------------------------------------------------------------
 
@@ -64,7 +69,17 @@ class Cells:
                     )
             return ""
         if isinstance(value, str):
-            return " ".join(normalise_text(value)[0].split())
+            text = " ".join(normalise_text(value)[0].split())
+            if len(text) > LONG_TEXT and (units := len(text.encode("utf-16-le")) // 2) > MAX_CELL_CHARS:
+                self.problems.append(
+                    warning(
+                        "long-text",
+                        f"the text is {units:,} characters long, more than the {MAX_CELL_CHARS:,} a cell holds: "
+                        f"the report workbook shows its first {MAX_CELL_CHARS:,} characters (the JSON has it all)",
+                        self.where(row, col),
+                    )
+                )
+            return text
         if isinstance(value, bool):
             return "TRUE" if value else "FALSE"
         if isinstance(value, float):

@@ -38,6 +38,8 @@ class Grid:
     #: recalculated when it is opened, as files written by other programs do.
     stale_formulas: frozenset[str] = frozenset()
     errors: dict[str, str] = attrs.field(factory=dict)
+    #: Why the sheet could not be read (then ``rows`` is empty), or "" when it was read.
+    unreadable: str = ""
 
 
 def grid_from_rows(name: str, rows: list[list[object]]) -> Grid:

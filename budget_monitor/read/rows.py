@@ -27,7 +27,7 @@ from ..money import (
     penny,
     whole_pennies,
 )
-from .cells import Cells
+from .cells import LONG_TEXT, Cells
 from .grid import Grid
 from .sheets import HEADER_SEARCH_ROWS, Column, SheetSpec, header_key
 
@@ -58,12 +58,13 @@ def find_header(grid: Grid, spec: SheetSpec, problems: list[Problem]) -> Header 
             best = (hits, i, row)
     # No header row: say what is missing, and what the nearest row had.
     if best is None:
-        s = "s" if len(required) > 1 else ""
+        one = len(required) == 1
         problems.append(
             error(
                 "missing-column",
-                f"no header row naming the required column{s} {', '.join(repr(c.header) for c in required)}; "
-                f"expected them in one row within the first {HEADER_SEARCH_ROWS} rows, and none names any of them",
+                f"no header row naming the required column{'' if one else 's'} "
+                f"{', '.join(repr(c.header) for c in required)}; expected {'it' if one else 'them in one row'} "
+                f"within the first {HEADER_SEARCH_ROWS} rows, and none names {'it' if one else 'any of them'}",
                 Where(grid.name, grid.first_row, column_letter(grid.first_col)),
             )
         )
@@ -209,8 +210,11 @@ def _default(column: Column) -> object:
 def _texts(strings: list[str]) -> list[str] | None:
     """Each of ``strings`` as ``Cells.text`` reads it (look-alike characters replaced,
     spaces collapsed), worked out for all at once; None when a string has a space out
-    of place or a character that is not printable, and must be read on its own."""
+    of place, a character that is not printable or may be too long for a cell, and
+    must be read on its own."""
     if not all(map(str.isprintable, strings)):  # whitespace other than plain spaces; "\x00"
+        return None
+    if strings and max(map(len, strings)) > LONG_TEXT:  # may be more than a cell holds: warned of
         return None
     joined = "\x00".join(strings)
     if "  " in joined or "\x00 " in joined or " \x00" in joined or joined[:1] == " " or joined[-1:] == " ":
@@ -294,6 +298,10 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[l
         if column.kind == "choice":
             choices = {c.casefold(): c for c in reversed(column.choices)}  # the first of equal ones
             table = {v: choices.get(text.casefold(), _ONE_BY_ONE) for v, text in table.items()}  # type: ignore[union-attr]
+        if texts is None:
+            for v in strings:
+                if len(v) > LONG_TEXT:
+                    table[v] = _ONE_BY_ONE  # ``Cells.text`` says when it is more than a cell holds
         if len(strings) < len(distinct):
             for v in distinct:
                 if type(v) is not str:

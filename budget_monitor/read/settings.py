@@ -15,17 +15,23 @@ from .sheets import header_key
 
 # --- settings -------------------------------------------------------------------------
 
-_UNIT_WORDS = {
-    "£": "£", "gbp": "£", "pounds": "£", "£1": "£",
-    "£000": "£000", "£000s": "£000", "£k": "£000", "£thousands": "£000", "000": "£000", "£000's": "£000",
-    "£m": "£m", "£million": "£m", "£millions": "£m", "£mn": "£m",
-    "thousands": "£000", "000s": "£000", "poundsthousands": "£000", "millions": "£m", "m": "£m",
+#: Every spelling ``Units`` and ``Capital units`` accept, as ``unit_key`` leaves it, and
+#: the unit it means. The README lists the same spellings (a test keeps the two alike).
+UNIT_SPELLINGS = {
+    "£": "£", "£1": "£", "gbp": "£", "pounds": "£",
+    "£000": "£000", "£000s": "£000", "£k": "£000", "£thousands": "£000", "000": "£000", "000s": "£000",
+    "thousands": "£000", "poundsthousands": "£000",
+    "£m": "£m", "£million": "£m", "£millions": "£m", "£mn": "£m", "m": "£m", "millions": "£m",
 }  # fmt: skip
 
 
+def unit_key(text: str) -> str:
+    """A unit as written, with case, spaces and apostrophes ignored: ``£ '000`` -> ``£000``."""
+    return re.sub(r"[\s'’]", "", text).casefold()
+
+
 def parse_units(text: str) -> str | None:
-    key = re.sub(r"[\s'’]", "", text).casefold()
-    return _UNIT_WORDS.get(key)
+    return UNIT_SPELLINGS.get(unit_key(text))
 
 
 def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
@@ -64,7 +70,8 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
                 problems.append(
                     error(
                         "bad-units",
-                        f"{'Units' if field == 'units' else 'Capital units'}: found '{value}'; expected £, £000 or £m",
+                        f"{'Units' if field == 'units' else 'Capital units'}: found '{value}'; expected £, £000 or £m "
+                        "(or one of their other spellings, such as £k, thousands or millions)",
                         Where(grid.name, row_no, "B"),
                     )
                 )

@@ -184,3 +184,18 @@ SHEETS: tuple[SheetSpec, ...] = (
 
 def sheet_key(name: str) -> str:
     return name.strip().casefold()
+
+
+#: The notes sheet ``budget-monitor template`` adds to the workbook it writes: known, never read.
+TEMPLATE_NOTES_SHEET = "About"
+#: The first cell of that sheet, by which a workbook started from the template is known.
+TEMPLATE_NOTES_TITLE = "About this workbook"
+
+
+def known_sheets() -> tuple[str, ...]:
+    """Every sheet the reader knows, spelt as the input contract spells it: ``Settings``,
+    each sheet of records in ``SHEETS`` and the template's notes sheet. This is the one
+    list: a sheet of records added to ``SHEETS`` is known (and read) with no other change.
+    A sheet of any other name is not read, and the reader says so, naming the closest of
+    these."""
+    return (SETTINGS_SHEET, *(spec.name for spec in SHEETS), TEMPLATE_NOTES_SHEET)

@@ -23,9 +23,23 @@ from .grid import Grid
 from .records import READERS, _budget_lines
 from .rows import _split_ref, closest
 from .settings import parse_settings
-from .sheets import BUDGET_LINES, CAPITAL, HEADER_SEARCH_ROWS, SETTINGS_SHEET, SHEETS, SheetSpec, header_key, sheet_key
+from .sheets import (
+    BUDGET_LINES,
+    CAPITAL,
+    HEADER_SEARCH_ROWS,
+    SETTINGS_SHEET,
+    SHEETS,
+    TEMPLATE_NOTES_SHEET,
+    TEMPLATE_NOTES_TITLE,
+    SheetSpec,
+    header_key,
+    known_sheets,
+    sheet_key,
+)
 
 _READ_SHEETS = {sheet_key(SETTINGS_SHEET), *(sheet_key(spec.name) for spec in SHEETS)}
+#: Every sheet the reader knows, by its sheet key, spelt as the contract spells it.
+_KNOWN = {sheet_key(name): name for name in known_sheets()}
 
 
 def _header_row(grid: Grid, spec: SheetSpec) -> int | None:
@@ -47,18 +61,84 @@ def _in_table(grid: Grid, row: int) -> bool:
     return True if header_row is None else row >= header_row
 
 
+def sheet_problems(grid: Grid, earlier: Grid | None) -> list[Problem]:
+    """What the workbook's sheet ``grid`` says about itself, before any cell is read: a
+    name another sheet already has (``earlier``, ignoring case and surrounding spaces), a
+    sheet that cannot be read, a name no part of the report uses, a hidden sheet, merged
+    cells in its data."""
+    if earlier is not None:
+        return [
+            error(
+                "duplicate-sheet",
+                f"two sheets have the same name ignoring case and spaces: '{earlier.name}' and '{grid.name}'; "
+                f"only '{earlier.name}' is read: rename or remove the other",
+                Where(grid.name),
+            )
+        ]
+    if grid.unreadable:
+        return [
+            error(
+                "unreadable-sheet",
+                f"the sheet is there but cannot be read ({grid.unreadable}); "
+                "open the workbook in Excel (which may offer to repair it) and save it again",
+                Where(grid.name),
+            )
+        ]
+    key = sheet_key(grid.name)
+    if key not in _KNOWN:
+        near = closest(key, _KNOWN)
+        if near is not None:
+            why = f"no sheet of that name is used; is it meant to be '{_KNOWN[near]}'?"
+        else:
+            why = f"it is not one of the sheets the report uses ({', '.join(_KNOWN.values())})"
+        return [warning("sheet-not-read", f"the sheet '{grid.name}' is not read: {why}", Where(grid.name))]
+    if key not in _READ_SHEETS:
+        return []
+    found: list[Problem] = []
+    if grid.hidden:
+        found.append(warning("hidden-sheet", "the sheet is hidden; it is read like any other", Where(grid.name)))
+    for ref in grid.merged:
+        row, column = _split_ref(ref)
+        if _in_table(grid, row):
+            found.append(
+                warning(
+                    "merged-cells",
+                    f"merged cells {ref} inside the data: only the first cell holds a value, the others are read as blank",
+                    Where(grid.name, row, column),
+                )
+            )
+    return found
+
+
+def _template_notes(grid: Grid) -> bool:
+    """Is ``grid`` the notes sheet of ``budget-monitor template``, by its name and first cell?"""
+    if sheet_key(grid.name) != sheet_key(TEMPLATE_NOTES_SHEET) or not grid.rows or not grid.rows[0]:
+        return False
+    first = grid.rows[0][0] if grid.first_row == 1 and grid.first_col == 0 else None
+    return isinstance(first, str) and first.strip() == TEMPLATE_NOTES_TITLE
+
+
+def template_empties_dropped(problems: list[Problem]) -> list[Problem]:
+    """``problems`` without the warnings that an optional sheet has its header and no rows:
+    in a workbook started from the template, the template made that sheet, and leaving it
+    empty is how a part of the report is left out (``Budget lines`` with no rows is an
+    error all the same)."""
+    return [p for p in problems if p.code != "empty-sheet" or sheet_key(p.where.sheet) == _LINES_KEY]
+
+
 def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | None, list[Problem]]:
     """The records of a workbook from its sheets' grids, and every problem found.
 
     Returns ``None`` for the quarter only when the required ``Budget lines`` sheet is
-    missing or unreadable; otherwise the records that could be read, whatever else is
+    missing or cannot be read; otherwise the records that could be read, whatever else is
     wrong (the problems say what).
 
     The grids may come one at a time (``read_workbook`` passes them as they are
     read): each sheet is read as soon as its grid has come and, for a sheet of
     records, the ``Settings`` before it (a sheet that comes before ``Settings`` waits
     for the end). The problems are put in their order at the end: the workbook's
-    (duplicate and hidden sheets, merged cells) first, then ``Settings``, ``Budget
+    (``sheet_problems``: duplicate, unreadable, unknown and hidden sheets, merged
+    cells) first, then ``Settings``, ``Budget
     lines`` and the other sheets in the order of ``READERS``.
     """
     first: list[Problem] = []
@@ -67,30 +147,16 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
     settings_problems: list[Problem] = []
     read: dict[str, tuple[tuple, list[Problem]]] = {}  # records and problems of each sheet read
     waiting: list[str] = []
+    from_template = False
     for grid in grids:
         key = sheet_key(grid.name)
+        first += sheet_problems(grid, by_key.get(key))
         if key in by_key:
-            first.append(
-                error(
-                    "duplicate-sheet", f"two sheets are named '{grid.name}' ignoring case and spaces", Where(grid.name)
-                )
-            )
             continue
         by_key[key] = grid
-        if key not in _READ_SHEETS:
+        from_template = from_template or _template_notes(grid)
+        if key not in _READ_SHEETS or grid.unreadable:
             continue
-        if grid.hidden:
-            first.append(warning("hidden-sheet", "the sheet is hidden; it is read like any other", Where(grid.name)))
-        for ref in grid.merged:
-            row, column = _split_ref(ref)
-            if _in_table(grid, row):
-                first.append(
-                    warning(
-                        "merged-cells",
-                        f"merged cells {ref} inside the data: only the first cell holds a value, the others are read as blank",
-                        Where(grid.name, row, column),
-                    )
-                )
         if key == _SETTINGS_KEY:
             settings = parse_settings(grid, settings_problems)
             for k in waiting:
@@ -107,6 +173,8 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
     problems = first + settings_problems
 
     lines_grid = by_key.get(_LINES_KEY)
+    if lines_grid is not None and lines_grid.unreadable:
+        return None, problems  # the error says the sheet is there but cannot be read, and why
     if lines_grid is None:
         names = ", ".join(f"'{g.name}'" for g in by_key.values()) or "none"
         near = closest("budget lines", list(by_key))
@@ -135,7 +203,7 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         if key not in read:
             continue
         records, more = read[key]
-        problems += more
+        problems += template_empties_dropped(more) if from_template else more
         # An optional sheet left with only its header switches nothing on.
         parts[field] = records or None
     if not lines:

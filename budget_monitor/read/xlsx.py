@@ -13,8 +13,9 @@ that ``workbook.read_workbook`` parses each sheet while calamine reads the next.
 
 Problem codes, besides those of ``kind``, ``bombs`` and ``scan``: ``unreadable`` (calamine cannot read
 the file), ``password-protected`` (calamine found an encrypted ``.xls``),
-``unreadable-sheet`` (one sheet cannot be read; the others are), ``unscanned-sheet``
-(a warning: calamine lists a sheet the structure scan did not find).
+``unscanned-sheet`` (a warning: calamine lists a sheet the structure scan did not find).
+A sheet calamine cannot read comes as an empty grid saying why (``Grid.unreadable``), so
+that the reader reports it as there but unreadable, not as missing.
 """
 
 from __future__ import annotations
@@ -133,7 +134,8 @@ def _read_sheets(path: Path, facts: PackageFacts | None) -> Iterator:
                 except BaseException as exc:
                     if _is_fatal(exc):
                         raise
-                    yield None, error("unreadable-sheet", f"the sheet cannot be read ({_short(exc)})", Where(name))
+                    # The sheet is there: ``parse_quarter`` says it cannot be read, and why.
+                    yield Grid(name, [], unreadable=_short(exc)), None
                     continue
                 if sheet_facts is not None:
                     grid = Grid(
@@ -206,7 +208,7 @@ class GridStream:
     their own, so that the sheets already read can be parsed meanwhile (calamine
     parses a sheet's XML without holding the GIL). Iterating gives the grids in
     workbook order, as ``load_grids`` lists them; ``problems`` are the reading
-    problems (``unscanned-sheet``, ``unreadable-sheet``), complete once the iteration
+    problems (``unscanned-sheet``), complete once the iteration
     has ended. The thread only ever runs ``_read_sheets``, so calamine is used from one
     thread; an exception it raises is raised again by the iteration. ``close`` stops
     the thread after the sheet it is reading.

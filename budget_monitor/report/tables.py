@@ -17,7 +17,7 @@ from typing import Literal
 import attrs
 
 from ..engine import Report
-from ..model import BudgetLine, Component, DriverEffect
+from ..model import BudgetLine, Component, DriverEffect, counted
 from ..money import ZERO, display
 
 CellKind = Literal["text", "money", "count", "rate", "int"]
@@ -401,5 +401,5 @@ def checks_table(report: Report, title: str, source: str = "") -> Table:
         title,
         CHECK_COLUMNS,
         tuple(rows),
-        notes=(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}.",),
+        notes=(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}.",),
     )
