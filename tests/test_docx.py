@@ -109,6 +109,8 @@ def test_a_big_report_is_summarised_and_says_so(sample_quarter, tmp_path):
     document = docx.Document(str(path))
     text = _text(document)
     assert "the 5 with the largest net variance are explained here" in text
+    assert "budget lines have a variance of £100k or more" in text
+    assert "; the 5 with the largest net variance are explained below." in text
     assert "it is shown here by section" in text
     assert "the 20 largest of each are shown" in text
     sections = [p for p in document.paragraphs if p.style.name == "Heading 3"]

@@ -303,8 +303,10 @@ def line_entry(
 
 
 def portfolio_paragraphs(
-    report: Report, portfolio: str, variance: GrossIncome, cash_limit: GrossIncome, n: int, say: Say
+    report: Report, portfolio: str, variance: GrossIncome, cash_limit: GrossIncome, n: int, say: Say, shown: int
 ) -> list[str]:
+    """The portfolio's opening: its variance against the cash limit, and how many of its
+    lines (``n``) have a component over the threshold, of which ``shown`` are explained."""
     threshold = report.over_threshold.threshold
     out = [
         _sentence(
@@ -315,7 +317,14 @@ def portfolio_paragraphs(
         lines = "budget line has" if n == 1 else "budget lines have"
         out.append(
             f"{count_text(Decimal(n))} {lines} a variance of £{display(threshold):,}k or more (gross or income, "
-            "each driver's effect and each explained item taken separately); each is explained below."
+            "each driver's effect and each explained item taken separately); "
+            + (
+                ("it is explained below." if n == 1 else "each is explained below.")
+                if shown == n
+                else f"the {shown:,} with the largest net variance are explained below."
+                if shown
+                else "none is among the largest, explained here."
+            )
         )
     return out
 
@@ -462,6 +471,9 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
     say = Say(wording if wording is not None else report.rules.narrative)
     ot = report.over_threshold
     listed = {(c.portfolio, c.line) for c in ot.pressures + ot.underspends}
+    over = defaultdict(int)  # lines over the threshold, by portfolio
+    for portfolio, _ in listed:
+        over[portfolio] += 1
     if most is not None and len(listed) > most:
         sizes = [(-abs(bl.variance.net), i, bl.key) for i, bl in enumerate(report.lines) if bl.key in listed]
         listed = {key for _, _, key in sorted(sizes)[:most]}
@@ -489,7 +501,7 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
                 sections.append(
                     line_entry(portfolio, bl.line, bl.variance, effects.get(key, ()), comps.get(key, ()), say)
                 )
-        paragraphs = portfolio_paragraphs(report, portfolio, variance, cash_limit, len(sections), say)
+        paragraphs = portfolio_paragraphs(report, portfolio, variance, cash_limit, over[portfolio], say, len(sections))
         if portfolio in cash:
             paragraphs.append(cash_limit_paragraph(cash[portfolio], say))
         paragraphs += _savings_and_capital(report, portfolio, say)

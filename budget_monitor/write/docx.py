@@ -205,7 +205,7 @@ def _widths(texts: list[list[str]], table: Table, total: int) -> list[int]:
         word = max((len(w) for w in col.header.split()), default=1)
         if col.kind == "text":
             chars = min(max(longest, word + 1, 5), MAX_TEXT_CHARS)
-            least.append(min(chars, max(word, 12)))
+            least.append(min(chars, max(word, 16 if j == 0 else 12)))
         else:
             chars = max(longest, word, 4) + 1
             least.append(chars)
@@ -332,16 +332,36 @@ def table_xml(table: Table, total: int, styles: Styles, *, shade: bool = False) 
     return "".join(out)
 
 
+def _append(document, element) -> None:
+    """Put ``element`` at the end of the body, before its last section's properties (the
+    body's last child: looked at directly, as ``body.sectPr`` searches every child)."""
+    body = document.element.body
+    last = body[-1] if len(body) else None
+    if last is not None and last.tag.endswith("}sectPr"):
+        last.addprevious(element)
+    else:
+        body.append(element)
+
+
+def add_paragraph(document, text: str, style) -> None:
+    """Append a paragraph of ``text`` (escaped into one run: never a field or a link) in
+    ``style``. Made as XML: python-docx's own ``add_paragraph`` looks the style up among
+    all the styles each time, a hundred times slower."""
+    from docx.oxml import parse_xml
+
+    run = f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r>' if text else ""
+    element = parse_xml(f'<w:p {_NSDECL}><w:pPr><w:pStyle w:val="{style.style_id}"/></w:pPr>{run}</w:p>')
+    _append(document, element)
+
+
 def add_table(document, table: Table, styles: Styles, *, shade: bool = False) -> None:
     """Append ``table`` and its notes to the document."""
     from docx.oxml import parse_xml
 
     total = int(_text_width(document.sections[-1]) / 635)  # EMU -> twips
-    body = document.element.body
-    element = parse_xml(table_xml(table, total, styles, shade=shade))
-    body.sectPr.addprevious(element) if body.sectPr is not None else body.append(element)
+    _append(document, parse_xml(table_xml(table, total, styles, shade=shade)))
     for note in table.notes:
-        document.add_paragraph(plain(note), styles.note)
+        add_paragraph(document, plain(note), styles.note)
 
 
 # --- summarising what is too long -------------------------------------------------------------------
@@ -482,7 +502,9 @@ def write_docx(
     props.author = ""
     props.comments = "budget_monitor report"
 
-    add = document.add_paragraph
+    def add(text: str, style=None) -> None:
+        add_paragraph(document, text, style or styles.body)
+
     add(plain(settings.title or "Budget monitoring report"), styles.title)
     subtitle = ", ".join(plain(x) for x in (settings.organisation, settings.period) if x)
     if subtitle:
@@ -571,7 +593,7 @@ def _table_section(
     document, styles: Styles, title: str, table: Table, note: str | None, *, shade: bool = False
 ) -> None:
     _orient(document, _needs_landscape(table))
-    document.add_paragraph(plain(title), styles.heading(1))
+    add_paragraph(document, plain(title), styles.heading(1))
     if note:
-        document.add_paragraph(note, styles.note)
+        add_paragraph(document, note, styles.note)
     add_table(document, table, styles, shade=shade)
