@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from budget_monitor import model as m
 from budget_monitor import read
-from budget_monitor.model import Where, column_letter, error, warning
+from budget_monitor.model import Where, column_letter, error
 from budget_monitor.money import UNITS, NumberError, from_binary, from_binary_many, normalise_text, penny, whole_pennies
 from budget_monitor.read import cells as read_cells
 from budget_monitor.read import records as read_records
