@@ -13,8 +13,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:  # imported where used, to keep --help quick
+    from collections.abc import Sequence
+
+    from .model import Problem
 
 app = typer.Typer(
     add_completion=False,
@@ -82,7 +88,7 @@ def _read(path: Path, rules, progress=None):
     if progress is not None and has_errors(report.problems):
         progress.close()
     if has_errors(report.problems):
-        shown = report.problems
+        shown: Sequence[Problem] = report.problems
         if has_errors(problems):
             # Cells that could not be read count as zero in the engine: its warnings
             # (unexplained variances...) would mislead, so only its errors are shown.

@@ -20,7 +20,8 @@ import attrs
 
 
 class _Amounted(Protocol):
-    amount: Decimal
+    @property
+    def amount(self) -> Decimal: ...  # read-only, so that named tuples (Component) qualify
 
 
 _HasAmount = TypeVar("_HasAmount", bound=_Amounted)
@@ -137,7 +138,7 @@ def _decimal(path: Path, key: str, value: object) -> Decimal:
     return amount
 
 
-def _threshold(path: Path, name: str, table: dict, default: Threshold) -> Threshold:
+def _threshold(path: Path, name: str, table: dict[str, object], default: Threshold) -> Threshold:
     inclusive = table.get("inclusive", default.inclusive)
     if not isinstance(inclusive, bool):
         raise RulesError(f"{path}: {name}.inclusive = {inclusive!r}: expected true or false")

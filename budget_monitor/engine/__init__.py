@@ -65,7 +65,7 @@ class Report:
         return tuple(c for c in self.components if c.kind == "unexplained")
 
 
-def _problem_order(p: Problem) -> tuple:
+def _problem_order(p: Problem) -> tuple[str, int, int, str, str, str, str]:
     return (p.where.sheet, p.where.row, len(p.where.column), p.where.column, p.level, p.code, p.message)
 
 

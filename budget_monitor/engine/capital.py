@@ -61,7 +61,7 @@ class CapitalSummary:
     years: tuple[str, ...]
 
 
-def year_order(year: str) -> tuple:
+def year_order(year: str) -> tuple[int, str]:
     if year == "Prev Yrs":
         return (0, "")
     if year == "Future Years":

@@ -78,16 +78,17 @@ def reconcile_cash_limits(
                 )
             )
             continue
-        if c.line and index is None:
-            index = LineIndex(lines)
-        if c.line and (key, c.line.casefold()) not in index.by_key:
-            problems.append(
-                warning(
-                    "unknown-line",
-                    f"the change refers to the budget line '{c.line}', which is not on Budget lines in '{c.portfolio}'",
-                    c.where,
+        if c.line:
+            if index is None:
+                index = LineIndex(lines)
+            if (key, c.line.casefold()) not in index.by_key:
+                problems.append(
+                    warning(
+                        "unknown-line",
+                        f"the change refers to the budget line '{c.line}', which is not on Budget lines in '{c.portfolio}'",
+                        c.where,
+                    )
                 )
-            )
         grouped[key].append(c)
     totals = {key: GrossIncome(gross[key], income[key]) for key in portfolios}
     out = []

@@ -10,6 +10,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, localcontext
+from typing import Any
 
 from ..model import (
     KIND_ORDER,
@@ -20,6 +21,7 @@ from ..model import (
     OverThreshold,
     Problem,
     VarianceItem,
+    Where,
     error,
     warning,
 )
@@ -99,7 +101,7 @@ class LineIndex:
         return found[0] if found is not None and len(found) == 1 else None
 
     def resolve(
-        self, ref_line: str, ref_portfolio: str, what: str, where, problems: list[Problem], name: str = ""
+        self, ref_line: str, ref_portfolio: str, what: str, where: Where, problems: list[Problem], name: str = ""
     ) -> BudgetLine | None:
         """The budget line a driver or item refers to, by name (and portfolio where given);
         ``what`` and ``name`` say what refers to it (``driver``, ``Client weeks``) in messages."""
@@ -142,7 +144,7 @@ class LineIndex:
 _KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 
 
-def component_order(c: Component) -> tuple:
+def component_order(c: Component) -> tuple[str, str, int, str, str, Decimal]:
     """A total order on components that depends only on their content, never on input row order."""
     return (c.portfolio, c.line, _KIND_RANK[c.kind], c.side, c.source, c.amount)
 
@@ -162,11 +164,12 @@ def components(
     effects: list[DriverEffect] = []
     # By id() of the budget line (``lines`` holds them all): what its drivers and items
     # explain, gross and income, then their components.
-    parts_of: dict[int, list] = {}
+    # Any: two Decimal totals, then Component records (one list per line, for speed).
+    parts_of: dict[int, list[Any]] = {}
     if index is None:
         index = LineIndex(lines)
     seen: dict[tuple[int, str], Driver] = {}
-    twice: dict[tuple[int, str], list] = {}  # the first driver, its line, then the others
+    twice: dict[tuple[int, str], list[Any]] = {}  # the first driver, its line, then the others
     with localcontext(EXACT):
         for d in drivers:
             bl = index.find(d.line, d.portfolio) or index.resolve(
@@ -246,15 +249,15 @@ def components(
     return effects, out, problems
 
 
-def _effect_order(e: DriverEffect) -> tuple:
+def _effect_order(e: DriverEffect) -> tuple[object, ...]:
     return (e.portfolio, *_driver_fields(e.driver))
 
 
-def _driver_order(d: Driver) -> tuple:
+def _driver_order(d: Driver) -> tuple[object, ...]:
     return (d.where.sheet, d.where.row, *_driver_fields(d))
 
 
-def _driver_fields(d: Driver) -> tuple:
+def _driver_fields(d: Driver) -> tuple[str | Decimal, ...]:
     minus = Decimal(-1)
     return (
         d.line, d.driver, d.unit, d.budget_volume, d.budget_unit_cost, d.forecast_volume, d.forecast_unit_cost,
@@ -263,13 +266,13 @@ def _driver_fields(d: Driver) -> tuple:
     )  # fmt: skip
 
 
-def _renamed(record, line: str):
+def _renamed(record: Driver, line: str) -> Driver:
     import attrs
 
     return attrs.evolve(record, line=line)
 
 
-def size_order(c: Component) -> tuple:
+def size_order(c: Component) -> tuple[Decimal, str, str, int, str]:
     return (-abs(c.amount), c.line, c.side, _KIND_RANK[c.kind], c.source)
 
 

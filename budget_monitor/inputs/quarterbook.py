@@ -14,6 +14,7 @@ import csv
 import random
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 from .. import model as m
 from ..money import UNITS, to_units
@@ -228,15 +229,15 @@ def write_quarter(
                 ws.write_string(top, j, headers[src], bold)
             for i, row in enumerate(rows, start=top + 1):
                 for j, src in enumerate(order):
-                    value = row[src]
-                    if value is None or value == "":
+                    cell = row[src]
+                    if cell is None or cell == "":
                         continue
-                    if isinstance(value, str):
-                        ws.write_string(i, j, value)
+                    if isinstance(cell, str):
+                        ws.write_string(i, j, cell)
                     elif text_numbers:
-                        ws.write_string(i, j, _text_number(value))
+                        ws.write_string(i, j, _text_number(cast(Decimal, cell)))  # the figures are Decimals
                     else:
-                        ws.write_number(i, j, value)
+                        ws.write_number(i, j, cell)
             ws.set_column(0, len(headers) - 1, 18)
     finally:
         book.close()

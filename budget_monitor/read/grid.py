@@ -10,6 +10,8 @@ No meaning is given to the values here, and no file is opened.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 
 
@@ -42,6 +44,6 @@ class Grid:
     unreadable: str = ""
 
 
-def grid_from_rows(name: str, rows: list[list[object]]) -> Grid:
+def grid_from_rows(name: str, rows: Sequence[Sequence[object]]) -> Grid:
     """A grid whose first row is row 1 and first column is A (for tests and tools)."""
     return Grid(name, [list(r) for r in rows])

@@ -206,7 +206,7 @@ def _capital(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Capit
                 )
             )
             ok = False
-        if ok and status in m.STATUSES:
+        if ok and year is not None and status in m.STATUSES:
             out.append(m.CapitalRow(portfolio, project, status, year, cash_limit, forecast, where))
     return tuple(out)
 

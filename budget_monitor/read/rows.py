@@ -11,10 +11,11 @@ import difflib
 import math
 import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import compress, count, repeat
 from operator import itemgetter
+from typing import cast
 
 import attrs
 
@@ -261,7 +262,7 @@ def _numbers(floats: list[float]) -> list[Decimal] | None:
     return from_binary_many(floats)  # type: ignore[return-value]
 
 
-def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[list[object], bool]:
+def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[Sequence[object], bool]:
     """The cells of one column as ``_cell`` reads them, all at once, and whether any is
     ``_ONE_BY_ONE``: a cell with a problem to record, or of a type the column does not
     usually hold, which ``_cell`` must read.
@@ -282,7 +283,7 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[l
         elif float in types and column.kind in ("count", "rate"):
             numbers = _numbers(raw)  # type: ignore[arg-type]
             if numbers is not None:
-                return numbers, False  # type: ignore[return-value]
+                return numbers, False
     if types == {float} and column.kind == "money":
         amounts = _amounts(raw, scale)  # type: ignore[arg-type]
         return amounts, any(map(operator.is_, amounts, repeat(_ONE_BY_ONE)))
@@ -297,7 +298,7 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[l
         table = dict(zip(strings, map(_text, strings) if texts is None else texts, strict=True))
         if column.kind == "choice":
             choices = {c.casefold(): c for c in reversed(column.choices)}  # the first of equal ones
-            table = {v: choices.get(text.casefold(), _ONE_BY_ONE) for v, text in table.items()}  # type: ignore[union-attr]
+            table = {v: choices.get(cast(str, text).casefold(), _ONE_BY_ONE) for v, text in table.items()}
         if texts is None:
             for v in strings:
                 if len(v) > LONG_TEXT:

@@ -367,7 +367,7 @@ def _decode_whole_if_utf16(block: bytes, fh) -> bytes:
 
 
 def _is_zero(text: str | None) -> bool:
-    return bool(text) and re.fullmatch(r"0+(?:\.0+)?", text.strip()) is not None
+    return text is not None and re.fullmatch(r"0+(?:\.0+)?", text.strip()) is not None
 
 
 def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo, all_formulas: bool = False) -> _SheetScan:

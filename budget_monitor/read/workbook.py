@@ -188,7 +188,8 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
     if not lines and not any(p.where.sheet == lines_grid.name and p.level == "error" for p in problems):
         # One error in place of the warning an optional sheet with no rows gets.
         empty = [p for p in problems if p.code == "empty-sheet" and p.where.sheet == lines_grid.name]
-        header_row = _header_row(lines_grid, BUDGET_LINES)
+        # Found: a sheet without its header row has an error, and this one has none.
+        header_row = _header_row(lines_grid, BUDGET_LINES) or lines_grid.first_row
         problems[:] = [p for p in problems if p not in empty]
         problems.append(
             error(
@@ -212,7 +213,7 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         # line that does not exist, when it is Budget lines that could not be read.
         for field in ("drivers", "items", "changes"):
             parts.pop(field, None)
-    return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems  # type: ignore[arg-type]
+    return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems
 
 
 _SETTINGS_KEY = sheet_key(SETTINGS_SHEET)

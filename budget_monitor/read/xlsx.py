@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
+from typing import Any, cast
 
 from ..model import Problem, Where, error, has_errors, warning
 from ..rules import Limits
@@ -86,7 +87,8 @@ def _read_values(path: Path, facts: PackageFacts | None) -> tuple[list[Grid] | N
     return grids, problems
 
 
-def _read_sheets(path: Path, facts: PackageFacts | None) -> Iterator:
+# Any: it yields first None or a list of problems, then (grid, problem) pairs.
+def _read_sheets(path: Path, facts: PackageFacts | None) -> Generator[Any, None, None]:
     """The values of every worksheet, read with calamine, a sheet at a time: first None
     (or the problems that stop the workbook being read, and nothing more), then a
     (grid, problem) pair for each sheet in workbook order, either of them None. Only
@@ -128,7 +130,8 @@ def _read_sheets(path: Path, facts: PackageFacts | None) -> Iterator:
                     )
                 try:
                     sheet = book.get_sheet_by_name(name)
-                    rows = sheet.to_python()
+                    # calamine's cell values (str, float, int, bool, dates, times) as the Grid's objects.
+                    rows = cast(list[list[object]], sheet.to_python())
                     start = sheet.start or (0, 0)
                     merged_ranges = sheet.merged_cell_ranges if sheet_facts is None else None
                 except BaseException as exc:
@@ -249,7 +252,7 @@ class GridStream:
         if self.failed is not None or self._ended:
             return
         while (event := self._next()) is not _END:
-            grid, problem = event  # type: ignore[misc]
+            grid, problem = cast(tuple[Grid | None, Problem | None], event)
             if problem is not None:
                 self.problems.append(problem)
             if grid is not None:
@@ -261,14 +264,15 @@ class GridStream:
         self._thread.join()
 
 
-def _merged_refs(ranges: object) -> tuple[str, ...]:
+# Any: calamine gives untyped pairs; their shape is checked here, at run time.
+def _merged_refs(ranges: Iterable[Any] | None) -> tuple[str, ...]:
     """calamine's ``[((row, col), (row, col))]`` (0-based) -> ``("B1:C2",)``."""
     from ..model import column_letter
 
     out = []
     for item in ranges or ():
         try:
-            (r1, c1), (r2, c2) = item  # type: ignore[misc]
+            (r1, c1), (r2, c2) = item
             out.append(f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}")
         except (TypeError, ValueError):
             continue

@@ -20,7 +20,7 @@ from ..engine import CapitalProject, Report
 from ..engine.cash_limits import CATEGORY_ORDER, CashLimitReconciliation
 from ..model import RAGS, STATUSES, CashLimitChange, GrossIncome, Indicator
 from ..money import ZERO, display
-from .tables import Col, Row, RowStyle, Table, add_totals, k, with_across
+from .tables import Col, Row, RowStyle, Table, add_totals, figure, k, with_across
 
 MILLION = Decimal(1_000_000)
 
@@ -81,7 +81,7 @@ def _difference_row(rows: list[Row], lines_row: int, revised_row: int, text: str
     """Lines total less revised, from the displayed figures; highlighted when not zero."""
     cells: list[object] = [text, None, None, None, None]
     for j in (2, 3):
-        cells[j] = (rows[lines_row].cells[j] or ZERO) - (rows[revised_row].cells[j] or ZERO)
+        cells[j] = figure(rows[lines_row].cells[j]) - figure(rows[revised_row].cells[j])
     cells = list(with_across(cells, CASH_COLUMNS))
     marks = ("unexplained",) * len(cells) if any(cells[2:]) else ()
     return Row(tuple(cells), "line", marks=marks)
@@ -417,9 +417,9 @@ def casts(table: Table) -> list[str]:
             if col.kind != "money" or value is None:
                 continue
             if col.across:
-                want = sum((r.cells[a] or ZERO for a in col.across), ZERO)
+                want = sum((figure(r.cells[a]) for a in col.across), ZERO)
             elif r.sums:
-                want = sum((table.rows[s].cells[j] or ZERO for s in r.sums), ZERO)
+                want = sum((figure(table.rows[s].cells[j]) for s in r.sums), ZERO)
             else:
                 continue
             if want != value:

@@ -49,10 +49,14 @@ class Formula:
 
 
 def figure(cell: object) -> Decimal:
-    """The number a cell shows (a formula's figure); zero for blank."""
+    """The number a cell of a money column shows (a formula's figure); zero for blank."""
     if isinstance(cell, Formula):
         return cell.value
-    return cell if cell is not None else ZERO
+    if cell is None:
+        return ZERO
+    if isinstance(cell, Decimal):
+        return cell
+    raise TypeError(f"a money cell holds {cell!r}, not an amount")
 
 
 @attrs.frozen
@@ -247,7 +251,7 @@ def table2(report: Report, title: str) -> Table:
     blank_total = (None, "Total pressures", None, None, None, "Total underspends", None)
     total = add_totals(rows, TABLE2_COLUMNS, Row(blank_total, "total", tuple(range(len(rows)))))
     rows.append(total)
-    net = (total.cells[2] or ZERO) + (total.cells[6] or ZERO)
+    net = figure(total.cells[2]) + figure(total.cells[6])
     notes = [
         (
             f"Every component of a line's variance whose size, rounded to £000, is at least £{k(ot.threshold):,}k; "
@@ -347,11 +351,16 @@ def commentary(e: DriverEffect) -> str:
     return text[0].upper() + text[1:]
 
 
+def _decimal_places(v: Decimal) -> int:
+    exponent = v.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0  # NaN and infinity are never read in
+
+
 def activity_table(report: Report, title: str) -> Table:
-    cols = ACTIVITY_COLUMNS
+    cols: tuple[Col, ...] = ACTIVITY_COLUMNS
     volumes = [v for e in report.effects for v in (e.driver.budget_volume, e.driver.forecast_volume)]
     if any(v != v.to_integral_value() for v in volumes):  # part weeks: show the decimals
-        places = max(-v.normalize().as_tuple().exponent for v in volumes)
+        places = max(map(_decimal_places, volumes))
         cols = tuple(attrs.evolve(c, places=min(places, 4)) if c.kind == "count" else c for c in cols)
     rows: list[Row] = []
     for e in report.effects:

@@ -17,8 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import TextIO, cast
 
 import attrs
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..model import column_letter
@@ -39,15 +42,15 @@ def ranges(rows: Sequence[int], col: str, offset: int) -> list[str]:
     """Worksheet rows (0-based in the table, ``offset`` is the sheet row of table row 0)
     as A1 references, runs of consecutive rows collapsed into ranges."""
     out: list[str] = []
-    run_start = prev = None
+    run_start = prev = -2  # before the first row (table rows count from 0): no run yet
     for r in sorted(rows):
-        if prev is not None and r == prev + 1:
+        if r == prev + 1:
             prev = r
             continue
-        if run_start is not None:
+        if run_start >= 0:
             out.append(_ref(col, run_start + offset, prev + offset))
         run_start = prev = r
-    if run_start is not None:
+    if run_start >= 0:
         out.append(_ref(col, run_start + offset, prev + offset))
     return out
 
@@ -128,6 +131,14 @@ class Sheet(Worksheet):
       the per-cell calls are skipped, which were two thirds of the writing time.
     """
 
+    # xlsxwriter's own attributes that raw_row uses. The dimensions are None until a cell is
+    # written; raw_row reads the last three only once dim_rowmin is set.
+    previous_row: int
+    dim_rowmin: int | None
+    dim_rowmax: int
+    dim_colmin: int
+    dim_colmax: int
+
     def _prepare_formula(self, formula, expand_future_functions=False):
         if _PLAIN_SUM.fullmatch(formula):
             return formula[1:]
@@ -152,10 +163,11 @@ class Sheet(Worksheet):
             self.dim_rowmax = max(self.dim_rowmax, row)
             self.dim_colmin = min(self.dim_colmin, first_col)
             self.dim_colmax = max(self.dim_colmax, last_col)
+        fh = cast(TextIO, self.fh)  # the row stream's file, open in constant-memory mode
         if height is None:
-            self.fh.write(f'<row r="{row + 1}">{cells}</row>')
+            fh.write(f'<row r="{row + 1}">{cells}</row>')
         else:
-            self.fh.write(f'<row r="{row + 1}" ht="{height:.16g}" customHeight="1">{cells}</row>')
+            fh.write(f'<row r="{row + 1}" ht="{height:.16g}" customHeight="1">{cells}</row>')
         self.previous_row = row + 1
 
 
@@ -163,7 +175,7 @@ class Sheet(Worksheet):
 class Book:
     """The report workbook being written, with its formats."""
 
-    workbook: object
+    workbook: Workbook
     organisation: str
     period: str
     report_title: str
@@ -184,7 +196,7 @@ class Book:
             self._memo[name] = make()
         return self._memo[name]
 
-    def fmt(self, **props) -> object:
+    def fmt(self, **props: object) -> Format:
         """The format with these properties, created once."""
         key = tuple(sorted(props.items()))
         found = self._formats.get(key)
@@ -195,7 +207,7 @@ class Book:
         return found
 
     # --- styles ---------------------------------------------------------------------
-    def number_props(self, col: Col) -> dict:
+    def number_props(self, col: Col) -> dict[str, object]:
         if col.kind == "money":
             places = "." + "0" * col.places if col.places else ""
             return {"num_format": f"#,##0{places};-#,##0{places};0{places}"}
@@ -208,8 +220,8 @@ class Book:
             return {"num_format": "0", "align": "center"}
         return {}
 
-    def row_props(self, style: str) -> dict:
-        return {
+    def row_props(self, style: str) -> dict[str, object]:
+        props: dict[str, dict[str, object]] = {
             "heading": {"bold": True, "font_size": 11},
             "subheading": {"bold": True, "italic": True},
             "subtotal": {"bold": True, "top": 1},
@@ -217,9 +229,10 @@ class Book:
             "grand": {"bold": True, "top": 1, "bottom": 6},
             "unexplained": {"font_color": "#C00000"},
             "note": {"italic": True, "font_color": "#595959"},
-        }.get(style, {})
+        }
+        return props.get(style, {})
 
-    def mark_props(self, mark: str) -> dict:
+    def mark_props(self, mark: str) -> dict[str, object]:
         if mark == "unexplained":
             return {"font_color": "#C00000", "italic": True}
         if mark.startswith("shade:"):
@@ -294,9 +307,9 @@ class Book:
                 # LibreOffice (and so a PDF) keeps one-line rows unless told the height.
                 lines = 1
                 for j in wrap:
-                    text = r.cells[j]
-                    if type(text) is str and len(text) > widths[j] - 1:
-                        lines = max(lines, wrapped_lines(text, widths[j]))
+                    cell = r.cells[j]
+                    if type(cell) is str and len(cell) > widths[j] - 1:
+                        lines = max(lines, wrapped_lines(cell, widths[j]))
                 if lines > 1:
                     height = LINE_HEIGHT * lines
             self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap, formats, height)
@@ -389,7 +402,8 @@ class Book:
                 if formula is None:
                     out.append(f'{start}{n}"{style}><v>{figure}</v></c>')
                 else:
-                    self.totals.append((ws.name, f"{letters[j]}{n}", formula, value))
+                    cached = value if isinstance(value, Decimal) else Decimal(str(value))  # an int count
+                    self.totals.append((ws.name, f"{letters[j]}{n}", formula, cached))
                     out.append(f'{start}{n}"{style}><f>{_xml_escape(body or formula[1:])}</f><v>{figure}</v></c>')
             if first is None:
                 first = j

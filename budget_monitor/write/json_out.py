@@ -20,9 +20,9 @@ from decimal import Decimal
 from itertools import islice
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
-from ..engine import Report
+from ..engine import CapitalSummary, Report
 from ..model import Component, GrossIncome, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
@@ -133,7 +133,7 @@ def report_dict(report: Report) -> dict[str, object]:
             ],
         }
     if report.capital is not None:
-        out["capital"] = capital_dict(report)
+        out["capital"] = capital_dict(report.capital)
     if report.indicators is not None:
         out["indicators"] = [
             {
@@ -202,8 +202,7 @@ def cash_limits_dict(report: Report) -> dict[str, object]:
     }
 
 
-def capital_dict(report: Report) -> dict[str, object]:
-    cap = report.capital
+def capital_dict(cap: CapitalSummary) -> dict[str, object]:
 
     def project(p) -> dict[str, object]:
         return {
@@ -294,7 +293,10 @@ def _object(pairs: Iterable[tuple[str, str]]) -> str:
     return "{" + ",".join(f"{encode_basestring(k)}:{v}" for k, v in pairs) + "}"
 
 
-def _write_list(write: Callable[[str], object], records: Iterable, text: Callable[[object], str]) -> None:
+_R = TypeVar("_R")
+
+
+def _write_list(write: Callable[[str], object], records: Iterable[_R], text: Callable[[_R], str]) -> None:
     """Write ``[text(r),...]`` a chunk of records at a time, so the whole list is never one string."""
     it = iter(records)
     sep = "["
@@ -416,7 +418,7 @@ def write_json(report: Report, fh: TextIO) -> None:
         write("}")
     if report.capital is not None:
         write(',"capital":')
-        _write_capital(write, report, q)
+        _write_capital(write, report.capital, q)
     if report.indicators is not None:
         write(',"indicators":')
         _write_list(
@@ -464,8 +466,7 @@ def _write_cash_limits(write: Callable[[str], object], report: Report, q: _Quote
     write("}")
 
 
-def _write_capital(write: Callable[[str], object], report: Report, q: _Quoted) -> None:
-    cap = report.capital
+def _write_capital(write: Callable[[str], object], cap: CapitalSummary, q: _Quoted) -> None:
     p = _pounds
 
     def project(x) -> str:

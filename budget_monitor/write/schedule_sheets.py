@@ -14,7 +14,7 @@ import attrs
 from ..engine import Report
 from ..model import column_letter
 from ..report import schedules
-from ..report.tables import Formula, Row, Table
+from ..report.tables import Formula, Row, Table, figure
 from ..textsafe import neutralise
 from .book import (
     EXCEL_MAX_ROWS,
@@ -72,7 +72,9 @@ def refer_lines_total(row: Row, block: schedules.CashBlock, revenue: Table, max_
         return row
     cells = list(row.cells)
     for j, header in pairs:
-        cells[j] = Formula("=" + cell_ref(revenue, found[-1], col_index(revenue, header), max_rows), row.cells[j])
+        cells[j] = Formula(
+            "=" + cell_ref(revenue, found[-1], col_index(revenue, header), max_rows), figure(row.cells[j])
+        )
     return attrs.evolve(row, cells=tuple(cells))
 
 
@@ -136,7 +138,9 @@ def indicators_sheet(book: Book, report: Report) -> None:
     if not parts:
         return
     pages = write_stack(book, schedules.INDICATORS, "Key activity indicators: budgeted level against actual", parts)
-    for page, ws, placed in pages:  # a page written alone is too long for a chart to help
+    for page, ws, placed in pages:
+        if ws is None:  # a page written alone is too long for a chart to help
+            continue
         for p in placed:
             table = p.part.table
             first, last = p.data0, p.data0 + len(table.rows) - 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import attrs
+from xlsxwriter.worksheet import Worksheet
 
 from ..engine import Report
 from ..model import column_letter
@@ -137,12 +138,14 @@ def stack_pages(sheet: str, parts: Sequence[Part], max_rows: int = EXCEL_MAX_ROW
     ]
 
 
-def write_stack(book: Book, sheet: str, title: str, parts: Sequence[Part]) -> list[tuple[Page, object, list[Placed]]]:
+def write_stack(
+    book: Book, sheet: str, title: str, parts: Sequence[Part]
+) -> list[tuple[Page, Worksheet | None, list[Placed]]]:
     """Write ``parts`` one below the other on a new sheet ``sheet``, columns as wide as the
     widest of them needs, going on to further sheets where they would run past the last
     row (see ``stack_pages``); returns each page, its sheet and where each part went (no
     sheet and nothing placed for a page written ``alone``)."""
-    out = []
+    out: list[tuple[Page, Worksheet | None, list[Placed]]] = []
     for page in stack_pages(sheet, parts, book.max_rows):
         if page.alone:
             book.table(page.table)
@@ -153,7 +156,7 @@ def write_stack(book: Book, sheet: str, title: str, parts: Sequence[Part]) -> li
     return out
 
 
-def _write_page(book: Book, sheet: str, title: str, parts: Sequence[Part]):
+def _write_page(book: Book, sheet: str, title: str, parts: Sequence[Part]) -> tuple[Worksheet, list[Placed]]:
     """One sheet of a stack: ``parts`` one below the other on a new sheet ``sheet``."""
     ws = book.workbook.add_worksheet(sheet)
     book.page_setup(ws)

@@ -86,7 +86,7 @@ def _refer(
         target, on = cell_ref(table, row, col, max_rows), locate(table, row, max_rows)[0]
     else:
         target, on = ref(sheet, data_row(table, first_row) + row, col), sheet
-    return "=" + target, value if value is not None else ZERO, on
+    return "=" + target, tables.figure(value), on
 
 
 def first_sheet(table: Table, max_rows: int = EXCEL_MAX_ROWS) -> str:
@@ -175,8 +175,8 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         pages = stack_pages(schedules.CAPITAL, parts, max_rows)
         page = pages[0]
         # The sheet where Table 4 (the variances over the threshold) starts.
-        over = next(p for p in pages if any(q is parts[1] for q in p.parts))
-        over_sheet = first_sheet(over.table, max_rows) if over.alone else over.sheet
+        over_page = next(p for p in pages if any(q is parts[1] for q in p.parts))
+        over_sheet = first_sheet(over_page.table, max_rows) if over_page.alone else over_page.sheet
         if page.alone:
             table, first_row = page.table, None
         else:
