@@ -107,7 +107,7 @@ _KNOWN = {
 }
 
 
-def _wording(path: Path, table: dict) -> Wording:
+def _wording(path: Path, table: dict[str, object]) -> Wording:
     values: dict[str, object] = {}
     for key, allowed in (("units", HEADING_UNITS), ("words", WORDS)):
         if key in table:

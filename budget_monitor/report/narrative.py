@@ -25,7 +25,7 @@ from typing import ClassVar, Literal
 import attrs
 
 from ..engine import Report
-from ..model import Component, DriverEffect, GrossIncome
+from ..model import Component, DriverEffect, GrossIncome, Indicator
 from ..money import THOUSAND, ZERO, display
 from ..rules import HEADING_UNITS, WORDS, Wording
 from .tables import Col, Row, Table
@@ -104,7 +104,10 @@ def rate_text(value: Decimal) -> str:
     whole = int(v)
     if whole == v:
         return f"£{whole:,}"
-    return f"£{v.quantize(Decimal('0.01')):,}" if v.as_tuple().exponent >= -2 else f"£{v.normalize():,f}"
+    exponent = v.as_tuple().exponent  # an int for any finite number
+    return (
+        f"£{v.quantize(Decimal('0.01')):,}" if isinstance(exponent, int) and exponent >= -2 else f"£{v.normalize():,f}"
+    )
 
 
 def difference_text(value: Decimal) -> str:
@@ -411,16 +414,16 @@ def indicators_entry(report: Report) -> Entry | None:
     inds = report.indicators
     if not inds:
         return None
-    latest: dict[str, object] = {}
+    latest: dict[str, tuple[Indicator, Decimal]] = {}
     for i in inds:  # sorted by indicator, then period
         if i.actual is not None:
-            latest[i.indicator] = i
+            latest[i.indicator] = (i, i.actual)
     sentences = []
-    for name, i in list(latest.items())[: MOST_NAMED * 2]:
+    for name, (i, actual) in list(latest.items())[: MOST_NAMED * 2]:
         u = units(i.unit)
-        text = f"{name}, {i.period}: {u.count(i.actual)}"
+        text = f"{name}, {i.period}: {u.count(actual)}"
         if i.budget_level is not None:
-            diff = i.actual - i.budget_level
+            diff = actual - i.budget_level
             if diff:
                 text += f", {u.count(diff)} {'above' if diff > 0 else 'below'} the budgeted level of {count_text(i.budget_level)}"
             else:

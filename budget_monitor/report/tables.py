@@ -49,14 +49,16 @@ class Formula:
 
 
 def figure(cell: object) -> Decimal:
-    """The number a cell of a money column shows (a formula's figure); zero for blank."""
+    """The number a cell shows (a formula's figure, a count as a Decimal); zero for blank."""
     if isinstance(cell, Formula):
         return cell.value
     if cell is None:
         return ZERO
     if isinstance(cell, Decimal):
         return cell
-    raise TypeError(f"a money cell holds {cell!r}, not an amount")
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        return Decimal(cell)
+    raise TypeError(f"a figure's cell holds {cell!r}, not a number")
 
 
 @attrs.frozen

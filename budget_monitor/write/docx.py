@@ -376,7 +376,7 @@ def summarised_revenue(report: Report, max_rows: int) -> tuple[Table, str]:
     for bl in report.lines:
         acc = groups.get((bl.portfolio, bl.section))
         if acc is None:
-            acc = groups[(bl.portfolio, bl.section)] = [ZERO, ZERO, ZERO, ZERO, 0]
+            acc = groups[(bl.portfolio, bl.section)] = [ZERO, ZERO, ZERO, ZERO, ZERO]  # the last counts lines
         acc[0] += bl.cash_limit.gross
         acc[1] += bl.cash_limit.income
         acc[2] += bl.forecast.gross - bl.cash_limit.gross
@@ -387,7 +387,7 @@ def summarised_revenue(report: Report, max_rows: int) -> tuple[Table, str]:
     if not by_section:
         merged: dict[tuple[str, str], list[Decimal]] = {}
         for (p, _), acc in groups.items():
-            m = merged.setdefault((p, ""), [ZERO, ZERO, ZERO, ZERO, 0])
+            m = merged.setdefault((p, ""), [ZERO, ZERO, ZERO, ZERO, ZERO])
             for i in range(5):
                 m[i] += acc[i]
         groups = merged
