@@ -300,9 +300,9 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[S
             choices = {c.casefold(): c for c in reversed(column.choices)}  # the first of equal ones
             table = {v: choices.get(cast(str, text).casefold(), _ONE_BY_ONE) for v, text in table.items()}
         if texts is None:
-            for v in strings:
-                if len(v) > LONG_TEXT:
-                    table[v] = _ONE_BY_ONE  # ``Cells.text`` says when it is more than a cell holds
+            for s in strings:
+                if len(s) > LONG_TEXT:
+                    table[s] = _ONE_BY_ONE  # ``Cells.text`` says when it is more than a cell holds
         if len(strings) < len(distinct):
             for v in distinct:
                 if type(v) is not str:
