@@ -474,7 +474,7 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
     say = Say(wording if wording is not None else report.rules.narrative)
     ot = report.over_threshold
     listed = {(c.portfolio, c.line) for c in ot.pressures + ot.underspends}
-    over = defaultdict(int)  # lines over the threshold, by portfolio
+    over: defaultdict[str, int] = defaultdict(int)  # lines over the threshold, by portfolio
     for portfolio, _ in listed:
         over[portfolio] += 1
     if most is not None and len(listed) > most:
