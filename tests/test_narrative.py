@@ -153,3 +153,14 @@ def test_item_sentences_never_show_a_negative_saving(gross, income):
         "Legal costs", GrossIncome(Decimal(gross).scaleb(-2), Decimal(income).scaleb(-2)), Say(Wording())
     )
     assert "-£" not in text and "of £0k" not in text and text.endswith(".")
+
+
+@settings(max_examples=100, deadline=None)
+@given(_volumes, _costs, _volumes, _costs, _costs, _costs, st.sampled_from(WORDS))
+def test_driver_sentences_with_income_read_well(bv, bc, fv, fc, br, fr, words):
+    e = split_driver(Driver("Line", "Grant clients", "client weeks", bv, bc, fv, fc, br, fr))
+    text = driver_paragraph(e, Say(Wording(words=words)))
+    assert "-£" not in text and "of £0k" not in text, text
+    assert not re.search(r"(?<![\d,.])1 weeks\b", text), text
+    if e.income_activity:
+        assert "Income follows the volume" in text
