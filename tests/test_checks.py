@@ -3,10 +3,12 @@ the engine, and `.ci/run` runs it with the linter and the formatter."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 #: What --strict turns on, as per-module settings (strict itself cannot be set per module).
@@ -53,3 +55,16 @@ def test_ci_runs_the_checks_before_the_tests():
     steps = ["python -m ruff check .", "python -m ruff format --check .", "python -m mypy", "python -m pytest"]
     at = [ci.index(step) for step in steps]
     assert at == sorted(at)
+
+
+def test_contributing_names_scripts_that_exist():
+    scripts = set(re.findall(r"python (benchmarks/[\w/]+\.py)", CONTRIBUTING))
+    assert "benchmarks/run.py" in scripts
+    for script in scripts:
+        assert (ROOT / script).is_file(), script
+
+
+def test_precommit_runs_the_same_checks_as_ci():
+    hooks = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    for command in ("python -m ruff check", "python -m ruff format", "python -m mypy"):
+        assert f"entry: {command}" in hooks
