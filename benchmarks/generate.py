@@ -254,8 +254,11 @@ class _Sheet:
         self.row += n
 
 
-def generate(n: int, path: str | Path, seed: int = 1) -> dict[str, int]:
-    """Write a synthetic workbook of ``n`` budget lines to ``path``; return rows per sheet."""
+def generate(n: int, path: str | Path, seed: int = 1, tag: str = "") -> dict[str, int]:
+    """Write a synthetic workbook of ``n`` budget lines to ``path``; return rows per sheet.
+
+    ``tag`` is put after every portfolio's and indicator's name (``" (3)"``), so that
+    workbooks made with different tags can be one report (``benchmarks/rollup.py``)."""
     if n < 1:
         raise ValueError("n must be at least 1")
     rng = random.Random(seed)
@@ -344,6 +347,12 @@ def generate(n: int, path: str | Path, seed: int = 1) -> dict[str, int]:
             inf = income + _round_pence(i_change) + i_items + i_rest
             comment = COMMENTS[ri(0, len(COMMENTS) - 1)] if ri(1, 5) == 1 else ""
             lines.append((portfolio, section, line, gross, income, gf, inf, comment))
+
+    if tag:
+        lines = [(ln[0] + tag, *ln[1:]) for ln in lines]
+        drivers = [(d[0] + tag, *d[1:]) for d in drivers]
+        items = [(it[0] + tag, *it[1:]) for it in items]
+        names = [name + tag for name in names]
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     book.set_properties(
@@ -472,6 +481,7 @@ def generate(n: int, path: str | Path, seed: int = 1) -> dict[str, int]:
     s.header(("Indicator", "Unit", "Period", "Budget level", "Actual", "Budget unit cost", "Actual unit cost"))
     fm = (None, None, None, count_fmt, count_fmt, rate, rate)
     for name, unit, level, cost in INDICATORS:
+        name += tag
         for period in PERIODS:
             actual = level * ri(900, 1250) // 1000
             s.write((name, unit, period, level, actual, p(cost), p(cost * ri(950, 1050) // 1000)), fm)
@@ -486,11 +496,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n", type=int, help="number of budget lines")
     ap.add_argument("out", type=Path, help="the .xlsx file to write")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--tag", default="", help="put after every portfolio's and indicator's name")
     args = ap.parse_args(argv)
     import time
 
     t = time.perf_counter()
-    rows = generate(args.n, args.out, args.seed)
+    rows = generate(args.n, args.out, args.seed, args.tag)
     took = time.perf_counter() - t
     print(f"{args.out}: {', '.join(f'{name} {v:,}' for name, v in rows.items())} rows; {took:.1f} s", file=sys.stderr)
     return 0

@@ -6,21 +6,16 @@ error (a short message says where the details were written).
 
 Heavy modules are imported inside the commands so that ``--help`` stays quick.
 
-It must not compute, check or format figures itself: that is the library's job.
+It must not compute, check or format figures itself: that is the library's job
+(``api``); it never reads or writes a workbook but through it.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
-
-if TYPE_CHECKING:  # imported where used, to keep --help quick
-    from collections.abc import Sequence
-
-    from .model import Problem
 
 app = typer.Typer(
     add_completion=False,
@@ -41,9 +36,11 @@ def _say(text: str) -> None:
 
 
 def _show(label: str, problems) -> None:
+    """Print each problem as ``FILE: Sheet!Cell: [warning: ]message`` (the file it names, else ``label``)."""
     for p in problems:
         place = str(p.where)
-        prefix = f"{label}: {place}: " if place else f"{label}: "
+        file = p.where.file or label
+        prefix = f"{file}: {place}: " if place else f"{file}: "
         tag = "" if p.level == "error" else "warning: "
         _say(f"{prefix}{tag}{p.message}")
 
@@ -54,7 +51,7 @@ def _usage(message: str) -> typer.Exit:
 
 
 def _load_rules(rules: Path | None):
-    from .rules import RulesError, load_rules
+    from .api import RulesError, load_rules
 
     try:
         return load_rules(rules)
@@ -62,42 +59,8 @@ def _load_rules(rules: Path | None):
         raise _usage(str(exc)) from None
 
 
-def _read(path: Path, rules, progress=None):
-    """Read and analyse; print every problem; exit 1 when any is an error."""
-    import gc
-
-    # A run makes millions of small objects and no reference cycles worth collecting:
-    # the cyclic collector would only walk them again and again.
-    gc.disable()
-    from .engine import analyse
-    from .model import has_errors
-    from .read import read_workbook
-
-    if progress is not None:
-        progress.step("reading the workbook")
-    quarter, problems = read_workbook(path, rules.limits)
-    if quarter is None:
-        _show(str(path), problems)
-        _count(problems)
-        raise typer.Exit(EXIT_INPUT)
-    # The engine runs even when some cells were unreadable, so that every problem it
-    # finds (references to lines that do not exist...) is reported in the same run.
-    if progress is not None:
-        progress.step("analysing")
-    report = analyse(quarter, rules, problems)
-    if progress is not None and has_errors(report.problems):
-        progress.close()
-    if has_errors(report.problems):
-        shown: Sequence[Problem] = report.problems
-        if has_errors(problems):
-            # Cells that could not be read count as zero in the engine: its warnings
-            # (unexplained variances...) would mislead, so only its errors are shown.
-            found = report.problems[len(problems) :]
-            shown = list(problems) + [p for p in found if p.level == "error"]
-        _show(str(path), shown)
-        _count(shown)
-        raise typer.Exit(EXIT_INPUT)
-    return report
+def _label(workbooks: list[Path]) -> str:
+    return str(workbooks[0]) if len(workbooks) == 1 else "budget-monitor"
 
 
 def _count(problems) -> None:
@@ -108,11 +71,25 @@ def _count(problems) -> None:
     _say(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
 
 
+def _failed(label: str, result) -> typer.Exit:
+    """Print every problem of a result with errors; exit 1."""
+    _show(label, result.problems)
+    _count(result.problems)
+    return typer.Exit(EXIT_INPUT)
+
+
 @app.command()
 def report(
-    workbook: Path = typer.Argument(..., help="The quarterly workbook (.xlsx or .xlsm)."),
+    workbooks: list[Path] = typer.Argument(
+        ...,
+        metavar="WORKBOOK",
+        help="The quarterly workbook (.xlsx or .xlsm); several make one report of all their portfolios.",
+    ),
     output: Path | None = typer.Option(
-        None, "-o", "--output", help="Where to write the report workbook [default: next to the input, with -report]."
+        None,
+        "-o",
+        "--output",
+        help="Where to write the report workbook [default: next to the input, with -report; needed for several].",
     ),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the results as JSON here."),
     rules: Path | None = typer.Option(
@@ -121,70 +98,56 @@ def report(
     docx_path: Path | None = typer.Option(
         None, "--docx", help="Also write a Word document for the committee here (.docx): the narrative and the tables."
     ),
+    title: str | None = typer.Option(
+        None, "--title", help="The report's title [default: the workbooks' Settings Title]."
+    ),
 ) -> None:
-    """Write the monitoring report for a quarterly workbook.
+    """Write the monitoring report for a quarterly workbook, or one report for several.
 
     Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json --docx q3-report.docx
+
+    Example: budget-monitor report scs.xlsx asc.xlsx -o directorate.xlsx --title "Families and Social Care"
     """
-    from . import files
+    from . import api
     from .model import counted
-    from .write import background, write_report
-    from .write.json_out import write_json_file
+    from .progress import Progress
 
     rule_set = _load_rules(rules)
-    out = output if output is not None else workbook.with_name(f"{workbook.stem}-report.xlsx")
+    if output is None and len(workbooks) > 1:
+        raise _usage("several workbooks make one report: name it with -o/--output (e.g. -o directorate.xlsx)")
+    out = output if output is not None else workbooks[0].with_name(f"{workbooks[0].stem}-report.xlsx")
     if out.suffix.lower() != ".xlsx":
         raise _usage(f"{out}: the report is an Excel workbook; give an output name ending in .xlsx")
     if docx_path is not None and docx_path.suffix.lower() != ".docx":
         raise _usage(f"{docx_path}: the committee paper is a Word document; give a name ending in .docx")
-    targets = [out] + [p for p in (json_path, docx_path) if p is not None]
-    if json_path is not None and files.same_file(out, json_path):
+    from .files import same_file
+
+    if json_path is not None and same_file(out, json_path):
         raise _usage(f"{json_path}: the JSON and the workbook cannot be the same file")
-    if docx_path is not None and any(files.same_file(docx_path, p) for p in (out, json_path) if p is not None):
+    if docx_path is not None and any(same_file(docx_path, p) for p in (out, json_path) if p is not None):
         raise _usage(f"{docx_path}: the Word document cannot be the same file as another output")
-    for target in targets:
-        problems = files.check_output(workbook, target)
-        if problems:
-            _show(str(target), problems)
-            raise typer.Exit(EXIT_USAGE)
-    from .progress import Progress
-    from .write import SHEETS
-
-    progress = Progress(2 + len(SHEETS) + (json_path is not None) + (docx_path is not None))
-    result = _read(workbook, rule_set, progress)
-    json_job = None
+    label = _label(workbooks)
+    progress = Progress(api.steps(len(workbooks), json_path is not None, docx_path is not None))
     try:
-        if json_path is not None:
-            # Where it can, a child process writes the JSON while this one writes the
-            # workbook; either way it is streamed into a temporary file, never held whole.
-            json_job = background.start(lambda tmp: write_json_file(result, tmp), json_path)
-        files.atomic_write(
-            out, lambda tmp: write_report(result, tmp, progress=lambda name: progress.step(f"writing {name}"))
+        result = api.make_report(
+            workbooks, out, json=json_path, docx=docx_path, rules=rule_set, title=title, progress=progress.step
         )
-        if docx_path is not None:
-            from .write.docx import write_docx
-
-            progress.step("writing the Word document")
-            files.atomic_write(docx_path, lambda tmp: write_docx(result, tmp))
-        if json_path is not None:
-            progress.step("writing the JSON")
-            if json_job is not None:
-                files.atomic_write(json_path, json_job.finish)
-            else:
-                files.atomic_write(json_path, lambda tmp: write_json_file(result, tmp))
+    except api.OutputError as exc:
+        progress.close()
+        _show(exc.target, exc.problems)
+        raise typer.Exit(EXIT_USAGE) from None
     except OSError as exc:  # disk full, a file locked by another program...
         progress.close()
         _say(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
         raise typer.Exit(EXIT_USAGE) from None
-    finally:
-        if json_job is not None:
-            json_job.cancel()  # stops it if the workbook failed; removes what is left
     progress.close()
-    warnings = [p for p in result.problems if p.level == "warning"]
-    _show(str(workbook), warnings[:MAX_WARNINGS_SHOWN])
+    if not result.ok:
+        raise _failed(label, result)
+    warnings = result.warnings
+    _show(label, warnings[:MAX_WARNINGS_SHOWN])
     if len(warnings) > MAX_WARNINGS_SHOWN:
         _say(
-            f"{workbook}: ... and {counted(len(warnings) - MAX_WARNINGS_SHOWN, 'more warning')}: "
+            f"{label}: ... and {counted(len(warnings) - MAX_WARNINGS_SHOWN, 'more warning')}: "
             "every one is on the report's Checks sheet"
         )
     ot = result.over_threshold
@@ -198,7 +161,9 @@ def report(
 
 @app.command()
 def check(
-    workbook: Path = typer.Argument(..., help="The quarterly workbook to check."),
+    workbooks: list[Path] = typer.Argument(
+        ..., metavar="WORKBOOK", help="The quarterly workbook to check; several are checked as one report."
+    ),
     rules: Path | None = typer.Option(None, "--rules", help="A rules file (TOML)."),
 ) -> None:
     """Read and validate a quarterly workbook without writing anything.
@@ -207,11 +172,16 @@ def check(
 
     Example: budget-monitor check q3.xlsx
     """
+    from . import api
+
     rule_set = _load_rules(rules)
-    result = _read(workbook, rule_set)
-    _show(str(workbook), result.problems)
+    label = _label(workbooks)
+    result = api.analyse(workbooks, rule_set)
+    if not result.ok:
+        raise _failed(label, result)
+    _show(label, result.problems)
     _count(result.problems)
-    typer.echo(f"{workbook}: no errors")
+    typer.echo(f"{' and '.join(map(str, workbooks))}: no errors")
 
 
 @app.command()

@@ -44,11 +44,16 @@ def column_letter(index: int) -> str:
 @attrs.frozen
 class Where:
     """A place in the input workbook: ``sheet`` name as written, 1-based ``row``, and
-    ``column`` letter when one cell is meant (blank for a whole row or sheet)."""
+    ``column`` letter when one cell is meant (blank for a whole row or sheet).
+
+    ``file`` names the workbook where a report is made of several (blank when there is
+    one: the report's source says which); ``str`` leaves it out, callers put it first.
+    """
 
     sheet: str
     row: int = 0
     column: str = ""
+    file: str = ""
 
     @property
     def cell(self) -> str:
@@ -59,7 +64,7 @@ class Where:
 
     def at(self, column: str) -> Where:
         """The same row, at ``column``."""
-        return Where(self.sheet, self.row, column)
+        return Where(self.sheet, self.row, column, self.file)
 
     def __str__(self) -> str:
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet

@@ -98,7 +98,7 @@ def reconcile_cash_limits(
             continue
         openings = [c for c in rows if c.category == "Opening"]
         if len(openings) != 1:
-            where = openings[1].where if openings else Where(rows[0].where.sheet)
+            where = openings[1].where if openings else Where(rows[0].where.sheet, file=rows[0].where.file)
             problems.append(
                 error(
                     "opening",
@@ -133,7 +133,7 @@ def reconcile_cash_limits(
                     "cash-limit-difference",
                     f"portfolio '{name}': the budget lines add up to {_gin(total)} but the opening cash limit "
                     f"plus the changes gives {_gin(revised)}; a difference of {_gin(diff)}",
-                    Where(openings[0].where.sheet),
+                    Where(openings[0].where.sheet, file=openings[0].where.file),
                 )
             )
     return out, problems

@@ -17,7 +17,7 @@ from typing import Literal
 import attrs
 
 from ..engine import Report
-from ..model import BudgetLine, Component, DriverEffect, counted
+from ..model import BudgetLine, Component, DriverEffect, Problem, counted
 from ..money import ZERO, display
 
 CellKind = Literal["text", "money", "count", "rate", "int"]
@@ -396,13 +396,24 @@ def activity_table(report: Report, title: str) -> Table:
 CHECK_COLUMNS = (Col("Level", width=9), Col("Where", width=26), Col("Code", width=22), Col("Message", width=110))
 
 
+def _place(p: Problem, source: str) -> str:
+    """Where a problem is; in a report of several workbooks, its workbook's name first."""
+    place = str(p.where)
+    file = p.where.file
+    if file and file != source:
+        name = file.replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{name}: {place}" if place else name
+    return place or (source or "workbook")
+
+
 def checks_table(report: Report, title: str, source: str = "") -> Table:
     rows = []
     order = {"error": 0, "warning": 1}
     for p in sorted(
-        report.problems, key=lambda p: (order[p.level], p.where.sheet, p.where.row, p.where.column, p.code)
+        report.problems,
+        key=lambda p: (order[p.level], p.where.file, p.where.sheet, p.where.row, p.where.column, p.code),
     ):
-        rows.append(Row((p.level, str(p.where) or (source or "workbook"), p.code, p.message), "line"))
+        rows.append(Row((p.level, _place(p, source), p.code, p.message), "line"))
     if not rows:
         rows.append(Row(("ok", "", "", "No errors or warnings."), "note"))
     errors = sum(1 for p in report.problems if p.level == "error")

@@ -48,8 +48,17 @@ def component(c: Component) -> dict[str, object]:
     }
 
 
-def check(p: Problem) -> dict[str, str]:
-    return {"level": p.level, "code": p.code, "message": p.message, "sheet": p.where.sheet, "cell": p.where.cell}
+def check(p: Problem, source: str = "") -> dict[str, str]:
+    """A problem; ``file`` is the workbook it is in (``source``, the report's, when its place names none)."""
+    w = p.where
+    return {
+        "level": p.level,
+        "code": p.code,
+        "message": p.message,
+        "sheet": w.sheet,
+        "cell": w.cell,
+        "file": w.file or source,
+    }
 
 
 def _number(value: Decimal | None) -> str | None:
@@ -113,7 +122,7 @@ def report_dict(report: Report) -> dict[str, object]:
             "shown_in_thousands": {key: str(value) for key, value in shown_totals(report).items()},
         },
         "unexplained": pounds_text(sum((c.amount for c in report.unexplained), Decimal(0))),
-        "checks": [check(p) for p in report.problems],
+        "checks": [check(p, report.quarter.source) for p in report.problems],
     }
     if report.cash_limits is not None:
         out["cash_limits"] = cash_limits_dict(report)
@@ -337,6 +346,7 @@ def write_json(report: Report, fh: TextIO) -> None:
     q = _Quoted()  # texts of the strings that repeat
     t = encode_basestring  # for those that seldom do
     p = _pounds
+    source = report.quarter.source
 
     def line(bl) -> str:
         c = bl.cash_limit
@@ -373,7 +383,7 @@ def write_json(report: Report, fh: TextIO) -> None:
         w = x.where
         return (
             f'{{"level":{q[x.level]},"code":{q[x.code]},"message":{t(x.message)},'
-            f'"sheet":{q[w.sheet]},"cell":{t(w.cell)}}}'
+            f'"sheet":{q[w.sheet]},"cell":{t(w.cell)},"file":{q[w.file or source]}}}'
         )
 
     s = report.quarter.settings
