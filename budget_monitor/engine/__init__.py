@@ -74,7 +74,10 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
     into the report's checks, followed by what the engine finds."""
     found: list[Problem] = list(problems)
     keys = [line_key(bl) for bl in quarter.lines]
-    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ls = quarter.lines  # ties (names equal but for case) in a fixed order, whatever order the rows came in
+    order = sorted(
+        range(len(keys)), key=lambda i: (keys[i], ls[i].portfolio, ls[i].section, ls[i].line, ls[i].where.row)
+    )
     lines = tuple([quarter.lines[i] for i in order])
     index = LineIndex(lines, [keys[i] for i in order])
     effects, comps, more = components(lines, quarter.drivers or (), quarter.items or (), index)

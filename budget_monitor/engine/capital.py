@@ -139,7 +139,7 @@ def summarise_capital(
                 first.where,
             )
         )
-    projects.sort(key=lambda p: (p.portfolio, p.project))
+    projects.sort(key=lambda p: (p.portfolio, p.project, p.where.row))
     listed = tuple(
         sorted(
             (p for p in projects if threshold.reached(p.variance)),
@@ -147,7 +147,10 @@ def summarise_capital(
         )
     )
     over = tuple(
-        sorted((p for p in projects if abs(p.rephasing) > rephasing_list), key=lambda p: (-abs(p.rephasing), p.project))
+        sorted(
+            (p for p in projects if abs(p.rephasing) > rephasing_list),
+            key=lambda p: (-abs(p.rephasing), p.project, p.portfolio),
+        )
     )
     years = tuple(sorted({y for p in projects for y, _, _ in p.by_year} | {year}, key=year_order))
     return CapitalSummary(year, tuple(projects), listed, over, years), problems

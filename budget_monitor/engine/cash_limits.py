@@ -116,6 +116,7 @@ def reconcile_cash_limits(
                     c.description,
                     c.amount.gross,
                     c.amount.income,
+                    c.where.row,
                 ),
             )
         )

@@ -12,5 +12,5 @@ from ..model import Indicator
 
 
 def order_indicators(indicators: Iterable[Indicator]) -> tuple[Indicator, ...]:
-    """The indicators sorted by name, then period."""
-    return tuple(sorted(indicators, key=lambda i: (i.indicator, i.period)))
+    """The indicators sorted by name, then period (then source row, so that the order is total)."""
+    return tuple(sorted(indicators, key=lambda i: (i.indicator, i.period, i.where.sheet, i.where.row)))

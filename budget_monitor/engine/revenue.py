@@ -144,9 +144,10 @@ class LineIndex:
 _KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 
 
-def component_order(c: Component) -> tuple[str, str, int, str, str, Decimal]:
-    """A total order on components that depends only on their content, never on input row order."""
-    return (c.portfolio, c.line, _KIND_RANK[c.kind], c.side, c.source, c.amount)
+def component_order(c: Component) -> tuple[str, str, int, str, str, Decimal, str, int]:
+    """A total order on components that depends only on their content and source row, never
+    on the order rows came in."""
+    return (c.portfolio, c.line, _KIND_RANK[c.kind], c.side, c.source, c.amount, c.where.sheet, c.where.row)
 
 
 def components(
@@ -250,11 +251,14 @@ def components(
 
 
 def _effect_order(e: DriverEffect) -> tuple[object, ...]:
-    return (e.portfolio, *_driver_fields(e.driver))
+    """A total order: by content, then source row, then how the numbers are written (a
+    volume of ``0`` and one of ``0.0`` are equal as numbers but not in the JSON)."""
+    d = e.driver
+    return (e.portfolio, *_driver_fields(d), d.where.sheet, d.where.row, _driver_texts(d))
 
 
 def _driver_order(d: Driver) -> tuple[object, ...]:
-    return (d.where.sheet, d.where.row, *_driver_fields(d))
+    return (d.where.sheet, d.where.row, *_driver_fields(d), _driver_texts(d))
 
 
 def _driver_fields(d: Driver) -> tuple[str | Decimal, ...]:
@@ -266,14 +270,21 @@ def _driver_fields(d: Driver) -> tuple[str | Decimal, ...]:
     )  # fmt: skip
 
 
+def _driver_texts(d: Driver) -> tuple[str, ...]:
+    numbers = (d.budget_volume, d.budget_unit_cost, d.forecast_volume, d.forecast_unit_cost,
+               d.budget_income_rate, d.forecast_income_rate)  # fmt: skip
+    return tuple("" if x is None else str(x) for x in numbers)
+
+
 def _renamed(record: Driver, line: str) -> Driver:
     import attrs
 
     return attrs.evolve(record, line=line)
 
 
-def size_order(c: Component) -> tuple[Decimal, str, str, int, str]:
-    return (-abs(c.amount), c.line, c.side, _KIND_RANK[c.kind], c.source)
+def size_order(c: Component) -> tuple[object, ...]:
+    """Largest first, then a fixed order by line, side, kind and source (total, as ``component_order`` is)."""
+    return (-abs(c.amount), c.line, c.side, _KIND_RANK[c.kind], c.source, *component_order(c))
 
 
 def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThreshold:

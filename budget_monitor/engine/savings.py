@@ -31,4 +31,20 @@ class SavingsSummary:
 
 def summarise_savings(savings: Sequence[Saving]) -> SavingsSummary:
     order = {rag: i for i, rag in enumerate(RAGS)}
-    return SavingsSummary(tuple(sorted(savings, key=lambda s: (order[s.rag], s.portfolio, s.line, s.saving, s.amount))))
+    return SavingsSummary(
+        tuple(
+            sorted(
+                savings,
+                key=lambda s: (
+                    order[s.rag],
+                    s.portfolio,
+                    s.line,
+                    s.saving,
+                    s.amount,
+                    s.comment,
+                    s.where.sheet,
+                    s.where.row,
+                ),
+            )
+        )
+    )
