@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from fractions import Fraction as F
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +18,7 @@ from budget_monitor.money import THOUSAND, ZERO, display, penny, round_half_away
 from budget_monitor.report.tables import activity_table, revenue_table, table2
 from budget_monitor.write import report_dict
 
+from . import oracle
 from .strategies import drivers, money, quarters
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -25,21 +28,43 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 @FAST
 def test_driver_split_sums_exactly_to_change_in_cost(d):
     """Effects are money, so pennies: the split sums to the change in cost to the penny,
-    and exactly (each effect its formula) whenever the costs are whole pennies."""
+    and exactly (each effect its formula) whenever the costs are whole pennies. The
+    expectations are exact rationals rounded here, not with the package's ``penny``."""
     e = split_driver(d)
-    exact_activity = (d.forecast_volume - d.budget_volume) * d.budget_unit_cost
-    exact_unit = (d.forecast_unit_cost - d.budget_unit_cost) * d.forecast_volume
-    assert exact_activity + exact_unit == e.forecast_cost - e.budget_cost
-    assert e.activity == penny(exact_activity)
-    assert e.activity + e.unit_cost == penny(e.forecast_cost - e.budget_cost)
-    assert abs(e.unit_cost - exact_unit) <= Decimal("0.01")
-    if all(x == penny(x) for x in (e.forecast_cost, e.budget_cost, exact_activity)):
-        assert (e.activity, e.unit_cost) == (exact_activity, exact_unit)
-        assert e.activity + e.unit_cost == e.forecast_cost - e.budget_cost
+    bv, bc, fv, fc = (F(x) for x in (d.budget_volume, d.budget_unit_cost, d.forecast_volume, d.forecast_unit_cost))
+    exact_activity = (fv - bv) * bc
+    exact_unit = (fc - bc) * fv
+    assert exact_activity + exact_unit == fv * fc - bv * bc == F(e.forecast_cost - e.budget_cost)
+    assert F(e.activity) == oracle.pennies(exact_activity)
+    assert F(e.activity + e.unit_cost) == oracle.pennies(fv * fc - bv * bc)
+    assert abs(F(e.unit_cost) - exact_unit) <= F(1, 100)
+    if all(oracle.pennies(x) == x for x in (fv * fc, bv * bc, exact_activity)):
+        assert (F(e.activity), F(e.unit_cost)) == (exact_activity, exact_unit)
     if d.budget_income_rate is not None:
-        change = -(d.forecast_volume * d.forecast_income_rate) + d.budget_volume * d.budget_income_rate
-        assert e.income_activity == penny(-(d.forecast_volume - d.budget_volume) * d.budget_income_rate)
-        assert e.income_activity + e.income_rate == penny(change)
+        bi, fi = F(d.budget_income_rate), F(d.forecast_income_rate)
+        change = -(fv * fi) + bv * bi
+        assert F(e.income_activity) == oracle.pennies(-(fv - bv) * bi)
+        assert F(e.income_activity + e.income_rate) == oracle.pennies(change)
+        assert abs(F(e.income_rate) - (-(fi - bi) * fv)) <= F(1, 100)
+    else:
+        assert e.income_activity == e.income_rate == 0
+
+
+@pytest.mark.parametrize(
+    ("budget", "forecast", "unit_cost", "activity"),
+    [
+        # half a unit more at a penny a unit is half a penny: one penny, away from zero
+        ("10", "10.5", "0.01", "0.01"),
+        ("10.5", "10", "0.01", "-0.01"),
+        ("0", "1.5", "0.01", "0.02"),  # 1.5p: half-even would give 2p too, and does here
+        ("0", "2.5", "0.01", "0.03"),  # 2.5p: 3p, never the even 2p
+        ("2.5", "0", "0.01", "-0.03"),
+    ],
+)
+def test_a_half_penny_effect_rounds_away_from_zero(budget, forecast, unit_cost, activity):
+    d = m.Driver("L", "D", "", Decimal(budget), Decimal(unit_cost), Decimal(forecast), Decimal(unit_cost))
+    e = split_driver(d)
+    assert str(e.activity) == activity and e.unit_cost == 0
 
 
 @given(quarters())
@@ -97,8 +122,11 @@ def test_every_table_casts_as_displayed(q):
     t1 = revenue_table(report, "")
     grand = t1.rows[-1]
     # The grand total is every line's displayed figure, added once.
-    assert grand.cells[1] == sum((display(bl.cash_limit.gross) for bl in report.lines), ZERO)
-    assert grand.cells[4] == sum((display(bl.variance.gross) for bl in report.lines), ZERO)
+    thousand = F(1000)
+    assert grand.cells[1] == sum(oracle.half_away(F(bl.cash_limit.gross), thousand) for bl in report.lines)
+    assert grand.cells[4] == sum(oracle.half_away(F(bl.variance.gross), thousand) for bl in report.lines)
+    assert grand.cells[2] == sum(oracle.half_away(F(bl.cash_limit.income), thousand) for bl in report.lines)
+    assert grand.cells[5] == sum(oracle.half_away(F(bl.variance.income), thousand) for bl in report.lines)
 
 
 @given(st.integers(0, 10**12), st.sampled_from([1, -1]))
@@ -126,13 +154,18 @@ def test_rounding_examples():
     assert display(Decimal("-0.5"), Decimal(1)) == -1
 
 
-@given(money(), money())
+@given(st.one_of(money(), money(200_000)), st.one_of(money(), money(200_000)))
 def test_threshold_uses_the_rounded_size(a, b):
+    """The expectation in integer pennies: the size rounds to at least 100 thousand when
+    it is at least 99,500.00 (more than 100 thousand from 100,500.00 on)."""
     from budget_monitor.rules import Threshold
 
+    def thousands(x: Decimal) -> int:  # |x| in whole thousands, halves up
+        return (abs(int(x * 100)) + 50_000) // 100_000
+
     t = Threshold(Decimal(100_000))
-    assert t.reached(a) == (abs(round_half_away(a, THOUSAND)) >= 100)
-    assert Threshold(Decimal(100_000), inclusive=False).reached(b) == (abs(round_half_away(b, THOUSAND)) > 100)
+    assert t.reached(a) == (thousands(a) >= 100)
+    assert Threshold(Decimal(100_000), inclusive=False).reached(b) == (thousands(b) > 100)
 
 
 @given(st.integers(0, 10**6))

@@ -21,6 +21,7 @@ from budget_monitor.engine import analyse
 from budget_monitor.rules import Rules, Threshold, parse_rules
 
 SETTINGS = m.Settings("Org", "2011-12 Q3", "Title")
+DEFAULT = Rules()
 EDGES = settings(max_examples=150, deadline=None)
 
 
@@ -56,7 +57,7 @@ def one_line(variance: Decimal, side: str = "gross") -> m.Quarter:
     return m.Quarter(SETTINGS, (line,), (), ())
 
 
-def revenue_listed(variance: Decimal, rules: Rules = Rules(), side: str = "gross") -> bool:
+def revenue_listed(variance: Decimal, rules: Rules = DEFAULT, side: str = "gross") -> bool:
     table = analyse(one_line(variance, side), rules).over_threshold
     assert all(c.amount == variance for c in table.pressures + table.underspends)
     return bool(table.pressures or table.underspends)
@@ -73,13 +74,13 @@ def capital_quarter(in_year: Decimal, next_year: Decimal = Decimal(0)) -> m.Quar
     return m.Quarter(SETTINGS, (), capital=rows)
 
 
-def capital_listed(variance: Decimal, rules: Rules = Rules()) -> bool:
+def capital_listed(variance: Decimal, rules: Rules = DEFAULT) -> bool:
     summary = analyse(capital_quarter(variance), rules).capital
     assert summary is not None and summary.projects[0].variance == variance
     return bool(summary.over_threshold)
 
 
-def rephasing_listed(rephasing: Decimal, rules: Rules = Rules()) -> bool:
+def rephasing_listed(rephasing: Decimal, rules: Rules = DEFAULT) -> bool:
     summary = analyse(capital_quarter(rephasing, -rephasing), rules).capital
     assert summary is not None
     (project,) = summary.projects
