@@ -82,6 +82,8 @@ def test_output_folder_missing_or_a_folder(tmp_path):
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write anywhere")
 def test_output_folder_not_writable(tmp_path):
+    """A real read-only folder. Root may write anywhere, so this one cannot run as root
+    (CI runs as root); the two tests after it inject the refusal instead and always run."""
     book = bb.good_xlsx(tmp_path, "q3.xlsx")
     locked = tmp_path / "locked"
     locked.mkdir()
@@ -90,6 +92,71 @@ def test_output_folder_not_writable(tmp_path):
         assert codes(check_output(book, locked / "r.xlsx")) == ["output-not-writable"]
     finally:
         locked.chmod(0o755)
+
+
+def _refused(folder):
+    """``os.access`` and ``os.open`` as the system behaves for a user who may not write in
+    ``folder``, whoever runs the tests (root included)."""
+    real_access, real_open = os.access, os.open
+    folder = os.path.realpath(folder)
+
+    def access(path, mode, *args, **kwargs):
+        if os.path.realpath(path) == folder and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    def open_(path, flags, *args, **kwargs):
+        if os.path.dirname(os.path.realpath(path)) == folder and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    return access, open_
+
+
+def test_output_folder_refused_is_reported(tmp_path, monkeypatch):
+    book = bb.good_xlsx(tmp_path, "q3.xlsx")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    access, open_ = _refused(locked)
+    monkeypatch.setattr(os, "access", access)
+    assert codes(check_output(book, locked / "r.xlsx")) == ["output-not-writable"]
+    assert check_output(book, tmp_path / "r.xlsx") == []  # only that folder
+
+
+def test_a_refused_write_is_a_problem_and_leaves_the_old_file(tmp_path, monkeypatch):
+    """The folder refuses new files after the check passed (permissions changed, a
+    read-only share): the write comes back as a problem naming the file, the old report
+    is untouched and nothing is left behind."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    old = locked / "r.json"
+    old.write_text("the old report")
+    access, open_ = _refused(locked)
+    monkeypatch.setattr(os, "open", open_)
+    problems = try_write(old, lambda tmp: tmp.write_text("{}"))
+    assert codes(problems) == ["cannot-write"]
+    assert str(old) in problems[0].message and "Permission denied" in problems[0].message
+    assert old.read_text() == "the old report" and leftovers(locked, {"r.json"}) == []
+
+
+def test_the_command_reports_a_refused_output_folder(tmp_path, monkeypatch):
+    """The whole command, in this process so that the refusal can be injected: a clear
+    message naming the folder, exit code 1, no traceback, nothing written."""
+    from typer.testing import CliRunner
+
+    from budget_monitor.cli import app
+
+    from .conftest import SAMPLE
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    access, open_ = _refused(locked)
+    monkeypatch.setattr(os, "access", access)
+    result = CliRunner().invoke(app, ["report", str(SAMPLE), "-o", str(locked / "r.xlsx")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # not an exception escaping
+    assert "Traceback" not in result.output
+    assert "cannot be written to" in result.output and str(locked) in result.output
+    assert list(locked.iterdir()) == []
 
 
 def test_output_read_only(tmp_path):

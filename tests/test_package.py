@@ -4,13 +4,13 @@ xlsx.load_grids on the files people really send."""
 from __future__ import annotations
 
 import random
-import time
 import zipfile
 
 import pytest
 
 from budget_monitor.model import has_errors
 from budget_monitor.read.kind import inspect, openpyxl_is_defused
+from budget_monitor.read import scan as scanning
 from budget_monitor.read.scan import scan
 from budget_monitor.read.xlsx import load_grids
 from budget_monitor.rules import Limits
@@ -272,16 +272,44 @@ def test_rows_and_cells_without_references(tmp_path):
     assert grids[0].hidden_rows == frozenset({3}) and grids[0].errors == {"B4": "#DIV/0!"}
 
 
-def test_big_sheet_scan_is_fast(tmp_path):
-    path = bb.big_sheet_xlsx(tmp_path, 20_000)
-    start = time.perf_counter()
-    facts, problems = scan(path)
-    elapsed = time.perf_counter() - start
-    assert not problems
-    sheet = facts.sheets[0]
-    assert len(sheet.hidden_rows) == 20 and sheet.uncached_formulas == frozenset({"N500"})
-    assert sheet.merged == ("A1:B1",)
-    assert elapsed < 1.0  # about 0.06 s; 100,000 rows x 14 columns take about 0.45 s
+def test_big_sheet_scan_reads_each_byte_once(tmp_path, monkeypatch):
+    """The scan is linear in the sheet's size: every byte of the sheet's XML is searched
+    in one chunk only, and no part is read from the archive more than once. Counted, not
+    timed (``benchmarks/scan_timing.py`` times it)."""
+    fed: list[int] = []
+    read: list[int] = []
+    real_feed, real_read = scanning._SheetScan.feed, zipfile.ZipExtFile.read
+
+    def counted_feed(self, data, final=False):
+        fed.append(len(data))
+        return real_feed(self, data, final)
+
+    def counted_read(self, n=-1):
+        data = real_read(self, n)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(scanning._SheetScan, "feed", counted_feed)
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counted_read)
+    monkeypatch.setattr(scanning, "CHUNK_BYTES", 1 << 16)  # many chunks, so that rows are carried over
+    excess = []
+    for rows in (2_000, 20_000):
+        path = bb.big_sheet_xlsx(tmp_path, rows, f"big{rows}.xlsx")
+        with zipfile.ZipFile(path) as zf:
+            sheet = zf.getinfo("xl/worksheets/sheet1.xml").file_size
+            everything = sum(i.file_size for i in zf.infolist())
+        fed.clear()
+        read.clear()
+        facts, problems = scan(path)
+        assert not problems
+        found = facts.sheets[0]
+        assert len(found.hidden_rows) == rows // 1000 and found.uncached_formulas == frozenset({"N500"})
+        assert found.merged == ("A1:B1",)
+        assert sum(fed) == sheet  # each byte of the sheet searched once, carried-over rows too
+        assert sheet // scanning.CHUNK_BYTES <= len(fed) <= sheet // scanning.CHUNK_BYTES + 2
+        excess.append(sum(read) - everything)
+    # what is read beyond each part once (small parts looked at twice) does not grow with the sheet
+    assert excess[0] == excess[1] < 10_000
 
 
 def test_damaged_packages_never_raise(tmp_path):
