@@ -22,8 +22,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from budget_monitor import package  # noqa: E402
-from tests import badbooks  # noqa: E402
+from budget_monitor import package
+from tests import badbooks
 
 
 def best_time(path: Path, repeat: int) -> float:

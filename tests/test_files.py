@@ -117,7 +117,7 @@ def test_output_folder_refused_is_reported(tmp_path, monkeypatch):
     book = bb.good_xlsx(tmp_path, "q3.xlsx")
     locked = tmp_path / "locked"
     locked.mkdir()
-    access, open_ = _refused(locked)
+    access, _ = _refused(locked)
     monkeypatch.setattr(os, "access", access)
     assert codes(check_output(book, locked / "r.xlsx")) == ["output-not-writable"]
     assert check_output(book, tmp_path / "r.xlsx") == []  # only that folder
@@ -131,7 +131,7 @@ def test_a_refused_write_is_a_problem_and_leaves_the_old_file(tmp_path, monkeypa
     locked.mkdir()
     old = locked / "r.json"
     old.write_text("the old report")
-    access, open_ = _refused(locked)
+    _, open_ = _refused(locked)
     monkeypatch.setattr(os, "open", open_)
     problems = try_write(old, lambda tmp: tmp.write_text("{}"))
     assert codes(problems) == ["cannot-write"]
@@ -150,10 +150,10 @@ def test_the_command_reports_a_refused_output_folder(tmp_path, monkeypatch):
 
     locked = tmp_path / "locked"
     locked.mkdir()
-    access, open_ = _refused(locked)
+    access, _ = _refused(locked)
     monkeypatch.setattr(os, "access", access)
     result = CliRunner().invoke(app, ["report", str(SAMPLE), "-o", str(locked / "r.xlsx")])
-    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # not an exception escaping
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)  # a usage problem, not a crash
     assert "Traceback" not in result.output
     assert "cannot be written to" in result.output and str(locked) in result.output
     assert list(locked.iterdir()) == []
