@@ -169,6 +169,7 @@ MUTATIONS = [
 
 #: Test files run first (with -x the run stops at the first failure): fast and most likely to fail.
 FIRST = [
+    "tests/test_rounding.py",
     "tests/test_thresholds.py",
     "tests/test_effects.py",
     "tests/test_properties.py",
@@ -232,7 +233,7 @@ def locate(package: Path, mutation: Mutation) -> tuple[Path, int, int, str]:
 
 def copy_project(dest: Path) -> Path:
     dest.mkdir(parents=True)
-    for name in (PACKAGE, "tests", "rules", "workbooks", "benchmarks", "docs"):
+    for name in (PACKAGE, "tests", "rules", "workbooks", "benchmarks", "docs", ".ci"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, dest / name, ignore=IGNORE)
     for name in ("README.md", "pyproject.toml"):
@@ -262,7 +263,7 @@ def run_suite(project: Path, args: list[str], timeout: float) -> tuple[str, list
     except subprocess.TimeoutExpired:
         return "timeout", [], time.perf_counter() - start
     seconds = time.perf_counter() - start
-    failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)
+    failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.MULTILINE)
     if result.returncode == 0:
         return "pass", [], seconds
     if not failed:
