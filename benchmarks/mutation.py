@@ -9,7 +9,7 @@
 It copies the project (the package, tests, rules, workbooks, benchmarks, README) to a
 temporary folder per worker, checks that the suite passes there unchanged, then for each
 mutation changes one piece of code in the copy's ``budget_monitor``, runs the suite
-(``python -m pytest -x``, Hypothesis seeded, ``tests/test_verify.py`` left out unless
+(``python -m pytest -x``, Hypothesis seeded and not shrinking what fails, ``tests/test_verify.py`` left out unless
 ``--with-verify``, the files most likely to fail first) and puts the file back. A
 mutation is **caught** when a test fails, **missed** when the suite passes. It prints a
 table (mutation, caught or missed, the first failing test or all of them with
@@ -247,7 +247,7 @@ def suite_args(project: Path, with_verify: bool, stop_first: bool) -> list[str]:
     files += sorted(str(p.relative_to(project)) for p in (project / "tests").rglob("test_*.py") if str(p.relative_to(project)) not in files)
     if not with_verify:
         files = [f for f in files if not f.endswith("test_verify.py")]
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", "-rf", "--tb=no"]
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", "--hypothesis-profile=mutation", "-rf", "--tb=no"]
     if stop_first:
         args.append("-x")
     return args + files
