@@ -213,7 +213,9 @@ def locate(package: Path, mutation: Mutation) -> tuple[Path, int, int, str]:
         text = path.read_text(encoding="utf-8")
         hits += [(path, m) for m in where.finditer(text)]
     if len(hits) != 1:
-        places = ", ".join(f"{p.relative_to(package.parent)}:{p.read_text().count(chr(10), 0, m.start()) + 1}" for p, m in hits)
+        places = ", ".join(
+            f"{p.relative_to(package.parent)}:{p.read_text().count(chr(10), 0, m.start()) + 1}" for p, m in hits
+        )
         raise NotFound(
             f"mutation {mutation.name}: the code '{mutation.where}' is found {len(hits)} times in {package.name}/"
             + (f" ({places})" if places else "")
@@ -244,10 +246,25 @@ def copy_project(dest: Path) -> Path:
 
 def suite_args(project: Path, with_verify: bool, stop_first: bool) -> list[str]:
     files = [f for f in FIRST if (project / f).exists()]
-    files += sorted(str(p.relative_to(project)) for p in (project / "tests").rglob("test_*.py") if str(p.relative_to(project)) not in files)
+    files += sorted(
+        str(p.relative_to(project))
+        for p in (project / "tests").rglob("test_*.py")
+        if str(p.relative_to(project)) not in files
+    )
     if not with_verify:
         files = [f for f in files if not f.endswith("test_verify.py")]
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", "--hypothesis-profile=mutation", "-rf", "--tb=no"]
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--hypothesis-seed=0",
+        "--hypothesis-profile=mutation",
+        "-rf",
+        "--tb=no",
+    ]
     if stop_first:
         args.append("-x")
     return args + files
@@ -259,7 +276,9 @@ def run_suite(project: Path, args: list[str], timeout: float) -> tuple[str, list
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     start = time.perf_counter()
     try:
-        result = subprocess.run(args, cwd=project, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+        result = subprocess.run(
+            args, cwd=project, capture_output=True, text=True, timeout=timeout, env=env, check=False
+        )
     except subprocess.TimeoutExpired:
         return "timeout", [], time.perf_counter() - start
     seconds = time.perf_counter() - start
@@ -304,7 +323,9 @@ def table(outcomes: list[Outcome], everything: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated mutation names")
-    parser.add_argument("--all", action="store_true", help="run the whole suite for each mutation, naming every failing test")
+    parser.add_argument(
+        "--all", action="store_true", help="run the whole suite for each mutation, naming every failing test"
+    )
     parser.add_argument("--with-verify", action="store_true", help="let tests/test_verify.py count too")
     parser.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     parser.add_argument("--timeout", type=float, default=1200, help="seconds for one run of the suite")
@@ -317,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         names = set(args.only.split(","))
         unknown = names - {m.name for m in MUTATIONS}
         if unknown:
-            parser.error(f"unknown mutation {', '.join(sorted(unknown))}; expected some of {', '.join(m.name for m in MUTATIONS)}")
+            parser.error(
+                f"unknown mutation {', '.join(sorted(unknown))}; expected some of {', '.join(m.name for m in MUTATIONS)}"
+            )
         chosen = [m for m in MUTATIONS if m.name in names]
     try:  # every target must be found before anything runs
         places = [locate(ROOT / PACKAGE, m) for m in chosen]
@@ -338,7 +361,10 @@ def main(argv: list[str] | None = None) -> int:
             status, failed, seconds = run_suite(copies[0], suite, args.timeout)
             print(f"unchanged copy: {status} in {seconds:.0f} s", flush=True)
             if status != "pass":
-                print(f"mutation.py: the suite does not pass on the unchanged project: {', '.join(failed)}", file=sys.stderr)
+                print(
+                    f"mutation.py: the suite does not pass on the unchanged project: {', '.join(failed)}",
+                    file=sys.stderr,
+                )
                 return 2
         free = list(copies)
         outcomes: dict[str, Outcome] = {}

@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from budget_monitor import package
+from budget_monitor.read.scan import scan
 from tests import badbooks
 
 
