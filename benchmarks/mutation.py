@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mutation.py: {exc}", file=sys.stderr)
         return 2
     if args.list:
-        for m, (path, start, _, new) in zip(chosen, places):
+        for m, (path, start, _, new) in zip(chosen, places, strict=True):
             line = path.read_text(encoding="utf-8").count("\n", 0, start) + 1
             print(f"{m.name:28} {path.relative_to(ROOT)}:{line}  {m.old!r} -> {new!r}")
         return 0

@@ -22,8 +22,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from budget_monitor.read.scan import scan
-from tests import badbooks
+from budget_monitor.read.scan import scan  # noqa: E402
+from tests import badbooks  # noqa: E402
 
 
 def best_time(path: Path, repeat: int) -> float:

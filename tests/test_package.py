@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from budget_monitor.model import has_errors
-from budget_monitor.read.kind import inspect, openpyxl_is_defused
 from budget_monitor.read import scan as scanning
+from budget_monitor.read.kind import inspect, openpyxl_is_defused
 from budget_monitor.read.scan import scan
 from budget_monitor.read.xlsx import load_grids
 from budget_monitor.rules import Limits
