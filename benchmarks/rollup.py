@@ -49,7 +49,7 @@ def inputs(parts: int, lines: int) -> tuple[list[Path], Path]:
         if stale(path, gen):
             generate(lines, path, seed=i, tag=f" ({i})")
     whole = DATA / f"rollup-{lines}x{parts}-whole.xlsx"
-    if stale(whole, *paths, ROOT / "budget_monitor" / "quarterbook.py"):
+    if stale(whole, *paths, ROOT / "budget_monitor" / "inputs" / "quarterbook.py"):
         from budget_monitor.inputs.quarterbook import write_quarter
         from budget_monitor.model import has_errors
         from budget_monitor.read import read_workbook
