@@ -257,6 +257,48 @@ class Indicator:
     where: Where = NOWHERE
 
 
+#: Polarity as written on the KPIs sheet (any case) -> ``higher`` or ``lower`` is better.
+POLARITIES: dict[str, str] = {
+    "higher is better": "higher",
+    "higher": "higher",
+    "lower is better": "lower",
+    "lower": "lower",
+}
+POLARITY_WORDS = ("Higher is better", "Lower is better", "Higher", "Lower")
+
+
+@attrs.frozen
+class KpiRow:
+    """One row of the ``KPIs`` sheet: one indicator's actual and target for one period.
+
+    ``polarity`` is ``higher`` or ``lower`` (is better); ``period`` the period as written
+    (a date cell as its month); a blank ``actual`` is a period still to come, a blank
+    ``target`` gives the period no rating, a blank ``minimum`` (the minimum acceptable
+    level) means none is set. ``where`` is the row's Period cell."""
+
+    indicator: str
+    service_area: str
+    polarity: str
+    unit: str
+    period: str
+    actual: Decimal | None
+    target: Decimal | None
+    minimum: Decimal | None = None
+    where: Where = NOWHERE
+
+
+@attrs.frozen
+class Action:
+    """One row of the ``Actions`` sheet: an action plan's action, its target (what, or by
+    when, as written), its progress and its RAG status."""
+
+    action: str
+    target: str
+    progress: str
+    rag: str
+    where: Where = NOWHERE
+
+
 @attrs.frozen
 class Quarter:
     """Everything read from one quarterly workbook. Optional sheets that were absent
@@ -271,6 +313,8 @@ class Quarter:
     capital: tuple[CapitalRow, ...] | None = None
     indicators: tuple[Indicator, ...] | None = None
     source: str = ""
+    kpis: tuple[KpiRow, ...] | None = None
+    actions: tuple[Action, ...] | None = None
 
 
 # --- results ----------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 A period is a month (``December 2011``, ``Dec 2011``, ``Dec 11``, ``Dec-11``, or the
 financial month ``2011-12 M09``), a financial quarter (``2011-12 Q3``, ``Q3 2011-12``)
-or a financial year (``2011-12``). ``place(text)`` gives a ``Period`` (or None when the
+or a financial year (``2011-12``); a date (``2011-12-01``, as a date cell reads) is its
+month, labelled ``December 2011``. ``place(text)`` gives a ``Period`` (or None when the
 text cannot be placed); periods sort in time by the month they end in, then (for one
 end month) the longer period first.
 
@@ -25,6 +26,7 @@ _YEAR = r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})"
 _FY = re.compile(rf"^{_YEAR}$")
 _FY_QUARTER = re.compile(rf"^(?:{_YEAR}\s*,?\s*Q([1-4])|Q([1-4])\s*,?\s*{_YEAR})$", re.IGNORECASE)
 _FY_MONTH = re.compile(rf"^{_YEAR}\s*,?\s*M(0?[1-9]|1[0-2])$", re.IGNORECASE)
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 _MONTH = re.compile(r"^([a-z]+)\.?[\s\-/']*(\d{2}|\d{4})$", re.IGNORECASE)
 
 
@@ -103,6 +105,13 @@ def place(text: object) -> Period | None:
     t = " ".join(text.split())
     if not t:
         return None
+    match = _DATE.match(t)
+    if match:  # a date cell, read as text: its month
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12:
+            return None
+        index = month_index(year, month)
+        return Period(index, index, "month", f"{MONTHS[month - 1]} {year}")
     match = _FY.match(t)
     if match:
         start = _fy_start(match.group(1), match.group(2))

@@ -97,6 +97,8 @@ class Rules:
     rephasing_list: Decimal = Decimal(1_000_000)
     limits: Limits = Limits()
     narrative: Wording = Wording()
+    #: A KPI that misses its target by at most this fraction of the target is Amber.
+    kpi_tolerance: Decimal = Decimal("0.10")
 
 
 _KNOWN = {
@@ -104,6 +106,7 @@ _KNOWN = {
     "capital": {"threshold", "round_to", "inclusive", "rephasing_list"},
     "limits": {"max_entry_bytes", "max_total_bytes", "max_compression_ratio"},
     "narrative": {"units", "words", "docx_rows", "docx_sections"},
+    "kpi": {"amber_tolerance"},
 }
 
 
@@ -123,6 +126,24 @@ def _wording(path: Path, table: dict[str, object]) -> Wording:
                 raise RulesError(f"{path}: narrative.{key} = {value!r}: expected a positive whole number")
             values[key] = value
     return Wording(**values)  # type: ignore[arg-type]
+
+
+def _fraction(path: Path, key: str, value: object) -> Decimal:
+    """A fraction from 0 to 1: a TOML decimal (``0.10``, read as the digits written, never
+    as a binary float) or a quoted one."""
+    if isinstance(value, float):
+        text = repr(value)  # the shortest text that reads back as the same float: what was typed
+    elif isinstance(value, (int, str)) and not isinstance(value, bool):
+        text = str(value).strip()
+    else:
+        text = ""
+    try:
+        fraction = Decimal(text)
+    except ArithmeticError:
+        fraction = Decimal("NaN")
+    if not fraction.is_finite() or not 0 <= fraction <= 1:
+        raise RulesError(f"{path}: {key} = {value!r}: expected a fraction from 0 to 1, such as 0.10 for 10%")
+    return fraction
 
 
 def _decimal(path: Path, key: str, value: object) -> Decimal:
@@ -181,6 +202,9 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         else base.rephasing_list,
         limits=attrs.evolve(base.limits, **limit_values),
         narrative=_wording(path, data.get("narrative", {})),
+        kpi_tolerance=_fraction(path, "kpi.amber_tolerance", data["kpi"]["amber_tolerance"])
+        if "amber_tolerance" in data.get("kpi", {})
+        else base.kpi_tolerance,
     )
 
 

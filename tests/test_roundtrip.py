@@ -32,6 +32,8 @@ def _plain(q: m.Quarter) -> m.Quarter:
         savings=strip(q.savings),
         capital=strip(q.capital),
         indicators=strip(q.indicators),
+        kpis=strip(q.kpis),
+        actions=strip(q.actions),
     )
 
 

@@ -78,6 +78,7 @@ def test_sheets_in_the_contract_order_settings_first_about_last(book):
     assert book.sheetnames == [SETTINGS_SHEET, *(s.name for s in SHEETS), ABOUT_SHEET]
     assert [s.name for s in SHEETS] == [
         "Budget lines", "Activity", "Variance items", "Cash limit changes", "Savings", "Capital", "Indicators",
+        "KPIs", "Actions",
     ]  # fmt: skip
 
 
@@ -269,6 +270,15 @@ def filled(blank, tmp_path_factory) -> Path:
         {"Indicator": "Residential placements", "Unit": "clients", "Period": "2011-12 Q3", "Budget level": 520,
          "Actual": 535, "Budget unit cost": 1000},
     ])  # fmt: skip
+    _fill(wb["KPIs"], [
+        {"Indicator": "Posts filled", "Service area": "CSC", "Polarity": "Higher is better", "Unit": "Percentage",
+         "Period": "2011-12 Q2", "Actual": 87.4, "Target": 90},
+        {"Indicator": "Posts filled", "Service area": "CSC", "Polarity": "Higher is better", "Unit": "Percentage",
+         "Period": "Dec 11", "Actual": "88.7", "Target": 90, "Minimum acceptable": 80},
+        {"Indicator": "Posts filled", "Service area": "CSC", "Polarity": "Higher is better", "Unit": "Percentage",
+         "Period": "2011-12", "Target": 90},
+    ])  # fmt: skip
+    _fill(wb["Actions"], [{"Action": "Recruit", "Target": "March 2012", "Progress": "Half way", "RAG": "Amber"}])
     path = tmp_path_factory.mktemp("filled") / "filled.xlsx"
     wb.save(path)
     return path
@@ -307,6 +317,12 @@ def test_filled_template_reads_back_as_typed(filled):
     assert _bare(q.indicators) == [
         m.Indicator("Residential placements", "clients", "2011-12 Q3", D(520), D(535), D(1000), None)
     ]
+    assert _bare(q.kpis) == [
+        m.KpiRow("Posts filled", "CSC", "higher", "Percentage", "2011-12 Q2", D("87.4"), D(90), None),
+        m.KpiRow("Posts filled", "CSC", "higher", "Percentage", "Dec 11", D("88.7"), D(90), D(80)),
+        m.KpiRow("Posts filled", "CSC", "higher", "Percentage", "2011-12", None, D(90), None),
+    ]
+    assert _bare(q.actions) == [m.Action("Recruit", "March 2012", "Half way", "Amber")]
     for amount in (q.lines[0].cash_limit.gross, q.capital[0].cash_limit, q.drivers[0].budget_unit_cost):
         assert type(amount) is Decimal
 

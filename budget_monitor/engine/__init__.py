@@ -3,8 +3,9 @@ located problems out; no files, no printing.
 
 Stages, each a plain function: revenue components (``revenue``), the over-threshold
 table, then the optional parts where their sheets were given: cash limits
-(``cash_limits``), savings (``savings``), capital (``capital``) and indicators
-(``indicators``). It must not read or write files, print, or round for display.
+(``cash_limits``), savings (``savings``), capital (``capital``), indicators
+(``indicators``) and KPIs against target with the action plan (``kpi``). It must not
+read or write files, print, or round for display.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..rules import Rules
 from .capital import CapitalProject, CapitalSummary, summarise_capital
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
 from .indicators import order_indicators
+from .kpi import ActionPlan, Kpi, kpis
 from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
 from .savings import SavingsSummary, summarise_savings
 
@@ -47,6 +49,8 @@ class Report:
     savings: SavingsSummary | None = None
     capital: CapitalSummary | None = None
     indicators: tuple[Indicator, ...] | None = None
+    kpis: tuple[Kpi, ...] | None = None
+    actions: ActionPlan | None = None
 
     @property
     def cash_limit(self) -> GrossIncome:
@@ -97,6 +101,12 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
     indicators = None
     if quarter.indicators is not None:
         indicators = order_indicators(quarter.indicators)
+    rated = plan = None
+    if quarter.kpis is not None:
+        rated, more = kpis(quarter.kpis, rules.kpi_tolerance)
+        found += more
+    if quarter.actions is not None:
+        plan = ActionPlan(quarter.actions)
     # What the engine finds is listed by where it is, whatever order the rows came in.
     found[len(problems) :] = sorted(found[len(problems) :], key=_problem_order)
     return Report(
@@ -111,4 +121,6 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         savings,
         capital,
         indicators,
+        rated,
+        plan,
     )

@@ -26,55 +26,19 @@ from typing import Literal
 
 import attrs
 
-from ..model import NOWHERE, RAGS, Problem, Where, error
+from ..model import NOWHERE, POLARITIES, RAGS, Action, KpiRow, Problem, Where, error
 from ..periods import Period, place
 
 Polarity = Literal["higher", "lower"]
 Direction = Literal["up", "down", "same"]
 
-#: Polarity as written on the sheet (any case) -> the polarity.
-POLARITIES: dict[str, Polarity] = {
-    "higher is better": "higher",
-    "higher": "higher",
-    "lower is better": "lower",
-    "lower": "lower",
-}
-POLARITY_WORDS = ("Higher is better", "Lower is better")
 DEFAULT_TOLERANCE = Decimal("0.10")
 ARROWS = {"up": "↑", "down": "↓", "same": "↔"}
 
 
 def polarity_of(text: str) -> Polarity | None:
     """``Higher is better`` / ``Higher`` / ``lower`` ... -> ``higher`` or ``lower``; None otherwise."""
-    return POLARITIES.get(" ".join(text.split()).casefold())
-
-
-@attrs.frozen
-class KpiRow:
-    """One row of the ``KPIs`` sheet: one indicator's actual and target for one period.
-    A blank actual is a period still to come; a blank minimum means none is set."""
-
-    indicator: str
-    service_area: str
-    polarity: Polarity
-    unit: str
-    period: str
-    actual: Decimal | None
-    target: Decimal | None
-    minimum: Decimal | None = None
-    where: Where = NOWHERE
-
-
-@attrs.frozen
-class Action:
-    """One row of the ``Actions`` sheet: an action plan's action, its target (what or by
-    when, as written), its progress and its RAG status."""
-
-    action: str
-    target: str
-    progress: str
-    rag: str
-    where: Where = NOWHERE
+    return POLARITIES.get(" ".join(text.split()).casefold())  # type: ignore[return-value]
 
 
 @attrs.frozen

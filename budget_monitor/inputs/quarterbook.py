@@ -21,11 +21,13 @@ from ..money import UNITS, to_units
 from ..read import parse_quarter
 from ..read.grid import grid_from_rows
 from ..read.sheets import (
+    ACTIONS,
     ACTIVITY,
     BUDGET_LINES,
     CAPITAL,
     CASH_LIMIT_CHANGES,
     INDICATORS,
+    KPIS,
     SAVINGS,
     VARIANCE_ITEMS,
     SheetSpec,
@@ -41,7 +43,12 @@ CSV_SHEETS = {
     "savings": SAVINGS.name,
     "capital": CAPITAL.name,
     "indicators": INDICATORS.name,
+    "kpis": KPIS.name,
+    "actions": ACTIONS.name,
 }
+
+#: How a KPI's polarity is written on the sheet.
+POLARITY_TEXT = {"higher": "Higher is better", "lower": "Lower is better"}
 
 
 def quarter_from_csv(folder: Path | str) -> tuple[m.Quarter | None, list[m.Problem]]:
@@ -159,6 +166,23 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
             }  # fmt: skip
 
         out[INDICATORS.name] = _rows(INDICATORS, q.indicators, ind)
+    if q.kpis is not None:
+
+        def kpi(x):
+            x = x or m.KpiRow("", "", "higher", "", "", None, None, None)
+            return {
+                "indicator": x.indicator, "service_area": x.service_area, "polarity": POLARITY_TEXT[x.polarity],
+                "unit": x.unit, "period": x.period, "actual": x.actual, "target": x.target, "minimum": x.minimum,
+            }  # fmt: skip
+
+        out[KPIS.name] = _rows(KPIS, q.kpis, kpi)
+    if q.actions is not None:
+
+        def action(x):
+            x = x or m.Action("", "", "", "")
+            return {"action": x.action, "target": x.target, "progress": x.progress, "rag": x.rag}
+
+        out[ACTIONS.name] = _rows(ACTIONS, q.actions, action)
     return out
 
 
@@ -223,7 +247,9 @@ def write_quarter(
             top = 0
             if title_rows:
                 unit = settings.capital_units if sheet == CAPITAL.name else settings.units
-                ws.write_string(0, 0, f"{settings.organisation} - {sheet} ({unit})", bold)
+                # KPIs and actions are in their own units, not cash
+                units = "" if sheet in (KPIS.name, ACTIONS.name) else f" ({unit})"
+                ws.write_string(0, 0, f"{settings.organisation} - {sheet}{units}", bold)
                 top = 2
             for j, src in enumerate(order):
                 ws.write_string(top, j, headers[src], bold)

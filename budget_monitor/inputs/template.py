@@ -22,11 +22,13 @@ from .. import model as m
 from ..files import atomic_write
 from ..money import UNITS
 from ..read.sheets import (
+    ACTIONS,
     ACTIVITY,
     BUDGET_LINES,
     CAPITAL,
     CASH_LIMIT_CHANGES,
     INDICATORS,
+    KPIS,
     SAVINGS,
     SETTINGS_SHEET,
     SHEETS,
@@ -49,6 +51,7 @@ NUMBER_FORMATS: dict[str, str] = {
     "money": "#,##0.000;-#,##0.000",
     "count": "#,##0",
     "rate": "#,##0.00",
+    "number": "General",
     "text": "@",
     "choice": "@",
     "year": "@",
@@ -60,8 +63,19 @@ GRID_LINE = "#C9C9C9"
 
 #: Narrowest width (characters) for a column of each kind, and wider ones for columns
 #: that hold names or sentences. Widths are never narrower than the header needs.
-_MIN_WIDTH = {"money": 14, "count": 12, "rate": 12, "text": 14, "choice": 10, "year": 12}
-_WIDE = {"line": 28, "project": 30, "indicator": 30, "driver": 24, "saving": 30, "description": 40, "comment": 40}
+_MIN_WIDTH = {"money": 14, "count": 12, "rate": 12, "number": 12, "text": 14, "choice": 10, "year": 12}
+_WIDE = {
+    "action": 40,
+    "progress": 40,
+    "polarity": 18,
+    "line": 28,
+    "project": 30,
+    "indicator": 30,
+    "driver": 24,
+    "saving": 30,
+    "description": 40,
+    "comment": 40,
+}
 
 
 # --- what the template asks for --------------------------------------------------------
@@ -129,8 +143,8 @@ GENERAL_NOTES: tuple[tuple[str, str], ...] = (
         (
             f"{BUDGET_LINES.name} is the only sheet you must fill in. Each of the other sheets adds a part "
             "of the report (activity analysis, explained variances, cash limit reconciliation, savings, "
-            "capital, indicators). Delete an optional sheet you do not use: one left with only its header "
-            "row is reported as empty."
+            "capital, indicators, performance against target and the action plan). Delete an optional "
+            "sheet you do not use: one left with only its header row is reported as empty."
         ),
     ),
     (
@@ -224,6 +238,17 @@ SHEET_NOTES: dict[str, str] = {
     INDICATORS.name: (
         "Key activity indicators: one row per indicator and period, the budgeted level against the "
         "actual. They are shown in the report as they are and do not change the variances."
+    ),
+    KPIS.name: (
+        "Performance indicators against target (KPIs): one row per indicator and period. Each period "
+        "is rated Green (target met), Amber (missed by no more than the tolerance in the rules file, "
+        "10% of the target unless changed) or Red; the report shows each indicator's latest status, "
+        "its status the quarter before, the direction of travel and a chart. They do not change the "
+        "variances."
+    ),
+    ACTIONS.name: (
+        "An action plan's progress: one row per action, with its RAG status. The report counts them "
+        "and lists the red and amber ones beside the KPIs."
     ),
 }
 
@@ -328,12 +353,37 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "budget_unit_cost": "The budgeted cost of one unit, in pounds. Blank means 'not given'.",
         "actual_unit_cost": "The actual cost of one unit, in pounds. Blank means 'not given'.",
     },
+    KPIS.name: {
+        "indicator": "The performance indicator's name, spelled the same on each of its rows.",
+        "service_area": "Optional: the service the indicator belongs to. An indicator is known by its "
+        "service area and name together.",
+        "polarity": f"Whether a higher or a lower figure is better: {_or_list(m.POLARITY_WORDS)}. The same "
+        "on every row of the indicator.",
+        "unit": "Optional: what the figure measures, such as Number, Percentage or Rate per 10,000 "
+        "children. The same on every row of the indicator.",
+        "period": "The period the row is for: a month (December 2011, Dec 11, or 2011-12 M09), a "
+        "financial quarter (2011-12 Q3) or a financial year (2011-12); April to March. Each period "
+        "once per indicator.",
+        "actual": "The figure reached in the period, as the indicator counts it (88.7 for 88.7%). Blank "
+        "means the period is still to come.",
+        "target": "The target for the period, in the same terms as the actual. Blank means no target, so no rating.",
+        "minimum": "Optional: the minimum acceptable level. A figure worse than it is Red however "
+        "close to the target. Blank means none is set.",
+    },
+    ACTIONS.name: {
+        "action": "The action, in a few words.",
+        "target": "Optional: what it is to achieve, or by when, as text.",
+        "progress": "Optional: how far it has got.",
+        "rag": f"How it stands: {_or_list(m.RAGS)}. The report counts the actions by RAG and lists the "
+        "red and amber ones.",
+    },
 }
 
 _KIND_NOTES = {
     "money": "An amount in the sheet's cash units.",
     "count": "A count.",
     "rate": "Pounds per unit.",
+    "number": "A number, as the indicator counts it.",
     "choice": "One of the values in the drop-down list.",
     "year": "A financial year such as 2011-12.",
     "text": "Text.",

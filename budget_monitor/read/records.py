@@ -20,13 +20,16 @@ from ..money import (
 )
 from .cells import Cells
 from .grid import Grid
+from .kpis import action_rows, kpi_rows
 from .rows import _named, _records
 from .sheets import (
+    ACTIONS,
     ACTIVITY,
     BUDGET_LINES,
     CAPITAL,
     CASH_LIMIT_CHANGES,
     INDICATORS,
+    KPIS,
     SAVINGS,
     VARIANCE_ITEMS,
     SheetSpec,
@@ -230,4 +233,6 @@ READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
     sheet_key(SAVINGS.name): (SAVINGS, _savings, "savings"),
     sheet_key(CAPITAL.name): (CAPITAL, _capital, "capital"),
     sheet_key(INDICATORS.name): (INDICATORS, _indicators, "indicators"),
+    sheet_key(KPIS.name): (KPIS, kpi_rows, "kpis"),
+    sheet_key(ACTIONS.name): (ACTIONS, action_rows, "actions"),
 }

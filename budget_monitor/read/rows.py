@@ -187,7 +187,7 @@ def _cell(cells: Cells, column: Column, raw: object, row_no: int, col: int, prob
         value = cells.money(raw, row_no, col, column)
     else:
         value = cells.number(raw, row_no, col, column)
-        if value is not None and value < 0:
+        if value is not None and value < 0 and column.kind != "number":
             problems.append(
                 error(
                     "negative",
@@ -280,7 +280,7 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[S
             texts = _texts(raw)  # type: ignore[arg-type]
             if texts is not None:
                 return texts, False
-        elif float in types and column.kind in ("count", "rate"):
+        elif float in types and column.kind in ("count", "rate", "number"):
             numbers = _numbers(raw)  # type: ignore[arg-type]
             if numbers is not None:
                 return numbers, False

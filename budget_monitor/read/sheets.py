@@ -58,7 +58,7 @@ class Column:
 
     key: str
     header: str
-    kind: str  # text, money, count, rate, choice, year
+    kind: str  # text, money, count, rate, number (a count or level that may be negative), choice, year
     required: bool = True
     aliases: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
@@ -170,6 +170,29 @@ INDICATORS = SheetSpec(
         _c("actual_unit_cost", "Actual unit cost", "rate", required=False, blank_is_none=True),
     ),
 )
+KPIS = SheetSpec(
+    "KPIs",
+    (
+        _c("indicator", "Indicator", aliases=("KPI", "Performance indicator", "Measure")),
+        _c("service_area", "Service area", required=False, aliases=("Service",)),
+        _c("polarity", "Polarity", "choice", choices=m.POLARITY_WORDS),
+        _c("unit", "Unit", required=False),
+        _c("period", "Period"),
+        _c("actual", "Actual", "number", blank_is_none=True, aliases=("Result",)),
+        _c("target", "Target", "number", blank_is_none=True),
+        _c("minimum", "Minimum acceptable", "number", required=False, blank_is_none=True,
+           aliases=("Minimum acceptable level", "Minimum", "Floor")),
+    ),
+)  # fmt: skip
+ACTIONS = SheetSpec(
+    "Actions",
+    (
+        _c("action", "Action"),
+        _c("target", "Target", required=False, aliases=("Target date", "Deadline", "Due")),
+        _c("progress", "Progress", required=False),
+        _c("rag", "RAG", "choice", choices=m.RAGS, aliases=("RAG status", "Status")),
+    ),
+)
 SETTINGS_SHEET = "Settings"
 SHEETS: tuple[SheetSpec, ...] = (
     BUDGET_LINES,
@@ -179,6 +202,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     SAVINGS,
     CAPITAL,
     INDICATORS,
+    KPIS,
+    ACTIONS,
 )
 
 

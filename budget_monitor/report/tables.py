@@ -20,7 +20,7 @@ from ..engine import Report
 from ..model import BudgetLine, Component, DriverEffect, Problem, counted
 from ..money import ZERO, display
 
-CellKind = Literal["text", "money", "count", "rate", "int"]
+CellKind = Literal["text", "money", "count", "rate", "int", "number"]
 RowStyle = Literal["line", "heading", "subheading", "subtotal", "total", "grand", "unexplained", "note", "blank"]
 
 

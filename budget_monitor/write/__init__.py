@@ -21,6 +21,7 @@ from ..report import tables
 from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
 from .json_out import report_dict, report_json
 from .narrative_sheet import narrative_sheet
+from .performance import performance_sheet
 from .schedule_sheets import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet
 from .stack import shared_checks_table
 from .summary import summary_sheet
@@ -58,6 +59,7 @@ SHEETS: list[Callable[[Book, Report], None]] = [
     capital_sheet,
     savings_sheet,
     indicators_sheet,
+    performance_sheet,
     checks_sheet,
 ]
 

@@ -218,6 +218,8 @@ class Book:
             return {"num_format": f"#,##0{places};-#,##0{places};0{places}"}
         if col.kind == "int":
             return {"num_format": "0", "align": "center"}
+        if col.kind == "number":  # figures as given, each with its own decimals (a KPI's actuals)
+            return {"num_format": "General"}
         return {}
 
     def row_props(self, style: str) -> dict[str, object]:

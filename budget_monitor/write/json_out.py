@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from ..engine import CapitalSummary, Report
-from ..model import Component, GrossIncome, Problem
+from ..engine.kpi import ActionPlan, Kpi
+from ..model import Action, Component, GrossIncome, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
@@ -157,6 +158,10 @@ def report_dict(report: Report) -> dict[str, object]:
             for i in report.indicators
         ]
     out["narrative"] = [narrative_entry(e) for e in narrative(report)]
+    if report.kpis is not None:
+        out["kpis"] = [kpi_dict(k) for k in report.kpis]
+    if report.actions is not None:
+        out["actions"] = actions_dict(report.actions)
     return out
 
 
@@ -173,6 +178,48 @@ def narrative_entry(e: Entry) -> dict[str, object]:
         "income": None if x is None else pounds_text(x.income),
         "paragraphs": list(e.paragraphs),
         "kind": e.kind,
+    }
+
+
+def kpi_dict(k: Kpi) -> dict[str, object]:
+    """A KPI as the specification's ``kpis`` entry: where it stands now, the quarter before,
+    the direction of travel (``up``, ``down``, ``same`` or null) and every period."""
+    c, p = k.current, k.previous
+    return {
+        "indicator": k.indicator,
+        "service_area": k.service_area,
+        "polarity": k.polarity,
+        "unit": k.unit,
+        "period": c.period if c else None,
+        "actual": _number(c.actual) if c else None,
+        "target": _number(c.target) if c else None,
+        "status": k.status,
+        "previous_period": p.period if p else None,
+        "previous_status": k.previous_status,
+        "direction": k.direction,
+        "periods": [
+            {
+                "period": x.period,
+                "actual": _number(x.actual),
+                "target": _number(x.target),
+                "status": x.status,
+                "minimum_acceptable": _number(x.minimum),
+            }
+            for x in k.periods
+        ],
+    }
+
+
+def _action(a: Action) -> dict[str, str]:
+    return {"action": a.action, "target": a.target, "progress": a.progress, "rag": a.rag}
+
+
+def actions_dict(plan: ActionPlan) -> dict[str, object]:
+    """The action plan: how many actions at each RAG, every action, and the red and amber ones."""
+    return {
+        "by_rag": plan.counts,
+        "items": [_action(a) for a in plan.actions],
+        "red_and_amber": [_action(a) for a in plan.attention],
     }
 
 
@@ -443,7 +490,16 @@ def write_json(report: Report, fh: TextIO) -> None:
         )
     write(',"narrative":')
     _write_list(write, narrative(report), _narrative_text)
+    if report.kpis is not None:
+        write(',"kpis":')
+        _write_list(write, report.kpis, lambda k: _dumps(kpi_dict(k)))
+    if report.actions is not None:
+        write(f',"actions":{_dumps(actions_dict(report.actions))}')
     write("}\n")
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _write_cash_limits(write: Callable[[str], object], report: Report, q: _Quoted) -> None:

@@ -14,8 +14,11 @@ from decimal import Decimal
 import attrs
 
 from ..engine import Report
+from ..engine.kpi import status_counts
+from ..model import RAGS
 from ..money import ZERO
 from ..report import schedules, tables
+from ..report.performance import PERFORMANCE
 from ..report.tables import Col, Table
 from .book import (
     EXCEL_MAX_ROWS,
@@ -30,6 +33,7 @@ from .book import (
     table2,
     wrapped_lines,
 )
+from .performance import status_areas
 from .schedule_sheets import capital_parts
 from .stack import (
     PRESSURE,
@@ -195,6 +199,8 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
             )
         )
 
+    out += performance_figures(report, max_rows)
+
     checks = shared_checks_table(book, report)
     levels = column_areas(checks, 0, len(checks.rows) - 1, 0, max_rows)
     for level in ("error", "warning"):
@@ -263,6 +269,25 @@ def summary_sheet(book: Book, report: Report) -> None:
     for j, col in enumerate(SUMMARY_COLUMNS):
         ws.set_column(j, j, col.width or 11)
     largest(book, ws, report, row + 2 + len(SUMMARY_NOTES))
+
+
+def performance_figures(report: Report, max_rows: int = EXCEL_MAX_ROWS) -> list[Figure]:
+    """How many KPIs are Red, Amber and Green now (each a COUNTIF of the Performance
+    sheet's Status column), and how many actions are red and amber."""
+    out = []
+    if report.kpis:
+        areas, on = status_areas(report, max_rows)
+        counts = status_counts(report.kpis)
+        for rag in RAGS:
+            label = f"Performance indicators rated {rag} (latest period)"
+            out.append(Figure(label, None, None, "", "=" + count_if(areas, f'"{rag}"'), counts[rag], on))
+    if report.actions is not None:
+        counts = report.actions.counts
+        for rag in ("Red", "Amber"):
+            out.append(
+                Figure(f"Actions rated {rag} in the action plan", unit="", number=counts[rag], sheet=PERFORMANCE)
+            )
+    return out
 
 
 SUMMARY_NOTES = (

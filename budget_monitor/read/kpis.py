@@ -1,0 +1,67 @@
+"""The KPIs and Actions sheets -> ``KpiRow`` and ``Action`` records.
+
+Checks that belong to one row are made here (a polarity that is not one of the words, a
+period that cannot be placed in time, a minimum acceptable level better than the target);
+checks across rows (an indicator's rows disagreeing, a period given twice) and the ratings
+are the engine's (``engine.kpi``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .. import model as m
+from ..model import Problem, Where, error, warning
+from ..periods import EXPECTED, place
+from .cells import Cells
+from .grid import Grid
+from .rows import _named, _records
+from .sheets import ACTIONS, KPIS
+
+
+def _better(a: Decimal, b: Decimal, polarity: str) -> bool:
+    return a > b if polarity == "higher" else a < b
+
+
+def kpi_rows(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.KpiRow, ...]:
+    out = []
+    letters, rows = _records(grid, KPIS, cells, problems)
+    sheet = grid.name
+    for row_no, (indicator, service_area, polarity_text, unit, period, actual, target, minimum) in rows:
+        where = Where(sheet, row_no)
+        ok = bool(indicator and period) or _named(KPIS, where, letters, problems, indicator=indicator, period=period)
+        polarity = m.POLARITIES.get(polarity_text.casefold())  # a word not allowed is reported as the cell is read
+        placed = place(period) if period else None
+        if period and placed is None:
+            problems.append(
+                error(
+                    "bad-period", f"Period: found '{period}'; expected {EXPECTED}", where.at(letters.get("period", ""))
+                )
+            )
+        if not (ok and polarity and placed):
+            continue
+        if minimum is not None and target is not None and _better(minimum, target, polarity):
+            problems.append(
+                warning(
+                    "minimum-above-target",
+                    f"Minimum acceptable: {minimum} is better than the target of {target} "
+                    f"({'higher' if polarity == 'higher' else 'lower'} is better), so every miss is Red",
+                    where.at(letters.get("minimum", "")),
+                )
+            )
+        out.append(
+            m.KpiRow(indicator, service_area, polarity, unit, placed.label, actual, target, minimum,
+                     where.at(letters.get("period", "")))
+        )  # fmt: skip
+    return tuple(out)
+
+
+def action_rows(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Action, ...]:
+    out = []
+    letters, rows = _records(grid, ACTIONS, cells, problems)
+    for row_no, (action, target, progress, rag) in rows:
+        where = Where(grid.name, row_no)
+        ok = bool(action) or _named(ACTIONS, where, letters, problems, action=action)
+        if ok and rag in m.RAGS:
+            out.append(m.Action(action, target, progress, rag, where))
+    return tuple(out)

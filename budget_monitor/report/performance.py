@@ -1,0 +1,132 @@
+"""KPIs and the action plan -> the tables of the Performance sheet. Pure: no Excel here.
+
+The summary of performance (one row per indicator: its current period, actual, target,
+status, previous status and direction of travel as an arrow), each indicator's periods,
+and the action plan's counts by RAG and its red and amber actions. Figures are shown as
+given (a KPI's actuals and targets are not money and are not rounded).
+
+Must not: rate anything (the engine has), or know about workbooks or charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ..engine.kpi import ARROWS, ActionPlan, Kpi
+from ..model import RAGS
+from .tables import Col, Row, Table
+
+PERFORMANCE = "Performance"
+
+SUMMARY_COLUMNS = (
+    Col("Indicator", width=60),
+    Col("Service area", width=28),
+    Col("Period"),
+    Col("Actual", "number"),
+    Col("Target", "number"),
+    Col("Status"),
+    Col("Previous status"),
+    Col("Direction of travel"),
+)
+#: Where the statuses are in the summary, for colouring and counting.
+STATUS_COLUMNS = (5, 6)
+
+DIRECTION_NOTE = (
+    "Direction of travel: ↑ better than the previous quarter's figure, ↓ worse, ↔ the same "
+    "(blank when there is no figure for an earlier quarter)."
+)
+POLARITY_TEXT = {"higher": "Higher is better", "lower": "Lower is better"}
+
+
+def arrow(k: Kpi) -> str:
+    return ARROWS[k.direction] if k.direction else ""
+
+
+def summary_table(kpis: Sequence[Kpi]) -> Table:
+    """One row per KPI: where it stands now, where it stood the quarter before, and which
+    way it is going (↑ better, ↓ worse, ↔ the same)."""
+    rows = []
+    for k in kpis:
+        c = k.current
+        rows.append(
+            Row(
+                (
+                    k.indicator,
+                    k.service_area,
+                    c.period if c else None,
+                    c.actual if c else None,
+                    c.target if c else None,
+                    k.status,
+                    k.previous_status,
+                    arrow(k) or None,
+                )
+            )
+        )
+    return Table(
+        PERFORMANCE,
+        "Performance against target",
+        SUMMARY_COLUMNS,
+        tuple(rows),
+        notes=(DIRECTION_NOTE,),
+    )
+
+
+def _places(values: Sequence[Decimal | None]) -> int:
+    return min(max((max(0, -v.as_tuple().exponent) for v in values if v is not None), default=0), 4)  # type: ignore[operator]
+
+
+def kpi_title(k: Kpi) -> str:
+    area = f" ({k.service_area})" if k.service_area else ""
+    unit = f"; {k.unit}" if k.unit else ""
+    return f"{k.indicator}{area}: {POLARITY_TEXT[k.polarity].lower()}{unit}"
+
+
+def kpi_table(k: Kpi) -> Table:
+    """A KPI's periods in time order: actual, target (and the minimum acceptable level
+    where any period has one) and each period's status. A period still to come has a
+    target and no actual."""
+    with_minimum = any(p.minimum is not None for p in k.periods)
+    values = [v for p in k.periods for v in (p.actual, p.target, p.minimum)]
+    places = _places(values)
+    columns = [Col("Period", width=16), Col("Actual", "count", places=places), Col("Target", "count", places=places)]
+    if with_minimum:
+        columns.append(Col("Minimum acceptable", "count", places=places))
+    columns.append(Col("Status"))
+    rows = []
+    for p in k.periods:
+        cells: list[object] = [p.period, p.actual, p.target]
+        if with_minimum:
+            cells.append(p.minimum)
+        cells.append(p.status)
+        rows.append(Row(tuple(cells)))
+    return Table(PERFORMANCE, kpi_title(k), tuple(columns), tuple(rows))
+
+
+def action_counts_table(plan: ActionPlan) -> Table:
+    """How many actions are at each RAG, and in all."""
+    counts = plan.counts
+    rows = [Row((rag, counts[rag])) for rag in RAGS]
+    rows.append(Row(("Total", len(plan.actions)), "total", sums=tuple(range(len(RAGS)))))
+    return Table(
+        PERFORMANCE, "Action plan: actions by RAG status", (Col("RAG", width=12), Col("Actions", "int")), tuple(rows)
+    )
+
+
+ACTION_COLUMNS = (Col("Action", width=60), Col("Target", width=24), Col("Progress", width=60), Col("RAG"))
+
+
+def attention_table(plan: ActionPlan) -> Table:
+    """The red and amber actions, red first."""
+    rows = tuple(Row((a.action, a.target, a.progress, a.rag)) for a in plan.attention)
+    return Table(PERFORMANCE, "Action plan: red and amber actions", ACTION_COLUMNS, rows)
+
+
+__all__ = [
+    "PERFORMANCE",
+    "action_counts_table",
+    "arrow",
+    "attention_table",
+    "kpi_table",
+    "summary_table",
+]
