@@ -227,7 +227,9 @@ def test_indicator_charts(written):
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         xml = [z.read(n).decode() for n in charts]
     combined = [x for x in xml if "<c:barChart>" in x and "<c:lineChart>" in x]
-    assert len(combined) == 4  # two indicators, volume and unit cost each
+    on_indicators = [x for x in combined if "<c:f>Indicators!" in x]
+    assert len(on_indicators) == 4  # two indicators, volume and unit cost each
+    assert len(combined) == 4 + 7  # and the sample's seven KPIs, on Performance
     assert any('<c:barDir val="bar"/>' in x for x in xml)  # the Summary's bar chart
     assert not any('<c:dispBlanksAs val="zero"/>' in x for x in combined)  # gaps (Excel's default), not zeros
 
