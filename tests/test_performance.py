@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
+import attrs
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from budget_monitor.engine import analyse
+from budget_monitor.engine.kpi import Action, KpiRow
+from budget_monitor.inputs.quarterbook import write_quarter
 from budget_monitor.read import read_workbook
 from budget_monitor.rules import RulesError, parse_rules
 from budget_monitor.write import report_dict, report_json, write_report
 
 from .badbooks import good_xlsx
 from .conftest import SAMPLE, SAMPLE_DIR
+from .strategies import NAMES
 
 KPI_HEADER = ["Indicator", "Service area", "Polarity", "Unit", "Period", "Actual", "Target", "Minimum acceptable"]
 
@@ -127,6 +135,8 @@ def test_located_errors(tmp_path):
             ["Cases", "CSC", "Lower", "Number", "Decembre 11", 5, 10, None],
             ["Cases", "CSC", "Lower", "Number", "Oct 11", None, 10, None],
             ["Cases", "CSC", "Lower", "Number", "2011-12 M07", 4, 10, None],
+            ["Cases", "CSC", "Higher", "Number", "Sep 11", 4, 10, None],
+            ["Cases", "CSC", "Lower", "Per cent", "Aug 11", 4, 10, None],
         ],
     )
     quarter, problems = read_workbook(path)
@@ -134,6 +144,7 @@ def test_located_errors(tmp_path):
     assert ("KPIs!C2", "not-allowed") in errors
     assert ("KPIs!G3", "not-a-number") in errors
     assert ("KPIs!E4", "bad-period") in errors
+    assert ("KPIs!C7", "kpi-polarity") in errors and ("KPIs!D8", "kpi-unit") in errors
     message = next(p.message for p in problems if p.code == "bad-period")
     assert "Decembre 11" in message and "2011-12 Q3" in message
     report = analyse(quarter, problems=problems)
@@ -219,3 +230,34 @@ def test_many_kpis_go_on_to_further_sheets(tmp_path):
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 30  # one per KPI (no variance is large enough for the Summary chart)
     assert all(k.status == ("Green" if k.current.actual >= 90 else "Amber") for k in report.kpis)
+
+
+PERIODS = ["Apr 11", "May 2011", "2011-12 M03", "2011-12 Q2", "Oct-11", "December 2011", "2011-12", "2012-13 Q1"]
+FIGURES = st.one_of(st.none(), st.integers(-(10**8), 10**8).map(lambda n: Decimal(n).scaleb(-2)))
+
+
+@st.composite
+def kpi_rows(draw):
+    rows = []
+    for name in draw(st.lists(NAMES, min_size=1, max_size=3, unique_by=str.casefold)):
+        polarity, unit, area = draw(st.sampled_from(["higher", "lower"])), draw(NAMES), draw(NAMES)
+        for period in draw(st.lists(st.sampled_from(PERIODS), min_size=1, max_size=4, unique=True)):
+            rows.append(KpiRow(name, area, polarity, unit, period, draw(FIGURES), draw(FIGURES), draw(FIGURES)))
+    return tuple(rows)
+
+
+@given(kpi_rows(), st.one_of(st.none(), st.integers(0, 100)), st.booleans())
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_kpis_written_then_read_give_back_the_rows(rows, shuffle, text_numbers):
+    from budget_monitor import model as m
+
+    line = m.BudgetLine("P", "", "L", m.GrossIncome(Decimal(1)), m.GrossIncome(Decimal(1)))
+    actions = (Action("Recruit", "March 2012", "", "Amber"),)
+    q = m.Quarter(m.Settings("Org", "2011-12 Q3", "T"), (line,), kpis=rows, actions=actions)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "q.xlsx"
+        write_quarter(q, path, shuffle_seed=shuffle, text_numbers=text_numbers)
+        back, problems = read_workbook(path)
+    assert not [p for p in problems if p.level == "error"], problems
+    assert [attrs.evolve(r, where=m.NOWHERE) for r in back.kpis] == list(rows)
+    assert [attrs.evolve(a, where=m.NOWHERE) for a in back.actions] == list(actions)

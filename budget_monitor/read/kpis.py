@@ -23,10 +23,15 @@ def _better(a: Decimal, b: Decimal, polarity: str) -> bool:
     return a > b if polarity == "higher" else a < b
 
 
+def _unit_text(unit: str) -> str:
+    return f"the unit '{unit}'" if unit else "no unit"
+
+
 def kpi_rows(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.KpiRow, ...]:
     out = []
     letters, rows = _records(grid, KPIS, cells, problems)
     sheet = grid.name
+    first: dict[tuple[str, str], tuple[str, str, int]] = {}  # each indicator's polarity, unit and first row
     for row_no, (indicator, service_area, polarity_text, unit, period, actual, target, minimum) in rows:
         where = Where(sheet, row_no)
         ok = bool(indicator and period) or _named(KPIS, where, letters, problems, indicator=indicator, period=period)
@@ -39,6 +44,20 @@ def kpi_rows(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.KpiRo
                 )
             )
         if not (ok and polarity and placed):
+            continue
+        key = (" ".join(service_area.split()).casefold(), " ".join(indicator.split()).casefold())
+        known = first.setdefault(key, (polarity, unit, row_no))
+        name = f"'{indicator}'" + (f" ({service_area})" if service_area else "")
+        if known[0] != polarity or known[1] != unit:
+            if known[0] != polarity:
+                what = "polarity"
+                said = f"is '{polarity} is better' here but '{known[0]} is better' at row {known[2]}"
+            else:
+                what = "unit"
+                said = f"has {_unit_text(unit)} here but {_unit_text(known[1])} at row {known[2]}"
+            problems.append(
+                error(f"kpi-{what}", f"{name} {said}; an indicator has one {what}", where.at(letters.get(what, "")))
+            )
             continue
         if minimum is not None and target is not None and _better(minimum, target, polarity):
             problems.append(
