@@ -25,6 +25,7 @@ from budget_monitor.engine import analyse
 from budget_monitor.engine.kpi import Action, KpiRow
 from budget_monitor.inputs.quarterbook import write_quarter
 from budget_monitor.read import read_workbook
+from budget_monitor.report.narrative import narrative
 from budget_monitor.rules import RulesError, parse_rules
 from budget_monitor.write import report_dict, report_json, write_report
 
@@ -103,10 +104,15 @@ def test_json_without_kpis_is_unchanged(sample_report):
     import attrs
 
     plain = attrs.evolve(sample_report, kpis=None, actions=None)
-    text = report_json(sample_report)
-    bare = report_json(plain)
-    assert text.startswith(bare[:-2])  # the KPI keys are appended; what comes before is the same
-    assert "kpis" not in json.loads(bare)
+    text, bare = report_json(sample_report), report_json(plain)
+    # Byte for byte the same up to the narrative; the narrative gains a performance entry
+    # at its end and the KPIs come after it.
+    cut = bare.index(',"narrative":')
+    assert text[:cut] == bare[:cut]
+    with_kpis, without = json.loads(text), json.loads(bare)
+    assert "kpis" not in without and "actions" not in without
+    assert with_kpis["narrative"][:-1] == without["narrative"]
+    assert with_kpis["narrative"][-1]["kind"] == "performance"
 
 
 def _kpi_book(tmp_path, rows, actions=None, name="kpis.xlsx"):
@@ -261,3 +267,18 @@ def test_kpis_written_then_read_give_back_the_rows(rows, shuffle, text_numbers):
     assert not [p for p in problems if p.level == "error"], problems
     assert [attrs.evolve(r, where=m.NOWHERE) for r in back.kpis] == list(rows)
     assert [attrs.evolve(a, where=m.NOWHERE) for a in back.actions] == list(actions)
+
+
+def test_narrative_has_a_performance_entry(sample_report):
+    entry = narrative(sample_report)[-1]
+    assert (entry.kind, entry.heading) == ("performance", "Performance against target")
+    first, moved = entry.paragraphs
+    assert first.startswith("Of 7 performance indicators, 3 are Red, 2 Amber and 2 Green at their latest period.")
+    assert (
+        "Number of children looked after per 10,000 children aged under 18 (56.7 against a target of 47, Dec 11)"
+        in first
+    )
+    assert moved == "Since the previous quarter, 4 improved and 2 worsened."
+    data = json.loads(report_json(sample_report))
+    assert data["narrative"][-1]["kind"] == "performance"
+    assert list(data)[-2:] == ["narrative", "kpis"]  # the KPIs appended after everything else

@@ -6,7 +6,8 @@ and capital where the workbook has them), followed by a section for each budget 
 with a component at or over the threshold: a paragraph on the line as a whole, one for
 each driver (volume against the affordable level, unit cost against budget, income that
 follows volume), a sentence for each explained item, and what nothing explains, named
-as needing an explanation. A last entry covers the key activity indicators.
+as needing an explanation. The last entries cover the key activity indicators and
+performance against target (KPIs and the action plan).
 
 Pure and deterministic: records in, records out, the same words for the same figures;
 no files, no formats. Every amount shown goes through ``money.display``, the project's
@@ -28,9 +29,10 @@ from ..engine import Report
 from ..model import Component, DriverEffect, GrossIncome, Indicator
 from ..money import THOUSAND, ZERO, display
 from ..rules import HEADING_UNITS, WORDS, Wording
+from .performance import PERFORMANCE_HEADING, performance_paragraphs
 from .tables import Col, Row, Table
 
-EntryKind = Literal["portfolio", "line", "indicators"]
+EntryKind = Literal["portfolio", "line", "indicators", "performance"]
 
 MILLION = Decimal(1_000_000)
 
@@ -40,8 +42,8 @@ class Entry:
     """One heading of the narrative and its paragraphs.
 
     ``kind`` is ``portfolio`` (``line`` blank: the portfolio's opening), ``line`` (a
-    budget line's section) or ``indicators`` (portfolio and line blank). ``amount`` is
-    the variance the heading shows, exact (None for indicators)."""
+    budget line's section), ``indicators`` or ``performance`` (portfolio and line blank).
+    ``amount`` is the variance the heading shows, exact (None for indicators and performance)."""
 
     kind: EntryKind
     portfolio: str
@@ -519,6 +521,9 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
     indicators = indicators_entry(report)
     if indicators is not None:
         out.append(indicators)
+    said = performance_paragraphs(report.kpis or (), report.actions, MOST_NAMED)
+    if said:
+        out.append(Entry("performance", "", "", PERFORMANCE_HEADING, None, said))
     return tuple(out)
 
 

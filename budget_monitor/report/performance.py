@@ -122,11 +122,86 @@ def attention_table(plan: ActionPlan) -> Table:
     return Table(PERFORMANCE, "Action plan: red and amber actions", ACTION_COLUMNS, rows)
 
 
+# --- the narrative's performance paragraphs ----------------------------------------------------
+
+PERFORMANCE_HEADING = "Performance against target"
+
+
+def _counted(counts: dict[str, int], order: Sequence[str], verb: bool = False) -> str:
+    """``3 Red, 2 Amber and 2 Green`` (only the non-zero ones); with ``verb``, ``3 are Red,
+    2 Amber and 2 Green`` (``1 is Red``...)."""
+    parts = [f"{counts[key]:,} {key}" for key in order if counts.get(key)]
+    if verb and parts:
+        first = next(counts[key] for key in order if counts.get(key))
+        number, word = parts[0].split(" ", 1)
+        parts[0] = f"{number} {'is' if first == 1 else 'are'} {word}"
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _figure(value: Decimal) -> str:
+    return f"{value:,}"
+
+
+def performance_paragraphs(kpis: Sequence[Kpi], plan: ActionPlan | None, most: int = 10) -> tuple[str, ...]:
+    """The narrative's words on performance: how many KPIs are at each status now, the red
+    ones by name with their figures, how many moved which way since the previous quarter,
+    and the action plan's count by RAG. Deterministic; the figures as given."""
+    out = []
+    if kpis:
+        counts = {rag: sum(1 for k in kpis if k.status == rag) for rag in RAGS}
+        rated = sum(counts.values())
+        n = len(kpis)
+        noun = "performance indicator" if n == 1 else "performance indicators"
+        if n == 1 and rated:
+            text = f"The performance indicator is {kpis[0].status} at its latest period."
+        elif rated:
+            text = f"Of {n:,} {noun}, {_counted(counts, RAGS, verb=True)} at their latest period."
+        else:
+            text = (
+                f"None of the {n:,} {noun} has a rating yet."
+                if n > 1
+                else "The performance indicator has no rating yet."
+            )
+        if 0 < rated < n:
+            text += f" {n - rated:,} {'has' if n - rated == 1 else 'have'} no rating yet (no actual, or no target)."
+        red = [k for k in kpis if k.status == "Red"]
+        if red:
+            named = [
+                f"{k.indicator} ({_figure(k.current.actual)} against a target of {_figure(k.current.target)}, "  # type: ignore[union-attr,arg-type]
+                f"{k.current.period})"  # type: ignore[union-attr]
+                for k in red[:most]
+            ]
+            more = f"; and {len(red) - most:,} more" if len(red) > most else ""
+            text += f" Red: {'; '.join(named)}{more}."
+        out.append(text)
+        moved = {d: sum(1 for k in kpis if k.direction == d) for d in ("up", "down", "same")}
+        if sum(moved.values()):
+            parts = []
+            if moved["up"]:
+                parts.append(f"{moved['up']:,} improved")
+            if moved["down"]:
+                parts.append(f"{moved['down']:,} worsened")
+            if moved["same"]:
+                parts.append(f"{moved['same']:,} stayed the same")
+            said = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+            out.append(f"Since the previous quarter, {said}.")
+    if plan is not None and plan.actions:
+        n = len(plan.actions)
+        text = f"The action plan has {n:,} {'action' if n == 1 else 'actions'}: {_counted(plan.counts, RAGS)}."
+        if plan.attention:
+            one = len(plan.attention) == 1
+            text += f" {'That action is' if one else 'The red and amber actions are'} listed on the Performance sheet."
+        out.append(text)
+    return tuple(out)
+
+
 __all__ = [
     "PERFORMANCE",
+    "PERFORMANCE_HEADING",
     "action_counts_table",
     "arrow",
     "attention_table",
     "kpi_table",
+    "performance_paragraphs",
     "summary_table",
 ]
