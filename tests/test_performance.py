@@ -282,3 +282,18 @@ def test_narrative_has_a_performance_entry(sample_report):
     data = json.loads(report_json(sample_report))
     assert data["narrative"][-1]["kind"] == "performance"
     assert list(data)[-2:] == ["narrative", "kpis"]  # the KPIs appended after everything else
+
+
+def test_word_document_has_the_performance_table(sample_report, tmp_path):
+    import docx
+
+    from budget_monitor.write.docx import write_docx
+
+    out = tmp_path / "report.docx"
+    write_docx(sample_report, out)
+    document = docx.Document(str(out))
+    table = next(t for t in document.tables if t.rows[0].cells[-1].text == "Direction of travel")
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert [r[5] for r in rows] == ["Green", "Green", "Red", "Red", "Amber", "Amber", "Red"]
+    assert [r[7] for r in rows] == ["↓", "↑", "↓", "", "↑", "↑", "↑"]
+    assert any(p.text.startswith("Of 7 performance indicators, 3 are Red") for p in document.paragraphs)

@@ -3,7 +3,7 @@
 ``write_docx(report, path)`` writes: the title and period, the narrative, Table 1 (the
 revenue position by line), Table 2 (variances over the threshold, pressures beside
 underspends, the effects of one driver shaded alike as in the workbook), and the
-cash-limit, savings, capital and indicator tables, all as real Word tables. Styles are
+cash-limit, savings, capital, indicator and performance tables, all as real Word tables. Styles are
 defined once (``Styles``) and then used by name; tables have right-aligned £000
 columns, bold totals and header rows repeated on each page; a table wider than a
 portrait page gets a landscape section; every page has its number in the footer.
@@ -31,7 +31,7 @@ import attrs
 from ..engine import Report
 from ..model import OverThreshold
 from ..money import ZERO, display
-from ..report import schedules, tables
+from ..report import performance, schedules, tables
 from ..report.narrative import narrative
 from ..report.tables import Col, Row, Table, figure
 from ..rules import Wording
@@ -557,7 +557,24 @@ def write_docx(
         if len(groups) > INDICATOR_TABLES:
             more = len(groups) - INDICATOR_TABLES
             add(f"{more:,} more indicators are on the workbook's Indicators sheet.", styles.note)
+    if report.kpis:
+        _first_rows(document, styles, "Performance against target", performance.summary_table(report.kpis), max_rows)
+    if report.actions is not None and report.actions.attention:
+        table = performance.attention_table(report.actions)
+        _first_rows(document, styles, "Action plan: red and amber actions", table, max_rows)
     document.save(str(path))
+
+
+def _first_rows(document, styles: Styles, title: str, table: Table, max_rows: int) -> None:
+    """A table of rows that do not add up (KPIs, actions): the first ``max_rows`` of them,
+    with a sentence saying so when there are more."""
+    note = None
+    if len(table.rows) > max_rows:
+        note = (
+            f"The first {max_rows:,} of {len(table.rows):,} rows; all of them are on the workbook's Performance sheet."
+        )
+        table = attrs.evolve(table, rows=table.rows[:max_rows])
+    _table_section(document, styles, title, table, note)
 
 
 #: The most indicator tables the document shows.
