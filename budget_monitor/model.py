@@ -258,7 +258,9 @@ class Indicator:
 
 
 #: Polarity as written on the KPIs sheet (any case) -> ``higher`` or ``lower`` is better.
-POLARITIES: dict[str, str] = {
+Polarity = Literal["higher", "lower"]
+
+POLARITIES: dict[str, Polarity] = {
     "higher is better": "higher",
     "higher": "higher",
     "lower is better": "lower",
@@ -278,7 +280,7 @@ class KpiRow:
 
     indicator: str
     service_area: str
-    polarity: str
+    polarity: Polarity
     unit: str
     period: str
     actual: Decimal | None

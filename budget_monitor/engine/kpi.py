@@ -26,10 +26,9 @@ from typing import Literal
 
 import attrs
 
-from ..model import NOWHERE, POLARITIES, RAGS, Action, KpiRow, Problem, Where, error
+from ..model import NOWHERE, POLARITIES, RAGS, Action, KpiRow, Polarity, Problem, Where, error
 from ..periods import Period, place
 
-Polarity = Literal["higher", "lower"]
 Direction = Literal["up", "down", "same"]
 
 DEFAULT_TOLERANCE = Decimal("0.10")
@@ -38,7 +37,7 @@ ARROWS = {"up": "↑", "down": "↓", "same": "↔"}
 
 def polarity_of(text: str) -> Polarity | None:
     """``Higher is better`` / ``Higher`` / ``lower`` ... -> ``higher`` or ``lower``; None otherwise."""
-    return POLARITIES.get(" ".join(text.split()).casefold())  # type: ignore[return-value]
+    return POLARITIES.get(" ".join(text.split()).casefold())
 
 
 @attrs.frozen
