@@ -206,6 +206,45 @@ def template(
     typer.echo(f"{output}: blank quarterly workbook written")
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on (this machine only, by default)."),
+    port: int = typer.Option(8000, "--port", help="The port to listen on."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in the browser."),
+    max_upload_mb: int = typer.Option(50, "--max-upload-mb", min=1, help="The largest upload taken, in MB."),
+    workers: int = typer.Option(2, "--workers", min=1, help="How many workbooks are analysed at once."),
+    rules_dir: Path | None = typer.Option(None, "--rules-dir", help="A folder of rules files offered in the form."),
+) -> None:
+    """Serve the page where a quarterly workbook is dropped in a browser.
+
+    Needs the serve extra: pip install "budget-monitor[serve]".
+
+    Example: budget-monitor serve --open
+    """
+    try:
+        import uvicorn
+
+        from .serve import Settings, create_app
+    except ImportError:
+        raise _usage('the page needs the serve extra: pip install "budget-monitor[serve]"') from None
+    if rules_dir is not None and not rules_dir.is_dir():
+        raise _usage(f"{rules_dir}: no such folder")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _say(
+            f"budget-monitor: WARNING: listening on {host}: anyone who can reach this machine on port {port} "
+            "can upload workbooks and read the reports made from them. Use --host 127.0.0.1 to keep it to this machine."
+        )
+    settings = Settings(max_upload_bytes=max_upload_mb * 1024 * 1024, workers=workers, rules_dir=rules_dir)
+    url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"
+    _say(f"budget-monitor: the page is at {url} (Ctrl+C stops it)")
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point: run the app; turn any unexpected error into a short message and a log file."""
     try:

@@ -1,0 +1,288 @@
+"""The web application: routes, the upload limit, security headers, and the worker pool.
+
+``create_app(settings)`` gives a Starlette (ASGI) application:
+
+- ``GET /`` the upload form; ``POST /report`` analyses an upload and answers with the
+  report's page or the problems; ``GET /download/{token}/{kind}`` one of the outputs;
+  ``/static/`` the page's own stylesheet and script (nothing is fetched from elsewhere).
+- An upload larger than ``Settings.max_upload_bytes`` is refused (413) before the body is
+  read when it says its size, and as soon as it passes the limit when it does not.
+- Uploads are analysed in ``Settings.workers`` worker processes, so that one large
+  workbook does not hold up the page; at most ``Settings.queue`` more wait their turn,
+  and beyond that the page answers at once that it is busy (503).
+
+What this module must not do: analyse or render itself (``jobs``, ``page``), or serve a
+file that is not one of a job's outputs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import page
+from .jobs import OUTPUTS, Jobs, run_job, safe_stem
+
+STATIC = Path(__file__).parent / "static"
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
+PREVIOUS_SUFFIXES = WORKBOOK_SUFFIXES | {".json"}
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the page runs. ``rules_dir``: a folder of rules files (``*.toml``) offered in the
+    form besides the built-in thresholds."""
+
+    max_upload_bytes: int = 50 * 1024 * 1024
+    workers: int = 2
+    queue: int = 8
+    keep_minutes: float = 15
+    rules_dir: Path | None = None
+    scratch: Path | None = None
+
+    @property
+    def limit_mb(self) -> int:
+        return max(1, round(self.max_upload_bytes / (1024 * 1024)))
+
+
+class TooLarge(Exception):
+    """The request body passed the upload limit."""
+
+
+class Guard:
+    """ASGI middleware: the upload limit, and the security headers on every answer."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+
+        if scope["method"] == "POST":
+            length = dict(scope["headers"]).get(b"content-length")
+            if length is not None and (not length.isdigit() or int(length) > self.limit):
+                await too_large(self.limit)(scope, receive, send_with_headers)
+                return
+            seen = 0
+
+            async def counted() -> Message:
+                nonlocal seen
+                message = await receive()
+                if message["type"] == "http.request":
+                    seen += len(message.get("body", b""))
+                    if seen > self.limit:
+                        raise TooLarge
+                return message
+
+            await self.app(scope, counted, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
+def too_large(limit: int) -> Response:
+    mb = max(1, round(limit / (1024 * 1024)))
+    return HTMLResponse(
+        page.message_page(
+            "The file is too large",
+            f"This page takes files of up to {mb} MB. Save the workbook without what it does not need "
+            "(pictures, other sheets) or ask for the limit to be raised.",
+            status="too-large",
+        ),
+        status_code=413,
+        headers={"connection": "close"},
+    )
+
+
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    """The page's ASGI application (serve it with uvicorn: ``budget-monitor serve``)."""
+    cfg = settings or Settings()
+    state: dict[str, Any] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state["jobs"] = Jobs(cfg.keep_minutes * 60, cfg.scratch)
+        state["pool"] = ProcessPoolExecutor(cfg.workers, mp_context=multiprocessing.get_context("spawn"))
+        state["waiting"] = 0
+        sweeper = asyncio.create_task(_sweep(state["jobs"]))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            state["pool"].shutdown(wait=False, cancel_futures=True)
+            state["jobs"].close()
+
+    def rules_files() -> list[str]:
+        if cfg.rules_dir is None or not cfg.rules_dir.is_dir():
+            return []
+        return sorted(p.name for p in cfg.rules_dir.glob("*.toml"))
+
+    def form_page(error: str = "", status_code: int = 200) -> HTMLResponse:
+        return HTMLResponse(
+            page.layout("Make the monitoring report", page.form(rules_files(), limit_mb=cfg.limit_mb, error=error)),
+            status_code=status_code,
+        )
+
+    async def home(request: Request) -> Response:
+        return form_page()
+
+    async def report(request: Request) -> Response:
+        jobs: Jobs = state["jobs"]
+        try:
+            form = await request.form(max_files=2, max_fields=4)
+        except TooLarge:
+            return too_large(cfg.max_upload_bytes)
+        except Exception:  # noqa: BLE001 - a malformed upload is the sender's problem, said plainly
+            return form_page("The upload could not be read: send the form again.", 400)
+        upload = form.get("workbook")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return form_page("Choose the quarterly workbook to upload.", 400)
+        name = Path(upload.filename.replace("\\", "/")).name
+        suffix = Path(name).suffix.lower()
+        if suffix not in WORKBOOK_SUFFIXES:
+            return form_page(f"{name} is not a workbook: choose an .xlsx, .xlsm or .ods file.", 400)
+        previous = form.get("previous")
+        has_previous = isinstance(previous, UploadFile) and bool(previous.filename)
+        rules_name = str(form.get("rules") or "")
+        rules_path: str | None = None
+        if rules_name:
+            if rules_name not in rules_files():
+                return form_page(f"There are no thresholds called {rules_name}.", 400)
+            assert cfg.rules_dir is not None
+            rules_path = str(cfg.rules_dir / rules_name)
+        if state["waiting"] >= cfg.workers + cfg.queue:
+            return HTMLResponse(
+                page.message_page(
+                    "The page is busy",
+                    "Several reports are being made at the moment. Try again in a minute.",
+                    status="busy",
+                ),
+                status_code=503,
+                headers={"retry-after": "30"},
+            )
+        job = jobs.new()
+        job.stem = safe_stem(name)
+        workbook = job.folder / ("input" + suffix)
+        await _save(upload, workbook)
+        previous_path = previous_label = None
+        if has_previous:
+            assert isinstance(previous, UploadFile) and previous.filename
+            previous_label = Path(previous.filename.replace("\\", "/")).name
+            p_suffix = Path(previous_label).suffix.lower()
+            if p_suffix not in PREVIOUS_SUFFIXES:
+                jobs.drop(job)
+                return form_page(f"{previous_label} is not a workbook or a JSON report.", 400)
+            previous_path = job.folder / ("previous" + p_suffix)
+            await _save(previous, previous_path)
+        await form.close()
+        state["waiting"] += 1
+        try:
+            loop = asyncio.get_running_loop()
+            answer = await loop.run_in_executor(
+                state["pool"],
+                run_job,
+                str(job.folder),
+                str(workbook),
+                name,
+                None if previous_path is None else str(previous_path),
+                previous_label,
+                rules_path,
+                job.stem,
+            )
+        except Exception:  # noqa: BLE001 - a failed worker must not take the page down
+            jobs.drop(job)
+            return HTMLResponse(
+                page.message_page("Something went wrong", "The report could not be made. Nothing was kept."),
+                status_code=500,
+            )
+        finally:
+            state["waiting"] -= 1
+            workbook.unlink(missing_ok=True)
+            if previous_path is not None:
+                previous_path.unlink(missing_ok=True)
+        if not answer["ok"]:
+            jobs.drop(job)
+            return HTMLResponse(
+                page.layout(f"Problems in {name}", page.problems_page(name, answer["problems"]), status="problems"),
+                status_code=422,
+            )
+        job.outputs = answer["outputs"]
+        body = page.report_page(name, job.token, job.outputs, answer["json"], answer["problems"])
+        return HTMLResponse(page.layout(f"Report for {name}", body, status="report"), headers={"cache-control": "no-store"})
+
+    async def download(request: Request) -> Response:
+        job = state["jobs"].get(request.path_params["token"])
+        kind = request.path_params["kind"]
+        if job is None or kind not in job.outputs:
+            return HTMLResponse(
+                page.message_page(
+                    "That download is not here",
+                    "Reports are kept for a short while after they are made, for the person who made them. "
+                    "Upload the workbook again to make it afresh.",
+                ),
+                status_code=404,
+            )
+        file = job.outputs[kind]
+        return FileResponse(
+            job.folder / file,
+            media_type=OUTPUTS[kind][2],
+            filename=file,
+            headers={"cache-control": "no-store"},
+        )
+
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/report", report, methods=["POST"]),
+            Route("/report", lambda request: form_page(), methods=["GET"]),
+            Route("/download/{token}/{kind}", download),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        lifespan=lifespan,
+    )
+    return Guard(app, cfg.max_upload_bytes)
+
+
+async def _save(upload: UploadFile, target: Path) -> None:
+    await upload.seek(0)
+    with open(target, "wb") as fh:
+        while chunk := await upload.read(1024 * 1024):
+            fh.write(chunk)
+
+
+async def _sweep(jobs: Jobs) -> None:
+    while True:
+        await asyncio.sleep(30)
+        jobs.expire()

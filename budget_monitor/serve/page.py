@@ -1,0 +1,260 @@
+"""The page's HTML: the form, the problems, and a report's summary, Table 2 and charts.
+
+Everything from a workbook (names, labels, messages) is escaped here, once, as it goes
+into the page. Figures are the library's JSON report, shown through ``money.display``.
+
+What this module must not do: read requests or files, or compute a figure that the
+report does not hold.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from html import escape
+from typing import Any
+
+from ..money import display
+from . import charts
+from .jobs import OUTPUTS
+
+SERVICE = "Budget monitoring"
+
+
+def _k(value: Decimal | str) -> str:
+    """A figure in £k as the report shows it: rounded half away from zero, signed."""
+    shown = display(Decimal(value))
+    return f"{shown:+,.0f}" if shown else "0"
+
+
+def layout(title: str, body: str, *, status: str = "") -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} – {SERVICE}</title>
+<link rel="stylesheet" href="/static/page.css">
+<script src="/static/page.js" defer></script>
+</head>
+<body>
+<a class="skip" href="#main">Skip to main content</a>
+<header class="banner"><div class="width"><a class="service" href="/">{SERVICE}</a>
+<span class="tag">Quarterly report from a workbook</span></div></header>
+<div class="width">
+<main id="main" tabindex="-1"{' data-status="' + escape(status) + '"' if status else ""}>
+{body}
+</main>
+</div>
+<footer class="foot"><div class="width">Files you upload are analysed on this server and deleted
+after the answer; the reports are kept for a short while for you to download, then deleted.</div></footer>
+</body>
+</html>
+"""
+
+
+def form(rules: Sequence[str], *, limit_mb: int, error: str = "") -> str:
+    """The upload form: it works as a plain HTML form; the page's script adds dropping a
+    file on it and a progress bar."""
+    options = ['<option value="">Built-in thresholds (£100k revenue, £250k capital)</option>']
+    options += [f'<option value="{escape(r)}">{escape(r)}</option>' for r in rules]
+    error_html = ""
+    if error:
+        error_html = (
+            '<div class="error-summary" role="alert" tabindex="-1"><h2>There is a problem</h2>'
+            f'<ul><li><a href="#workbook">{escape(error)}</a></li></ul></div>'
+        )
+    return f"""{error_html}
+<h1>Make the monitoring report</h1>
+<p class="lead">Choose the quarterly workbook (or drop it on the box). You get the variance report,
+Table 2 and the charts, with the report workbook, the Word document and the JSON to download; or,
+if the workbook has problems, each problem with its sheet and cell.</p>
+<form id="upload" method="post" action="/report" enctype="multipart/form-data">
+<div class="field drop" id="drop">
+<label for="workbook">Quarterly workbook</label>
+<p class="hint" id="workbook-hint">An .xlsx, .xlsm or .ods file, up to {limit_mb} MB.</p>
+<input type="file" id="workbook" name="workbook" required aria-describedby="workbook-hint"
+ accept=".xlsx,.xlsm,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet">
+</div>
+<div class="field">
+<label for="previous">Previous report (optional)</label>
+<p class="hint" id="previous-hint">Last quarter's workbook or the JSON report made from it, to show
+the movement since then.</p>
+<input type="file" id="previous" name="previous" aria-describedby="previous-hint" accept=".xlsx,.xlsm,.ods,.json">
+</div>
+<div class="field">
+<label for="rules">Thresholds</label>
+<select id="rules" name="rules">{"".join(options)}</select>
+</div>
+<button type="submit" class="button">Make the report</button>
+<div class="progress" id="progress" hidden><progress id="progress-bar" max="100" value="0"></progress>
+<p id="progress-text" role="status" aria-live="polite"></p></div>
+</form>
+"""
+
+
+def problems_page(name: str, problems: Sequence[dict[str, str]]) -> str:
+    errors = [p for p in problems if p["level"] == "error"]
+    warnings = [p for p in problems if p["level"] != "error"]
+    items = "".join(
+        f'<li><a href="#p{i}">{escape(p["place"] or p["file"])}: {escape(p["message"])}</a></li>'
+        for i, p in enumerate(errors)
+    )
+    rows = "".join(_problem_row(i, p) for i, p in enumerate(errors + warnings))
+    count = f"{len(errors)} error{'' if len(errors) == 1 else 's'}"
+    if warnings:
+        count += f" and {len(warnings)} warning{'' if len(warnings) == 1 else 's'}"
+    return f"""<div class="error-summary" role="alert" tabindex="-1" id="problems">
+<h2>The workbook has {escape(count)}: no report was made</h2><ul>{items}</ul></div>
+<h1>Problems in {escape(name)}</h1>
+<p>Put each right in the workbook and upload it again.</p>
+<table class="table problems"><caption class="visually-hidden">Problems</caption>
+<thead><tr><th scope="col">Level</th><th scope="col">Sheet</th><th scope="col">Cell</th>
+<th scope="col">What was found</th></tr></thead><tbody>{rows}</tbody></table>
+<p><a class="button secondary" href="/">Upload another workbook</a></p>
+"""
+
+
+def _problem_row(i: int, p: dict[str, str]) -> str:
+    return (
+        f'<tr id="p{i}" class="{escape(p["level"])}"><td>{escape(p["level"])}</td><td>{escape(p["sheet"])}</td>'
+        f'<td>{escape(p["cell"])}</td><td>{escape(p["file"])}: {escape(p["place"] + ": " if p["place"] else "")}'
+        f"{escape(p['message'])}</td></tr>"
+    )
+
+
+def report_page(name: str, token: str, outputs: dict[str, str], text: str, problems: Sequence[dict[str, str]]) -> str:
+    """The answer for a workbook that made a report: from its JSON report ``text``."""
+    data: dict[str, Any] = json.loads(text, parse_float=Decimal)
+    totals = data["totals"]
+    title = data.get("title") or "Budget monitoring report"
+    period = data.get("period") or ""
+    organisation = data.get("organisation") or ""
+    downloads = "".join(
+        f'<li><a class="download" href="/download/{escape(token)}/{kind}" download="{escape(file)}">'
+        f"{escape(OUTPUTS[kind][0])} <span>({escape(file)})</span></a></li>"
+        for kind, file in outputs.items()
+    )
+    warnings = "".join(
+        f"<li>{escape(p['place'] + ': ' if p['place'] else '')}{escape(p['message'])}</li>" for p in problems
+    )
+    warnings_html = (
+        f'<details class="warnings"><summary>{len(problems)} warning{"" if len(problems) == 1 else "s"} '
+        f"to look at</summary><ul>{warnings}</ul></details>"
+        if problems
+        else ""
+    )
+    return f"""<p class="caption">{escape(organisation)} · {escape(period)}</p>
+<h1>{escape(title)}</h1>
+<p class="from">From {escape(name)}</p>
+<section aria-labelledby="downloads-h" class="downloads"><h2 id="downloads-h">Download</h2><ul>{downloads}</ul></section>
+{warnings_html}
+<section aria-labelledby="summary-h"><h2 id="summary-h">Summary (£000)</h2>
+{_summary(totals)}</section>
+{_movement(data)}
+<section aria-labelledby="lines-h"><h2 id="lines-h">Largest net variances by budget line (£000)</h2>
+{charts.bars("Net variance by budget line, £000", _by_line(data))}
+</section>
+<section aria-labelledby="t2-h"><h2 id="t2-h">Variances over {escape(_pounds_k(data["over_threshold"]["threshold"]))} in size order (£000)</h2>
+{_table2(data["over_threshold"])}</section>
+{_narrative(data)}
+<p class="again"><a class="button secondary" href="/">Make another report</a></p>
+"""
+
+
+def _by_line(data: dict[str, Any]) -> list[tuple[str, Decimal]]:
+    """The largest net variances by line (at most 30), as shown in £000."""
+    lines = [(ln["line"] or ln["section"], display(Decimal(ln["variance"]["net"]))) for ln in data["lines"]]
+    lines = [x for x in lines if x[1]]
+    return sorted(lines, key=lambda x: (-abs(x[1]), x[0]))[:30]
+
+
+def _pounds_k(value: str) -> str:
+    shown = display(Decimal(value))
+    return f"£{shown:,.0f}k"
+
+
+def _summary(totals: dict[str, Any]) -> str:
+    rows = []
+    for label, key in (("Cash limit", "cash_limit"), ("Forecast", "forecast"), ("Variance", "variance")):
+        figures = totals[key]
+        cells = "".join(
+            f'<td class="num" data-figure="{key}-{side}">{_k(figures[side]) if key == "variance" else _plain(figures[side])}</td>'
+            for side in ("gross", "income", "net")
+        )
+        rows.append(f'<tr><th scope="row">{label}</th>{cells}</tr>')
+    return (
+        '<table class="table summary"><thead><tr><td></td><th scope="col" class="num">Gross</th>'
+        '<th scope="col" class="num">Income</th><th scope="col" class="num">Net</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _plain(value: str) -> str:
+    return f"{display(Decimal(value)):,.0f}"
+
+
+def _table2(over: dict[str, Any]) -> str:
+    shown = over["shown_in_thousands"]
+
+    def side(rows: list[dict[str, Any]], total: str, heading: str, key: str) -> str:
+        body = "".join(
+            f'<tr{" class=need" if r.get("needs_explanation") else ""}><td>{escape(r["label"])}'
+            f'{" <strong>(needs an explanation)</strong>" if r.get("needs_explanation") else ""}</td>'
+            f'<td class="num">{_k(r["amount"])}</td></tr>'
+            for r in rows
+        )
+        if not rows:
+            body = '<tr><td colspan="2">None</td></tr>'
+        total_shown = Decimal(total)
+        return (
+            f'<table class="table t2"><caption>{heading}</caption><thead><tr><th scope="col">Budget line, driver and cause</th>'
+            f'<th scope="col" class="num">£000</th></tr></thead><tbody>{body}</tbody><tfoot><tr><th scope="row">Total</th>'
+            f'<td class="num" data-figure="{key}">{f"{total_shown:+,.0f}" if total_shown else "0"}</td></tr></tfoot></table>'
+        )
+
+    return (
+        '<div class="side-by-side">'
+        + side(over["pressures"], shown["total_pressures"], "Pressures (+)", "total-pressures")
+        + side(over["underspends"], shown["total_underspends"], "Underspends (−)", "total-underspends")
+        + "</div>"
+    )
+
+
+def _narrative(data: dict[str, Any]) -> str:
+    sections = data.get("narrative") or []
+    if not sections:
+        return ""
+    parts = ['<section aria-labelledby="narr-h" class="narrative"><h2 id="narr-h">Reasons for variance (draft)</h2>']
+    for s in sections:
+        parts.append(f"<h3>{escape(s.get('heading', ''))}</h3>")
+        parts.extend(f"<p>{escape(p)}</p>" for p in s.get("paragraphs", []))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _movement(data: dict[str, Any]) -> str:
+    movement = data.get("movement")
+    previous = data.get("previous")
+    if not movement or not previous:
+        return ""
+    total = movement.get("total", {})
+    moved = total.get("movement", {}).get("net")
+    before = total.get("previous", {}).get("net")
+    if moved is None or before is None:
+        return ""
+    return (
+        '<section aria-labelledby="move-h"><h2 id="move-h">Since the last report</h2>'
+        f"<p>The net variance moved from {_k(before)}k at {escape(str(previous.get('period', '')))} "
+        f"to {_k(total['variance']['net'])}k, a movement of {_k(moved)}k.</p></section>"
+    )
+
+
+def message_page(title: str, message: str, *, status: str = "") -> str:
+    return layout(
+        title,
+        f'<div class="error-summary" role="alert" tabindex="-1"><h2>{escape(title)}</h2><p>{escape(message)}</p></div>'
+        '<p><a class="button secondary" href="/">Back to the upload form</a></p>',
+        status=status,
+    )

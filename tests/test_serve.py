@@ -1,0 +1,262 @@
+"""The page over HTTP: answers, downloads, the upload limit, several people at once, and
+that one person's files never reach another. (A real browser drives it in test_serve_browser.)"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+pytest.importorskip("starlette")
+httpx = pytest.importorskip("httpx")
+uvicorn = pytest.importorskip("uvicorn")
+
+from budget_monitor.serve import Settings, create_app  # noqa: E402
+from budget_monitor.serve.jobs import Jobs, safe_stem  # noqa: E402
+
+from .badbooks import good_xlsx  # noqa: E402
+from .conftest import SAMPLE  # noqa: E402
+
+LINK = re.compile(r'href="(/download/([A-Za-z0-9_-]+)/(\w+))"')
+
+
+def text_in_money_cell(folder: Path) -> Path:
+    """A workbook whose Budget lines!D3 holds 'twelve' where a number belongs."""
+    return good_xlsx(folder, "broken.xlsx", lambda wb, ws: ws.write_string(2, 3, "twelve"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The page served by uvicorn in a thread, as ``budget-monitor serve`` serves it."""
+
+    def __init__(self, settings: Settings):
+        self.port = free_port()
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="error")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the page did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    scratch = tmp_path_factory.mktemp("scratch")
+    settings = Settings(max_upload_bytes=5 * 1024 * 1024, workers=2, queue=8, scratch=scratch)
+    with Server(settings) as s:
+        s.scratch = scratch
+        yield s
+
+
+def upload(url: str, path: Path, name: str | None = None, **extra) -> httpx.Response:
+    with open(path, "rb") as fh:
+        files = {"workbook": (name or path.name, fh, "application/octet-stream")}
+        return httpx.post(f"{url}/report", files=files, data=extra, timeout=120)
+
+
+def test_the_form_works_without_script_and_loads_nothing_from_elsewhere(server):
+    r = httpx.get(server.url + "/")
+    assert r.status_code == 200
+    html = r.text
+    assert '<form id="upload" method="post" action="/report" enctype="multipart/form-data">' in html
+    assert '<label for="workbook">' in html and 'id="workbook" name="workbook"' in html
+    assert '<label for="previous">' in html and '<label for="rules">' in html
+    # every address the page uses is on this server
+    for ref in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert ref.startswith(("/", "#")), ref
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY"
+    for asset in ("/static/page.css", "/static/page.js"):
+        a = httpx.get(server.url + asset)
+        assert a.status_code == 200 and "http" not in a.text.replace("XMLHttpRequest", "")
+
+
+def test_the_reference_quarter_gives_its_figures_and_three_downloads(server):
+    r = upload(server.url, SAMPLE, "kcc-scs-2011-12-q3.xlsx")
+    assert r.status_code == 200, r.text[:500]
+    assert 'data-figure="variance-net">+14,703<' in r.text
+    assert 'data-figure="total-pressures">+19,948<' in r.text
+    assert 'data-figure="total-underspends">-5,048<' in r.text
+    assert "<svg" in r.text  # the chart is drawn on the page
+    links = LINK.findall(r.text)
+    kinds = {kind for _, _, kind in links}
+    assert kinds == {"xlsx", "json", "docx"}
+    assert len({token for _, token, _ in links}) == 1
+    got = {kind: httpx.get(server.url + href) for href, _, kind in links}
+    book = openpyxl.load_workbook(io.BytesIO(got["xlsx"].content), read_only=True)
+    assert "Variances over threshold" in book.sheetnames
+    assert got["xlsx"].headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="kcc-scs-2011-12-q3-report.xlsx"' in got["xlsx"].headers["content-disposition"]
+    data = json.loads(got["json"].content, parse_float=Decimal)
+    assert data["totals"]["variance"]["net"] == "14703000.00"
+    assert got["docx"].content[:2] == b"PK"
+
+
+def test_table2_on_the_page_casts(server):
+    r = upload(server.url, SAMPLE)
+    for table in re.findall(r'<table class="table t2">(.*?)</table>', r.text, re.S):
+        body, foot = table.split("<tfoot>")
+        rows = [Decimal(x.replace(",", "")) for x in re.findall(r'<td class="num">([^<]+)</td>', body)]
+        total = Decimal(re.search(r'data-figure="[^"]+">([^<]+)<', foot).group(1).replace(",", ""))
+        if rows:
+            assert sum(rows) == total
+
+
+def test_a_broken_workbook_shows_each_problem_with_its_cell(server, tmp_path):
+    r = upload(server.url, text_in_money_cell(tmp_path))
+    assert r.status_code == 422
+    assert "no report was made" in r.text
+    assert "Budget lines!D3" in r.text
+    assert "&#x27;twelve&#x27; is not a number" in r.text
+    assert not LINK.findall(r.text)
+
+
+def test_not_a_workbook_and_no_file_are_refused_with_the_form(server, tmp_path):
+    other = tmp_path / "notes.txt"
+    other.write_text("hello")
+    r = upload(server.url, other)
+    assert r.status_code == 400 and "is not a workbook" in r.text and 'id="upload"' in r.text
+    r = httpx.post(server.url + "/report", data={"rules": ""}, files={"x": ("", b"", "text/plain")})
+    assert r.status_code == 400 and "Choose the quarterly workbook" in r.text
+
+
+def test_a_name_from_the_upload_is_text_not_markup(server, tmp_path):
+    r = upload(server.url, text_in_money_cell(tmp_path), name="<img src=x onerror=alert(1)>.xlsx")
+    assert "<img src=x" not in r.text
+    assert "&lt;img src=x onerror=alert(1)&gt;.xlsx" in r.text
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read_and_the_page_still_answers(server):
+    limit = 5 * 1024 * 1024
+    sent = 0
+
+    def body():
+        nonlocal sent
+        chunk = b"\0" * (1024 * 1024)
+        for _ in range(300):  # 300 MB, if the server read it all
+            sent += len(chunk)
+            yield chunk
+
+    boundary = "b0undary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="workbook"; filename="huge.xlsx"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+
+    def stream():
+        yield head
+        yield from body()
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    headers = {"content-type": f"multipart/form-data; boundary={boundary}", "content-length": str(300 * 1024 * 1024)}
+    try:
+        r = httpx.post(server.url + "/report", content=stream(), headers=headers, timeout=60)
+        assert r.status_code == 413 and "too large" in r.text
+    except (httpx.WriteError, httpx.RemoteProtocolError, httpx.ReadError):
+        pass  # the server may close the connection on a sender that goes on sending
+    assert sent < 300 * 1024 * 1024  # it was not read to the end
+    # a body that does not say its size is cut off at the limit
+    headers.pop("content-length")
+    sent = 0
+    try:
+        r = httpx.post(server.url + "/report", content=stream(), headers=headers, timeout=60)
+        assert r.status_code == 413
+    except (httpx.WriteError, httpx.RemoteProtocolError, httpx.ReadError):
+        pass
+    assert sent <= limit + 2 * 1024 * 1024 or sent < 300 * 1024 * 1024
+    assert httpx.get(server.url + "/").status_code == 200
+
+
+def test_six_uploads_at_once_each_get_their_own_answer(server, tmp_path):
+    broken = text_in_money_cell(tmp_path)
+    plan = [(SAMPLE, f"good-{i}.xlsx") for i in range(3)] + [(broken, f"bad-{i}.xlsx") for i in range(3)]
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda p: upload(server.url, *p), plan))
+    tokens = set()
+    for (_, name), r in zip(plan, answers, strict=True):
+        assert name in r.text
+        if name.startswith("good"):
+            assert r.status_code == 200 and "+14,703" in r.text
+            links = LINK.findall(r.text)
+            assert f'download="{name[:-5]}-report.xlsx"' in r.text
+            tokens |= {token for _, token, _ in links}
+        else:
+            assert r.status_code == 422 and "Budget lines!D3" in r.text
+    assert len(tokens) == 3
+
+
+def test_downloads_are_only_for_their_token(server):
+    r = upload(server.url, SAMPLE)
+    href, token, kind = LINK.findall(r.text)[0]
+    assert httpx.get(server.url + href).status_code == 200
+    other = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert httpx.get(f"{server.url}/download/{other}/{kind}").status_code == 404
+    assert httpx.get(f"{server.url}/download/{token}/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert httpx.get(f"{server.url}/download/short/{kind}").status_code == 404
+
+
+def test_no_upload_is_kept_after_the_answer(server, tmp_path):
+    upload(server.url, SAMPLE)
+    upload(server.url, text_in_money_cell(tmp_path))
+    kept = [p.name for p in server.scratch.rglob("*") if p.is_file()]
+    assert not [n for n in kept if n.startswith(("input", "previous"))], kept
+
+
+def test_reports_expire(tmp_path):
+    jobs = Jobs(keep_seconds=0, root=tmp_path)
+    job = jobs.new()
+    (job.folder / "x-report.xlsx").write_bytes(b"PK")
+    time.sleep(0.01)
+    assert jobs.get(job.token) is None
+    assert not job.folder.exists()
+    jobs.close()
+    assert not jobs.root.exists()
+
+
+def test_download_names_are_safe():
+    assert safe_stem("..\\..\\evil name<>.xlsx") == "evil name_"
+    assert safe_stem("Q3 2011-12.xlsx") == "Q3 2011-12"
+    assert safe_stem(".xlsx") == "workbook"
+
+
+def test_a_busy_page_says_so(tmp_path):
+    settings = Settings(workers=1, queue=0, scratch=tmp_path)
+    with Server(settings) as s, ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: upload(s.url, SAMPLE), range(4)))
+    codes = sorted(r.status_code for r in answers)
+    assert 200 in codes
+    assert all(c in (200, 503) for c in codes)
+    for r in answers:
+        if r.status_code == 503:
+            assert "The page is busy" in r.text and r.headers["retry-after"] == "30"
