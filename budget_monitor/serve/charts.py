@@ -43,7 +43,7 @@ def bars(title: str, rows: Sequence[tuple[str, Decimal]], *, unit: str = "£k", 
         size = int(plot * abs(value) / span)
         x = zero if value >= 0 else zero - size
         colour = PRESSURE if value > 0 else UNDERSPEND
-        short = label if len(label) <= 44 else label[:42] + "…"
+        short = label if len(label) <= 38 else label[:36] + "…"
         parts.append(
             f'<text x="{label_w - 4}" y="{y + bar_h - 6}" text-anchor="end" class="chart-label">'
             f"<title>{escape(label)}</title>{escape(short)}</text>"

@@ -119,8 +119,7 @@ def problems_page(name: str, problems: Sequence[dict[str, str]]) -> str:
 def _problem_row(i: int, p: dict[str, str]) -> str:
     return (
         f'<tr id="p{i}" class="{escape(p["level"])}"><td>{escape(p["level"])}</td><td>{escape(p["sheet"])}</td>'
-        f'<td>{escape(p["cell"])}</td><td>{escape(p["file"])}: {escape(p["place"] + ": " if p["place"] else "")}'
-        f"{escape(p['message'])}</td></tr>"
+        f'<td>{escape(p["cell"])}</td><td>{escape(p["message"])}</td></tr>"
     )
 
 
@@ -134,7 +133,7 @@ def report_page(name: str, token: str, outputs: dict[str, str], text: str, probl
     downloads = "".join(
         f'<li><a class="download" href="/download/{escape(token)}/{kind}" download="{escape(file)}">'
         f"{escape(OUTPUTS[kind][0])} <span>({escape(file)})</span></a></li>"
-        for kind, file in outputs.items()
+        for kind, file in sorted(outputs.items(), key=lambda kv: list(OUTPUTS).index(kv[0]))
     )
     warnings = "".join(
         f"<li>{escape(p['place'] + ': ' if p['place'] else '')}{escape(p['message'])}</li>" for p in problems

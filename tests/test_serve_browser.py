@@ -1,0 +1,130 @@
+"""The page as a person uses it: a real browser (headless Chromium, driven by Selenium)
+drops the reference quarter and a broken workbook, and reads what the page shows.
+
+Needs Chromium and ChromeDriver (Debian's ``chromium`` and ``chromium-driver``); CI
+installs them and sets BUDGET_MONITOR_REQUIRE_BROWSER=1 so that this never skips there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from budget_monitor.serve import Settings  # noqa: E402
+
+from .conftest import SAMPLE  # noqa: E402
+from .test_serve import Server, text_in_money_cell  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+SCREENSHOTS = os.environ.get("BUDGET_MONITOR_SCREENSHOTS")  # a folder to save what the browser saw
+
+if not (CHROMIUM and DRIVER):
+    if os.environ.get("BUDGET_MONITOR_REQUIRE_BROWSER"):
+        pytest.fail("Chromium and ChromeDriver are needed for the browser test", pytrace=False)
+    pytest.skip("Chromium and ChromeDriver are not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with Server(Settings(workers=2, scratch=tmp_path_factory.mktemp("scratch"))) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,2000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_page_load_timeout(120)
+    yield driver
+    driver.quit()
+
+
+def drop(browser, server, path: Path) -> str:
+    """Choose ``path`` in the form and send it; return the answer's status on the page."""
+    browser.get(server.url + "/")
+    browser.find_element(By.ID, "workbook").send_keys(str(path))
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 120).until(ec.presence_of_element_located((By.CSS_SELECTOR, "main[data-status]")))
+    return browser.find_element(By.ID, "main").get_attribute("data-status")
+
+
+def shot(browser, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(Path(SCREENSHOTS) / name))
+
+
+def resources_loaded(browser) -> list[str]:
+    return browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+
+
+def test_dropping_the_reference_quarter_shows_its_figures_and_downloads(browser, server):
+    assert drop(browser, server, SAMPLE) == "report"
+    shot(browser, "report.png")
+    net = browser.find_element(By.CSS_SELECTOR, '[data-figure="variance-net"]').text
+    pressures = browser.find_element(By.CSS_SELECTOR, '[data-figure="total-pressures"]').text
+    assert net == "+14,703"
+    assert pressures == "+19,948"
+    links = browser.find_elements(By.CSS_SELECTOR, "a.download")
+    hrefs = {a.get_attribute("href").rsplit("/", 1)[1]: a.get_attribute("href") for a in links}
+    assert set(hrefs) == {"xlsx", "docx", "json"}
+    with urllib.request.urlopen(hrefs["xlsx"]) as answer:
+        body = answer.read()
+        assert answer.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheet")
+    assert body[:2] == b"PK"
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.chart")
+    for url in resources_loaded(browser):
+        assert url.startswith(server.url), url  # nothing from the internet
+
+
+def test_dropping_a_broken_workbook_shows_the_problem_with_its_cell(browser, server, tmp_path):
+    assert drop(browser, server, text_in_money_cell(tmp_path)) == "problems"
+    shot(browser, "problems.png")
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary").text
+    assert "no report was made" in summary
+    assert "Budget lines!D3" in summary and "'twelve' is not a number" in summary
+    assert not browser.find_elements(By.CSS_SELECTOR, "a.download")
+
+
+def test_the_form_works_with_scripts_off(tmp_path_factory, server):
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--no-first-run",
+                 f"--user-data-dir={tmp_path_factory.mktemp('noscript')}"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        assert drop(driver, server, SAMPLE) == "report"
+        assert driver.find_element(By.CSS_SELECTOR, '[data-figure="variance-net"]').text == "+14,703"
+        assert driver.current_url.endswith("/report")  # a plain form post, not the script's
+    finally:
+        driver.quit()
