@@ -116,9 +116,15 @@ def test_dropping_a_broken_workbook_shows_the_problem_with_its_cell(browser, ser
 def test_the_form_works_with_scripts_off(tmp_path_factory, server):
     options = Options()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--no-first-run",
-                 f"--user-data-dir={tmp_path_factory.mktemp('noscript')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path_factory.mktemp('noscript')}",
+    ):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)

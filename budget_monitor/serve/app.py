@@ -240,7 +240,9 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             )
         job.outputs = answer["outputs"]
         body = page.report_page(name, job.token, job.outputs, answer["json"], answer["problems"])
-        return HTMLResponse(page.layout(f"Report for {name}", body, status="report"), headers={"cache-control": "no-store"})
+        return HTMLResponse(
+            page.layout(f"Report for {name}", body, status="report"), headers={"cache-control": "no-store"}
+        )
 
     async def download(request: Request) -> Response:
         job = state["jobs"].get(request.path_params["token"])

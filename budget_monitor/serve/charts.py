@@ -6,6 +6,7 @@ sees, from ``money.display``); fetch or embed anything from elsewhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
@@ -32,10 +33,10 @@ def bars(title: str, rows: Sequence[tuple[str, Decimal]], *, unit: str = "£k", 
     span = (most_up + most_down) or Decimal(1)
     plot = width - label_w - 2 * pad
     zero = label_w + pad + int(plot * most_down / span)
+    ident = "chart-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
-        f'aria-labelledby="chart-{abs(hash(title)) % 10**8}">',
-        f'<title id="chart-{abs(hash(title)) % 10**8}">{escape(title)}</title>',
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" aria-labelledby="{ident}">',
+        f'<title id="{ident}">{escape(title)}</title>',
         f'<line x1="{zero}" y1="10" x2="{zero}" y2="{height - 20}" stroke="{INK}" stroke-width="1"/>',
     ]
     for i, (label, value) in enumerate(rows):
@@ -51,8 +52,7 @@ def bars(title: str, rows: Sequence[tuple[str, Decimal]], *, unit: str = "£k", 
         parts.append(f'<rect x="{x}" y="{y}" width="{max(size, 1)}" height="{bar_h}" fill="{colour}"/>')
         tx, anchor = (x + size + 4, "start") if value >= 0 else (x - 4, "end")
         parts.append(
-            f'<text x="{tx}" y="{y + bar_h - 6}" text-anchor="{anchor}" class="chart-figure">'
-            f"{escape(_k(value))}</text>"
+            f'<text x="{tx}" y="{y + bar_h - 6}" text-anchor="{anchor}" class="chart-figure">{escape(_k(value))}</text>'
         )
     parts.append(
         f'<text x="{width - pad}" y="{height - 4}" text-anchor="end" class="chart-unit">{escape(unit)}</text></svg>'

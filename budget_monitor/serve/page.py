@@ -119,7 +119,7 @@ def problems_page(name: str, problems: Sequence[dict[str, str]]) -> str:
 def _problem_row(i: int, p: dict[str, str]) -> str:
     return (
         f'<tr id="p{i}" class="{escape(p["level"])}"><td>{escape(p["level"])}</td><td>{escape(p["sheet"])}</td>'
-        f'<td>{escape(p["cell"])}</td><td>{escape(p["message"])}</td></tr>"
+        f"<td>{escape(p['cell'])}</td><td>{escape(p['message'])}</td></tr>"
     )
 
 
@@ -199,8 +199,8 @@ def _table2(over: dict[str, Any]) -> str:
 
     def side(rows: list[dict[str, Any]], total: str, heading: str, key: str) -> str:
         body = "".join(
-            f'<tr{" class=need" if r.get("needs_explanation") else ""}><td>{escape(r["label"])}'
-            f'{" <strong>(needs an explanation)</strong>" if r.get("needs_explanation") else ""}</td>'
+            f"<tr{' class=need' if r.get('needs_explanation') else ''}><td>{escape(r['label'])}"
+            f"{' <strong>(needs an explanation)</strong>' if r.get('needs_explanation') else ''}</td>"
             f'<td class="num">{_k(r["amount"])}</td></tr>'
             for r in rows
         )
