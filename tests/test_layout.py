@@ -38,9 +38,11 @@ LAYERS: dict[str, int] = {
     "api": 6,
     # the thin shell on top
     "progress": 6,
-    "cli": 7,
-    "__main__": 8,
-    "__init__": 8,
+    # the page: a web shell over the library, started by the command line
+    "serve": 7,
+    "cli": 8,
+    "__main__": 9,
+    "__init__": 9,
 }
 
 
