@@ -20,7 +20,7 @@ def _k(value: Decimal) -> str:
     return f"{value:+,.0f}" if value else "0"
 
 
-def bars(title: str, rows: Sequence[tuple[str, Decimal]], *, unit: str = "£k", width: int = 760) -> str:
+def bars(title: str, rows: Sequence[tuple[str, Decimal]], *, unit: str = "£000", width: int = 760) -> str:
     """A horizontal bar chart of ``rows`` (label, figure shown in ``unit``), bars to the right
     of the zero line for pressures and to the left for underspends. Labels and figures are
     text in the SVG, so the chart reads aloud and prints."""

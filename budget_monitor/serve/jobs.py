@@ -25,13 +25,13 @@ from typing import Any
 
 #: The outputs a finished report offers, by the name used in its download link.
 OUTPUTS = {
-    "xlsx": ("report workbook", "-report.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "xlsx": ("Report workbook", "-report.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "docx": (
         "Word document",
         "-report.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
-    "json": ("JSON", "-report.json", "application/json"),
+    "json": ("JSON report", "-report.json", "application/json"),
 }
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
