@@ -144,6 +144,14 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             state["pool"].shutdown(wait=False, cancel_futures=True)
             state["jobs"].close()
 
+    def takes_previous() -> bool:
+        """Whether the library compares with a previous report (``analyse(..., previous=)``)."""
+        import inspect
+
+        from .. import api
+
+        return "previous" in inspect.signature(api.analyse).parameters
+
     def rules_files() -> list[str]:
         if cfg.rules_dir is None or not cfg.rules_dir.is_dir():
             return []
@@ -151,7 +159,10 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
 
     def form_page(error: str = "", status_code: int = 200) -> HTMLResponse:
         return HTMLResponse(
-            page.layout("Make the monitoring report", page.form(rules_files(), limit_mb=cfg.limit_mb, error=error)),
+            page.layout(
+                "Make the monitoring report",
+                page.form(rules_files(), limit_mb=cfg.limit_mb, error=error, previous=takes_previous()),
+            ),
             status_code=status_code,
         )
 
@@ -197,6 +208,9 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         workbook = job.folder / ("input" + suffix)
         await _save(upload, workbook)
         previous_path = previous_label = None
+        if has_previous and not takes_previous():
+            jobs.drop(job)
+            return form_page("This version cannot compare with a previous report: upload the workbook alone.", 400)
         if has_previous:
             assert isinstance(previous, UploadFile) and previous.filename
             previous_label = Path(previous.filename.replace("\\", "/")).name

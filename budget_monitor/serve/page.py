@@ -54,7 +54,7 @@ after the answer; the reports are kept for a short while for you to download, th
 """
 
 
-def form(rules: Sequence[str], *, limit_mb: int, error: str = "") -> str:
+def form(rules: Sequence[str], *, limit_mb: int, error: str = "", previous: bool = True) -> str:
     """The upload form: it works as a plain HTML form; the page's script adds dropping a
     file on it and a progress bar."""
     options = ['<option value="">Built-in thresholds (£100k revenue, £250k capital)</option>']
@@ -65,6 +65,16 @@ def form(rules: Sequence[str], *, limit_mb: int, error: str = "") -> str:
             '<div class="error-summary" role="alert" tabindex="-1"><h2>There is a problem</h2>'
             f'<ul><li><a href="#workbook">{escape(error)}</a></li></ul></div>'
         )
+    previous_html = (
+        """<div class="field">
+<label for="previous">Previous report (optional)</label>
+<p class="hint" id="previous-hint">Last quarter's workbook or the JSON report made from it, to show
+the movement since then.</p>
+<input type="file" id="previous" name="previous" aria-describedby="previous-hint" accept=".xlsx,.xlsm,.ods,.json">
+</div>"""
+        if previous
+        else ""
+    )
     return f"""{error_html}
 <h1>Make the monitoring report</h1>
 <p class="lead">Choose the quarterly workbook (or drop it on the box). You get the variance report,
@@ -77,12 +87,7 @@ if the workbook has problems, each problem with its sheet and cell.</p>
 <input type="file" id="workbook" name="workbook" required aria-describedby="workbook-hint"
  accept=".xlsx,.xlsm,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet">
 </div>
-<div class="field">
-<label for="previous">Previous report (optional)</label>
-<p class="hint" id="previous-hint">Last quarter's workbook or the JSON report made from it, to show
-the movement since then.</p>
-<input type="file" id="previous" name="previous" aria-describedby="previous-hint" accept=".xlsx,.xlsm,.ods,.json">
-</div>
+{previous_html}
 <div class="field">
 <label for="rules">Thresholds</label>
 <select id="rules" name="rules">{"".join(options)}</select>
