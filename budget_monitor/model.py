@@ -21,10 +21,25 @@ from .money import ZERO
 
 Level = Literal["error", "warning"]
 Side = Literal["gross", "income"]
-Kind = Literal["activity", "unit_cost", "income_activity", "income_rate", "item", "unexplained"]
+Kind = Literal[
+    "activity", "unit_cost", "joint", "income_activity", "income_rate", "income_joint", "item", "unexplained"
+]
 
-#: The order in which a line's components are listed.
-KIND_ORDER: tuple[str, ...] = ("activity", "unit_cost", "income_activity", "income_rate", "item", "unexplained")
+#: The order in which a line's components are listed. ``joint`` and ``income_joint`` come
+#: only from the three-way split (see ``engine.conventions``).
+KIND_ORDER: tuple[str, ...] = (
+    "activity",
+    "unit_cost",
+    "joint",
+    "income_activity",
+    "income_rate",
+    "income_joint",
+    "item",
+    "unexplained",
+)
+
+#: The kinds that are a driver's effects (the rest are items and the unexplained remainder).
+DRIVER_KINDS = frozenset(("activity", "unit_cost", "joint", "income_activity", "income_rate", "income_joint"))
 
 CATEGORIES = ("Opening", "Grant", "Corporate", "Technical", "Virement")
 RAGS = ("Red", "Amber", "Green")
@@ -192,6 +207,8 @@ class Driver:
     forecast_income_rate: Decimal | None = None
     portfolio: str = ""
     where: Where = NOWHERE
+    group: str = ""
+    group_where: Where = NOWHERE
 
 
 @attrs.frozen
@@ -356,6 +373,9 @@ class Component(NamedTuple):
         return f"{self.line} - {side} - {why}"
 
 
+_JOINT = "joint effect of the changes in activity and unit cost"
+_INCOME_JOINT = "joint effect of the changes in activity and income rate"
+
 #: Why a driver effect or remainder arose, by kind: (for an underspend, for a pressure).
 REASONS: dict[str, tuple[str, str]] = {
     "activity": ("activity lower than affordable level", "activity higher than affordable level"),
@@ -365,13 +385,17 @@ REASONS: dict[str, tuple[str, str]] = {
         "activity lower than budgeted, so less income",
     ),
     "income_rate": ("income rate above budget", "income rate below budget"),
+    "joint": (_JOINT, _JOINT),
+    "income_joint": (_INCOME_JOINT, _INCOME_JOINT),
     "unexplained": ("needs an explanation", "needs an explanation"),
 }
 
 
 @attrs.frozen
 class DriverEffect:
-    """A driver's split: volume and unit-cost effects on cost, and on income that follows volume."""
+    """A driver's split: volume and unit-cost effects on cost, and on income that follows
+    volume; ``joint`` and ``income_joint`` are the joint effects of the three-way split
+    (zero under the other methods)."""
 
     driver: Driver
     portfolio: str
@@ -381,6 +405,8 @@ class DriverEffect:
     unit_cost: Decimal
     income_activity: Decimal = ZERO
     income_rate: Decimal = ZERO
+    joint: Decimal = ZERO
+    income_joint: Decimal = ZERO
 
     @property
     def volume_difference(self) -> Decimal:

@@ -88,6 +88,9 @@ class Wording:
     @property
     def saving(self) -> str:
         return self.words.split("/")[1]
+#: The variance conventions ``[split] method`` may name, the default first (the
+#: arithmetic is ``engine.conventions``; the rules only check the name).
+SPLIT_METHODS: tuple[str, ...] = ("budget-rate", "three-way", "shapley")
 
 
 @attrs.frozen
@@ -99,6 +102,8 @@ class Rules:
     narrative: Wording = Wording()
     #: A KPI that misses its target by at most this fraction of the target is Amber.
     kpi_tolerance: Decimal = Decimal("0.10")
+    #: How a driver's variance is split into activity and unit-cost effects (and income alike).
+    split_method: str = SPLIT_METHODS[0]
 
 
 _KNOWN = {
@@ -107,6 +112,7 @@ _KNOWN = {
     "limits": {"max_entry_bytes", "max_total_bytes", "max_compression_ratio"},
     "narrative": {"units", "words", "docx_rows", "docx_sections"},
     "kpi": {"amber_tolerance"},
+    "split": {"method"},
 }
 
 
@@ -144,6 +150,12 @@ def _fraction(path: Path, key: str, value: object) -> Decimal:
     if not fraction.is_finite() or not 0 <= fraction <= 1:
         raise RulesError(f"{path}: {key} = {value!r}: expected a fraction from 0 to 1, such as 0.10 for 10%")
     return fraction
+def _split_method(path: Path, table: dict) -> str:
+    method = table.get("method", SPLIT_METHODS[0])
+    if not isinstance(method, str) or method.strip().casefold() not in SPLIT_METHODS:
+        allowed = ", ".join(f'"{m}"' for m in SPLIT_METHODS)
+        raise RulesError(f"{path}: split.method = {method!r}: unknown split method; expected one of {allowed}")
+    return method.strip().casefold()
 
 
 def _decimal(path: Path, key: str, value: object) -> Decimal:
@@ -205,6 +217,7 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         kpi_tolerance=_fraction(path, "kpi.amber_tolerance", data["kpi"]["amber_tolerance"])
         if "amber_tolerance" in data.get("kpi", {})
         else base.kpi_tolerance,
+        split_method=_split_method(path, data.get("split", {})),
     )
 
 

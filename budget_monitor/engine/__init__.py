@@ -14,12 +14,23 @@ from collections.abc import Sequence
 
 import attrs
 
-from ..model import BudgetLine, Component, DriverEffect, GrossIncome, Indicator, OverThreshold, Problem, Quarter
+from ..model import (
+    BudgetLine,
+    Component,
+    DriverEffect,
+    GrossIncome,
+    Indicator,
+    OverThreshold,
+    Problem,
+    Quarter,
+    Where,
+)
 from ..rules import Rules
 from .capital import CapitalProject, CapitalSummary, summarise_capital
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
 from .indicators import order_indicators
 from .kpi import ActionPlan, Kpi, kpis
+from .mix import GroupMix, mixes
 from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
 from .savings import SavingsSummary, summarise_savings
 
@@ -30,6 +41,7 @@ __all__ = [
     "CapitalProject",
     "CapitalSummary",
     "CashLimitReconciliation",
+    "GroupMix",
     "SavingsSummary",
 ]
 
@@ -51,6 +63,13 @@ class Report:
     indicators: tuple[Indicator, ...] | None = None
     kpis: tuple[Kpi, ...] | None = None
     actions: ActionPlan | None = None
+    #: Each group of drivers' volume, mix and unit-cost effects; None when no driver is in a group.
+    mixes: tuple[GroupMix, ...] | None = None
+
+    @property
+    def split_method(self) -> str:
+        """The variance convention the drivers were split by (``[split] method``)."""
+        return self.rules.split_method
 
     @property
     def cash_limit(self) -> GrossIncome:
@@ -84,8 +103,13 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
     )
     lines = tuple([quarter.lines[i] for i in order])
     index = LineIndex(lines, [keys[i] for i in order])
-    effects, comps, more = components(lines, quarter.drivers or (), quarter.items or (), index)
+    effects, comps, more = components(lines, quarter.drivers or (), quarter.items or (), index, rules.split_method)
     found += more
+    mix = None
+    if quarter.drivers is not None and any(d.group for d in quarter.drivers):
+        groups, more = mixes(effects, _group_of)
+        mix = tuple(groups)
+        found += more
     table = over_threshold(comps, rules.revenue)
     found += revenue_checks(table)
     cash = savings = capital = None
@@ -123,4 +147,9 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         indicators,
         rated,
         plan,
+        mixes=mix,
     )
+
+
+def _group_of(e: DriverEffect) -> tuple[str, Where]:
+    return e.driver.group, e.driver.group_where

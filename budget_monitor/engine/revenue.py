@@ -27,6 +27,7 @@ from ..model import (
 )
 from ..money import EXACT, ZERO, penny, pounds
 from ..rules import Threshold
+from .conventions import DEFAULT_METHOD, split_exact, split_income
 
 
 def split_driver(driver: Driver, portfolio: str = "") -> DriverEffect:
@@ -59,6 +60,30 @@ def _split(d: Driver, portfolio: str) -> DriverEffect:
     income_activity = penny(-(d.forecast_volume - d.budget_volume) * d.budget_income_rate)
     income_rate = penny(forecast_income - budget_income) - income_activity
     return DriverEffect(d, portfolio, budget_cost, forecast_cost, activity, unit_cost, income_activity, income_rate)
+
+
+def split_driver_by(driver: Driver, method: str, portfolio: str = "") -> DriverEffect:
+    """``split_driver`` under the variance convention ``method`` (see ``conventions``):
+    ``budget-rate`` is ``split_driver``; ``three-way`` adds the joint effects."""
+    with localcontext(EXACT):
+        return _split_by(driver, portfolio, method)
+
+
+def _split_by(d: Driver, portfolio: str, method: str) -> DriverEffect:
+    """``split_driver_by`` for a caller that has set the ``EXACT`` context already."""
+    budget_cost = d.budget_volume * d.budget_unit_cost
+    forecast_cost = d.forecast_volume * d.forecast_unit_cost
+    activity, unit_cost, joint = split_exact(
+        d.budget_volume, d.budget_unit_cost, d.forecast_volume, d.forecast_unit_cost, method
+    )
+    if d.budget_income_rate is None or d.forecast_income_rate is None:
+        return DriverEffect(d, portfolio, budget_cost, forecast_cost, activity, unit_cost, ZERO, ZERO, joint, ZERO)
+    income_activity, income_rate, income_joint = split_income(
+        d.budget_volume, d.budget_income_rate, d.forecast_volume, d.forecast_income_rate, method
+    )
+    return DriverEffect(
+        d, portfolio, budget_cost, forecast_cost, activity, unit_cost, income_activity, income_rate, joint, income_joint
+    )
 
 
 def line_key(bl: BudgetLine) -> tuple[str, str, str]:
@@ -155,8 +180,10 @@ def components(
     drivers: Iterable[Driver],
     items: Iterable[VarianceItem],
     index: LineIndex | None = None,
+    method: str = DEFAULT_METHOD,
 ) -> tuple[list[DriverEffect], list[Component], list[Problem]]:
     """Every line's variance as components that add up to it, side by side, to the penny.
+    Drivers are split under the variance convention ``method`` (see ``conventions``).
 
     Returns the driver effects (for the activity analysis), the components in a stable
     order, and problems (references to budget lines that do not exist).
@@ -171,6 +198,7 @@ def components(
         index = LineIndex(lines)
     seen: dict[tuple[int, str], Driver] = {}
     twice: dict[tuple[int, str], list[Any]] = {}  # the first driver, its line, then the others
+    budget_rate = method == DEFAULT_METHOD
     with localcontext(EXACT):
         for d in drivers:
             bl = index.find(d.line, d.portfolio) or index.resolve(
@@ -184,7 +212,10 @@ def components(
             else:
                 seen[key] = d
             portfolio, line, where, name = bl.portfolio, bl.line, d.where, d.driver
-            e = _split(d if d.line == line else _renamed(d, line), portfolio)
+            if budget_rate:
+                e = _split(d if d.line == line else _renamed(d, line), portfolio)
+            else:
+                e = _split_by(d if d.line == line else _renamed(d, line), portfolio, method)
             effects.append(e)
             parts = parts_of.get(id(bl))
             if parts is None:
@@ -202,6 +233,13 @@ def components(
                     )
                 if e.income_rate:
                     parts.append(Component(portfolio, line, name, "income", "income_rate", e.income_rate, where))
+            if not budget_rate:
+                if e.joint:
+                    parts[0] += e.joint
+                    parts.append(Component(portfolio, line, name, "gross", "joint", e.joint, where))
+                if e.income_joint:
+                    parts[1] += e.income_joint
+                    parts.append(Component(portfolio, line, name, "income", "income_joint", e.income_joint, where))
         for item in items:
             bl = index.find(item.line, item.portfolio) or index.resolve(
                 item.line, item.portfolio, "item", item.where, problems, item.description

@@ -101,6 +101,7 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
     out[BUDGET_LINES.name] = _rows(BUDGET_LINES, q.lines, line)
     if q.drivers is not None:
         z = Decimal(0)
+        grouped = any(d.group for d in q.drivers)  # the Group column only where a driver has one
 
         def driver(d):
             d = d or m.Driver("", "", "", z, z, z, z)
@@ -109,6 +110,7 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
                 "budget_volume": d.budget_volume, "budget_unit_cost": d.budget_unit_cost,
                 "forecast_volume": d.forecast_volume, "forecast_unit_cost": d.forecast_unit_cost,
                 "budget_income_rate": d.budget_income_rate, "forecast_income_rate": d.forecast_income_rate,
+                **({"group": d.group} if grouped else {}),
             }  # fmt: skip
 
         out[ACTIVITY.name] = _rows(ACTIVITY, q.drivers, driver)

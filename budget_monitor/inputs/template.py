@@ -306,6 +306,9 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "week, say): the budgeted income per unit, in pounds, as a positive rate. Leave blank where no "
         "income follows volume; blank means 'not given'.",
         "forecast_income_rate": "The income per unit now forecast, in pounds. Give both income rates or neither.",
+        "group": "Optional: the same name on drivers that are alternative ways of meeting one need "
+        "(in-house and independent fostering, say), to see the shift between them as a mix effect. "
+        "A group's drivers must count the same unit and be in one portfolio. Blank for none.",
     },
     VARIANCE_ITEMS.name: {
         "portfolio": _PORTFOLIO_REF,

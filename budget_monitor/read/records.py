@@ -90,8 +90,9 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
     letters, rows = _records(grid, ACTIVITY, cells, problems)
     sheet = grid.name
     line_letter = letters.get("line", "")
+    group_letter = letters.get("group", "")
     for row_no, (portfolio, line, driver, unit, budget_volume, budget_unit_cost, forecast_volume, forecast_unit_cost,
-                 b, f) in rows:  # fmt: skip
+                 b, f, group) in rows:  # fmt: skip
         ok = bool(line and driver) or _named(
             ACTIVITY, Where(sheet, row_no), letters, problems, line=line, driver=driver
         )
@@ -128,6 +129,8 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
                     f,
                     portfolio,
                     where,
+                    group,
+                    Where(sheet, row_no, group_letter) if group else m.NOWHERE,
                 )
             )
     return tuple(out)

@@ -113,6 +113,7 @@ ACTIVITY = SheetSpec(
         _c("forecast_unit_cost", "Forecast unit cost", "rate"),
         _c("budget_income_rate", "Budget income rate", "rate", required=False, blank_is_none=True),
         _c("forecast_income_rate", "Forecast income rate", "rate", required=False, blank_is_none=True),
+        _c("group", "Group", required=False, aliases=("Mix group",)),
     ),
 )
 VARIANCE_ITEMS = SheetSpec(

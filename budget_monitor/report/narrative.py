@@ -26,10 +26,12 @@ from typing import ClassVar, Literal
 import attrs
 
 from ..engine import Report
+from ..engine.conventions import DESCRIPTIONS
 from ..model import Component, DriverEffect, GrossIncome, Indicator
 from ..money import THOUSAND, ZERO, display
 from ..rules import HEADING_UNITS, WORDS, Wording
 from .performance import PERFORMANCE_HEADING, performance_paragraphs
+from .mix import mix_commentary
 from .tables import Col, Row, Table
 
 EntryKind = Literal["portfolio", "line", "indicators", "performance"]
@@ -213,8 +215,8 @@ def driver_paragraph(e: DriverEffect, say: Say) -> str:
     """A driver's volume, unit cost and income, each with what it gives."""
     d = e.driver
     u = units(d.unit)
-    gross = e.activity + e.unit_cost
-    income = e.income_activity + e.income_rate
+    gross = e.activity + e.unit_cost + e.joint
+    income = e.income_activity + e.income_rate + e.income_joint
     parts = [f"{d.driver}: {say.whole(GrossIncome(gross, income))}."]
     dv = d.forecast_volume - d.budget_volume
     if dv:
@@ -242,6 +244,8 @@ def driver_paragraph(e: DriverEffect, say: Say) -> str:
         parts.append(says)
     else:
         parts.append(f"{cost} is as budgeted.")
+    if e.joint:
+        parts.append(f"The two changes together give a joint effect of {say.a(e.joint)}.")
     if e.income_activity:
         rate = d.budget_income_rate or ZERO
         parts.append(
@@ -255,6 +259,8 @@ def driver_paragraph(e: DriverEffect, say: Say) -> str:
             f"{'above' if dr > 0 else 'below'} the budgeted {rate_text(d.budget_income_rate)}, "
             f"which gives {say.a(e.income_rate)}."
         )
+    if e.income_joint:
+        parts.append(f"The changes in volume and income rate together give {say.a(e.income_joint)} of income.")
     return " ".join(parts)
 
 
@@ -275,7 +281,8 @@ def unexplained_sentence(c: Component, say: Say) -> str:
 
 
 def _effect_size(e: DriverEffect) -> tuple:
-    return (-abs(e.activity + e.unit_cost + e.income_activity + e.income_rate), e.driver.driver)
+    total = e.activity + e.unit_cost + e.joint + e.income_activity + e.income_rate + e.income_joint
+    return (-abs(total), e.driver.driver)
 
 
 def line_entry(
@@ -289,7 +296,11 @@ def line_entry(
     """A budget line's section: the heading, the line as a whole, its drivers, items, and
     what needs an explanation."""
     paragraphs = [_sentence(f"The forecast shows {say.whole(variance)}")]
-    moving = [e for e in effects if e.activity or e.unit_cost or e.income_activity or e.income_rate]
+    moving = [
+        e
+        for e in effects
+        if e.activity or e.unit_cost or e.joint or e.income_activity or e.income_rate or e.income_joint
+    ]
     for e in sorted(moving, key=_effect_size):  # largest first, as committee papers list them
         paragraphs.append(driver_paragraph(e, say))
     items: dict[str, list[Decimal]] = {}
@@ -331,6 +342,20 @@ def portfolio_paragraphs(
                 else "none is among the largest, explained here."
             )
         )
+    return out
+
+
+def split_paragraphs(report: Report, portfolio: str, state: bool) -> list[str]:
+    """How drivers' variances are split (once, for the first portfolio with drivers), and
+    each of the portfolio's groups of drivers: volume, the shift between them, unit cost.
+    ``state`` says whether this portfolio is the one to state the method in."""
+    out = []
+    if state:
+        out.append(_sentence(f"Drivers' variances follow the {DESCRIPTIONS[report.split_method]}"))
+    for g in report.mixes or ():
+        if g.portfolio == portfolio:
+            text = mix_commentary(g)
+            out.append(_sentence(f"{g.group} ({g.unit}, taken together): {text[:1].lower()}{text[1:]}"))
     return out
 
 
@@ -491,6 +516,8 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
         portfolios.setdefault(bl.portfolio, []).append(bl)
     cash = {r.portfolio: r for r in report.cash_limits or ()}
     out: list[Entry] = []
+    method_said = False  # the split method is stated once, in the first portfolio with drivers
+    with_drivers = {e.portfolio for e in report.effects}
     for portfolio, lines in portfolios.items():
         variance = GrossIncome(
             sum([bl.forecast.gross for bl in lines], ZERO) - sum([bl.cash_limit.gross for bl in lines], ZERO),
@@ -507,6 +534,8 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
                     line_entry(portfolio, bl.line, bl.variance, effects.get(key, ()), comps.get(key, ()), say)
                 )
         paragraphs = portfolio_paragraphs(report, portfolio, variance, cash_limit, over[portfolio], say, len(sections))
+        paragraphs += split_paragraphs(report, portfolio, not method_said and portfolio in with_drivers)
+        method_said = method_said or portfolio in with_drivers
         if portfolio in cash:
             paragraphs.append(cash_limit_paragraph(cash[portfolio], say))
         paragraphs += _savings_and_capital(report, portfolio, say)

@@ -17,7 +17,8 @@ from typing import Literal
 import attrs
 
 from ..engine import Report
-from ..model import BudgetLine, Component, DriverEffect, Problem, counted
+from ..engine.conventions import DESCRIPTIONS
+from ..model import DRIVER_KINDS, BudgetLine, Component, DriverEffect, Problem, counted
 from ..money import ZERO, display
 
 CellKind = Literal["text", "money", "count", "rate", "int", "number"]
@@ -208,7 +209,7 @@ def shading(components: Sequence[Component]) -> dict[tuple[str, str, str], int]:
     with an offsetting saving directly related (or two effects of one driver)."""
     counts: dict[tuple[str, str, str], int] = {}
     for c in components:
-        if c.kind in ("activity", "unit_cost", "income_activity", "income_rate"):
+        if c.kind in DRIVER_KINDS:
             counts[_key(c)] = counts.get(_key(c), 0) + 1
     paired = sorted(key for key, n in counts.items() if n >= 2)
     return {key: i for i, key in enumerate(paired)}
@@ -293,6 +294,16 @@ ACTIVITY_COLUMNS = (
     Col("Commentary", width=60),
 )
 
+#: The columns under the three-way split: each joint effect beside the two it comes from.
+ACTIVITY_COLUMNS_THREE_WAY = (
+    *ACTIVITY_COLUMNS[:11],
+    Col("Joint effect", "money"),
+    *ACTIVITY_COLUMNS[11:13],
+    Col("Income joint effect", "money"),
+    Col("Total effect", "money", across=(9, 10, 11, 12, 13, 14)),
+    ACTIVITY_COLUMNS[14],
+)
+
 
 def _noun(unit: str) -> tuple[str, str]:
     """(what is counted, what its cost is called): client weeks -> weeks, weekly cost."""
@@ -345,8 +356,10 @@ def commentary(e: DriverEffect) -> str:
     else:
         second = f"the {cost_noun} is as budgeted"
     text = f"{first}; {second}"
-    if e.income_activity or e.income_rate:
-        total = e.income_activity + e.income_rate
+    if e.joint:
+        text += f"; the two changes together {'add' if e.joint > 0 else 'take off'} {_amount_k(e.joint)} (joint effect)"
+    if e.income_activity or e.income_rate or e.income_joint:
+        total = e.income_activity + e.income_rate + e.income_joint
         text += (
             f"; income that follows the volume is {_amount_k(total)} {'lower' if total > 0 else 'higher'} than budgeted"
         )
@@ -358,8 +371,18 @@ def _decimal_places(v: Decimal) -> int:
     return -exponent if isinstance(exponent, int) else 0  # NaN and infinity are never read in
 
 
+def activity_title(report: Report) -> str:
+    """The Activity analysis sheet's title, naming the split method."""
+    if report.split_method == "three-way":
+        return "Activity analysis: volume, unit-cost and joint effects (three-way split)"
+    if report.split_method == "shapley":
+        return "Activity analysis: volume and unit-cost effects (Shapley split)"
+    return "Activity analysis: volume and unit-cost effects"
+
+
 def activity_table(report: Report, title: str) -> Table:
-    cols: tuple[Col, ...] = ACTIVITY_COLUMNS
+    three_way = report.split_method == "three-way"
+    cols: tuple[Col, ...] = ACTIVITY_COLUMNS_THREE_WAY if three_way else ACTIVITY_COLUMNS
     volumes = [v for e in report.effects for v in (e.driver.budget_volume, e.driver.forecast_volume)]
     if any(v != v.to_integral_value() for v in volumes):  # part weeks: show the decimals
         places = max(map(_decimal_places, volumes))
@@ -372,6 +395,9 @@ def activity_table(report: Report, title: str) -> Table:
             d.budget_unit_cost, d.forecast_unit_cost, e.unit_cost_difference,
             k(e.activity), k(e.unit_cost), k(e.income_activity), k(e.income_rate), None, commentary(e),
         ]  # fmt: skip
+        if three_way:
+            cells[11:11] = [k(e.joint)]
+            cells[14:14] = [k(e.income_joint)]
         rows.append(Row(with_across(cells, cols)))
     if rows:
         total = Row(("Total",) + (None,) * (len(cols) - 1), "total", tuple(range(len(rows))))
@@ -382,12 +408,10 @@ def activity_table(report: Report, title: str) -> Table:
         cols,
         tuple(rows),
         notes=(
-            (
-                "Activity effect = (forecast volume - affordable volume) x budget unit cost; unit cost effect = "
-                "(forecast unit cost - budget unit cost) x forecast volume. Effects in £000; volumes and unit costs as given."
-            ),
+            f"Method: {DESCRIPTIONS[report.split_method]}; income that follows volume alike, with the income rate. "
+            "Effects in £000; volumes and unit costs as given.",
         ),
-        groups=((3, 8, "Volume and unit cost"), (9, 13, "Effect on the variance (£000)")),
+        groups=((3, 8, "Volume and unit cost"), (9, len(cols) - 2, "Effect on the variance (£000)")),
     )
 
 

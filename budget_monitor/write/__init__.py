@@ -18,6 +18,7 @@ import attrs
 
 from ..engine import Report
 from ..report import tables
+from .activity import activity_sheet
 from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
 from .json_out import report_dict, report_json
 from .narrative_sheet import narrative_sheet
@@ -36,11 +37,6 @@ def revenue_sheet(book: Book, report: Report) -> None:
 def table2_sheet(book: Book, report: Report) -> None:
     k = tables.k(report.over_threshold.threshold)
     book.table(attrs.evolve(table2(book, report), title=f"Revenue variances over £{k:,}k in size order (£000)"))
-
-
-def activity_sheet(book: Book, report: Report) -> None:
-    if report.quarter.drivers is not None:
-        book.table(tables.activity_table(report, "Activity analysis: volume and unit-cost effects"))
 
 
 def checks_sheet(book: Book, report: Report) -> None:

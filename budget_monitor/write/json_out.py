@@ -25,6 +25,8 @@ from typing import TextIO, TypeVar
 from ..engine import CapitalSummary, Report
 from ..engine.kpi import ActionPlan, Kpi
 from ..model import Action, Component, GrossIncome, Problem
+from ..engine import CapitalSummary, GroupMix, Report
+from ..model import Component, GrossIncome, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
@@ -49,17 +51,33 @@ def component(c: Component) -> dict[str, object]:
     }
 
 
-def check(p: Problem, source: str = "") -> dict[str, str]:
-    """A problem; ``file`` is the workbook it is in (``source``, the report's, when its place names none)."""
-    w = p.where
+def mix_dict(g: GroupMix) -> dict[str, object]:
+    """A group's volume, mix and unit-cost effects (adding up to ``change``), and its drivers."""
     return {
-        "level": p.level,
-        "code": p.code,
-        "message": p.message,
-        "sheet": w.sheet,
-        "cell": w.cell,
-        "file": w.file or source,
+        "group": g.group,
+        "portfolio": g.portfolio,
+        "unit": g.unit,
+        "budget_volume": str(g.budget_volume),
+        "forecast_volume": str(g.forecast_volume),
+        "change": pounds_text(g.change),
+        "volume": pounds_text(g.volume),
+        "mix": pounds_text(g.mix),
+        "unit_cost": pounds_text(g.unit_cost),
+        "drivers": [
+            {
+                "line": e.driver.line,
+                "driver": e.driver.driver,
+                "budget_volume": str(e.driver.budget_volume),
+                "forecast_volume": str(e.driver.forecast_volume),
+                "budget_unit_cost": str(e.driver.budget_unit_cost),
+                "forecast_unit_cost": str(e.driver.forecast_unit_cost),
+            }
+            for e in g.drivers
+        ],
     }
+
+
+
 
 
 def _number(value: Decimal | None) -> str | None:
@@ -108,6 +126,11 @@ def report_dict(report: Report) -> dict[str, object]:
                 "unit_cost": pounds_text(e.unit_cost),
                 "income_activity": pounds_text(e.income_activity),
                 "income_rate": pounds_text(e.income_rate),
+                **(
+                    {"joint": pounds_text(e.joint), "income_joint": pounds_text(e.income_joint)}
+                    if report.split_method == "three-way"
+                    else {}
+                ),
             }
             for e in report.effects
         ],
@@ -162,6 +185,9 @@ def report_dict(report: Report) -> dict[str, object]:
         out["kpis"] = [kpi_dict(k) for k in report.kpis]
     if report.actions is not None:
         out["actions"] = actions_dict(report.actions)
+    out["split_method"] = report.split_method
+    if report.mixes is not None:
+        out["mix"] = [mix_dict(g) for g in report.mixes]
     return out
 
 
@@ -415,8 +441,13 @@ def write_json(report: Report, fh: TextIO) -> None:
             f'"budget_income_rate":{_number_text(d.budget_income_rate)},'
             f'"forecast_income_rate":{_number_text(d.forecast_income_rate)},'
             f'"activity":"{p(e.activity)}","unit_cost":"{p(e.unit_cost)}",'
-            f'"income_activity":"{p(e.income_activity)}","income_rate":"{p(e.income_rate)}"}}'
+            f'"income_activity":"{p(e.income_activity)}","income_rate":"{p(e.income_rate)}"{joint(e)}}}'
         )
+
+    def joint(e) -> str:  # the joint effects, under the three-way split only
+        return f',"joint":"{p(e.joint)}","income_joint":"{p(e.income_joint)}"' if three_way else ""
+
+    three_way = report.split_method == "three-way"
 
     def component(c) -> str:
         kind = c.kind
@@ -495,6 +526,10 @@ def write_json(report: Report, fh: TextIO) -> None:
         _write_list(write, report.kpis, lambda k: _dumps(kpi_dict(k)))
     if report.actions is not None:
         write(f',"actions":{_dumps(actions_dict(report.actions))}')
+    write(f',"split_method":{t(report.split_method)}')
+    if report.mixes is not None:
+        write(',"mix":')
+        _write_list(write, report.mixes, lambda g: json.dumps(mix_dict(g), ensure_ascii=False, separators=(",", ":")))
     write("}\n")
 
 
