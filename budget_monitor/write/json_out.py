@@ -77,7 +77,17 @@ def mix_dict(g: GroupMix) -> dict[str, object]:
     }
 
 
-
+def check(p: Problem, source: str = "") -> dict[str, str]:
+    """A problem; ``file`` is the workbook it is in (``source``, the report's, when its place names none)."""
+    w = p.where
+    return {
+        "level": p.level,
+        "code": p.code,
+        "message": p.message,
+        "sheet": w.sheet,
+        "cell": w.cell,
+        "file": w.file or source,
+    }
 
 
 def _number(value: Decimal | None) -> str | None:
