@@ -1,5 +1,5 @@
 """Mix -> the tables of the Activity analysis sheet that show it: each group's volume, mix
-and unit-cost effects (with a sentence in the committee's style), and each group's drivers
+and unit-cost effects (with a sentence in the committee's style under the table), and each group's drivers
 with their shares of the volume. Pure: no Excel here; figures rounded once by ``k``.
 """
 
@@ -23,13 +23,12 @@ MIX_COLUMNS = (
     Col("Mix effect", "money"),
     Col("Unit cost effect", "money"),
     Col("Change in cost", "money", across=(5, 6, 7)),
-    Col("Commentary", width=70),
 )
 
 MIX_DRIVER_COLUMNS = (
-    Col("Group", width=30),
     Col("Budget line", width=30),
     Col("Driver", width=28),
+    Col("Group", width=16),
     Col("Affordable volume", "count"),
     Col("Share of the group's affordable volume %", "rate", places=1),
     Col("Forecast volume", "count"),
@@ -118,7 +117,7 @@ def mix_table(report: Report) -> Table:
         cells: list[object] = [
             g.group, g.unit, g.budget_volume, g.forecast_volume,
             None if average is None else display(average, Decimal(1), 2),
-            k(g.volume), k(g.mix), k(g.unit_cost), None, mix_commentary(g),
+            k(g.volume), k(g.mix), k(g.unit_cost), None,
         ]  # fmt: skip
         rows.append(Row(with_across(cells, cols)))
     if len(rows) > 1:
@@ -135,6 +134,7 @@ def mix_table(report: Report) -> Table:
             "volume) x budget average cost; mix effect = each driver's forecast volume at its budget unit cost, less the "
             "forecast volume at the budget average cost; unit cost effect = each driver's forecast volume x its unit "
             "cost difference. £000; the three add up to the group's change in cost.",
+            *(f"{g.group}: {mix_commentary(g)[:1].lower()}{mix_commentary(g)[1:]}." for g in report.mixes or ()),
         ),
         groups=((2, 4, "Volume and cost"), (5, 8, "Effect on the variance (£000)")),
     )
@@ -150,9 +150,9 @@ def mix_drivers_table(report: Report) -> Table:
             rows.append(
                 Row(
                     (
-                        g.group,
                         d.line,
                         d.driver,
+                        g.group,
                         d.budget_volume,
                         percent(b),
                         d.forecast_volume,
