@@ -88,6 +88,8 @@ class Wording:
     @property
     def saving(self) -> str:
         return self.words.split("/")[1]
+
+
 #: The variance conventions ``[split] method`` may name, the default first (the
 #: arithmetic is ``engine.conventions``; the rules only check the name).
 SPLIT_METHODS: tuple[str, ...] = ("budget-rate", "three-way", "shapley")
@@ -150,7 +152,9 @@ def _fraction(path: Path, key: str, value: object) -> Decimal:
     if not fraction.is_finite() or not 0 <= fraction <= 1:
         raise RulesError(f"{path}: {key} = {value!r}: expected a fraction from 0 to 1, such as 0.10 for 10%")
     return fraction
-def _split_method(path: Path, table: dict) -> str:
+
+
+def _split_method(path: Path, table: dict[str, object]) -> str:
     method = table.get("method", SPLIT_METHODS[0])
     if not isinstance(method, str) or method.strip().casefold() not in SPLIT_METHODS:
         allowed = ", ".join(f'"{m}"' for m in SPLIT_METHODS)

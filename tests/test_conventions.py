@@ -108,11 +108,11 @@ def group_formulas(ds: list[m.Driver]) -> tuple[Fraction, Fraction, Fraction, Fr
     vf = [Fraction(d.forecast_volume) for d in ds]
     pf = [Fraction(d.forecast_unit_cost) for d in ds]
     Vb, Vf = sum(vb), sum(vf)
-    Ab = sum(v * p for v, p in zip(vb, pb)) / Vb
+    Ab = sum(v * p for v, p in zip(vb, pb, strict=False)) / Vb
     volume = (Vf - Vb) * Ab
-    mix = sum(v * p for v, p in zip(vf, pb)) - Vf * Ab
-    unit_cost = sum(v * (f - b) for v, f, b in zip(vf, pf, pb))
-    change = sum(v * p for v, p in zip(vf, pf)) - sum(v * p for v, p in zip(vb, pb))
+    mix = sum(v * p for v, p in zip(vf, pb, strict=False)) - Vf * Ab
+    unit_cost = sum(v * (f - b) for v, f, b in zip(vf, pf, pb, strict=False))
+    change = sum(v * p for v, p in zip(vf, pf, strict=False)) - sum(v * p for v, p in zip(vb, pb, strict=False))
     return volume, mix, unit_cost, change
 
 
@@ -272,7 +272,10 @@ def test_mix_is_zero_when_every_share_is_unchanged(effects, times, per):
 def test_mix_does_not_depend_on_row_order(effects, rnd):
     shuffled = list(effects)
     rnd.shuffle(shuffled)
-    named = lambda e: ("Fostering placements", e.driver.where)
+
+    def named(e):
+        return ("Fostering placements", e.driver.where)
+
     assert mixes(effects, named) == mixes(shuffled, named)
     assert group_mix("G", "P", "u", effects) == group_mix("G", "P", "u", shuffled)
 
@@ -301,7 +304,10 @@ def test_rows_shuffled_give_the_same_groups(sample_quarter):
     effects = [split_driver(d, "SCS") for d in sample_quarter.drivers]
     group = {"In House Non Related": "Fostering", "Independent": "fostering", "Independent Fostering": "16+ fostering",
              "In-House Non Related Fostering": "16+ Fostering"}  # fmt: skip
-    name = lambda e: (group.get(e.driver.driver, ""), e.driver.where)
+
+    def name(e):
+        return (group.get(e.driver.driver, ""), e.driver.where)
+
     first = mixes(effects, name)
     for seed in range(5):
         shuffled = list(effects)

@@ -115,7 +115,7 @@ def group_mix(
     return GroupMix(group, portfolio, unit, ordered, vb, vf, budget, forecast, change, volume, mix, unit_cost, where)
 
 
-def _member_order(e: DriverEffect) -> tuple:
+def _member_order(e: DriverEffect) -> tuple[object, ...]:
     d = e.driver
     return (d.line.casefold(), d.driver.casefold(), d.line, d.driver, d.where.row, d.budget_volume, d.forecast_volume,
             d.budget_unit_cost, d.forecast_unit_cost)  # fmt: skip

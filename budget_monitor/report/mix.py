@@ -130,10 +130,12 @@ def mix_table(report: Report) -> Table:
         cols,
         tuple(rows),
         notes=(
-            "A group's drivers are alternative ways of meeting one need. Volume effect = (forecast volume - affordable "
-            "volume) x budget average cost; mix effect = each driver's forecast volume at its budget unit cost, less the "
-            "forecast volume at the budget average cost; unit cost effect = each driver's forecast volume x its unit "
-            "cost difference. £000; the three add up to the group's change in cost.",
+            (
+                "A group's drivers are alternative ways of meeting one need. Volume effect = (forecast volume - affordable "
+                "volume) x budget average cost; mix effect = each driver's forecast volume at its budget unit cost, less the "
+                "forecast volume at the budget average cost; unit cost effect = each driver's forecast volume x its unit "
+                "cost difference. £000; the three add up to the group's change in cost."
+            ),
             *(f"{g.group}: {mix_commentary(g)[:1].lower()}{mix_commentary(g)[1:]}." for g in report.mixes or ()),
         ),
         groups=((2, 4, "Volume and cost"), (5, 8, "Effect on the variance (£000)")),

@@ -408,8 +408,10 @@ def activity_table(report: Report, title: str) -> Table:
         cols,
         tuple(rows),
         notes=(
-            f"Method: {DESCRIPTIONS[report.split_method]}; income that follows volume alike, with the income rate. "
-            "Effects in £000; volumes and unit costs as given.",
+            (
+                f"Method: {DESCRIPTIONS[report.split_method]}; income that follows volume alike, with the income rate. "
+                "Effects in £000; volumes and unit costs as given."
+            ),
         ),
         groups=((3, 8, "Volume and unit cost"), (9, len(cols) - 2, "Effect on the variance (£000)")),
     )
