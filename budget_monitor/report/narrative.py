@@ -30,8 +30,8 @@ from ..engine.conventions import DESCRIPTIONS
 from ..model import Component, DriverEffect, GrossIncome, Indicator
 from ..money import THOUSAND, ZERO, display
 from ..rules import HEADING_UNITS, WORDS, Wording
-from .performance import PERFORMANCE_HEADING, performance_paragraphs
 from .mix import mix_commentary
+from .performance import PERFORMANCE_HEADING, performance_paragraphs
 from .tables import Col, Row, Table
 
 EntryKind = Literal["portfolio", "line", "indicators", "performance"]

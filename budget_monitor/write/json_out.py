@@ -22,11 +22,9 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from ..engine import CapitalSummary, Report
+from ..engine import CapitalSummary, GroupMix, Report
 from ..engine.kpi import ActionPlan, Kpi
 from ..model import Action, Component, GrossIncome, Problem
-from ..engine import CapitalSummary, GroupMix, Report
-from ..model import Component, GrossIncome, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
