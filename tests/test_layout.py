@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "engine": 3,
     "report": 4,
     "inputs": 4,
+    "store": 4,
     "write": 5,
     "frames": 5,
     # the library: what the command line, the page and notebooks call
