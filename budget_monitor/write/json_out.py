@@ -24,6 +24,7 @@ from typing import TextIO, TypeVar
 
 from ..engine import CapitalSummary, GroupMix, Report
 from ..engine.kpi import ActionPlan, Kpi
+from ..engine.subtotals import capital_status_totals, indicator_totals, section_totals
 from ..model import Action, Component, GrossIncome, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
@@ -196,7 +197,59 @@ def report_dict(report: Report) -> dict[str, object]:
     out["split_method"] = report.split_method
     if report.mixes is not None:
         out["mix"] = [mix_dict(g) for g in report.mixes]
+    out.update(printed_totals(report))
     return out
+
+
+def _number_or_none(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def printed_totals(report: Report) -> dict[str, object]:
+    """The subtotals the report prints, appended after the other keys: ``sections`` (Table
+    1's section rows) and, with indicators, ``indicator_totals`` (each indicator's years)."""
+    out: dict[str, object] = {
+        "sections": [
+            {
+                "portfolio": s.portfolio,
+                "section": s.section,
+                "cash_limit": gin(s.cash_limit),
+                "forecast": gin(s.forecast),
+                "variance": gin(s.variance),
+            }
+            for s in section_totals(report.lines)
+        ]
+    }
+    if report.quarter.indicators is not None:
+        out["indicator_totals"] = [
+            {
+                "indicator": t.indicator,
+                "unit": t.unit,
+                "year": t.year,
+                "periods": t.periods,
+                "budget_level": _number_or_none(t.budget_level),
+                "actual": _number_or_none(t.actual),
+                "budget_unit_cost": _number_or_none(t.budget_unit_cost),
+                "monthly_average": _number_or_none(t.monthly_average),
+            }
+            for t in indicator_totals(report.quarter.indicators)
+        ]
+    return out
+
+
+def capital_totals(report: Report) -> dict[str, object]:
+    """The capital keys appended after the projects: the thresholds of Table 4 and of the
+    re-phasing list, and Table 4's totals by side and status (zeros where nothing is)."""
+    cap = report.capital
+    assert cap is not None
+    return {
+        "threshold": pounds_text(report.rules.capital.amount),
+        "rephasing_threshold": pounds_text(report.rules.rephasing_list),
+        "over_threshold_totals": [
+            {"side": t.side, "status": t.status, "amount": pounds_text(t.amount)}
+            for t in capital_status_totals(cap.over_threshold)
+        ],
+    }
 
 
 def narrative_entry(e: Entry) -> dict[str, object]:
@@ -314,6 +367,7 @@ def capital_dict(cap: CapitalSummary) -> dict[str, object]:
         "projects": [project(p) for p in cap.projects],
         "over_threshold": [project(p) for p in cap.over_threshold],
         "rephasing_over_1m": [project(p) for p in cap.rephasing_over],
+        **capital_totals(report),
     }
 
 
@@ -538,11 +592,19 @@ def write_json(report: Report, fh: TextIO) -> None:
     if report.mixes is not None:
         write(',"mix":')
         _write_list(write, report.mixes, lambda g: json.dumps(mix_dict(g), ensure_ascii=False, separators=(",", ":")))
+    write(_members(printed_totals(report)))
     write("}\n")
 
 
 def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _members(d: dict[str, object]) -> str:
+    """``,"key":value`` for each key of a small dict, as ``json.dumps`` writes them."""
+    return "".join(
+        f",{encode_basestring(k)}:{json.dumps(v, ensure_ascii=False, separators=(',', ':'))}" for k, v in d.items()
+    )
 
 
 def _write_cash_limits(write: Callable[[str], object], report: Report, q: _Quoted) -> None:
@@ -594,6 +656,7 @@ def _write_capital(write: Callable[[str], object], cap: CapitalSummary, q: _Quot
     _write_list(write, cap.over_threshold, project)
     write(',"rephasing_over_1m":')
     _write_list(write, cap.rephasing_over, project)
+    write(_members(capital_totals(report)))
     write("}")
 
 
