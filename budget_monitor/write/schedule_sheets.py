@@ -145,9 +145,12 @@ def indicators_sheet(book: Book, report: Report) -> None:
             table = p.part.table
             first, last = p.data0, p.data0 + len(table.rows) - 1
             unit = table.columns[1].header.removeprefix("Budget level ").strip("()")
-            for n, (budget_col, actual_col, what, fmt) in enumerate(
-                ((1, 2, unit, "#,##0"), (3, 4, "unit cost £", "#,##0"))
-            ):
+            charts = ((1, 2, unit, "#,##0"), (3, 4, "unit cost £", "#,##0"))
+            # a chart with nothing to draw (a count with no costs, a rate with no levels) is left out
+            charts = tuple(
+                c for c in charts if any(r.cells[c[0]] is not None or r.cells[c[1]] is not None for r in table.rows)
+            )
+            for n, (budget_col, actual_col, what, fmt) in enumerate(charts):
                 chart = combined_chart(
                     book, page.sheet, first, last, budget_col, actual_col,
                     f"{table.title}: {what}", fmt,
