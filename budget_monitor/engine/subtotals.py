@@ -13,6 +13,7 @@ from decimal import Decimal
 import attrs
 
 from ..model import STATUSES, BudgetLine, GrossIncome, Indicator
+from .capital import CapitalProject
 
 
 @attrs.frozen
@@ -56,7 +57,7 @@ class StatusTotal:
     amount: Decimal
 
 
-def capital_status_totals(over_threshold: Sequence) -> tuple[StatusTotal, ...]:
+def capital_status_totals(over_threshold: Sequence[CapitalProject]) -> tuple[StatusTotal, ...]:
     """Every side and status of the over-threshold table, zeros included. ``over_threshold``
     holds capital projects (with ``status`` and ``variance``)."""
     out = []

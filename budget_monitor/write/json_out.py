@@ -175,7 +175,7 @@ def report_dict(report: Report) -> dict[str, object]:
             ],
         }
     if report.capital is not None:
-        out["capital"] = capital_dict(report.capital)
+        out["capital"] = {**capital_dict(report.capital), **capital_totals(report)}
     if report.indicators is not None:
         out["indicators"] = [
             {
@@ -367,7 +367,6 @@ def capital_dict(cap: CapitalSummary) -> dict[str, object]:
         "projects": [project(p) for p in cap.projects],
         "over_threshold": [project(p) for p in cap.over_threshold],
         "rephasing_over_1m": [project(p) for p in cap.rephasing_over],
-        **capital_totals(report),
     }
 
 
@@ -568,7 +567,7 @@ def write_json(report: Report, fh: TextIO) -> None:
         write("}")
     if report.capital is not None:
         write(',"capital":')
-        _write_capital(write, report.capital, q)
+        _write_capital(write, report.capital, q, _members(capital_totals(report)))
     if report.indicators is not None:
         write(',"indicators":')
         _write_list(
@@ -637,7 +636,7 @@ def _write_cash_limits(write: Callable[[str], object], report: Report, q: _Quote
     write("}")
 
 
-def _write_capital(write: Callable[[str], object], cap: CapitalSummary, q: _Quoted) -> None:
+def _write_capital(write: Callable[[str], object], cap: CapitalSummary, q: _Quoted, more: str = "") -> None:
     p = _pounds
 
     def project(x) -> str:
@@ -656,7 +655,7 @@ def _write_capital(write: Callable[[str], object], cap: CapitalSummary, q: _Quot
     _write_list(write, cap.over_threshold, project)
     write(',"rephasing_over_1m":')
     _write_list(write, cap.rephasing_over, project)
-    write(_members(capital_totals(report)))
+    write(more)
     write("}")
 
 

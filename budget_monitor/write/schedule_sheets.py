@@ -145,10 +145,10 @@ def indicators_sheet(book: Book, report: Report) -> None:
             table = p.part.table
             first, last = p.data0, p.data0 + len(table.rows) - 1
             unit = table.columns[1].header.removeprefix("Budget level ").strip("()")
-            charts = ((1, 2, unit, "#,##0"), (3, 4, "unit cost £", "#,##0"))
+            both: tuple[tuple[int, int, str, str], ...] = ((1, 2, unit, "#,##0"), (3, 4, "unit cost £", "#,##0"))
             # a chart with nothing to draw (a count with no costs, a rate with no levels) is left out
             charts = tuple(
-                c for c in charts if any(r.cells[c[0]] is not None or r.cells[c[1]] is not None for r in table.rows)
+                c for c in both if any(r.cells[c[0]] is not None or r.cells[c[1]] is not None for r in table.rows)
             )
             for n, (budget_col, actual_col, what, fmt) in enumerate(charts):
                 chart = combined_chart(
