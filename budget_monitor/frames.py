@@ -9,7 +9,9 @@ also reachable as attributes, one for each part the result has:
 - ``drivers``: each driver's volumes, unit costs and its volume and unit-cost effects;
 - ``problems``: every error and warning with its file, sheet and cell;
 - where the workbook has them: ``cash_limits`` and ``cash_limit_changes``, ``savings``,
-  ``capital``, ``indicators``.
+  ``capital``, ``indicators``, ``kpis`` (each indicator's periods with their ratings),
+  ``actions`` (the action plan) and ``mix`` (each group of drivers' volume, mix and
+  unit-cost effects).
 
 Money is exact: every amount, volume, unit cost and rate column holds the engine's own
 ``decimal.Decimal`` values (pandas ``object`` columns), so sums, group-bys, pivots and
@@ -283,6 +285,44 @@ def indicators_frame(m: _Maker, indicators: Sequence[Any], file: str) -> pd.Data
     return m.frame(cols, len(indicators))
 
 
+def kpis_frame(m: _Maker, kpis: Sequence[Any], file: str) -> pd.DataFrame:
+    """One row for each period of each performance indicator, with its rating; the
+    indicator's current period is marked, and its previous status and direction of travel
+    are on every row of the indicator."""
+    rows = [(k, p) for k in kpis for p in k.periods]
+    kpi_of = [k for k, _ in rows]
+    periods = [p for _, p in rows]
+    cols: dict[str, Any] = {name: _col(kpi_of, name) for name in ("indicator", "service_area", "polarity", "unit")}
+    cols["period"] = _col(periods, "period")
+    for name in ("actual", "target", "minimum"):
+        cols[name] = m.number(_col(periods, name))
+    cols["status"] = [p.status for p in periods]
+    cols["current"] = [k.current is p for k, p in rows]
+    cols["previous_period"] = [k.previous.period if k.previous is not None else None for k in kpi_of]
+    cols["previous_status"] = [k.previous.status if k.previous is not None else None for k in kpi_of]
+    cols["direction"] = [k.direction for k in kpi_of]
+    cols |= _where(_col(periods, "where"), file)
+    return m.frame(cols, len(rows))
+
+
+def actions_frame(m: _Maker, actions: Sequence[Any], file: str) -> pd.DataFrame:
+    cols: dict[str, Any] = {name: _col(actions, name) for name in ("action", "target", "progress", "rag")}
+    cols |= _where(_col(actions, "where"), file)
+    return m.frame(cols, len(actions))
+
+
+def mix_frame(m: _Maker, groups: Sequence[Any]) -> pd.DataFrame:
+    """One row for each group of drivers: its volumes and costs, and the volume, mix and
+    unit-cost effects, which add up exactly to its change in cost."""
+    cols: dict[str, Any] = {name: _col(groups, name) for name in ("group", "portfolio", "unit")}
+    for name in ("budget_volume", "forecast_volume"):
+        cols[name] = m.number(_col(groups, name))
+    for name in ("budget_cost", "forecast_cost", "change", "volume", "mix", "unit_cost"):
+        cols[name] = m.money(_col(groups, name))
+    cols["drivers"] = [", ".join(e.driver.driver for e in g.drivers) for g in groups]
+    return m.frame(cols, len(groups))
+
+
 def make_frames(result: Any, decimals: str = "object") -> Frames:
     """The DataFrames of ``result``: see the module's docstring.
 
@@ -292,7 +332,7 @@ def make_frames(result: Any, decimals: str = "object") -> Frames:
         >>> f = bm.analyse("workbooks/kcc-scs-2011-12-q3.xlsx").frames()
         >>> sorted(f)  # doctest: +NORMALIZE_WHITESPACE
         ['capital', 'cash_limit_changes', 'cash_limits', 'components', 'drivers', 'indicators',
-         'lines', 'over_threshold', 'problems', 'savings']
+         'kpis', 'lines', 'over_threshold', 'problems', 'savings']
         >>> f.lines["variance_net"].sum()
         Decimal('14703000.00')
         >>> f.components["amount"].map(type).unique().tolist()
@@ -319,4 +359,10 @@ def make_frames(result: Any, decimals: str = "object") -> Frames:
         out["capital"] = capital_frame(m, report.capital.projects, file)
     if report.indicators is not None:
         out["indicators"] = indicators_frame(m, report.indicators, file)
+    if getattr(report, "kpis", None) is not None:
+        out["kpis"] = kpis_frame(m, report.kpis, file)
+    if getattr(report, "actions", None) is not None:
+        out["actions"] = actions_frame(m, report.actions.actions, file)
+    if getattr(report, "mixes", None):
+        out["mix"] = mix_frame(m, report.mixes)
     return out

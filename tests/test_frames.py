@@ -99,3 +99,26 @@ def test_the_readme_walk_through_runs(monkeypatch):
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.failures == 0
+
+
+def test_frames_of_performance_indicators_and_mix(tmp_path, sample_quarter):
+    from budget_monitor.inputs.quarterbook import write_quarter
+
+    from .test_conventions_report import grouped
+
+    pd = pytest.importorskip("pandas")
+    write_quarter(grouped(sample_quarter), tmp_path / "grouped.xlsx")
+    result = bm.analyse(tmp_path / "grouped.xlsx")
+    assert result.ok
+    f = result.frames()
+    current = f.kpis[f.kpis.current]
+    assert len(current) == len(result.kpis) == 7
+    for k in result.kpis:
+        row = current[current.indicator == k.indicator].iloc[0]
+        direction = None if pd.isna(row.direction) else row.direction  # a missing text is pandas' NA
+        assert (row.period, row.status, direction) == (k.current.period, k.current.status, k.direction)
+    assert len(f.kpis) == sum(len(k.periods) for k in result.kpis)
+    (group,) = f.mix.itertuples()
+    assert isinstance(group.mix, Decimal)
+    assert group.volume + group.mix + group.unit_cost == group.change == group.forecast_cost - group.budget_cost
+    assert "In House Non Related" in group.drivers and "Independent" in group.drivers

@@ -33,7 +33,12 @@ def split(quarter, first: set[str]):
 
         fields = {f: keep(getattr(quarter, f)) for f in ("drivers", "items", "changes", "savings", "capital")}
         return attrs.evolve(
-            quarter, lines=keep(quarter.lines), indicators=quarter.indicators if mine else None, **fields
+            quarter,
+            lines=keep(quarter.lines),
+            indicators=quarter.indicators if mine else None,
+            kpis=quarter.kpis if mine else None,
+            actions=quarter.actions if mine else None,
+            **fields,
         )
 
     return part(True), part(False)
@@ -155,7 +160,7 @@ def _two_services(q, **second):
         q,
         lines=tuple(attrs.evolve(bl, portfolio="Adult Social Care") for bl in q.lines),
         drivers=None, items=None, changes=None, savings=None, capital=None, indicators=None,
-        settings=attrs.evolve(q.settings, **second),
+        kpis=None, actions=None, settings=attrs.evolve(q.settings, **second),
     )  # fmt: skip
     return q, other
 
@@ -208,3 +213,17 @@ def test_a_driver_refers_to_its_own_workbook(tmp_path, sample_quarter_read):
 def test_the_same_file_twice(tmp_path):
     result = bm.analyse([SAMPLE, SAMPLE])
     assert [p.code for p in result.errors] == ["workbook-twice"]
+
+
+def test_performance_indicators_are_carried_into_the_rollup(tmp_path, sample_quarter_read):
+    a, b = _two_services(sample_quarter_read)
+    assert a.kpis
+    write_quarter(a, tmp_path / "a.xlsx")
+    write_quarter(b, tmp_path / "b.xlsx")
+    whole = bm.analyse([tmp_path / "a.xlsx", tmp_path / "b.xlsx"])
+    alone = bm.analyse(SAMPLE)
+    assert whole.ok
+    assert [(k.indicator, k.current.status if k.current else None, k.direction) for k in whole.kpis] == [
+        (k.indicator, k.current.status if k.current else None, k.direction) for k in alone.kpis
+    ]
+    assert json.loads(whole.to_json())["kpis"] == json.loads(alone.to_json())["kpis"]

@@ -31,7 +31,7 @@ from ..model import Problem, Quarter, Settings, Where, error, warning
 #: The units of a combined quarter whose workbooks gave different ones.
 MIXED = "mixed"
 
-_PARTS = ("drivers", "items", "changes", "savings", "capital", "indicators")
+_PARTS = ("drivers", "items", "changes", "savings", "capital", "indicators", "kpis", "actions")
 
 
 def _tagged_where(where: Where, name: str) -> Where:
