@@ -281,7 +281,8 @@ def test_narrative_has_a_performance_entry(sample_report):
     assert moved == "Since the previous quarter, 4 improved and 2 worsened."
     data = json.loads(report_json(sample_report))
     assert data["narrative"][-1]["kind"] == "performance"
-    assert list(data)[-2:] == ["narrative", "kpis"]  # the KPIs appended after everything else
+    keys = list(data)
+    assert keys.index("kpis") > keys.index("narrative")  # appended: the keys before the narrative are as they were
 
 
 def test_word_document_has_the_performance_table(sample_report, tmp_path):
