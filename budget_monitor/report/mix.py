@@ -11,7 +11,7 @@ from fractions import Fraction
 from ..engine import Report
 from ..engine.mix import GroupMix
 from ..money import EXACT, display
-from .tables import Col, Row, Table, add_totals, k, with_across
+from .tables import Col, Row, Table, _amount_k, _count, add_totals, k, with_across
 
 MIX_COLUMNS = (
     Col("Group", width=30),
@@ -44,17 +44,6 @@ def percent(share: Fraction | None) -> Decimal | None:
         return None
     with localcontext(EXACT):
         return display(Decimal(share.numerator) * 100 / Decimal(share.denominator), Decimal(1), 1)
-
-
-def _amount_k(amount: Decimal) -> str:
-    return f"£{abs(k(amount)):,}k"
-
-
-def _count(value: Decimal) -> str:
-    v = value.normalize()
-    if v == v.to_integral_value():
-        return f"{v.quantize(Decimal(1)):,}"
-    return f"{v:,}"
 
 
 def _noun(unit: str) -> str:
