@@ -42,8 +42,9 @@ def server(tmp_path_factory):
         yield s
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def chromium(profile: Path, *, scripts: bool = True):
+    """Headless Chromium as the machine allows it: no sandbox as root, none of its
+    background connections (this machine's network refuses them), a fresh profile."""
     options = Options()
     options.binary_location = CHROMIUM
     for flag in (
@@ -57,10 +58,17 @@ def browser(tmp_path_factory):
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1280,2000",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+        f"--user-data-dir={profile}",
     ):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    if not scripts:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    return webdriver.Chrome(service=Service(DRIVER), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    driver = chromium(tmp_path_factory.mktemp("chromium"))
     driver.set_page_load_timeout(120)
     yield driver
     driver.quit()
@@ -114,20 +122,7 @@ def test_dropping_a_broken_workbook_shows_the_problem_with_its_cell(browser, ser
 
 
 def test_the_form_works_with_scripts_off(tmp_path_factory, server):
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path_factory.mktemp('noscript')}",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = chromium(tmp_path_factory.mktemp("noscript"), scripts=False)
     try:
         assert drop(driver, server, SAMPLE) == "report"
         assert driver.find_element(By.CSS_SELECTOR, '[data-figure="variance-net"]').text == "+14,703"
