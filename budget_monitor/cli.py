@@ -118,18 +118,28 @@ def report(
     rules: Path | None = typer.Option(
         None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."
     ),
+    history: Path | None = typer.Option(
+        None,
+        "--history",
+        help="The history store (SQLite) to record the report in [default: budget-monitor.sqlite beside the report].",
+    ),
+    no_history: bool = typer.Option(False, "--no-history", help="Record nothing and read no history."),
+    previous: Path | None = typer.Option(
+        None,
+        "--previous",
+        help="The previous report to measure movement from: a quarterly workbook or a JSON report written by "
+        "--json [default: the latest earlier period in the history].",
+    ),
     docx_path: Path | None = typer.Option(
         None, "--docx", help="Also write a Word document for the committee here (.docx): the narrative and the tables."
     ),
 ) -> None:
-    """Write the monitoring report for a quarterly workbook.
+    """Write the monitoring report for a quarterly workbook, and record it in the history.
 
     Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json --docx q3-report.docx
     """
     from . import files
     from .model import counted
-    from .write import background, write_report
-    from .write.json_out import write_json_file
 
     rule_set = _load_rules(rules)
     out = output if output is not None else workbook.with_name(f"{workbook.stem}-report.xlsx")
@@ -150,8 +160,119 @@ def report(
     from .progress import Progress
     from .write import SHEETS
 
+    if history is not None and no_history:
+        raise _usage("--history and --no-history cannot be used together")
+    store_path = None if no_history else (history if history is not None else out.parent / "budget-monitor.sqlite")
+    if previous is not None and not previous.is_file():
+        raise _usage(f"{previous}: the previous report does not exist")
+    # An existing store is opened (and checked) before anything else is done; a new one
+    # is made only to record the report, once its files are written.
+    store = None
+    if store_path is not None:
+        if store_path.exists():
+            store = _open_store(store_path)
+        elif not store_path.parent.is_dir():
+            raise _usage(f"{store_path}: the folder {store_path.parent} does not exist")
     progress = Progress(2 + len(SHEETS) + (json_path is not None) + (docx_path is not None))
-    result = _read(workbook, rule_set, progress)
+    try:
+        result = _read(workbook, rule_set, progress)
+        result, period = _with_series(result, workbook, store, store_path is not None, previous, rule_set, progress)
+        _write_outputs(result, workbook, out, json_path, docx_path, progress)
+        recorded = None
+        if store_path is not None and period is not None:
+            from .series import record
+            from .store import StoreError
+
+            try:
+                if store is None:
+                    store = _open_store(store_path)
+                recorded = record(store, result, period, workbook)
+            except StoreError as exc:
+                progress.close()
+                _say(f"budget-monitor: {exc}")
+                _say("the report was written but not recorded in the history")
+                raise typer.Exit(EXIT_USAGE) from None
+    finally:
+        if store is not None:
+            store.close()
+    progress.close()
+    warnings = [p for p in result.problems if p.level == "warning"]
+    _show(str(workbook), warnings[:MAX_WARNINGS_SHOWN])
+    if len(warnings) > MAX_WARNINGS_SHOWN:
+        _say(
+            f"{workbook}: ... and {counted(len(warnings) - MAX_WARNINGS_SHOWN, 'more warning')}: "
+            "every one is on the report's Checks sheet"
+        )
+    ot = result.over_threshold
+    if result.previous is not None:
+        prev = result.previous
+        _say(
+            f"movement since {prev.period or 'the previous report'} ({'history' if prev.source == 'history' else prev.name})"
+        )
+    elif store_path is not None or previous is not None:
+        _say("no previous report: the report has no movement")
+    typer.echo(
+        f"{out}: {counted(len(result.lines), 'budget line')}; {counted(len(ot.pressures), 'pressure')} and "
+        f"{counted(len(ot.underspends), 'underspend')} over the threshold; {counted(len(warnings), 'warning')}"
+        + (f"; JSON in {json_path}" if json_path is not None else "")
+        + (f"; Word document in {docx_path}" if docx_path is not None else "")
+        + (
+            f"; recorded in {store_path} as {recorded.period} version {recorded.version}"
+            if recorded is not None
+            else ""
+        )
+    )
+
+
+def _open_store(path: Path):
+    from .store import StoreError, open_store
+
+    try:
+        return open_store(path)
+    except StoreError as exc:
+        raise _usage(str(exc)) from None
+
+
+def _with_series(result, workbook: Path, store, use_history: bool, previous: Path | None, rules, progress):
+    """The report with its previous report, movement and trend; its period placed in time
+    (None when nothing needs it). Exits 1 on a period that cannot be placed, or a previous
+    report that cannot be read."""
+    from .series import find_previous, report_period, trend_points, with_series
+
+    if not use_history and previous is None:
+        return result, None
+    period, problems = report_period(result)
+    if not result.quarter.settings.period.strip():
+        # No period: nothing can be recorded or looked up by it; --previous still works.
+        period, problems = None, []
+        if use_history:
+            _say(f"{workbook}: Settings has no Period, so the report is not recorded in the history")
+    if problems:
+        progress.close()
+        _show(str(workbook), problems)
+        _count(problems)
+        raise typer.Exit(EXIT_INPUT)
+    from .store import StoreError
+
+    try:
+        found, problems = find_previous(result, period, store, previous, rules)
+        if problems:
+            progress.close()
+            _show(str(previous), problems)
+            _count(problems)
+            raise typer.Exit(EXIT_INPUT)
+        points = trend_points(result, period, store, found)
+    except StoreError as exc:
+        progress.close()
+        raise _usage(str(exc)) from None
+    return with_series(result, found, points), period
+
+
+def _write_outputs(result, workbook: Path, out: Path, json_path: Path | None, docx_path: Path | None, progress) -> None:
+    from . import files
+    from .write import background, write_report
+    from .write.json_out import write_json_file
+
     json_job = None
     try:
         if json_path is not None:
@@ -161,6 +282,11 @@ def report(
         files.atomic_write(
             out, lambda tmp: write_report(result, tmp, progress=lambda name: progress.step(f"writing {name}"))
         )
+        if docx_path is not None:
+            from .write.docx import write_docx
+
+            progress.step("writing the Word document")
+            files.atomic_write(docx_path, lambda tmp: write_docx(result, tmp))
         if docx_path is not None:
             from .write.docx import write_docx
 
@@ -179,21 +305,6 @@ def report(
     finally:
         if json_job is not None:
             json_job.cancel()  # stops it if the workbook failed; removes what is left
-    progress.close()
-    warnings = [p for p in result.problems if p.level == "warning"]
-    _show(str(workbook), warnings[:MAX_WARNINGS_SHOWN])
-    if len(warnings) > MAX_WARNINGS_SHOWN:
-        _say(
-            f"{workbook}: ... and {counted(len(warnings) - MAX_WARNINGS_SHOWN, 'more warning')}: "
-            "every one is on the report's Checks sheet"
-        )
-    ot = result.over_threshold
-    typer.echo(
-        f"{out}: {counted(len(result.lines), 'budget line')}; {counted(len(ot.pressures), 'pressure')} and "
-        f"{counted(len(ot.underspends), 'underspend')} over the threshold; {counted(len(warnings), 'warning')}"
-        + (f"; JSON in {json_path}" if json_path is not None else "")
-        + (f"; Word document in {docx_path}" if docx_path is not None else "")
-    )
 
 
 @app.command()
@@ -234,6 +345,159 @@ def template(
     except OSError as exc:
         raise _usage(f"{output}: cannot write ({exc.strerror or exc})") from None
     typer.echo(f"{output}: blank quarterly workbook written")
+
+
+history_app = typer.Typer(
+    add_completion=False,
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="List, show or forget the reports recorded in the history store.\n\n"
+    "Example: budget-monitor history --history workbooks/budget-monitor.sqlite",
+)
+app.add_typer(history_app, name="history")
+
+_HISTORY_HELP = "The history store [default: budget-monitor.sqlite in this folder]."
+
+
+def _existing_store(path: Path | None):
+    from .store import StoreError, open_store
+
+    path = path if path is not None else Path("budget-monitor.sqlite")
+    try:
+        return open_store(path, create=False)
+    except StoreError as exc:
+        raise _usage(str(exc)) from None
+
+
+def _signed(amount) -> str:
+    from .money import display
+
+    shown = display(amount)
+    return f"+{shown:,}" if shown > 0 else f"{shown:,}"
+
+
+def _period_arg(text: str):
+    from .periods import PeriodError, parse_period
+
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise _usage(str(exc)) from None
+
+
+def _one_organisation(store, organisation: str | None, period) -> str:
+    orgs = sorted({r.organisation for r in store.reports(organisation, period)})
+    if not orgs:
+        raise _usage(f"{store.path}: {period.key} is not recorded" + (f" for {organisation}" if organisation else ""))
+    if len(orgs) > 1:
+        raise _usage(
+            f"{period.key} is recorded for {len(orgs)} organisations ({'; '.join(orgs)}); name one with --organisation"
+        )
+    return orgs[0]
+
+
+@history_app.callback()
+def history(
+    ctx: typer.Context,
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+) -> None:
+    """List what the history store holds: organisation, period, version, when, the input
+    file's name and SHA-256, and the net variance (£000); * marks the version that counts.
+
+    Example: budget-monitor history --history reports/budget-monitor.sqlite
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .model import counted
+
+    store = _existing_store(store_path)
+    try:
+        rows = store.reports()
+    finally:
+        store.close()
+    if not rows:
+        typer.echo(f"{store.path}: nothing recorded yet")
+        return
+    typer.echo("organisation | period | version | recorded at (UTC) | input | SHA-256 | net variance £000")
+    for r in rows:
+        typer.echo(
+            f"{r.organisation} | {r.period_text} | {r.version}{'*' if r.latest else ''} | {r.recorded_at} | "
+            f"{r.input_name} | {r.input_sha256[:12]} | {_signed(r.variance.net)}"
+        )
+    n = len(rows)
+    typer.echo(f"{counted(n, 'report')} recorded in {store.path}")
+
+
+@history_app.command("show")
+def history_show(
+    period: str = typer.Argument(..., help="The period, e.g. '2011-12 Q3' or 'Dec 11'."),
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+    organisation: str | None = typer.Option(None, "--organisation", help="Whose period, when the store holds several."),
+) -> None:
+    """Print one recorded report (its latest version): its variance by portfolio and by line.
+
+    Example: budget-monitor history show "2011-12 Q3" --history reports/budget-monitor.sqlite
+    """
+    from .engine.movement import portfolio_totals
+
+    when = _period_arg(period)
+    store = _existing_store(store_path)
+    try:
+        org = _one_organisation(store, organisation, when)
+        latest = [r for r in store.reports(org, when) if r.latest][0]
+        prev = store.previous_report(latest)
+    finally:
+        store.close()
+    typer.echo(f"{org} - {latest.period_text} - version {latest.version}, recorded {latest.recorded_at}")
+    typer.echo(f"input: {latest.input_name} (SHA-256 {latest.input_sha256})")
+    v = latest.variance
+    typer.echo(f"net variance {_signed(v.net)} (gross {_signed(v.gross)}, income {_signed(v.income)}) £000")
+    from .engine.movement import LineMovement
+
+    lines = [
+        LineMovement(bl.portfolio, bl.section, bl.line, "same", bl.variance, bl.variance, bl.variance, bl.variance)
+        for bl in prev.lines
+    ]
+    for portfolio, (_, total) in portfolio_totals(lines).items():
+        typer.echo(f"{portfolio}: {_signed(total.net)}")
+        for bl in prev.lines:
+            if bl.portfolio == portfolio:
+                typer.echo(f"  {bl.line}: {_signed(bl.variance.net)}")
+
+
+@history_app.command("forget")
+def history_forget(
+    period: str = typer.Argument(..., help="The period to remove, every version of it."),
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+    organisation: str | None = typer.Option(None, "--organisation", help="Whose period, when the store holds several."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask first."),
+) -> None:
+    """Remove a period (every version of it) from the history store.
+
+    Example: budget-monitor history forget "2011-12 Q2" --yes
+    """
+    from .model import counted
+
+    when = _period_arg(period)
+    store = _existing_store(store_path)
+    try:
+        org = _one_organisation(store, organisation, when)
+        n = len(store.reports(org, when))
+        if not yes and not typer.confirm(
+            f"Remove {org} {when.key} ({counted(n, 'version')}) from {store.path}?", err=True
+        ):
+            _say("nothing removed")
+            raise typer.Exit(EXIT_USAGE)
+        from .store import StoreError
+
+        try:
+            removed = store.forget(org, when)
+        except StoreError as exc:
+            raise _usage(str(exc)) from None
+    finally:
+        store.close()
+    typer.echo(f"{store.path}: removed {org} {when.key} ({counted(removed, 'version')})")
 
 
 def main() -> None:

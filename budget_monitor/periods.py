@@ -85,6 +85,30 @@ class Period:
         return f"{MONTHS[month0]} {year}"
 
 
+    @property
+    def key(self) -> str:
+        """How the history store knows the period: ``standard`` (one form for every way of
+        writing it: ``Dec 11`` and ``2011-12 M09`` are both ``December 2011``)."""
+        return self.standard
+
+    @property
+    def ordinal(self) -> int:
+        """One whole number in the order of ``sort_key`` (for storing and comparing)."""
+        return self.last * 16 + (self.first - self.last + 11)
+
+    def __lt__(self, other: Period) -> bool:
+        return self.sort_key < other.sort_key
+
+    def __le__(self, other: Period) -> bool:
+        return self.sort_key <= other.sort_key
+
+    def __gt__(self, other: Period) -> bool:
+        return self.sort_key > other.sort_key
+
+    def __ge__(self, other: Period) -> bool:
+        return self.sort_key >= other.sort_key
+
+
 def _fy_start(a: str, b: str) -> int | None:
     start = int(a)
     return start if int(b[-2:]) == (start + 1) % 100 and (len(b) == 2 or int(b) == start + 1) else None
@@ -142,3 +166,18 @@ def place(text: object) -> Period | None:
 EXPECTED = (
     "a month (December 2011, Dec 11), a financial month (2011-12 M09), a quarter (2011-12 Q3) or a year (2011-12)"
 )
+
+
+class PeriodError(ValueError):
+    """A period that cannot be placed; the message says what was found and what was expected."""
+
+
+def parse_period(text: object) -> Period:
+    """``place(text)``, raising ``PeriodError`` with a message when it cannot be placed."""
+    found = place(text)
+    if found is None:
+        shown = text if isinstance(text, str) else repr(text)
+        if isinstance(text, str) and not text.strip():
+            raise PeriodError(f"the period is blank; expected {EXPECTED}")
+        raise PeriodError(f"'{shown}' cannot be placed in time; expected {EXPECTED}")
+    return found

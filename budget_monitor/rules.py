@@ -97,6 +97,8 @@ class Rules:
     rephasing_list: Decimal = Decimal(1_000_000)
     limits: Limits = Limits()
     narrative: Wording = Wording()
+    #: A line or component is listed on the Movement sheet when it moved by this much.
+    movement: Threshold = Threshold(Decimal(100_000))
 
 
 _KNOWN = {
@@ -104,6 +106,7 @@ _KNOWN = {
     "capital": {"threshold", "round_to", "inclusive", "rephasing_list"},
     "limits": {"max_entry_bytes", "max_total_bytes", "max_compression_ratio"},
     "narrative": {"units", "words", "docx_rows", "docx_sections"},
+    "movement": {"threshold", "round_to", "inclusive"},
 }
 
 
@@ -181,6 +184,7 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         else base.rephasing_list,
         limits=attrs.evolve(base.limits, **limit_values),
         narrative=_wording(path, data.get("narrative", {})),
+        movement=_threshold(path, "movement", data.get("movement", {}), base.movement),
     )
 
 

@@ -32,9 +32,11 @@ LAYERS: dict[str, int] = {
     "engine": 3,
     "report": 4,
     "inputs": 4,
+    "store": 4,
     "write": 5,
     # the thin shell on top
     "progress": 6,
+    "series": 6,
     "cli": 7,
     "__main__": 8,
     "__init__": 8,

@@ -18,6 +18,7 @@ from ..rules import Rules
 from .capital import CapitalProject, CapitalSummary, summarise_capital
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
 from .indicators import order_indicators
+from .movement import Movement, PreviousReport
 from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
 from .savings import SavingsSummary, summarise_savings
 
@@ -47,6 +48,11 @@ class Report:
     savings: SavingsSummary | None = None
     capital: CapitalSummary | None = None
     indicators: tuple[Indicator, ...] | None = None
+    #: The report movement is measured from, the movement since it, and each portfolio's
+    #: variance at the recorded periods of the year (see ``series``); None without them.
+    previous: PreviousReport | None = None
+    movement: Movement | None = None
+    trend: tuple | None = None
 
     @property
     def cash_limit(self) -> GrossIncome:

@@ -22,11 +22,14 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+import attrs
+
 from ..engine import CapitalSummary, Report
 from ..model import Component, GrossIncome, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
+from .series_json import series_dict, write_series
 
 SCHEMA = "budget-monitor/report/1"
 
@@ -148,6 +151,7 @@ def report_dict(report: Report) -> dict[str, object]:
             for i in report.indicators
         ]
     out["narrative"] = [narrative_entry(e) for e in narrative(report)]
+    out.update(series_dict(report.previous, report.movement))
     return out
 
 
@@ -165,6 +169,32 @@ def narrative_entry(e: Entry) -> dict[str, object]:
         "paragraphs": list(e.paragraphs),
         "kind": e.kind,
     }
+
+
+def report_parts(report: Report) -> dict[str, object]:
+    """The parts of ``report_dict`` other than its lines and components (which the history
+    store keeps as rows): what the store keeps of a report as JSON."""
+    doc = report_dict_parts(report)
+    return {key: doc[key] for key in PARTS if key in doc}
+
+
+#: The parts of the report the history store keeps as JSON.
+PARTS = ("totals", "over_threshold", "unexplained", "cash_limits", "savings", "capital", "indicators")
+
+
+def report_dict_parts(report: Report) -> dict[str, object]:
+    """``report_dict`` without its long lists (lines, drivers, components, checks)."""
+    light = attrs.evolve(report, lines=(), effects=(), components=(), problems=(), previous=None, movement=None)
+    doc = report_dict(light)
+    full = report_dict_totals(report)
+    doc["totals"] = full
+    doc["unexplained"] = pounds_text(sum((c.amount for c in report.unexplained), Decimal(0)))
+    return doc
+
+
+def report_dict_totals(report: Report) -> dict[str, object]:
+    cg, ci, fg, fi, vg, vi = _line_totals(report)
+    return {"cash_limit": gin(GrossIncome(cg, ci)), "forecast": gin(GrossIncome(fg, fi)), "variance": gin(GrossIncome(vg, vi))}
 
 
 def cash_limits_dict(report: Report) -> dict[str, object]:
@@ -433,6 +463,7 @@ def write_json(report: Report, fh: TextIO) -> None:
         )
     write(',"narrative":')
     _write_list(write, narrative(report), _narrative_text)
+    write_series(write, report.previous, report.movement, _write_list)
     write("}\n")
 
 

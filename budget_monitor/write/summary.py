@@ -114,6 +114,18 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
     ):
         formula, value, on = _refer(revenue.sheet, revenue, None, last, col_index(revenue, header), max_rows)
         out.append(Figure(label, formula, value, sheet=on, style="total" if label.startswith("Net") else "line"))
+    mv = report.movement
+    if mv is not None:
+        from ..report.series import MOVEMENT, signed_k
+
+        before, now = mv.total_previous.net, mv.total_variance.net
+        out.append(
+            Figure(
+                f"Net variance moved from {signed_k(before)} at {mv.previous.period or 'the last report'} to {signed_k(now)}",
+                tables.k(now) - tables.k(before),
+                sheet=MOVEMENT,
+            )
+        )
 
     ot = report.over_threshold
     t2 = table2(book, report) if book else tables.table2(report, "")

@@ -1,0 +1,228 @@
+"""Movement since the last report: previous results and this report's results in,
+movement records out. Pure: no store, no files, no reading.
+
+For each budget line (matched by portfolio and line name): the previous variance, this
+variance and the movement (this minus previous), gross, income and net, split two ways,
+each exact to the penny:
+
+- movement = forecast movement - cash-limit movement (a variance is forecast minus
+  cash limit, so this holds by construction);
+- movement = the sum of its components' movements. Components are matched by
+  (portfolio, line, source, side, kind); where a line has two components with the same
+  key (two items with one description) they are matched in the order given. Each
+  component is ``new``, ``gone``, ``changed`` or ``same``, and so is each line.
+
+Because a report's components on a side add up to its line's variance on that side,
+previous and now, their movements add up to the line's movement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Literal, NamedTuple
+
+import attrs
+
+from ..model import BudgetLine, Component, GrossIncome, Side
+from ..money import ZERO
+from ..rules import Threshold
+
+Status = Literal["new", "gone", "changed", "same"]
+Source = Literal["history", "file"]
+
+
+@attrs.frozen
+class PreviousReport:
+    """The report movement is measured from: its lines and components as recorded.
+
+    ``source`` is ``history`` (read from the history store) or ``file`` (``--previous``);
+    ``name`` is the store or file it came from; ``recorded_at`` when it was recorded
+    (ISO 8601, UTC; blank for a file); ``version`` its version in the store.
+    """
+
+    organisation: str
+    period: str
+    source: Source
+    lines: tuple[BudgetLine, ...]
+    components: tuple[Component, ...]
+    recorded_at: str = ""
+    name: str = ""
+    version: int | None = None
+
+    @property
+    def variance(self) -> GrossIncome:
+        return sum((bl.variance for bl in self.lines), GrossIncome())
+
+
+@attrs.frozen
+class LineMovement:
+    """One budget line's variance last report and now. A line not in the previous report is
+    ``new`` (previous zero); one no longer reported is ``gone`` (now zero)."""
+
+    portfolio: str
+    section: str
+    line: str
+    status: Status
+    previous: GrossIncome
+    variance: GrossIncome
+    forecast_movement: GrossIncome
+    cash_limit_movement: GrossIncome
+
+    @property
+    def movement(self) -> GrossIncome:
+        return self.variance - self.previous
+
+
+class ComponentMovement(NamedTuple):
+    """One component's amount last report (``previous``) and now (``amount``)."""
+
+    portfolio: str
+    line: str
+    source: str
+    side: Side
+    kind: str
+    status: Status
+    previous: Decimal
+    amount: Decimal
+
+    @property
+    def movement(self) -> Decimal:
+        return self.amount - self.previous
+
+    @property
+    def label(self) -> str:
+        """The committee wording of the component (as in Table 2), for the side it is on."""
+        kind = self.kind
+        amount = self.amount if self.status != "gone" else self.previous
+        return Component(self.portfolio, self.line, self.source, self.side, kind, amount).label  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class Movement:
+    """How the report moved since ``previous``: every line and every component."""
+
+    previous: PreviousReport
+    lines: tuple[LineMovement, ...]
+    components: tuple[ComponentMovement, ...]
+
+    @property
+    def total_previous(self) -> GrossIncome:
+        return sum((m.previous for m in self.lines), GrossIncome())
+
+    @property
+    def total_variance(self) -> GrossIncome:
+        return sum((m.variance for m in self.lines), GrossIncome())
+
+    @property
+    def total_movement(self) -> GrossIncome:
+        return self.total_variance - self.total_previous
+
+    def moved(self, threshold: Threshold) -> tuple[list[LineMovement], list[ComponentMovement]]:
+        """The lines whose net movement and the components whose movement reach
+        ``threshold``, each largest first (ties in report order)."""
+        bound = threshold.bound
+        lines = [m for m in self.lines if abs(m.movement.net) >= bound]
+        comps = [c for c in self.components if abs(c.movement) >= bound]
+        lines.sort(key=lambda m: -abs(m.movement.net))
+        comps.sort(key=lambda c: -abs(c.movement))
+        return lines, comps
+
+
+def _key(portfolio: str, line: str) -> tuple[str, str]:
+    return (portfolio.casefold(), line.casefold())
+
+
+def _order(portfolio: str, section: str, line: str) -> tuple[str, str, str]:
+    return (portfolio.casefold(), section.casefold(), line.casefold())
+
+
+def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: Iterable[Component]) -> Movement:
+    """The movement from ``previous`` to this report's ``lines`` and ``components``.
+
+    Lines are listed in the revenue table's order (portfolio, section, line), those gone
+    among them where they were; each line's components follow the order given, then the
+    gone ones in their previous order.
+    """
+    prev_lines = {_key(bl.portfolio, bl.line): bl for bl in previous.lines}
+    out_lines: list[tuple[tuple[str, str, str], LineMovement]] = []
+    seen: set[tuple[str, str]] = set()
+    zero = GrossIncome()
+    for bl in lines:
+        key = _key(bl.portfolio, bl.line)
+        seen.add(key)
+        before = prev_lines.get(key)
+        if before is None:
+            status: Status = "new"
+            fm, cm, prev_v = bl.forecast, bl.cash_limit, zero
+        else:
+            fm, cm, prev_v = bl.forecast - before.forecast, bl.cash_limit - before.cash_limit, before.variance
+            status = "same" if fm == zero and cm == zero else "changed"
+        out_lines.append(
+            (
+                _order(bl.portfolio, bl.section, bl.line),
+                LineMovement(bl.portfolio, bl.section, bl.line, status, prev_v, bl.variance, fm, cm),
+            )
+        )
+    for key, before in prev_lines.items():
+        if key not in seen:
+            out_lines.append(
+                (
+                    _order(before.portfolio, before.section, before.line),
+                    LineMovement(
+                        before.portfolio,
+                        before.section,
+                        before.line,
+                        "gone",
+                        before.variance,
+                        zero,
+                        zero - before.forecast,
+                        zero - before.cash_limit,
+                    ),
+                )  # fmt: skip
+            )
+    out_lines.sort(key=lambda pair: pair[0])
+
+    # Components: previous amounts queued by key, taken in order by this report's.
+    waiting: dict[tuple, list[Component]] = {}
+    for c in previous.components:
+        k = (c.portfolio.casefold(), c.line.casefold(), c.source.casefold(), c.side, c.kind)
+        found = waiting.get(k)
+        if found is None:
+            waiting[k] = [c]
+        else:
+            found.append(c)
+    by_line: dict[tuple[str, str], list[ComponentMovement]] = {}
+    for c in components:
+        k = (c.portfolio.casefold(), c.line.casefold(), c.source.casefold(), c.side, c.kind)
+        found = waiting.get(k)
+        if found:
+            before_c = found.pop(0)
+            status = "same" if before_c.amount == c.amount else "changed"
+            cm_ = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, status, before_c.amount, c.amount)
+        else:
+            cm_ = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, "new", ZERO, c.amount)
+        by_line.setdefault(k[:2], []).append(cm_)
+    for k, rest in waiting.items():
+        for c in rest:
+            gone = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, "gone", c.amount, ZERO)
+            by_line.setdefault(k[:2], []).append(gone)
+    out_comps: list[ComponentMovement] = []
+    for _, lm in out_lines:
+        out_comps += by_line.pop(_key(lm.portfolio, lm.line), ())
+    for rest in by_line.values():  # components of lines in neither list (not made by the engine)
+        out_comps += rest
+    return Movement(previous, tuple(lm for _, lm in out_lines), tuple(out_comps))
+
+
+def portfolio_totals(lines: Iterable[LineMovement]) -> dict[str, tuple[GrossIncome, GrossIncome]]:
+    """Each portfolio's (previous, now) variance, in the order first met."""
+    out: dict[str, tuple[GrossIncome, GrossIncome]] = {}
+    for m in lines:
+        prev, now = out.get(m.portfolio, (GrossIncome(), GrossIncome()))
+        out[m.portfolio] = (prev + m.previous, now + m.variance)
+    return out
+
+
+def side_of(x: GrossIncome, side: Side | Literal["net"]) -> Decimal:
+    return x.net if side == "net" else x.side(side)

@@ -1,0 +1,425 @@
+"""The history store: each report's results, by organisation and period, in an SQLite file.
+
+What it keeps: a row per recorded report (organisation, period, version, when, the input
+file's name and SHA-256, the variance), its budget lines and components (amounts as whole
+pennies, exact), and the report's other parts (over-threshold table, cash limits, capital,
+savings, indicators, management action...) as JSON text that the caller makes.
+
+How it stays whole (as SQLite recommends for an application file):
+- one transaction per report: a run killed at any point leaves the store as it was or with
+  the whole new version; ``BEGIN IMMEDIATE`` takes the write lock before the version number
+  is chosen, so two runs at once both land, one after the other;
+- WAL journal and a busy timeout, so a second writer waits rather than fails;
+- ``PRAGMA user_version`` is the schema version; numbered migrations run in one
+  transaction, in place (a store is never recreated);
+- foreign keys on;
+- a file that is not a store, or a damaged one, raises ``StoreError`` naming it, and is
+  never written to (the file's header is checked before SQLite opens it).
+
+What it must not do: compute anything (it keeps and gives back what the engine made; the
+previous report is read from here, never re-analysed), or print.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+from ..engine.movement import PreviousReport
+from ..model import BudgetLine, Component, GrossIncome
+from ..periods import Period
+
+#: The store's file name in the report's folder when none is given.
+DEFAULT_NAME = "budget-monitor.sqlite"
+
+#: How long a run waits for another run's write to finish, in seconds.
+BUSY_TIMEOUT = 60.0
+
+_HEADER = b"SQLite format 3\x00"
+
+#: Numbered migrations: MIGRATIONS[n - 1] takes a store from version n - 1 to n.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 1: reports, their lines and components
+        """CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            organisation TEXT NOT NULL,
+            period TEXT NOT NULL,          -- canonical: 2011-12 Q3, 2011-12 M09
+            period_text TEXT NOT NULL,     -- as the workbook wrote it
+            period_order INTEGER NOT NULL, -- Period.ordinal: orders periods in time
+            version INTEGER NOT NULL,
+            recorded_at TEXT NOT NULL,     -- ISO 8601, UTC
+            input_name TEXT NOT NULL,
+            input_sha256 TEXT NOT NULL,
+            variance_gross INTEGER NOT NULL, -- pennies
+            variance_income INTEGER NOT NULL,
+            UNIQUE (organisation, period, version)
+        )""",
+        """CREATE TABLE lines (
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            portfolio TEXT NOT NULL, section TEXT NOT NULL, line TEXT NOT NULL,
+            cash_limit_gross INTEGER NOT NULL, cash_limit_income INTEGER NOT NULL,
+            forecast_gross INTEGER NOT NULL, forecast_income INTEGER NOT NULL,
+            comment TEXT NOT NULL,
+            PRIMARY KEY (report_id, seq)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE components (
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            portfolio TEXT NOT NULL, line TEXT NOT NULL, source TEXT NOT NULL,
+            side TEXT NOT NULL, kind TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            PRIMARY KEY (report_id, seq)
+        ) WITHOUT ROWID""",
+    ),
+    (  # 2: the report's other parts, and finding an organisation's periods quickly
+        """CREATE TABLE parts (
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            body TEXT NOT NULL,            -- JSON, as the report's JSON writes that part
+            PRIMARY KEY (report_id, name)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX reports_by_period ON reports (organisation, period_order, version)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+_TABLES = {"reports", "lines", "components"}
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message names the file and says why."""
+
+
+@attrs.frozen
+class Recorded:
+    """One recorded report, as ``history`` lists it."""
+
+    id: int
+    organisation: str
+    period: str
+    period_text: str
+    version: int
+    recorded_at: str
+    input_name: str
+    input_sha256: str
+    variance: GrossIncome
+    latest: bool = True
+
+
+def _pennies(amount: Decimal) -> int:
+    n = amount.scaleb(2)
+    i = int(n)
+    if i != n:
+        raise ValueError(f"{amount} is not a whole number of pennies")
+    return i
+
+
+def _pounds(pennies: int) -> Decimal:
+    return Decimal(pennies).scaleb(-2)
+
+
+class Store:
+    """An open history store. Use ``open_store`` (a context manager)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+
+    # --- errors -------------------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(self.path, exc, doing)) from None
+
+    # --- writing -------------------------------------------------------------------------
+
+    def record(
+        self,
+        *,
+        organisation: str,
+        period: Period,
+        period_text: str,
+        input_name: str,
+        input_sha256: str,
+        lines: Sequence[BudgetLine],
+        components: Iterable[Component],
+        parts: dict[str, str] | None = None,
+        recorded_at: str | None = None,
+        _pause: Callable[[], None] | None = None,
+    ) -> Recorded:
+        """Record a report as the next version of (organisation, period), in one transaction.
+
+        ``parts`` maps a part's name to its JSON text. ``_pause`` (for tests) is called
+        inside the transaction, after the lines are written and before the components.
+        """
+        when = recorded_at or datetime.now(UTC).isoformat(timespec="seconds")
+        variance = sum((bl.variance for bl in lines), GrossIncome())
+        conn = self.conn
+        with self._guard("recording the report"):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                (version,) = conn.execute(
+                    "SELECT coalesce(max(version), 0) + 1 FROM reports WHERE organisation = ? AND period = ?",
+                    (organisation, period.key),
+                ).fetchone()
+                cur = conn.execute(
+                    "INSERT INTO reports (organisation, period, period_text, period_order, version, recorded_at,"
+                    " input_name, input_sha256, variance_gross, variance_income) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (organisation, period.key, period_text, period.ordinal, version, when, input_name, input_sha256,
+                     _pennies(variance.gross), _pennies(variance.income)),
+                )  # fmt: skip
+                rid = cur.lastrowid
+                conn.executemany(
+                    "INSERT INTO lines VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (rid, i, bl.portfolio, bl.section, bl.line, _pennies(bl.cash_limit.gross),
+                         _pennies(bl.cash_limit.income), _pennies(bl.forecast.gross), _pennies(bl.forecast.income),
+                         bl.comment)
+                        for i, bl in enumerate(lines)
+                    ],
+                )  # fmt: skip
+                if _pause is not None:
+                    _pause()
+                conn.executemany(
+                    "INSERT INTO components VALUES (?,?,?,?,?,?,?,?)",
+                    [
+                        (rid, i, c.portfolio, c.line, c.source, c.side, c.kind, _pennies(c.amount))
+                        for i, c in enumerate(components)
+                    ],
+                )
+                if parts:
+                    conn.executemany(
+                        "INSERT INTO parts VALUES (?,?,?)", [(rid, name, body) for name, body in parts.items()]
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        return Recorded(rid, organisation, period.key, period_text, version, when, input_name, input_sha256, variance)  # type: ignore[arg-type]
+
+    def forget(self, organisation: str, period: Period) -> int:
+        """Remove every version of (organisation, period); how many were removed."""
+        with self._guard("removing the period"):
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                n = conn.execute(
+                    "DELETE FROM reports WHERE organisation = ? AND period = ?", (organisation, period.key)
+                ).rowcount
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        return n
+
+    # --- reading -------------------------------------------------------------------------
+
+    def reports(self, organisation: str | None = None, period: Period | None = None) -> list[Recorded]:
+        """Every recorded version, by organisation, period (in time) and version; ``latest``
+        marks the version that counts for its period."""
+        sql = (
+            "SELECT id, organisation, period, period_text, version, recorded_at, input_name, input_sha256,"
+            " variance_gross, variance_income,"
+            " version = (SELECT max(version) FROM reports r2 WHERE r2.organisation = reports.organisation"
+            "            AND r2.period = reports.period)"
+            " FROM reports"
+        )
+        where, args = [], []
+        if organisation is not None:
+            where.append("organisation = ?")
+            args.append(organisation)
+        if period is not None:
+            where.append("period = ?")
+            args.append(period.key)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY organisation, period_order, version"
+        with self._guard("reading the history"):
+            rows = self.conn.execute(sql, args).fetchall()
+        return [
+            Recorded(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], GrossIncome(_pounds(r[8]), _pounds(r[9])), bool(r[10])
+            )
+            for r in rows
+        ]
+
+    def latest_before(self, organisation: str, period: Period) -> Recorded | None:
+        """The latest version of the latest period of ``organisation`` before ``period``."""
+        with self._guard("reading the history"):
+            row = self.conn.execute(
+                "SELECT id FROM reports WHERE organisation = ? AND period_order < ?"
+                " ORDER BY period_order DESC, version DESC LIMIT 1",
+                (organisation, period.ordinal),
+            ).fetchone()
+        if row is None:
+            return None
+        return next(r for r in self.reports(organisation) if r.id == row[0])
+
+    def previous_report(self, recorded: Recorded) -> PreviousReport:
+        """A recorded report's lines and components, as the movement needs them."""
+        with self._guard("reading the history"):
+            lines = tuple(
+                BudgetLine(p, s, ln, GrossIncome(_pounds(cg), _pounds(ci)), GrossIncome(_pounds(fg), _pounds(fi)), cm)
+                for p, s, ln, cg, ci, fg, fi, cm in self.conn.execute(
+                    "SELECT portfolio, section, line, cash_limit_gross, cash_limit_income, forecast_gross,"
+                    " forecast_income, comment FROM lines WHERE report_id = ? ORDER BY seq",
+                    (recorded.id,),
+                )
+            )
+            comps = tuple(
+                Component(p, ln, src, side, kind, _pounds(a))
+                for p, ln, src, side, kind, a in self.conn.execute(
+                    "SELECT portfolio, line, source, side, kind, amount FROM components WHERE report_id = ? ORDER BY seq",
+                    (recorded.id,),
+                )
+            )
+        return PreviousReport(
+            recorded.organisation,
+            recorded.period_text,
+            "history",
+            lines,
+            comps,
+            recorded_at=recorded.recorded_at,
+            name=str(self.path),
+            version=recorded.version,
+        )
+
+    def parts(self, recorded: Recorded) -> dict[str, str]:
+        """A recorded report's other parts: name -> JSON text."""
+        with self._guard("reading the history"):
+            return dict(self.conn.execute("SELECT name, body FROM parts WHERE report_id = ?", (recorded.id,)))
+
+    def portfolio_variances(self, organisation: str) -> list[tuple[str, str, str, GrossIncome]]:
+        """For the latest version of each recorded period of ``organisation``: (period,
+        period as written, portfolio, variance), periods in time order."""
+        with self._guard("reading the history"):
+            rows = self.conn.execute(
+                "SELECT r.period, r.period_text, l.portfolio, sum(l.forecast_gross - l.cash_limit_gross),"
+                " sum(l.forecast_income - l.cash_limit_income)"
+                " FROM reports r JOIN lines l ON l.report_id = r.id"
+                " WHERE r.organisation = ? AND r.version = (SELECT max(version) FROM reports r2"
+                "   WHERE r2.organisation = r.organisation AND r2.period = r.period)"
+                " GROUP BY r.id, l.portfolio ORDER BY r.period_order, min(l.seq)",
+                (organisation,),
+            ).fetchall()
+        return [(p, t, pf, GrossIncome(_pounds(g), _pounds(i))) for p, t, pf, g, i in rows]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _explain(path: Path, exc: sqlite3.DatabaseError, doing: str) -> str:
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
+        return f"{path}: the history store is busy (another run has held it for over {BUSY_TIMEOUT:.0f} s); try again"
+    if "malformed" in text or "not a database" in text or "corrupt" in text or "no such table" in text:
+        return (
+            f"{path}: the history store is damaged ({text}) while {doing}; it was not changed. "
+            "Restore it from a backup, or name another store with --history"
+        )
+    return f"{path}: the history store cannot be used ({text}) while {doing}; it was not changed"
+
+
+def check_file(path: Path) -> None:
+    """Raise ``StoreError`` unless ``path`` is absent, empty or looks like an SQLite file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_HEADER))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a history store; name a file") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the history store ({exc.strerror or exc})") from None
+    # An empty file is a new store (SQLite's own view; another run may have just created it).
+    if head and head != _HEADER:
+        raise StoreError(
+            f"{path}: is not a budget-monitor history store (not an SQLite database); it was left as it is. "
+            "Name another file with --history, or --no-history"
+        )
+
+
+def open_store(path: Path | str, create: bool = True) -> Store:
+    """Open (and, with ``create``, make or migrate) the store at ``path``.
+
+    Raises ``StoreError`` when the file is not a store, is damaged, is from a newer
+    version of budget-monitor, or cannot be opened; it is then left untouched.
+    """
+    path = Path(path)
+    check_file(path)
+    exists = path.exists()
+    if not exists and not create:
+        raise StoreError(f"{path}: there is no history store here")
+    if not exists and not path.parent.is_dir():
+        raise StoreError(f"{path}: the folder {path.parent} does not exist")
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the history store ({exc})") from None
+    store = Store(path, conn)
+    try:
+        with store._guard("opening the store"):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version == 0 and tables:
+                raise StoreError(
+                    f"{path}: is an SQLite database but not a budget-monitor history store; it was left as it is"
+                )
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path}: the history store was written by a newer budget-monitor (schema {version}, "
+                    f"this one knows up to {SCHEMA_VERSION}); it was left as it is"
+                )
+            if version and not _TABLES <= tables:
+                raise StoreError(f"{path}: the history store is damaged (tables missing); it was left as it is")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if version < SCHEMA_VERSION:
+                if not create:
+                    raise StoreError(f"{path}: the history store needs upgrading; run a report with it first")
+                conn.execute("PRAGMA journal_mode = WAL")
+                _migrate(conn)
+            elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")  # in WAL: durable at checkpoints, never corrupt
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema up to date in one transaction (another run may have done it first)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for n in range(version, SCHEMA_VERSION):
+            for statement in MIGRATIONS[n]:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
+def store_at(path: Path | str, create: bool = True) -> Iterator[Store]:
+    """``open_store`` as a context manager that closes it."""
+    store = open_store(path, create)
+    try:
+        yield store
+    finally:
+        store.close()
