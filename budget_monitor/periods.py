@@ -84,7 +84,6 @@ class Period:
         year, month0 = divmod(self.last, 12)
         return f"{MONTHS[month0]} {year}"
 
-
     @property
     def key(self) -> str:
         """How the history store knows the period: ``standard`` (one form for every way of

@@ -52,7 +52,9 @@ def find_previous(
     return store.previous_report(found), []
 
 
-def trend_points(report: Report, period: Period | None, store: Store | None, previous: PreviousReport | None) -> list[TrendPoint]:
+def trend_points(
+    report: Report, period: Period | None, store: Store | None, previous: PreviousReport | None
+) -> list[TrendPoint]:
     """Each portfolio's variance at each recorded period of this report's financial year
     (the latest version of each), then this report's."""
     points: list[TrendPoint] = []
@@ -92,7 +94,10 @@ def parts_of(report: Report) -> dict[str, str]:
     """The report's parts other than lines and components, as JSON text, for the store."""
     from .write.json_out import report_parts
 
-    return {name: json.dumps(value, ensure_ascii=False, separators=(",", ":")) for name, value in report_parts(report).items()}
+    return {
+        name: json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        for name, value in report_parts(report).items()
+    }
 
 
 def record(store: Store, report: Report, period: Period, input_path: Path):

@@ -43,8 +43,14 @@ def make_q2(q3: m.Quarter) -> m.Quarter:
             dr = attrs.evolve(dr, forecast_unit_cost=dr.forecast_unit_cost + d("3.17"))
         drivers.append(dr)
     items = list(q3.items or ())
-    gone_at_q3 = m.VarianceItem(items[0].line, "Agency social workers", m.GrossIncome(d("412345.67"), d(0)), items[0].portfolio)
-    items = [attrs.evolve(items[1], amount=items[1].amount + m.GrossIncome(d("-98765.43"), d(0)))] + items[3:] + [gone_at_q3]
+    gone_at_q3 = m.VarianceItem(
+        items[0].line, "Agency social workers", m.GrossIncome(d("412345.67"), d(0)), items[0].portfolio
+    )
+    items = (
+        [attrs.evolve(items[1], amount=items[1].amount + m.GrossIncome(d("-98765.43"), d(0)))]
+        + items[3:]
+        + [gone_at_q3]
+    )
     # items[0] and items[2] are new at Q3
     lines = list(q3.lines)
     new_at_q3 = lines.pop()  # the last line is not in Q2
@@ -129,7 +135,12 @@ def check_movement(doc: dict, q2: m.Quarter, q3: m.Quarter) -> None:
     for key, c in got.items():
         prev, now = before_c.get(key, 0), now_c.get(key, 0)
         status = "new" if key not in before_c else "gone" if key not in now_c else "same" if prev == now else "changed"
-        assert (_p(c["previous"]), _p(c["amount"]), _p(c["movement"]), c["status"]) == (prev, now, now - prev, status), key
+        assert (_p(c["previous"]), _p(c["amount"]), _p(c["movement"]), c["status"]) == (
+            prev,
+            now,
+            now - prev,
+            status,
+        ), key
     # every line, gross, income and net, both splits
     lines = {(x["portfolio"], x["line"]): x for x in mv["lines"]}
     assert set(lines) == set(before_l) | set(now_l)
@@ -209,7 +220,15 @@ def test_previous_workbook_or_json_without_a_store_gives_the_same_figures(series
 
 def test_the_history_never_changes_the_reports_own_figures(series):
     folder, q2, q3, store, *_ = series
-    r = run("report", str(folder / "q3.xlsx"), "-o", str(folder / "alone.xlsx"), "--json", str(folder / "alone.json"), "--no-history")
+    r = run(
+        "report",
+        str(folder / "q3.xlsx"),
+        "-o",
+        str(folder / "alone.xlsx"),
+        "--json",
+        str(folder / "alone.json"),
+        "--no-history",
+    )
     assert r.returncode == 0, r.stderr
     alone = json.loads((folder / "alone.json").read_text())
     with_history = json.loads((folder / "q3.json").read_text())
@@ -238,9 +257,21 @@ def test_two_runs_at_once_on_one_store_both_land(tmp_path, sample_quarter):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     runs = [
         subprocess.Popen(
-            [sys.executable, "-m", "budget_monitor", "report", str(tmp_path / "q3.xlsx"), "-o", str(tmp_path / f"r{i}.xlsx"),
-             "--history", str(store)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "budget_monitor",
+                "report",
+                str(tmp_path / "q3.xlsx"),
+                "-o",
+                str(tmp_path / f"r{i}.xlsx"),
+                "--history",
+                str(store),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )  # fmt: skip
         for i in range(2)
     ]
@@ -263,7 +294,9 @@ def test_a_store_that_is_not_one_is_named_and_kept(tmp_path, sample_quarter):
 
 
 def test_a_period_that_cannot_be_placed_is_an_error_on_settings(tmp_path, sample_quarter):
-    q = attrs.evolve(sample_quarter, settings=attrs.evolve(sample_quarter.settings, period="Third quarter"), capital=None)
+    q = attrs.evolve(
+        sample_quarter, settings=attrs.evolve(sample_quarter.settings, period="Third quarter"), capital=None
+    )
     write_quarter(q, tmp_path / "q.xlsx")
     r = run("report", str(tmp_path / "q.xlsx"))
     assert r.returncode == 1 and "Settings!B" in r.stderr and "Third quarter" in r.stderr, r.stderr

@@ -56,11 +56,19 @@ def summarise_actions(
     for a in actions:
         if a.portfolio.casefold() not in portfolios:
             problems.append(
-                error("unknown-portfolio", f"action '{a.action}' names the portfolio '{a.portfolio}', which is not on Budget lines", a.where)
+                error(
+                    "unknown-portfolio",
+                    f"action '{a.action}' names the portfolio '{a.portfolio}', which is not on Budget lines",
+                    a.where,
+                )
             )
         elif a.line and (a.portfolio.casefold(), a.line.casefold()) not in keys:
             problems.append(
-                error("unknown-line", f"action '{a.action}' refers to the budget line '{a.line}', which is not in the portfolio '{a.portfolio}' on Budget lines", a.where)
+                error(
+                    "unknown-line",
+                    f"action '{a.action}' refers to the budget line '{a.line}', which is not in the portfolio '{a.portfolio}' on Budget lines",
+                    a.where,
+                )
             )
     variance = sum((bl.variance for bl in lines), GrossIncome())
     return ManagementSummary(tuple(actions), variance), problems

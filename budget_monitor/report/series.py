@@ -126,7 +126,17 @@ def moved_table(mv: Movement, threshold: Threshold, title: str) -> Table:
     if not lines:
         rows.append(Row(("No budget line moved by as much",) + (None,) * 4, "note"))
     for m in lines:
-        rows.append(Row((_line_label(m), STATUS_WORDS[m.status], k(m.previous.net), k(m.variance.net), k(m.variance.net) - k(m.previous.net))))
+        rows.append(
+            Row(
+                (
+                    _line_label(m),
+                    STATUS_WORDS[m.status],
+                    k(m.previous.net),
+                    k(m.variance.net),
+                    k(m.variance.net) - k(m.previous.net),
+                )
+            )
+        )
     rows.append(Row(("Components (by driver, item and side)",) + (None,) * 4, "heading"))
     if not comps:
         rows.append(Row(("No component moved by as much",) + (None,) * 4, "note"))
@@ -184,7 +194,9 @@ def trend_table(points: Sequence[TrendPoint], title: str) -> Table:
         title,
         cols,
         tuple(rows) + (total,),
-        notes=("Net forecast variance by portfolio at each report of the financial year recorded in the history (£000).",),
+        notes=(
+            "Net forecast variance by portfolio at each report of the financial year recorded in the history (£000).",
+        ),
     )
 
 
@@ -214,7 +226,13 @@ def management_table(summary, title: str) -> Table:
     rows[-1] = Row(("Total management action", None, None, None, total), "total", sums=tuple(range(n)))
     before = k(summary.variance_before.gross) + k(summary.variance_before.income)
     rows.append(Row(("Net forecast variance before management action", None, None, None, before)))
-    rows.append(Row(("Net forecast variance after management action", None, None, None, before + total), "grand", sums=(n, n + 1)))
+    rows.append(
+        Row(
+            ("Net forecast variance after management action", None, None, None, before + total),
+            "grand",
+            sums=(n, n + 1),
+        )
+    )
     return Table(
         MANAGEMENT,
         title,

@@ -179,7 +179,13 @@ def revenue_table(report: Report, title: str) -> Table:
                 rows.append(line_row(bl, "  "))
             if len(members) >= 2:
                 parts.append(len(rows))
-                rows.append(add_totals(rows, cols, Row((f"Total {section}",) + (None,) * width, "subtotal", tuple(range(first, len(rows))))))
+                rows.append(
+                    add_totals(
+                        rows,
+                        cols,
+                        Row((f"Total {section}",) + (None,) * width, "subtotal", tuple(range(first, len(rows)))),
+                    )
+                )
             else:
                 parts.append(first)
         portfolio_totals.append(len(rows))
@@ -191,8 +197,16 @@ def revenue_table(report: Report, title: str) -> Table:
         title,
         cols,
         tuple(rows),
-        notes=("£000. A positive variance is a pressure (overspend or income below budget); a negative one an underspend.",)
-        + (() if mv is None else (f"Last report: {mv.previous.period or 'the previous report'}. Lines no longer reported are on the Movement sheet.",)),
+        notes=(
+            "£000. A positive variance is a pressure (overspend or income below budget); a negative one an underspend.",
+        )
+        + (
+            ()
+            if mv is None
+            else (
+                f"Last report: {mv.previous.period or 'the previous report'}. Lines no longer reported are on the Movement sheet.",
+            )
+        ),
         groups=((1, 3, "Cash limit (£000)"), (4, 6, "Forecast variance (£000)"))
         + (() if mv is None else ((7, 8, "Since the last report (£000)"),)),
     )

@@ -67,7 +67,7 @@ def _text(obj: dict, key: str, where: str) -> str:
 def _amount(obj: dict, key: str, where: str) -> Decimal:
     value = obj.get(key)
     if not isinstance(value, str):
-        raise _Bad(f"{where}.{key}", f"found {json.dumps(value)[:40]}; expected an amount as text, e.g. \"3178994.04\"")
+        raise _Bad(f"{where}.{key}", f'found {json.dumps(value)[:40]}; expected an amount as text, e.g. "3178994.04"')
     try:
         amount = Decimal(value)
     except InvalidOperation:
@@ -80,7 +80,7 @@ def _amount(obj: dict, key: str, where: str) -> Decimal:
 def _gi(obj: dict, key: str, where: str) -> GrossIncome:
     inner = obj.get(key)
     if not isinstance(inner, dict):
-        raise _Bad(f"{where}.{key}", "missing; expected {\"gross\", \"income\", \"net\"}")
+        raise _Bad(f"{where}.{key}", 'missing; expected {"gross", "income", "net"}')
     return GrossIncome(_amount(inner, "gross", f"{where}.{key}"), _amount(inner, "income", f"{where}.{key}"))
 
 
@@ -90,13 +90,27 @@ def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        return None, [error("bad-previous", "the previous report is not UTF-8 text; expected a JSON report written by --json", here)]
+        return None, [
+            error(
+                "bad-previous", "the previous report is not UTF-8 text; expected a JSON report written by --json", here
+            )
+        ]
     except json.JSONDecodeError as exc:
-        return None, [error("bad-previous", f"not valid JSON (line {exc.lineno}, column {exc.colno}); expected a report written by --json", here)]
+        return None, [
+            error(
+                "bad-previous",
+                f"not valid JSON (line {exc.lineno}, column {exc.colno}); expected a report written by --json",
+                here,
+            )
+        ]
     if not isinstance(data, dict) or data.get("schema") != JSON_SCHEMA:
         found = data.get("schema") if isinstance(data, dict) else None
         return None, [
-            error("bad-previous", f"schema is {json.dumps(found)}; expected \"{JSON_SCHEMA}\" (a report written by --json)", here)
+            error(
+                "bad-previous",
+                f'schema is {json.dumps(found)}; expected "{JSON_SCHEMA}" (a report written by --json)',
+                here,
+            )
         ]
     problems: list[Problem] = []
     lines: list[BudgetLine] = []

@@ -36,7 +36,10 @@ def movement_sheet(book: Book, report: Report) -> None:
     before = mv.previous.period or "last report"
     now = report.quarter.settings.period or "this report"
     steps = bridge(mv, before, now)
-    rows = tuple(Row((s.label, s.amount) + values, "grand" if s.kind == "total" else "line") for s, values in zip(steps, bridge_chart_rows(steps)))
+    rows = tuple(
+        Row((s.label, s.amount) + values, "grand" if s.kind == "total" else "line")
+        for s, values in zip(steps, bridge_chart_rows(steps))
+    )
     table = Table(
         MOVEMENT,
         f"Movement since the last report ({before}) (£000)",
@@ -60,15 +63,25 @@ def movement_sheet(book: Book, report: Report) -> None:
         (7, "Net variance", {"fill": {"color": TOTAL}}),
     )
     for col, name, look in series:
-        chart.add_series({"name": name, "categories": categories, "values": [MOVEMENT, first, col, last, col], "gap": 50, **look})
-    chart.set_title({"name": neutralise(f"From {before} to {now}: net variance (£000)")[0], "name_font": {"size": 10, "bold": True}})
+        chart.add_series(
+            {"name": name, "categories": categories, "values": [MOVEMENT, first, col, last, col], "gap": 50, **look}
+        )
+    chart.set_title(
+        {"name": neutralise(f"From {before} to {now}: net variance (£000)")[0], "name_font": {"size": 10, "bold": True}}
+    )
     chart.set_legend({"none": True})
     chart.set_x_axis({"num_font": {"size": 7, "rotation": -45}})
     chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_size({"width": 760, "height": 560})
     moved = moved_table(mv, report.rules.movement, "")
     row = last + 3 + len(table.notes)
-    book.text(ws, row, 0, f"What moved by {moved.notes[0].split('moved by ')[1].split(' or more')[0]} or more since {before} (£000)", book.fmt(bold=True, font_size=11, font_color="#1F4E79"))
+    book.text(
+        ws,
+        row,
+        0,
+        f"What moved by {moved.notes[0].split('moved by ')[1].split(' or more')[0]} or more since {before} (£000)",
+        book.fmt(bold=True, font_size=11, font_color="#1F4E79"),
+    )
     _, data1 = book.table(moved, ws=ws, first_row=row + 1, freeze=False)
     ws.insert_chart(0, len(BRIDGE_COLUMNS) + 1, chart, {"x_offset": 10, "y_offset": 4})
     del data1

@@ -64,7 +64,11 @@ def movement_dict(mv: Movement | None) -> dict[str, object] | None:
     if mv is None:
         return None
     return {
-        "total": {"previous": _gin(mv.total_previous), "variance": _gin(mv.total_variance), "movement": _gin(mv.total_movement)},
+        "total": {
+            "previous": _gin(mv.total_previous),
+            "variance": _gin(mv.total_variance),
+            "movement": _gin(mv.total_movement),
+        },
         "lines": [line_dict(m) for m in mv.lines],
         "components": [component_dict(c) for c in mv.components],
     }
@@ -81,7 +85,13 @@ def management_dict(summary) -> dict[str, object] | None:
         return None
     return {
         "actions": [
-            {"portfolio": a.portfolio, "line": a.line, "action": a.action, "amount": pounds_text(a.amount), "rag": a.rag}
+            {
+                "portfolio": a.portfolio,
+                "line": a.line,
+                "action": a.action,
+                "amount": pounds_text(a.amount),
+                "rag": a.rag,
+            }
             for a in summary.actions
         ],
         "total": pounds_text(summary.total),
@@ -91,7 +101,9 @@ def management_dict(summary) -> dict[str, object] | None:
     }
 
 
-def write_series(write: Callable[[str], object], previous: PreviousReport | None, mv: Movement | None, write_list) -> None:
+def write_series(
+    write: Callable[[str], object], previous: PreviousReport | None, mv: Movement | None, write_list
+) -> None:
     """Write ``,"previous":...,"movement":...`` (the text ``json.dumps`` gives ``series_dict``),
     lists through ``write_list(write, records, text)``."""
     import json
