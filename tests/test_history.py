@@ -316,3 +316,45 @@ def test_forget_asks_first(tmp_path, sample_quarter):
     yes = run("history", "forget", "Q3 2011-12", "--yes", "--history", str(store))
     assert yes.returncode == 0, yes.stderr
     assert "2011-12 Q3" not in run("history", "--history", str(store)).stdout
+
+
+def test_management_action_before_and_after(tmp_path, sample_quarter):
+    d = Decimal
+    portfolio = sample_quarter.lines[0].portfolio
+    actions = (
+        m.ManagementAction(portfolio, "Fostering Service", "Recruit in-house foster carers", d("-1250000.00"), "Amber"),
+        m.ManagementAction(portfolio, "", "Vacancy freeze across the portfolio", d("-400000.50"), "Green"),
+        m.ManagementAction(portfolio, "Adoption Service", "Defer the new post", d("-75000.00"), "Red"),
+    )
+    q = attrs.evolve(sample_quarter, management_actions=actions)
+    write_quarter(q, tmp_path / "q3.xlsx")
+    r = run("report", str(tmp_path / "q3.xlsx"), "--json", str(tmp_path / "q3.json"), "--no-history")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((tmp_path / "q3.json").read_text())
+    ma = doc["management_action"]
+    assert ma["total"] == "-1725000.50"
+    assert [(a["action"], a["amount"], a["rag"]) for a in ma["actions"]] == [
+        (a.action, f"{a.amount:.2f}", a.rag) for a in actions
+    ]
+    before = doc["totals"]["variance"]
+    assert ma["variance_before"] == before
+    assert Decimal(ma["variance_after"]["net"]) == Decimal(before["net"]) - Decimal("1725000.50")
+    assert ma["variance_after"]["income"] == before["income"]
+    book = openpyxl.load_workbook(tmp_path / "q3-report.xlsx")
+    assert "Management action" in book.sheetnames
+    cached = openpyxl.load_workbook(tmp_path / "q3-report.xlsx", data_only=True)  # the formulas' saved values
+    rows = [[c.value for c in row] for row in cached["Revenue by line"].iter_rows()]
+    after = next(r for r in rows if r[0] == "Forecast variance after management action")
+    assert after[6] == 14703 - 1725  # net variance after, £000, as shown
+    listed = [[c.value for c in row] for row in book["Management action"].iter_rows()]
+    assert any(r[2] == "Defer the new post" and r[3] == "Red" for r in listed)
+    summary = [[c.value for c in row] for row in book["Summary"].iter_rows()]
+    assert any(r[0] == "Net forecast variance after management action" for r in summary)
+
+
+def test_management_action_naming_a_line_that_does_not_exist(tmp_path, sample_quarter):
+    portfolio = sample_quarter.lines[0].portfolio
+    bad = (m.ManagementAction(portfolio, "Fostering Servise", "Recruit carers", Decimal("-1.00"), "Amber"),)
+    write_quarter(attrs.evolve(sample_quarter, management_actions=bad), tmp_path / "q3.xlsx")
+    r = run("report", str(tmp_path / "q3.xlsx"), "--no-history")
+    assert r.returncode == 1 and "Management action!" in r.stderr and "Fostering Servise" in r.stderr, r.stderr

@@ -18,6 +18,7 @@ from ..rules import Rules
 from .capital import CapitalProject, CapitalSummary, summarise_capital
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
 from .indicators import order_indicators
+from .management import ManagementSummary, summarise_actions
 from .movement import Movement, PreviousReport
 from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
 from .savings import SavingsSummary, summarise_savings
@@ -53,6 +54,8 @@ class Report:
     previous: PreviousReport | None = None
     movement: Movement | None = None
     trend: tuple | None = None
+    #: The management actions and the variance before and after them (the optional sheet).
+    management: ManagementSummary | None = None
 
     @property
     def cash_limit(self) -> GrossIncome:
@@ -100,6 +103,10 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
     indicators = None
     if quarter.indicators is not None:
         indicators = order_indicators(quarter.indicators)
+    management = None
+    if quarter.management_actions is not None:
+        management, more = summarise_actions(quarter.management_actions, lines)
+        found += more
     # What the engine finds is listed by where it is, whatever order the rows came in.
     found[len(problems) :] = sorted(found[len(problems) :], key=_problem_order)
     return Report(
@@ -114,4 +121,5 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         savings,
         capital,
         indicators,
+        management=management,
     )

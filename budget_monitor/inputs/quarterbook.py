@@ -26,6 +26,7 @@ from ..read.sheets import (
     CAPITAL,
     CASH_LIMIT_CHANGES,
     INDICATORS,
+    MANAGEMENT_ACTION,
     SAVINGS,
     VARIANCE_ITEMS,
     SheetSpec,
@@ -41,6 +42,7 @@ CSV_SHEETS = {
     "savings": SAVINGS.name,
     "capital": CAPITAL.name,
     "indicators": INDICATORS.name,
+    "management_action": MANAGEMENT_ACTION.name,
 }
 
 
@@ -159,6 +161,19 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
             }  # fmt: skip
 
         out[INDICATORS.name] = _rows(INDICATORS, q.indicators, ind)
+    if q.management_actions is not None:
+
+        def action(x):
+            x = x or m.ManagementAction("", "", "", Decimal(0), "")
+            return {
+                "portfolio": x.portfolio,
+                "line": x.line,
+                "action": x.action,
+                "amount": to_units(x.amount, scale),
+                "rag": x.rag,
+            }
+
+        out[MANAGEMENT_ACTION.name] = _rows(MANAGEMENT_ACTION, q.management_actions, action)
     return out
 
 

@@ -27,6 +27,7 @@ from ..read.sheets import (
     CAPITAL,
     CASH_LIMIT_CHANGES,
     INDICATORS,
+    MANAGEMENT_ACTION,
     SAVINGS,
     SETTINGS_SHEET,
     SHEETS,
@@ -98,6 +99,7 @@ def settings_rows() -> tuple[SettingRow, ...]:
     return tuple(
         SettingRow(f.name, f.name.replace("_", " ").capitalize(), getattr(defaults, f.name))
         for f in attrs.fields(m.Settings)
+        if f.type in (str, "str")  # not where a value was read from
     )
 
 
@@ -225,6 +227,11 @@ SHEET_NOTES: dict[str, str] = {
         "Key activity indicators: one row per indicator and period, the budgeted level against the "
         "actual. They are shown in the report as they are and do not change the variances."
     ),
+    MANAGEMENT_ACTION.name: (
+        "Actions management has agreed to bring the forecast back towards the cash limit, not yet in "
+        "the forecast: one row per action, its effect on the forecast spending in Units (negative "
+        "reduces it) and how sure its delivery is. The report shows the variance before and after them."
+    ),
 }
 
 SETTINGS_NOTES: dict[str, str] = {
@@ -251,6 +258,13 @@ _PORTFOLIO_REF = (
 )
 
 COLUMN_NOTES: dict[str, dict[str, str]] = {
+    MANAGEMENT_ACTION.name: {
+        "portfolio": f"The portfolio the action is in, as on {BUDGET_LINES.name}.",
+        "line": f"The budget line it acts on, as on {BUDGET_LINES.name}; blank for an action across the portfolio.",
+        "action": "What will be done.",
+        "amount": "Its effect on the forecast spending, in Units: negative reduces spending.",
+        "rag": "How sure its delivery is: Red, Amber or Green.",
+    },
     BUDGET_LINES.name: {
         "portfolio": "The portfolio (directorate) the line belongs to.",
         "section": "The section or division within the portfolio. May be blank: the line then stands "

@@ -170,6 +170,16 @@ INDICATORS = SheetSpec(
         _c("actual_unit_cost", "Actual unit cost", "rate", required=False, blank_is_none=True),
     ),
 )
+MANAGEMENT_ACTION = SheetSpec(
+    "Management action",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("line", "Budget line", required=False),
+        _c("action", "Action"),
+        _c("amount", "Amount", "money"),
+        _c("rag", "RAG", "choice", choices=m.RAGS, aliases=("RAG status", "Status")),
+    ),
+)
 SETTINGS_SHEET = "Settings"
 SHEETS: tuple[SheetSpec, ...] = (
     BUDGET_LINES,
@@ -179,6 +189,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     SAVINGS,
     CAPITAL,
     INDICATORS,
+    MANAGEMENT_ACTION,
 )
 
 

@@ -192,6 +192,25 @@ def revenue_table(report: Report, title: str) -> Table:
         rows.append(add_totals(rows, cols, Row((f"Total {portfolio}",) + (None,) * width, "total", tuple(parts))))
     if len(portfolio_totals) != 1:
         rows.append(add_totals(rows, cols, Row(("Total",) + (None,) * width, "grand", tuple(portfolio_totals))))
+    ma = getattr(report, "management", None)
+    if ma is not None:
+        # The variance before management action is the total above; the actions (gross,
+        # as shown) and the variance after them follow it.
+        total_row = len(rows) - 1
+        cells: list[object] = ["Management action (see the Management action sheet)"] + [None] * width
+        cells[4], cells[5] = k(ma.total), ZERO
+        rows.append(Row(with_across(cells, cols), "line"))
+        rows.append(
+            add_totals(
+                rows,
+                cols,
+                Row(
+                    ("Forecast variance after management action",) + (None,) * width,
+                    "subtotal",
+                    (total_row, len(rows) - 1),
+                ),
+            )
+        )
     return Table(
         "Revenue by line",
         title,
@@ -436,3 +455,8 @@ def checks_table(report: Report, title: str, source: str = "") -> Table:
         tuple(rows),
         notes=(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}.",),
     )
+
+
+def revenue_total_row(table: Table) -> int:
+    """The row of Table 1 with the total variance (before management action)."""
+    return max(i for i, r in enumerate(table.rows) if r.style in ("total", "grand"))

@@ -29,7 +29,7 @@ from ..model import Component, GrossIncome, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
-from .series_json import series_dict, write_series
+from .series_json import management_dict, series_dict, write_series
 
 SCHEMA = "budget-monitor/report/1"
 
@@ -152,6 +152,7 @@ def report_dict(report: Report) -> dict[str, object]:
         ]
     out["narrative"] = [narrative_entry(e) for e in narrative(report)]
     out.update(series_dict(report.previous, report.movement))
+    out["management_action"] = management_dict(report.management)
     return out
 
 
@@ -179,7 +180,16 @@ def report_parts(report: Report) -> dict[str, object]:
 
 
 #: The parts of the report the history store keeps as JSON.
-PARTS = ("totals", "over_threshold", "unexplained", "cash_limits", "savings", "capital", "indicators")
+PARTS = (
+    "totals",
+    "over_threshold",
+    "unexplained",
+    "cash_limits",
+    "savings",
+    "capital",
+    "indicators",
+    "management_action",
+)
 
 
 def report_dict_parts(report: Report) -> dict[str, object]:
@@ -194,7 +204,11 @@ def report_dict_parts(report: Report) -> dict[str, object]:
 
 def report_dict_totals(report: Report) -> dict[str, object]:
     cg, ci, fg, fi, vg, vi = _line_totals(report)
-    return {"cash_limit": gin(GrossIncome(cg, ci)), "forecast": gin(GrossIncome(fg, fi)), "variance": gin(GrossIncome(vg, vi))}
+    return {
+        "cash_limit": gin(GrossIncome(cg, ci)),
+        "forecast": gin(GrossIncome(fg, fi)),
+        "variance": gin(GrossIncome(vg, vi)),
+    }
 
 
 def cash_limits_dict(report: Report) -> dict[str, object]:
@@ -464,6 +478,10 @@ def write_json(report: Report, fh: TextIO) -> None:
     write(',"narrative":')
     _write_list(write, narrative(report), _narrative_text)
     write_series(write, report.previous, report.movement, _write_list)
+    write(
+        ',"management_action":'
+        + json.dumps(management_dict(report.management), ensure_ascii=False, separators=(",", ":"))
+    )
     write("}\n")
 
 

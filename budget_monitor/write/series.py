@@ -2,7 +2,8 @@
 and the size-ordered table of what moved) and each portfolio's variance over the year's
 recorded reports (a line chart). Tables come from ``series_tables``; this module only
 places them and draws the charts. A report without a previous one has neither sheet
-(the Trend sheet needs a history or a previous report too).
+(the Trend sheet needs a history or a previous report too). The Management action sheet
+lists the actions of the optional input sheet, with the variance before and after them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ..report.series import (
     TREND,
     bridge,
     bridge_chart_rows,
+    management_table,
     moved_table,
     trend_table,
 )
@@ -111,3 +113,10 @@ def trend_sheet(book: Book, report: Report) -> None:
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 640, "height": 340})
     ws.insert_chart(data0 + len(table.rows) + 2 + len(table.notes), 0, chart, {"x_offset": 2, "y_offset": 4})
+
+
+def management_sheet(book: Book, report: Report) -> None:
+    """The actions management has agreed, with their RAG, and the variance before and after them."""
+    if report.management is None:
+        return
+    book.table(management_table(report.management, "Management action: the variance before and after it (£000)"))
