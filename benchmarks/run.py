@@ -294,7 +294,9 @@ def measure_history(inp: Path, n: int, timeout: float) -> dict:
         # The recorded report (2011-12 Q3) becomes 2011-12 Q1, with the same figures
         # (periods.Period.ordinal: two quarters, six months, are 96 apart).
         conn = sqlite3.connect(store)
-        conn.execute("UPDATE reports SET period = '2011-12 Q1', period_text = '2011-12 Q1', period_order = period_order - 96")
+        conn.execute(
+            "UPDATE reports SET period = '2011-12 Q1', period_text = '2011-12 Q1', period_order = period_order - 96"
+        )
         conn.commit()
         conn.close()
         out["movement"] = measure_cli(inp, DATA / f"report-{n}-movement.xlsx", timeout, store)
@@ -492,7 +494,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5, help="runs of --help and of the reference quarter (median kept)")
     ap.add_argument("--json", type=Path, default=DATA / "results.json")
     ap.add_argument("--verify", action="store_true", help="check the CLI's JSON against verify.py's own computation")
-    ap.add_argument("--history", action="store_true", help="also time recording in the history store, and movement from a recorded report")
+    ap.add_argument(
+        "--history",
+        action="store_true",
+        help="also time recording in the history store, and movement from a recorded report",
+    )
     ap.add_argument("--worker", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:

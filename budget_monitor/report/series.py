@@ -149,8 +149,10 @@ def moved_table(mv: Movement, threshold: Threshold, title: str) -> Table:
         MOVED_COLUMNS,
         tuple(rows),
         notes=(
-            f"Lines whose net variance, and components whose amount, moved by {size} or more since the last report, "
-            "largest first. £000; movement = this report less the last, as shown.",
+            (
+                f"Lines whose net variance, and components whose amount, moved by {size} or more since the last "
+                "report, largest first. £000; movement = this report less the last, as shown."
+            ),
         ),
     )
 

@@ -21,8 +21,8 @@ from ..report import tables
 from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
 from .json_out import report_dict, report_json
 from .narrative_sheet import narrative_sheet
-from .series import management_sheet, movement_sheet, trend_sheet
 from .schedule_sheets import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet
+from .series import management_sheet, movement_sheet, trend_sheet
 from .stack import shared_checks_table
 from .summary import summary_sheet
 

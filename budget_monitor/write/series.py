@@ -40,7 +40,7 @@ def movement_sheet(book: Book, report: Report) -> None:
     steps = bridge(mv, before, now)
     rows = tuple(
         Row((s.label, s.amount) + values, "grand" if s.kind == "total" else "line")
-        for s, values in zip(steps, bridge_chart_rows(steps))
+        for s, values in zip(steps, bridge_chart_rows(steps), strict=True)
     )
     table = Table(
         MOVEMENT,
@@ -48,8 +48,10 @@ def movement_sheet(book: Book, report: Report) -> None:
         BRIDGE_COLUMNS,
         rows,
         notes=(
-            "The net variance at the last report, the largest movements since, and the net variance now (£000). "
-            "The columns after the movement draw the chart: an invisible base and the bar above and below zero.",
+            (
+                "The net variance at the last report, the largest movements since, and the net variance now (£000). "
+                "The columns after the movement draw the chart: an invisible base and the bar above and below zero."
+            ),
         ),
     )
     ws, data0 = book.table(table)
