@@ -177,16 +177,27 @@ def report(
     try:
         result = _read(workbook, rule_set, progress)
         result, period = _with_series(result, workbook, store, store_path is not None, previous, rule_set, progress)
-        _write_outputs(result, workbook, out, json_path, docx_path, progress)
+        if store is not None:
+            store.close()  # before any process is forked: a connection must not cross a fork
+            store = None
         recorded = None
-        if store_path is not None and period is not None:
-            from .series import record
-            from .store import StoreError
+        record_it = store_path is not None and period is not None
+        from .series import record, start_recording
+        from .store import StoreError
 
+        # Where it can, a child process records the report while this one writes its files,
+        # and commits only once they are written; otherwise it is recorded after them.
+        recording = _write_outputs(
+            result, workbook, out, json_path, docx_path, progress,
+            (lambda: start_recording(store_path, result, period, workbook)) if record_it else None,
+        )  # fmt: skip
+        if record_it:
             try:
-                if store is None:
+                if recording is not None:
+                    recorded = recording.finish()
+                else:
                     store = _open_store(store_path)
-                recorded = record(store, result, period, workbook)
+                    recorded = record(store, result, period, workbook)
             except StoreError as exc:
                 progress.close()
                 _say(f"budget-monitor: {exc}")
@@ -268,25 +279,28 @@ def _with_series(result, workbook: Path, store, use_history: bool, previous: Pat
     return with_series(result, found, points), period
 
 
-def _write_outputs(result, workbook: Path, out: Path, json_path: Path | None, docx_path: Path | None, progress) -> None:
+def _write_outputs(
+    result, workbook: Path, out: Path, json_path: Path | None, docx_path: Path | None, progress, start_recording=None
+):
+    """Write the report's files; ``start_recording``, when given, starts recording the report
+    beside them (its ``Recording`` is returned, or None), cancelled if a file fails."""
     from . import files
     from .write import background, write_report
     from .write.json_out import write_json_file
 
     json_job = None
+    recording = None
+    written = False
     try:
         if json_path is not None:
             # Where it can, a child process writes the JSON while this one writes the
             # workbook; either way it is streamed into a temporary file, never held whole.
             json_job = background.start(lambda tmp: write_json_file(result, tmp), json_path)
+        if start_recording is not None:
+            recording = start_recording()  # after the JSON's child, which must not hold its pipe
         files.atomic_write(
             out, lambda tmp: write_report(result, tmp, progress=lambda name: progress.step(f"writing {name}"))
         )
-        if docx_path is not None:
-            from .write.docx import write_docx
-
-            progress.step("writing the Word document")
-            files.atomic_write(docx_path, lambda tmp: write_docx(result, tmp))
         if docx_path is not None:
             from .write.docx import write_docx
 
@@ -298,6 +312,7 @@ def _write_outputs(result, workbook: Path, out: Path, json_path: Path | None, do
                 files.atomic_write(json_path, json_job.finish)
             else:
                 files.atomic_write(json_path, lambda tmp: write_json_file(result, tmp))
+        written = True
     except OSError as exc:  # disk full, a file locked by another program...
         progress.close()
         _say(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
@@ -305,6 +320,9 @@ def _write_outputs(result, workbook: Path, out: Path, json_path: Path | None, do
     finally:
         if json_job is not None:
             json_job.cancel()  # stops it if the workbook failed; removes what is left
+        if recording is not None and not written:
+            recording.cancel()  # a file failed: nothing is recorded
+    return recording
 
 
 @app.command()

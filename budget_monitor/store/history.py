@@ -154,15 +154,27 @@ class Store:
         components: Iterable[Component],
         parts: dict[str, str] | None = None,
         recorded_at: str | None = None,
+        before_commit: Callable[[], None] | None = None,
         _pause: Callable[[], None] | None = None,
     ) -> Recorded:
         """Record a report as the next version of (organisation, period), in one transaction.
 
-        ``parts`` maps a part's name to its JSON text. ``_pause`` (for tests) is called
-        inside the transaction, after the lines are written and before the components.
+        ``parts`` maps a part's name to its JSON text. ``before_commit`` is called inside
+        the transaction, everything written, just before it commits: raising there rolls it
+        back (a run records its report only once its files are written). ``_pause`` (for
+        tests) is called inside the transaction, after the lines and before the components.
         """
         when = recorded_at or datetime.now(UTC).isoformat(timespec="seconds")
         variance = sum((bl.variance for bl in lines), GrossIncome())
+        # The rows are made before the write lock is taken, so that it is held briefly.
+        line_rows = [
+            (i, bl.portfolio, bl.section, bl.line, _pennies(bl.cash_limit.gross), _pennies(bl.cash_limit.income),
+             _pennies(bl.forecast.gross), _pennies(bl.forecast.income), bl.comment)
+            for i, bl in enumerate(lines)
+        ]  # fmt: skip
+        comp_rows = [
+            (i, c.portfolio, c.line, c.source, c.side, c.kind, _pennies(c.amount)) for i, c in enumerate(components)
+        ]
         conn = self.conn
         with self._guard("recording the report"):
             conn.execute("BEGIN IMMEDIATE")
@@ -178,28 +190,16 @@ class Store:
                      _pennies(variance.gross), _pennies(variance.income)),
                 )  # fmt: skip
                 rid = cur.lastrowid
-                conn.executemany(
-                    "INSERT INTO lines VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        (rid, i, bl.portfolio, bl.section, bl.line, _pennies(bl.cash_limit.gross),
-                         _pennies(bl.cash_limit.income), _pennies(bl.forecast.gross), _pennies(bl.forecast.income),
-                         bl.comment)
-                        for i, bl in enumerate(lines)
-                    ],
-                )  # fmt: skip
+                conn.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?,?,?,?,?)", ((rid, *r) for r in line_rows))
                 if _pause is not None:
                     _pause()
-                conn.executemany(
-                    "INSERT INTO components VALUES (?,?,?,?,?,?,?,?)",
-                    [
-                        (rid, i, c.portfolio, c.line, c.source, c.side, c.kind, _pennies(c.amount))
-                        for i, c in enumerate(components)
-                    ],
-                )
+                conn.executemany("INSERT INTO components VALUES (?,?,?,?,?,?,?,?)", ((rid, *r) for r in comp_rows))
                 if parts:
                     conn.executemany(
                         "INSERT INTO parts VALUES (?,?,?)", [(rid, name, body) for name, body in parts.items()]
                     )
+                if before_commit is not None:
+                    before_commit()
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:

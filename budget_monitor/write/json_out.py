@@ -25,7 +25,7 @@ from typing import TextIO, TypeVar
 import attrs
 
 from ..engine import CapitalSummary, Report
-from ..model import Component, GrossIncome, Problem
+from ..model import Component, GrossIncome, OverThreshold, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
@@ -193,11 +193,29 @@ PARTS = (
 
 
 def report_dict_parts(report: Report) -> dict[str, object]:
-    """``report_dict`` without its long lists (lines, drivers, components, checks)."""
-    light = attrs.evolve(report, lines=(), effects=(), components=(), problems=(), previous=None, movement=None)
+    """``report_dict`` without its long lists (lines, drivers, components, the over-threshold
+    components, which the store can make again from the components, and checks)."""
+    ot = report.over_threshold
+    light = attrs.evolve(
+        report,
+        lines=(),
+        effects=(),
+        components=(),
+        problems=(),
+        previous=None,
+        movement=None,
+        over_threshold=OverThreshold(ot.threshold, (), ()),
+    )
     doc = report_dict(light)
-    full = report_dict_totals(report)
-    doc["totals"] = full
+    doc["totals"] = report_dict_totals(report)
+    doc["over_threshold"] = {
+        "threshold": pounds_text(ot.threshold),
+        "pressures": len(ot.pressures),
+        "underspends": len(ot.underspends),
+        "total_pressures": pounds_text(ot.total_pressures),
+        "total_underspends": pounds_text(ot.total_underspends),
+        "shown_in_thousands": {key: str(value) for key, value in shown_totals(report).items()},
+    }
     doc["unexplained"] = pounds_text(sum((c.amount for c in report.unexplained), Decimal(0)))
     return doc
 
