@@ -181,7 +181,6 @@ def report(
             store.close()  # before any process is forked: a connection must not cross a fork
             store = None
         recorded = None
-        record_it = store_path is not None and period is not None
         from .series import record, start_recording
         from .store import StoreError
 
@@ -189,9 +188,9 @@ def report(
         # and commits only once they are written; otherwise it is recorded after them.
         recording = _write_outputs(
             result, workbook, out, json_path, docx_path, progress,
-            (lambda: start_recording(store_path, result, period, workbook)) if record_it else None,
+            (lambda: start_recording(store_path, result, period, workbook)) if store_path and period else None,
         )  # fmt: skip
-        if record_it:
+        if store_path is not None and period is not None:
             try:
                 if recording is not None:
                     recorded = recording.finish()

@@ -22,10 +22,9 @@ from pathlib import Path
 import attrs
 
 from .engine import Report
-from .engine.movement import PreviousReport, movement
+from .engine.movement import PreviousReport, TrendPoint, movement
 from .model import Problem, Where, error
 from .periods import Period, PeriodError, parse_period
-from .report.series import TrendPoint
 from .store import Store
 
 

@@ -19,7 +19,7 @@ from .capital import CapitalProject, CapitalSummary, summarise_capital
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
 from .indicators import order_indicators
 from .management import ManagementSummary, summarise_actions
-from .movement import Movement, PreviousReport
+from .movement import Movement, PreviousReport, TrendPoint
 from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
 from .savings import SavingsSummary, summarise_savings
 
@@ -53,7 +53,7 @@ class Report:
     #: variance at the recorded periods of the year (see ``series``); None without them.
     previous: PreviousReport | None = None
     movement: Movement | None = None
-    trend: tuple | None = None
+    trend: tuple[TrendPoint, ...] | None = None
     #: The management actions and the variance before and after them (the optional sheet).
     management: ManagementSummary | None = None
 

@@ -129,6 +129,15 @@ class Movement:
         return lines, comps
 
 
+@attrs.frozen
+class TrendPoint:
+    """A portfolio's variance at one recorded period."""
+
+    period: str
+    portfolio: str
+    variance: GrossIncome
+
+
 def _key(portfolio: str, line: str) -> tuple[str, str]:
     return (portfolio.casefold(), line.casefold())
 
@@ -184,7 +193,7 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
     out_lines.sort(key=lambda pair: pair[0])
 
     # Components: previous amounts queued by key, taken in order by this report's.
-    waiting: dict[tuple, list[Component]] = {}
+    waiting: dict[tuple[str, str, str, str, str], list[Component]] = {}
     for c in previous.components:
         k = (c.portfolio.casefold(), c.line.casefold(), c.source.casefold(), c.side, c.kind)
         found = waiting.get(k)
@@ -203,15 +212,15 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
         else:
             cm_ = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, "new", ZERO, c.amount)
         by_line.setdefault(k[:2], []).append(cm_)
-    for k, rest in waiting.items():
-        for c in rest:
+    for waiting_key, left in waiting.items():
+        for c in left:
             gone = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, "gone", c.amount, ZERO)
-            by_line.setdefault(k[:2], []).append(gone)
+            by_line.setdefault(waiting_key[:2], []).append(gone)
     out_comps: list[ComponentMovement] = []
     for _, lm in out_lines:
         out_comps += by_line.pop(_key(lm.portfolio, lm.line), ())
-    for rest in by_line.values():  # components of lines in neither list (not made by the engine)
-        out_comps += rest
+    for others in by_line.values():  # components of lines in neither list (not made by the engine)
+        out_comps += others
     return Movement(previous, tuple(lm for _, lm in out_lines), tuple(out_comps))
 
 

@@ -13,8 +13,7 @@ from decimal import Decimal
 
 import attrs
 
-from ..engine.movement import ComponentMovement, LineMovement, Movement
-from ..model import GrossIncome
+from ..engine.movement import ComponentMovement, LineMovement, Movement, TrendPoint
 from ..money import ZERO, display
 from ..rules import Threshold
 from .tables import Col, Row, Table
@@ -90,7 +89,7 @@ def bridge_chart_rows(steps: Sequence[BridgeStep]) -> list[tuple[Decimal | None,
     """For each step, the stacked-column values that draw it: an invisible base, then the
     bar's part above zero and its part below zero (stacked columns pile positive values
     up from zero and negative values down from zero, each series in turn)."""
-    rows = []
+    rows: list[tuple[Decimal | None, ...]] = []
     for s in steps:
         if s.kind == "total":
             rows.append((None, None, None, None, None, s.amount))
@@ -161,15 +160,6 @@ def _line_label(m: LineMovement) -> str:
     return f"{m.portfolio} - {m.line}" if m.portfolio else m.line
 
 
-@attrs.frozen
-class TrendPoint:
-    """A portfolio's variance at one recorded period."""
-
-    period: str
-    portfolio: str
-    variance: GrossIncome
-
-
 def trend_table(points: Sequence[TrendPoint], title: str) -> Table:
     """Each portfolio's net variance (£000) at each period, periods across, with a total row."""
     periods: list[str] = []
@@ -182,12 +172,11 @@ def trend_table(points: Sequence[TrendPoint], title: str) -> Table:
             portfolios.append(p.portfolio)
         values[(p.portfolio, p.period)] = values.get((p.portfolio, p.period), ZERO) + p.variance.net
     cols = (Col("Portfolio", width=44),) + tuple(Col(period, "money", width=14) for period in periods)
-    rows = [
-        Row((pf,) + tuple(k(values[(pf, per)]) if (pf, per) in values else None for per in periods))
-        for pf in portfolios
-    ]
+    shown = [[k(values[(pf, per)]) if (pf, per) in values else None for per in periods] for pf in portfolios]
+    rows = [Row((pf, *cells)) for pf, cells in zip(portfolios, shown, strict=True)]
+    sums = [sum((cells[j] or ZERO for cells in shown), ZERO) for j in range(len(periods))]
     total = Row(
-        ("Total",) + tuple(sum((r.cells[j + 1] or ZERO for r in rows), ZERO) for j in range(len(periods))),  # type: ignore[operator]
+        ("Total", *sums),
         "grand",
         sums=tuple(range(len(rows))),
     )
@@ -219,13 +208,13 @@ def management_table(summary, title: str) -> Table:
     """The actions with their RAG, their total, and the net variance before and after them
     (£000; the total is the sum of the shown actions, and the variance after is the
     variance before plus that total, as shown)."""
-    rows: list[Row] = []
-    for a in summary.actions:
-        rows.append(Row((a.portfolio, a.line, a.action, a.rag, k(a.amount))))
+    amounts = [k(a.amount) for a in summary.actions]
+    rows: list[Row] = [
+        Row((a.portfolio, a.line, a.action, a.rag, shown)) for a, shown in zip(summary.actions, amounts, strict=True)
+    ]
     n = len(rows)
-    rows.append(Row(("Total management action", None, None, None, None), "total", sums=tuple(range(n))))
-    total = sum((r.cells[4] for r in rows[:n]), ZERO)  # type: ignore[misc]
-    rows[-1] = Row(("Total management action", None, None, None, total), "total", sums=tuple(range(n)))
+    total = sum(amounts, ZERO)
+    rows.append(Row(("Total management action", None, None, None, total), "total", sums=tuple(range(n))))
     before = k(summary.variance_before.gross) + k(summary.variance_before.income)
     rows.append(Row(("Net forecast variance before management action", None, None, None, before)))
     rows.append(

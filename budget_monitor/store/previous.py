@@ -115,7 +115,8 @@ def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]
     problems: list[Problem] = []
     lines: list[BudgetLine] = []
     comps: list[Component] = []
-    for i, raw in enumerate(data.get("lines") if isinstance(data.get("lines"), list) else ()):
+    raw_lines = data.get("lines")
+    for i, raw in enumerate(raw_lines if isinstance(raw_lines, list) else []):
         where = f"lines[{i}]"
         try:
             if not isinstance(raw, dict):
@@ -128,7 +129,8 @@ def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]
             )  # fmt: skip
         except _Bad as bad:
             problems.append(error("bad-previous", f"{bad.where}: {bad}", here))
-    for i, raw in enumerate(data.get("components") if isinstance(data.get("components"), list) else ()):
+    raw_comps = data.get("components")
+    for i, raw in enumerate(raw_comps if isinstance(raw_comps, list) else []):
         where = f"components[{i}]"
         try:
             if not isinstance(raw, dict):
@@ -152,8 +154,9 @@ def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]
         problems += _casts(lines, comps, here)
     if problems:
         return None, problems
-    org = data.get("organisation") if isinstance(data.get("organisation"), str) else ""
-    period = data.get("period") if isinstance(data.get("period"), str) else ""
+    org, period = data.get("organisation"), data.get("period")
+    org = org if isinstance(org, str) else ""
+    period = period if isinstance(period, str) else ""
     return PreviousReport(org, period, "file", tuple(lines), tuple(comps), name=str(path)), []
 
 
