@@ -255,11 +255,13 @@ def measure_stages(inp: Path, out: Path, timeout: float) -> dict:
     return stages
 
 
-def measure_cli(inp: Path, out: Path, timeout: float) -> dict:
+def measure_cli(inp: Path, out: Path, timeout: float, history: Path | None = None) -> dict:
+    """The CLI end to end; recording in the store ``history`` when given, else ``--no-history``."""
     json_out = out.with_suffix(".json")
     for f in (out, json_out):
         f.unlink(missing_ok=True)
-    cmd = [sys.executable, "-c", CLI, "report", str(inp), "-o", str(out), "--json", str(json_out)]
+    store = ["--history", str(history)] if history is not None else ["--no-history"]
+    cmd = [sys.executable, "-c", CLI, "report", str(inp), "-o", str(out), "--json", str(json_out), *store]
     res = run_child(cmd, timeout, log=out.with_suffix(".cli.log"))
     res["report_written"] = out.exists()
     res["json_written"] = json_out.exists()
@@ -274,6 +276,46 @@ def measure_cli(inp: Path, out: Path, timeout: float) -> dict:
     else:
         res["status"] = "ok"
     return res
+
+
+def measure_history(inp: Path, n: int, timeout: float) -> dict:
+    """The CLI three times more, right after the run without history: recording in a new
+    store; recording again with the same report in the store as an earlier period (so the
+    run reads it from the store and writes the movement and its sheets); and without
+    history again, as the baseline measured next to them."""
+    import sqlite3
+
+    store = DATA / f"history-{n}.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(store) + suffix).unlink(missing_ok=True)
+    out: dict = {}
+    out["record"] = measure_cli(inp, DATA / f"report-{n}-history.xlsx", timeout, store)
+    if out["record"].get("status") == "ok":
+        # The recorded report (2011-12 Q3) becomes 2011-12 Q1, with the same figures
+        # (periods.Period.ordinal: two quarters, six months, are 96 apart).
+        conn = sqlite3.connect(store)
+        conn.execute(
+            "UPDATE reports SET period = '2011-12 Q1', period_text = '2011-12 Q1', period_order = period_order - 96"
+        )
+        conn.commit()
+        conn.close()
+        out["movement"] = measure_cli(inp, DATA / f"report-{n}-movement.xlsx", timeout, store)
+    out["baseline"] = measure_cli(inp, DATA / f"report-{n}-cli.xlsx", timeout)
+    out["store_mb"] = store.stat().st_size / 1e6 if store.exists() else None
+    return out
+
+
+def history_table(size: dict) -> str:
+    h = size["history"]
+    base = [r["seconds"] for r in (size["end_to_end"], h["baseline"]) if r.get("status") == "ok"]
+    floor = sum(base) / len(base) if base else 0.0
+    lines = [f"  history (baseline: mean of the two runs without history, {floor:.2f} s)"]
+    for name, key in (("recording in a new store", "record"), ("recording, movement from the store", "movement")):
+        rec = h.get(key, {"status": "n/a"})
+        lines.append(f"  {name:<42} {fmt_s(rec):>9}  {ratio(rec, floor, 'of no history'):<22} {mem(rec):>8}")
+    if h.get("store_mb"):
+        lines.append(f"  store after two versions: {h['store_mb']:.0f} MB")
+    return "\n".join(lines)
 
 
 def verify_json(inp: Path, json_out: Path, timeout: float) -> dict:
@@ -452,6 +494,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5, help="runs of --help and of the reference quarter (median kept)")
     ap.add_argument("--json", type=Path, default=DATA / "results.json")
     ap.add_argument("--verify", action="store_true", help="check the CLI's JSON against verify.py's own computation")
+    ap.add_argument(
+        "--history",
+        action="store_true",
+        help="also time recording in the history store, and movement from a recorded report",
+    )
     ap.add_argument("--worker", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -486,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
         size: dict = {"n": n, "input": inp.name, "input_mb": inp.stat().st_size / 1e6, "code": code_state()}
         size["stages"] = measure_stages(inp, DATA / f"report-{n}-stages.xlsx", args.timeout)
         size["end_to_end"] = measure_cli(inp, DATA / f"report-{n}-cli.xlsx", args.timeout)
+        if args.history:
+            size["history"] = measure_history(inp, n, args.timeout)
         report = DATA / f"report-{n}-cli.xlsx"
         if not report.exists():
             report = DATA / f"report-{n}-stages.xlsx"
@@ -500,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
             size["verify"] = verify_json(inp, (DATA / f"report-{n}-cli.xlsx").with_suffix(".json"), args.timeout)
         results["sizes"].append(size)
         print(table(size))
+        if "history" in size:
+            print(history_table(size))
         if "verify" in size:
             print(f"  verify.py: {size['verify']['summary']}")
         print(flush=True)

@@ -95,6 +95,18 @@ def report(
     rules: Path | None = typer.Option(
         None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."
     ),
+    history: Path | None = typer.Option(
+        None,
+        "--history",
+        help="The history store (SQLite) to record the report in [default: budget-monitor.sqlite beside the report].",
+    ),
+    no_history: bool = typer.Option(False, "--no-history", help="Record nothing and read no history."),
+    previous: Path | None = typer.Option(
+        None,
+        "--previous",
+        help="The previous report to measure movement from: a quarterly workbook or a JSON report written by "
+        "--json [default: the latest earlier period in the history].",
+    ),
     docx_path: Path | None = typer.Option(
         None, "--docx", help="Also write a Word document for the committee here (.docx): the narrative and the tables."
     ),

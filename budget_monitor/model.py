@@ -135,13 +135,15 @@ def has_errors(problems: list[Problem] | tuple[Problem, ...]) -> bool:
 
 @attrs.frozen
 class Settings:
-    """The ``Settings`` sheet: free text for the report's header, and the cash units."""
+    """The ``Settings`` sheet: free text for the report's header, and the cash units.
+    ``period_where`` is the cell the period was read from (not compared)."""
 
     organisation: str = ""
     period: str = ""
     title: str = ""
     units: str = "£000"
     capital_units: str = "£m"
+    period_where: Where = attrs.field(default=Where("Settings"), eq=False)
 
 
 @attrs.frozen
@@ -319,6 +321,20 @@ class Action:
 
 
 @attrs.frozen
+class ManagementAction:
+    """An action management has agreed to take, and its effect on the forecast: ``amount``
+    is pounds of spending (negative reduces it), not yet in the forecast. ``line`` may be
+    blank for an action across the portfolio. ``rag`` is how sure its delivery is."""
+
+    portfolio: str
+    line: str
+    action: str
+    amount: Decimal
+    rag: str
+    where: Where = NOWHERE
+
+
+@attrs.frozen
 class Quarter:
     """Everything read from one quarterly workbook. Optional sheets that were absent
     give ``None`` (not an empty tuple, which means the sheet was there with no rows)."""
@@ -334,6 +350,7 @@ class Quarter:
     source: str = ""
     kpis: tuple[KpiRow, ...] | None = None
     actions: tuple[Action, ...] | None = None
+    management_actions: tuple[ManagementAction, ...] | None = None
 
 
 # --- results ----------------------------------------------------------------------------

@@ -106,6 +106,8 @@ class Rules:
     kpi_tolerance: Decimal = Decimal("0.10")
     #: How a driver's variance is split into activity and unit-cost effects (and income alike).
     split_method: str = SPLIT_METHODS[0]
+    #: A line or component is listed on the Movement sheet when it moved by this much.
+    movement: Threshold = Threshold(Decimal(100_000))
 
 
 _KNOWN = {
@@ -115,6 +117,7 @@ _KNOWN = {
     "narrative": {"units", "words", "docx_rows", "docx_sections"},
     "kpi": {"amber_tolerance"},
     "split": {"method"},
+    "movement": {"threshold", "round_to", "inclusive"},
 }
 
 
@@ -222,6 +225,7 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         if "amber_tolerance" in data.get("kpi", {})
         else base.kpi_tolerance,
         split_method=_split_method(path, data.get("split", {})),
+        movement=_threshold(path, "movement", data.get("movement", {}), base.movement),
     )
 
 

@@ -79,7 +79,8 @@ def test_the_command_line_writes_the_same_bytes(sample_report, tmp_path):
     result = run("report", str(SAMPLE), "-o", str(tmp_path / "r.xlsx"), "--json", str(tmp_path / "r.json"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "r.json").read_bytes() == dumps(sample_report).encode("utf-8")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.xlsx"]  # no temporary file left
+    # no temporary file left: only the report, its JSON and the history store it was recorded in
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["budget-monitor.sqlite", "r.json", "r.xlsx"]
 
 
 def test_a_failed_json_write_leaves_the_old_file(monkeypatch, tmp_path, capsys):
@@ -107,6 +108,7 @@ def test_a_failed_json_write_leaves_the_old_file(monkeypatch, tmp_path, capsys):
     assert info.value.code == 2
     assert "No space left on device" in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == "the earlier report\n"
+    # the workbook was written before the JSON failed; nothing was recorded
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.xlsx"]
 
 

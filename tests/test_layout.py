@@ -35,15 +35,17 @@ LAYERS: dict[str, int] = {
     "store": 4,
     "write": 5,
     "frames": 5,
-    # the library: what the command line, the page and notebooks call
-    "api": 6,
     # the thin shell on top
     "progress": 6,
+    # a report's place in a series: previous report, movement, recording in the store
+    "series": 6,
+    # the library: what the command line, the page and notebooks call
+    "api": 7,
     # the page: a web shell over the library, started by the command line
-    "serve": 7,
-    "cli": 8,
-    "__main__": 9,
-    "__init__": 9,
+    "serve": 8,
+    "cli": 9,
+    "__main__": 10,
+    "__init__": 10,
 }
 
 

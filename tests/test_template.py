@@ -24,6 +24,7 @@ from budget_monitor.read.sheets import (
     CAPITAL,
     CASH_LIMIT_CHANGES,
     INDICATORS,
+    MANAGEMENT_ACTION,
     SAVINGS,
     SETTINGS_SHEET,
     SHEETS,
@@ -70,7 +71,7 @@ def test_blank_template_reads_back_with_only_the_no_lines_error(blank):
     assert quarter is not None and quarter.lines == ()
     assert quarter.settings == m.Settings()
     # An optional sheet with only its header switches nothing on.
-    for field in ("drivers", "items", "changes", "savings", "capital", "indicators"):
+    for field in ("drivers", "items", "changes", "savings", "capital", "indicators", "management_actions"):
         assert getattr(quarter, field) is None
 
 
@@ -79,6 +80,7 @@ def test_sheets_in_the_contract_order_settings_first_about_last(book):
     assert [s.name for s in SHEETS] == [
         "Budget lines", "Activity", "Variance items", "Cash limit changes", "Savings", "Capital", "Indicators",
         "KPIs", "Actions",
+        "Management action",
     ]  # fmt: skip
 
 
@@ -279,6 +281,9 @@ def filled(blank, tmp_path_factory) -> Path:
          "Period": "2011-12", "Target": 90},
     ])  # fmt: skip
     _fill(wb["Actions"], [{"Action": "Recruit", "Target": "March 2012", "Progress": "Half way", "RAG": "Amber"}])
+    _fill(wb[MANAGEMENT_ACTION.name], [
+        {"Portfolio": ASC, "Budget line": RES, "Action": "Review placements", "Amount": -150.5, "RAG": "Amber"},
+    ])  # fmt: skip
     path = tmp_path_factory.mktemp("filled") / "filled.xlsx"
     wb.save(path)
     return path
@@ -323,6 +328,7 @@ def test_filled_template_reads_back_as_typed(filled):
         m.KpiRow("Posts filled", "CSC", "higher", "Percentage", "2011-12", None, D(90), None),
     ]
     assert _bare(q.actions) == [m.Action("Recruit", "March 2012", "Half way", "Amber")]
+    assert _bare(q.management_actions) == [m.ManagementAction(ASC, RES, "Review placements", D("-150500.00"), "Amber")]
     for amount in (q.lines[0].cash_limit.gross, q.capital[0].cash_limit, q.drivers[0].budget_unit_cost):
         assert type(amount) is Decimal
 

@@ -31,6 +31,8 @@ from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
 from .indicators import order_indicators
 from .kpi import ActionPlan, Kpi, kpis
 from .mix import GroupMix, mixes
+from .management import ManagementSummary, summarise_actions
+from .movement import Movement, PreviousReport, TrendPoint
 from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
 from .savings import SavingsSummary, summarise_savings
 
@@ -70,6 +72,13 @@ class Report:
     def split_method(self) -> str:
         """The variance convention the drivers were split by (``[split] method``)."""
         return self.rules.split_method
+    #: The report movement is measured from, the movement since it, and each portfolio's
+    #: variance at the recorded periods of the year (see ``series``); None without them.
+    previous: PreviousReport | None = None
+    movement: Movement | None = None
+    trend: tuple[TrendPoint, ...] | None = None
+    #: The management actions and the variance before and after them (the optional sheet).
+    management: ManagementSummary | None = None
 
     @property
     def cash_limit(self) -> GrossIncome:
@@ -131,6 +140,10 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         found += more
     if quarter.actions is not None:
         plan = ActionPlan(quarter.actions)
+    management = None
+    if quarter.management_actions is not None:
+        management, more = summarise_actions(quarter.management_actions, lines)
+        found += more
     # What the engine finds is listed by where it is, whatever order the rows came in.
     found[len(problems) :] = sorted(found[len(problems) :], key=_problem_order)
     return Report(
@@ -148,6 +161,7 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         rated,
         plan,
         mixes=mix,
+        management=management,
     )
 
 

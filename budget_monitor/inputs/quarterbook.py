@@ -28,6 +28,7 @@ from ..read.sheets import (
     CASH_LIMIT_CHANGES,
     INDICATORS,
     KPIS,
+    MANAGEMENT_ACTION,
     SAVINGS,
     VARIANCE_ITEMS,
     SheetSpec,
@@ -45,6 +46,7 @@ CSV_SHEETS = {
     "indicators": INDICATORS.name,
     "kpis": KPIS.name,
     "actions": ACTIONS.name,
+    "management_action": MANAGEMENT_ACTION.name,
 }
 
 #: How a KPI's polarity is written on the sheet.
@@ -185,6 +187,19 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
             return {"action": x.action, "target": x.target, "progress": x.progress, "rag": x.rag}
 
         out[ACTIONS.name] = _rows(ACTIONS, q.actions, action)
+    if q.management_actions is not None:
+
+        def management(x):
+            x = x or m.ManagementAction("", "", "", Decimal(0), "")
+            return {
+                "portfolio": x.portfolio,
+                "line": x.line,
+                "action": x.action,
+                "amount": to_units(x.amount, scale),
+                "rag": x.rag,
+            }
+
+        out[MANAGEMENT_ACTION.name] = _rows(MANAGEMENT_ACTION, q.management_actions, management)
     return out
 
 

@@ -29,6 +29,7 @@ from ..read.sheets import (
     CASH_LIMIT_CHANGES,
     INDICATORS,
     KPIS,
+    MANAGEMENT_ACTION,
     SAVINGS,
     SETTINGS_SHEET,
     SHEETS,
@@ -112,6 +113,7 @@ def settings_rows() -> tuple[SettingRow, ...]:
     return tuple(
         SettingRow(f.name, f.name.replace("_", " ").capitalize(), getattr(defaults, f.name))
         for f in attrs.fields(m.Settings)
+        if f.type in (str, "str")  # not where a value was read from
     )
 
 
@@ -250,6 +252,11 @@ SHEET_NOTES: dict[str, str] = {
         "An action plan's progress: one row per action, with its RAG status. The report counts them "
         "and lists the red and amber ones beside the KPIs."
     ),
+    MANAGEMENT_ACTION.name: (
+        "Actions management has agreed to bring the forecast back towards the cash limit, not yet in "
+        "the forecast: one row per action, its effect on the forecast spending in Units (negative "
+        "reduces it) and how sure its delivery is. The report shows the variance before and after them."
+    ),
 }
 
 SETTINGS_NOTES: dict[str, str] = {
@@ -276,6 +283,13 @@ _PORTFOLIO_REF = (
 )
 
 COLUMN_NOTES: dict[str, dict[str, str]] = {
+    MANAGEMENT_ACTION.name: {
+        "portfolio": f"The portfolio the action is in, as on {BUDGET_LINES.name}.",
+        "line": f"The budget line it acts on, as on {BUDGET_LINES.name}; blank for an action across the portfolio.",
+        "action": "What will be done.",
+        "amount": "Its effect on the forecast spending, in Units: negative reduces spending.",
+        "rag": "How sure its delivery is: Red, Amber or Green.",
+    },
     BUDGET_LINES.name: {
         "portfolio": "The portfolio (directorate) the line belongs to.",
         "section": "The section or division within the portfolio. May be blank: the line then stands "

@@ -30,6 +30,7 @@ from .sheets import (
     CASH_LIMIT_CHANGES,
     INDICATORS,
     KPIS,
+    MANAGEMENT_ACTION,
     SAVINGS,
     VARIANCE_ITEMS,
     SheetSpec,
@@ -229,6 +230,19 @@ def _indicators(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.In
     return tuple(out)
 
 
+def _management(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.ManagementAction, ...]:
+    out = []
+    letters, rows = _records(grid, MANAGEMENT_ACTION, cells, problems)
+    for row_no, (portfolio, line, action, amount, rag) in rows:
+        where = Where(grid.name, row_no)
+        ok = bool(portfolio and action) or _named(
+            MANAGEMENT_ACTION, where, letters, problems, portfolio=portfolio, action=action
+        )
+        if ok and rag in m.RAGS:
+            out.append(m.ManagementAction(portfolio, line, action, amount, rag, where))
+    return tuple(out)
+
+
 READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
     sheet_key(ACTIVITY.name): (ACTIVITY, _drivers, "drivers"),
     sheet_key(VARIANCE_ITEMS.name): (VARIANCE_ITEMS, _items, "items"),
@@ -238,4 +252,5 @@ READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
     sheet_key(INDICATORS.name): (INDICATORS, _indicators, "indicators"),
     sheet_key(KPIS.name): (KPIS, kpi_rows, "kpis"),
     sheet_key(ACTIONS.name): (ACTIONS, action_rows, "actions"),
+    sheet_key(MANAGEMENT_ACTION.name): (MANAGEMENT_ACTION, _management, "management_actions"),
 }

@@ -37,7 +37,7 @@ def parse_units(text: str) -> str | None:
 def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
     if grid is None:
         return m.Settings()
-    found: dict[str, str] = {}
+    found: dict[str, object] = {}
     names = {"organisation": "organisation", "organization": "organisation", "period": "period", "title": "title",
              "units": "units", "capitalunits": "capital_units"}  # fmt: skip
     cells = Cells(grid, problems)
@@ -78,4 +78,6 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
                 continue
             value = unit
         found[field] = value
-    return m.Settings(**found)
+        if field == "period":
+            found["period_where"] = Where(grid.name, row_no, "B")
+    return m.Settings(**found)  # type: ignore[arg-type]

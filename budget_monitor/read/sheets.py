@@ -194,6 +194,16 @@ ACTIONS = SheetSpec(
         _c("rag", "RAG", "choice", choices=m.RAGS, aliases=("RAG status", "Status")),
     ),
 )
+MANAGEMENT_ACTION = SheetSpec(
+    "Management action",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("line", "Budget line", required=False),
+        _c("action", "Action"),
+        _c("amount", "Amount", "money"),
+        _c("rag", "RAG", "choice", choices=m.RAGS, aliases=("RAG status", "Status")),
+    ),
+)
 SETTINGS_SHEET = "Settings"
 SHEETS: tuple[SheetSpec, ...] = (
     BUDGET_LINES,
@@ -205,6 +215,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     INDICATORS,
     KPIS,
     ACTIONS,
+    MANAGEMENT_ACTION,
 )
 
 

@@ -132,20 +132,32 @@ REVENUE_COLUMNS = (
 )
 
 
+#: With a previous report, Table 1 gains these after the net variance.
+MOVEMENT_COLUMNS = (Col("Net variance, last report", "money"), Col("Movement", "money"))
+
+
 def revenue_table(report: Report, title: str) -> Table:
     """Portfolio > section > line, with a subtotal for each section of two or more
-    lines, portfolio totals and a grand total (the published Table 1)."""
-    cols = REVENUE_COLUMNS
+    lines, portfolio totals and a grand total (the published Table 1). With a previous
+    report, each line's net variance then and the movement since (as shown: this net
+    less that one, so the row casts)."""
+    mv = getattr(report, "movement", None)
+    cols = REVENUE_COLUMNS if mv is None else REVENUE_COLUMNS[:7] + MOVEMENT_COLUMNS + REVENUE_COLUMNS[7:]
+    width = len(cols) - 1
     rows: list[Row] = []
     portfolio_totals: list[int] = []
+    before = {} if mv is None else {(m.portfolio, m.line): k(m.previous.net) for m in mv.lines}
 
     def line_row(bl: BudgetLine, indent: str) -> Row:
         cl, var = bl.cash_limit, bl.variance
         cells = [indent + bl.line, k(cl.gross), k(cl.income), None, k(var.gross), k(var.income), None, bl.comment]
+        if mv is not None:
+            last = before.get((bl.portfolio, bl.line), ZERO)
+            cells[7:7] = [last, k(var.gross) + k(var.income) - last]
         return Row(with_across(cells, cols))
 
     def heading(text: str, style: RowStyle) -> Row:
-        return Row((text,) + (None,) * (len(cols) - 1), style)
+        return Row((text,) + (None,) * width, style)
 
     portfolios: dict[str, list[BudgetLine]] = {}
     for bl in report.lines:
@@ -170,15 +182,36 @@ def revenue_table(report: Report, title: str) -> Table:
                 parts.append(len(rows))
                 rows.append(
                     add_totals(
-                        rows, cols, Row((f"Total {section}",) + (None,) * 7, "subtotal", tuple(range(first, len(rows))))
+                        rows,
+                        cols,
+                        Row((f"Total {section}",) + (None,) * width, "subtotal", tuple(range(first, len(rows)))),
                     )
                 )
             else:
                 parts.append(first)
         portfolio_totals.append(len(rows))
-        rows.append(add_totals(rows, cols, Row((f"Total {portfolio}",) + (None,) * 7, "total", tuple(parts))))
+        rows.append(add_totals(rows, cols, Row((f"Total {portfolio}",) + (None,) * width, "total", tuple(parts))))
     if len(portfolio_totals) != 1:
-        rows.append(add_totals(rows, cols, Row(("Total",) + (None,) * 7, "grand", tuple(portfolio_totals))))
+        rows.append(add_totals(rows, cols, Row(("Total",) + (None,) * width, "grand", tuple(portfolio_totals))))
+    ma = getattr(report, "management", None)
+    if ma is not None:
+        # The variance before management action is the total above; the actions (gross,
+        # as shown) and the variance after them follow it.
+        total_row = len(rows) - 1
+        cells: list[object] = ["Management action (see the Management action sheet)"] + [None] * width
+        cells[4], cells[5] = k(ma.total), ZERO
+        rows.append(Row(with_across(cells, cols), "line"))
+        rows.append(
+            add_totals(
+                rows,
+                cols,
+                Row(
+                    ("Forecast variance after management action",) + (None,) * width,
+                    "subtotal",
+                    (total_row, len(rows) - 1),
+                ),
+            )
+        )
     return Table(
         "Revenue by line",
         title,
@@ -186,8 +219,16 @@ def revenue_table(report: Report, title: str) -> Table:
         tuple(rows),
         notes=(
             "£000. A positive variance is a pressure (overspend or income below budget); a negative one an underspend.",
+        )
+        + (
+            ()
+            if mv is None
+            else (
+                f"Last report: {mv.previous.period or 'the previous report'}. Lines no longer reported are on the Movement sheet.",
+            )
         ),
-        groups=((1, 3, "Cash limit (£000)"), (4, 6, "Forecast variance (£000)")),
+        groups=((1, 3, "Cash limit (£000)"), (4, 6, "Forecast variance (£000)"))
+        + (() if mv is None else ((7, 8, "Since the last report (£000)"),)),
     )
 
 
@@ -451,3 +492,8 @@ def checks_table(report: Report, title: str, source: str = "") -> Table:
         tuple(rows),
         notes=(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}.",),
     )
+
+
+def revenue_total_row(table: Table) -> int:
+    """The row of Table 1 with the total variance (before management action)."""
+    return max(i for i, r in enumerate(table.rows) if r.style in ("total", "grand"))

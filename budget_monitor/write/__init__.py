@@ -24,6 +24,7 @@ from .json_out import report_dict, report_json
 from .narrative_sheet import narrative_sheet
 from .performance import performance_sheet
 from .schedule_sheets import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet
+from .series import management_sheet, movement_sheet, trend_sheet
 from .stack import shared_checks_table
 from .summary import summary_sheet
 
@@ -49,6 +50,9 @@ SHEETS: list[Callable[[Book, Report], None]] = [
     summary_sheet,
     narrative_sheet,
     revenue_sheet,
+    management_sheet,
+    movement_sheet,
+    trend_sheet,
     table2_sheet,
     activity_sheet,
     cash_limits_sheet,

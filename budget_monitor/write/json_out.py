@@ -22,13 +22,16 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+import attrs
+
 from ..engine import CapitalSummary, GroupMix, Report
 from ..engine.kpi import ActionPlan, Kpi
 from ..engine.subtotals import capital_status_totals, indicator_totals, section_totals
-from ..model import Action, Component, GrossIncome, Problem
+from ..model import Action, Component, GrossIncome, OverThreshold, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
+from .series_json import management_dict, series_dict, write_series
 
 SCHEMA = "budget-monitor/report/1"
 
@@ -198,6 +201,8 @@ def report_dict(report: Report) -> dict[str, object]:
     if report.mixes is not None:
         out["mix"] = [mix_dict(g) for g in report.mixes]
     out.update(printed_totals(report))
+    out.update(series_dict(report.previous, report.movement))
+    out["management_action"] = management_dict(report.management)
     return out
 
 
@@ -307,6 +312,70 @@ def actions_dict(plan: ActionPlan) -> dict[str, object]:
         "by_rag": plan.counts,
         "items": [_action(a) for a in plan.actions],
         "red_and_amber": [_action(a) for a in plan.attention],
+    }
+
+
+def report_parts(report: Report) -> dict[str, object]:
+    """The parts of ``report_dict`` other than its lines and components (which the history
+    store keeps as rows): what the store keeps of a report as JSON."""
+    doc = report_dict_parts(report)
+    return {key: doc[key] for key in PARTS if key in doc}
+
+
+#: The parts of the report the history store keeps as JSON.
+PARTS = (
+    "totals",
+    "over_threshold",
+    "unexplained",
+    "cash_limits",
+    "savings",
+    "capital",
+    "indicators",
+    "kpis",
+    "actions",
+    "split_method",
+    "mix",
+    "sections",
+    "indicator_totals",
+    "management_action",
+)
+
+
+def report_dict_parts(report: Report) -> dict[str, object]:
+    """``report_dict`` without its long lists (lines, drivers, components, the over-threshold
+    components, which the store can make again from the components, and checks)."""
+    ot = report.over_threshold
+    light = attrs.evolve(
+        report,
+        lines=(),
+        effects=(),
+        components=(),
+        problems=(),
+        previous=None,
+        movement=None,
+        over_threshold=OverThreshold(ot.threshold, (), ()),
+    )
+    doc = report_dict(light)
+    doc.update(printed_totals(report))  # Table 1's sections need the lines
+    doc["totals"] = report_dict_totals(report)
+    doc["over_threshold"] = {
+        "threshold": pounds_text(ot.threshold),
+        "pressures": len(ot.pressures),
+        "underspends": len(ot.underspends),
+        "total_pressures": pounds_text(ot.total_pressures),
+        "total_underspends": pounds_text(ot.total_underspends),
+        "shown_in_thousands": {key: str(value) for key, value in shown_totals(report).items()},
+    }
+    doc["unexplained"] = pounds_text(sum((c.amount for c in report.unexplained), Decimal(0)))
+    return doc
+
+
+def report_dict_totals(report: Report) -> dict[str, object]:
+    cg, ci, fg, fi, vg, vi = _line_totals(report)
+    return {
+        "cash_limit": gin(GrossIncome(cg, ci)),
+        "forecast": gin(GrossIncome(fg, fi)),
+        "variance": gin(GrossIncome(vg, vi)),
     }
 
 
@@ -592,6 +661,11 @@ def write_json(report: Report, fh: TextIO) -> None:
         write(',"mix":')
         _write_list(write, report.mixes, lambda g: json.dumps(mix_dict(g), ensure_ascii=False, separators=(",", ":")))
     write(_members(printed_totals(report)))
+    write_series(write, report.previous, report.movement, _write_list)
+    write(
+        ',"management_action":'
+        + json.dumps(management_dict(report.management), ensure_ascii=False, separators=(",", ":"))
+    )
     write("}\n")
 
 

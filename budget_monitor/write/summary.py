@@ -110,7 +110,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
     out: list[Figure] = []
     revenue = revenue_table(book, report) if book else tables.revenue_table(report, "")
     max_rows = book.max_rows if book else EXCEL_MAX_ROWS
-    last = len(revenue.rows) - 1
+    last = tables.revenue_total_row(revenue)
     for label, header in (
         ("Net forecast variance", "Variance net"),
         ("Gross forecast variance", "Variance gross"),
@@ -118,6 +118,31 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
     ):
         formula, value, on = _refer(revenue.sheet, revenue, None, last, col_index(revenue, header), max_rows)
         out.append(Figure(label, formula, value, sheet=on, style="total" if label.startswith("Net") else "line"))
+    ma = report.management
+    if ma is not None:
+        from ..report.series import MANAGEMENT
+
+        net = col_index(revenue, "Variance net")
+        formula, value, on = _refer(revenue.sheet, revenue, None, last + 1, net, max_rows)
+        out.append(
+            Figure(
+                "Management action agreed (number of actions)", formula, value, number=len(ma.actions), sheet=MANAGEMENT
+            )
+        )
+        formula, value, on = _refer(revenue.sheet, revenue, None, last + 2, net, max_rows)
+        out.append(Figure("Net forecast variance after management action", formula, value, sheet=on, style="total"))
+    mv = report.movement
+    if mv is not None:
+        from ..report.series import MOVEMENT, signed_k
+
+        before, now = mv.total_previous.net, mv.total_variance.net
+        out.append(
+            Figure(
+                f"Net variance moved from {signed_k(before)} at {mv.previous.period or 'the last report'} to {signed_k(now)}",
+                tables.k(now) - tables.k(before),
+                sheet=MOVEMENT,
+            )
+        )
 
     ot = report.over_threshold
     t2 = table2(book, report) if book else tables.table2(report, "")

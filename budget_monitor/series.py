@@ -1,0 +1,225 @@
+"""A report's place in a series: find the previous report, add the movement since it and
+the trend, record the report in the history store. What ``report`` (and the library)
+call around the analysis.
+
+The order keeps the history from touching the figures: the report is analysed first;
+the previous report (from ``--previous`` or the store) only adds ``previous``,
+``movement`` and ``trend`` to it; recording reads the finished report and changes
+nothing in it. The store is opened (and checked) before anything is written, and the
+report is recorded after its files are written, in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import signal
+import sys
+from pathlib import Path
+
+import attrs
+
+from .engine import Report
+from .engine.movement import PreviousReport, TrendPoint, movement
+from .model import Problem, Where, error
+from .periods import Period, PeriodError, parse_period
+from .store import Store
+
+
+def report_period(report: Report) -> tuple[Period | None, list[Problem]]:
+    """The report's period, placed in time; a located error on Settings when it cannot be."""
+    s = report.quarter.settings
+    where = getattr(s, "period_where", None) or Where("Settings")
+    try:
+        return parse_period(s.period), []
+    except PeriodError as exc:
+        return None, [error("bad-period", f"Period: {exc}; the history needs to place the report in time", where)]
+
+
+def find_previous(
+    report: Report, period: Period | None, store: Store | None, previous_path: Path | None, rules=None
+) -> tuple[PreviousReport | None, list[Problem]]:
+    """``--previous PATH`` when given, else the latest recorded earlier period of the same
+    organisation in ``store``, else None."""
+    if previous_path is not None:
+        from .store.previous import read_previous
+
+        return read_previous(previous_path, rules)
+    if store is None or period is None:
+        return None, []
+    found = store.latest_before(report.quarter.settings.organisation, period)
+    if found is None:
+        return None, []
+    return store.previous_report(found), []
+
+
+def trend_points(
+    report: Report, period: Period | None, store: Store | None, previous: PreviousReport | None
+) -> list[TrendPoint]:
+    """Each portfolio's variance at each recorded period of this report's financial year
+    (the latest version of each), then this report's."""
+    points: list[TrendPoint] = []
+    label = report.quarter.settings.period
+    if store is not None and period is not None:
+        for key, text, portfolio, variance in store.portfolio_variances(report.quarter.settings.organisation):
+            p = parse_period(key)
+            if p.financial_year == period.financial_year and p < period:
+                points.append(TrendPoint(text, portfolio, variance))
+    elif previous is not None:
+        totals: dict[str, object] = {}
+        for bl in previous.lines:
+            totals[bl.portfolio] = totals.get(bl.portfolio, bl.variance - bl.variance) + bl.variance  # type: ignore[operator]
+        points += [TrendPoint(previous.period or "Last report", pf, v) for pf, v in totals.items()]  # type: ignore[arg-type]
+    now: dict[str, object] = {}
+    for bl in report.lines:
+        now[bl.portfolio] = now.get(bl.portfolio, bl.variance - bl.variance) + bl.variance  # type: ignore[operator]
+    points += [TrendPoint(label, pf, v) for pf, v in now.items()]  # type: ignore[arg-type]
+    return points
+
+
+def with_series(report: Report, previous: PreviousReport | None, points: list[TrendPoint] | None) -> Report:
+    """``report`` with its previous report, the movement since it and the trend."""
+    mv = movement(previous, report.lines, report.components) if previous is not None else None
+    return attrs.evolve(report, previous=previous, movement=mv, trend=tuple(points) if points else None)
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def parts_of(report: Report) -> dict[str, str]:
+    """The report's parts other than lines and components, as JSON text, for the store."""
+    from .write.json_out import report_parts
+
+    return {
+        name: json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        for name, value in report_parts(report).items()
+    }
+
+
+def record(store: Store, report: Report, period: Period, input_path: Path, before_commit=None):
+    """Record ``report`` as the next version of its organisation and period
+    (``before_commit``: see ``Store.record``)."""
+    s = report.quarter.settings
+    return store.record(
+        organisation=s.organisation,
+        period=period,
+        period_text=s.period,
+        input_name=input_path.name,
+        input_sha256=file_digest(input_path),
+        lines=report.lines,
+        components=report.components,
+        parts=parts_of(report),
+        before_commit=before_commit,
+    )
+
+
+class _Cancelled(Exception):
+    """The run that started the recording did not finish its files: roll back."""
+
+
+class Recording:
+    """A report being recorded by a child process while this one writes the report's
+    files. The child does everything in its transaction but commit, then waits: ``finish``
+    lets it commit and gives the ``Recorded``; ``cancel`` (or this process ending) makes
+    it roll back. Either way the store holds the whole new version or none of it."""
+
+    def __init__(self, pid: int, go: int, result: int):
+        self.pid, self.go, self.result = pid, go, result
+        self.done = False
+
+    def finish(self):
+        """Commit; the ``Recorded``, or ``StoreError`` with the child's message."""
+        from .store import StoreError
+
+        try:
+            os.write(self.go, b"1")
+        except OSError:
+            pass  # the child has already stopped; its message says why
+        os.close(self.go)
+        with os.fdopen(self.result, "rb") as fh:
+            sent = fh.read()
+        os.waitpid(self.pid, 0)
+        self.done = True
+        try:
+            kind, value = pickle.loads(sent)
+        except Exception:  # noqa: BLE001 - nothing readable came back: the child stopped
+            raise StoreError("the report could not be recorded (the recording process stopped)") from None
+        if kind == "ok":
+            return value
+        raise StoreError(value)
+
+    def cancel(self) -> None:
+        """Roll back (the child sees the pipe close without a go) and wait for it."""
+        if self.done:
+            return
+        self.done = True
+        for fd in (self.go, self.result):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+
+def start_recording(store_path: Path, report: Report, period: Period, input_path: Path) -> Recording | None:
+    """Record ``report`` in a forked child process, all but the commit, while this process
+    writes the files; None where there is no ``fork`` or only one core (record in turn,
+    with ``record``, once the files are written). A store that does not exist yet is made
+    only after the go, so a run whose files fail leaves no store behind. The caller must
+    have closed its own connection to the store: SQLite connections do not cross a fork."""
+    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return None
+    exists = store_path.exists()
+    go_r, go_w = os.pipe()
+    res_r, res_w = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (go_r, go_w, res_r, res_w):
+            os.close(fd)
+        return None
+    if pid == 0:  # the child: record, wait for the go, commit; leave without running the parent's code
+        status = 1
+        try:
+            os.close(go_w)
+            os.close(res_r)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            from .store import StoreError, open_store
+
+            def wait_for_go() -> None:
+                if os.read(go_r, 1) != b"1":
+                    raise _Cancelled
+
+            try:
+                if not exists:
+                    wait_for_go()  # a new store is made only once the report's files are written
+                store = open_store(store_path)
+                try:
+                    done = record(store, report, period, input_path, before_commit=wait_for_go if exists else None)
+                finally:
+                    store.close()
+                os.write(res_w, pickle.dumps(("ok", done)))
+                status = 0
+            except _Cancelled:
+                status = 0
+            except StoreError as exc:
+                os.write(res_w, pickle.dumps(("error", str(exc))))
+            except BaseException as exc:  # noqa: BLE001 - said to the parent, which reports it
+                os.write(res_w, pickle.dumps(("error", f"{store_path}: the report could not be recorded ({exc})")))
+        finally:
+            os._exit(status)
+    os.close(go_r)
+    os.close(res_w)
+    return Recording(pid, go_w, res_r)

@@ -1,0 +1,363 @@
+"""A series of reports, run as a user runs them: Q2 then Q3 of the sample quarter recorded
+in one store; the movement checked against a computation of its own; --previous; two runs
+at once; the history never changes the report's own figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+import openpyxl
+import pytest
+
+from budget_monitor import model as m
+from budget_monitor.inputs.quarterbook import write_quarter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "budget_monitor", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
+
+
+def make_q2(q3: m.Quarter) -> m.Quarter:
+    """The quarter before: other volumes and unit costs, items that changed, came and went,
+    a cash limit that moved, a line that is new at Q3 and one that is gone by then."""
+    d = Decimal
+    drivers = []
+    for i, dr in enumerate(q3.drivers or ()):
+        if i % 3 == 0:
+            dr = attrs.evolve(dr, forecast_volume=max(dr.forecast_volume - d(150 + i), d(0)))
+        if i % 4 == 1:
+            dr = attrs.evolve(dr, forecast_unit_cost=dr.forecast_unit_cost + d("3.17"))
+        drivers.append(dr)
+    items = list(q3.items or ())
+    gone_at_q3 = m.VarianceItem(
+        items[0].line, "Agency social workers", m.GrossIncome(d("412345.67"), d(0)), items[0].portfolio
+    )
+    items = (
+        [attrs.evolve(items[1], amount=items[1].amount + m.GrossIncome(d("-98765.43"), d(0)))]
+        + items[3:]
+        + [gone_at_q3]
+    )
+    # items[0] and items[2] are new at Q3
+    lines = list(q3.lines)
+    new_at_q3 = lines.pop()  # the last line is not in Q2
+    moved = lines[2]
+    lines[2] = attrs.evolve(
+        moved,
+        cash_limit=moved.cash_limit - m.GrossIncome(d(250000), d(0)),
+        forecast=moved.forecast - m.GrossIncome(d(120000), d("-5000")),
+    )
+    lines.append(
+        m.BudgetLine(lines[0].portfolio, lines[0].section, "Closed Residential Unit", m.GrossIncome(d(500000), d(-20000)),
+                     m.GrossIncome(d("612000.50"), d(-20000)))
+    )  # fmt: skip
+    items = [i for i in items if i.line != new_at_q3.line]
+    drivers = [x for x in drivers if x.line != new_at_q3.line]
+    settings = attrs.evolve(q3.settings, period="2011-12 Q2")
+    return attrs.evolve(q3, settings=settings, lines=tuple(lines), drivers=tuple(drivers), items=tuple(items))
+
+
+# --- an independent computation: pence as integers, volumes and rates as fractions ---------
+
+
+def _pence(x: Fraction) -> int:
+    """To the nearest penny, half away from zero."""
+    p = x * 100
+    n = abs(p.numerator) * 2 + p.denominator
+    r = n // (2 * p.denominator)
+    return r if p >= 0 else -r
+
+
+def expected_components(q: m.Quarter) -> tuple[dict[tuple, int], dict[tuple, tuple[int, int, int, int]]]:
+    """(portfolio, line, source, side, kind) -> pence; and each line's cash limit and forecast in pence."""
+    F = Fraction
+    lines = {}
+    for bl in q.lines:
+        lines[(bl.portfolio, bl.line)] = tuple(
+            int(F(v) * 100) for v in (bl.cash_limit.gross, bl.cash_limit.income, bl.forecast.gross, bl.forecast.income)
+        )
+    portfolio_of = {bl.line: bl.portfolio for bl in q.lines}  # a driver or item may leave the portfolio blank
+    comps: dict[tuple, int] = defaultdict(int)
+    explained: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for dr in q.drivers or ():
+        key = (dr.portfolio or portfolio_of[dr.line], dr.line)
+        bv, bu, fv, fu = F(dr.budget_volume), F(dr.budget_unit_cost), F(dr.forecast_volume), F(dr.forecast_unit_cost)
+        activity = _pence((fv - bv) * bu)
+        unit_cost = _pence(fv * fu - bv * bu) - activity
+        comps[key + (dr.driver, "gross", "activity")] += activity
+        comps[key + (dr.driver, "gross", "unit_cost")] += unit_cost
+        explained[key][0] += activity + unit_cost
+        if dr.budget_income_rate is not None and dr.forecast_income_rate is not None:
+            br, fr = F(dr.budget_income_rate), F(dr.forecast_income_rate)
+            ia = _pence(-(fv - bv) * br)
+            ir = _pence(-(fv * fr) + bv * br) - ia
+            comps[key + (dr.driver, "income", "income_activity")] += ia
+            comps[key + (dr.driver, "income", "income_rate")] += ir
+            explained[key][1] += ia + ir
+    for it in q.items or ():
+        key = (it.portfolio or portfolio_of[it.line], it.line)
+        for side, amount in (("gross", it.amount.gross), ("income", it.amount.income)):
+            comps[key + (it.description, side, "item")] += int(F(amount) * 100)
+            explained[key][0 if side == "gross" else 1] += int(F(amount) * 100)
+    for key, (cg, ci, fg, fi) in lines.items():
+        comps[key + ("", "gross", "unexplained")] += fg - cg - explained[key][0]
+        comps[key + ("", "income", "unexplained")] += fi - ci - explained[key][1]
+    return {k: v for k, v in comps.items() if v}, lines
+
+
+def _p(text: str) -> int:
+    whole = Decimal(text) * 100
+    assert whole == whole.to_integral_value(), text
+    return int(whole)
+
+
+def check_movement(doc: dict, q2: m.Quarter, q3: m.Quarter) -> None:
+    before_c, before_l = expected_components(q2)
+    now_c, now_l = expected_components(q3)
+    mv = doc["movement"]
+    # every component, to the penny, with its status
+    got = {(c["portfolio"], c["line"], c["source"], c["side"], c["kind"]): c for c in mv["components"]}
+    assert len(got) == len(mv["components"])
+    assert set(got) == set(before_c) | set(now_c)
+    for key, c in got.items():
+        prev, now = before_c.get(key, 0), now_c.get(key, 0)
+        status = "new" if key not in before_c else "gone" if key not in now_c else "same" if prev == now else "changed"
+        assert (_p(c["previous"]), _p(c["amount"]), _p(c["movement"]), c["status"]) == (
+            prev,
+            now,
+            now - prev,
+            status,
+        ), key
+    # every line, gross, income and net, both splits
+    lines = {(x["portfolio"], x["line"]): x for x in mv["lines"]}
+    assert set(lines) == set(before_l) | set(now_l)
+    totals = [0] * 6
+    for key, x in lines.items():
+        cg0, ci0, fg0, fi0 = before_l.get(key, (0, 0, 0, 0))
+        cg1, ci1, fg1, fi1 = now_l.get(key, (0, 0, 0, 0))
+        prev, now = (fg0 - cg0, fi0 - ci0), (fg1 - cg1, fi1 - ci1)
+        for j, side in enumerate(("gross", "income")):
+            assert _p(x["previous"][side]) == prev[j] and _p(x["variance"][side]) == now[j]
+            assert _p(x["movement"][side]) == now[j] - prev[j]
+            assert _p(x["forecast_movement"][side]) == (fg1 - fg0, fi1 - fi0)[j]
+            assert _p(x["cash_limit_movement"][side]) == (cg1 - cg0, ci1 - ci0)[j]
+            comp_sum = sum(_p(c["movement"]) for k, c in got.items() if k[:2] == key and k[3] == side)
+            assert comp_sum == now[j] - prev[j]
+            totals[j] += prev[j]
+            totals[2 + j] += now[j]
+        assert _p(x["movement"]["net"]) == sum(now) - sum(prev)
+        status = "new" if key not in before_l else "gone" if key not in now_l else x["status"]
+        assert x["status"] == status
+    t = mv["total"]
+    assert (_p(t["previous"]["gross"]), _p(t["previous"]["income"])) == (totals[0], totals[1])
+    assert (_p(t["movement"]["net"])) == totals[2] + totals[3] - totals[0] - totals[1]
+
+
+@pytest.fixture(scope="module")
+def series(tmp_path_factory, sample_quarter):
+    folder = tmp_path_factory.mktemp("series")
+    q3 = sample_quarter
+    q2 = make_q2(q3)
+    write_quarter(q2, folder / "q2.xlsx")
+    write_quarter(q3, folder / "q3.xlsx")
+    store = folder / "history.sqlite"
+    r2 = run("report", str(folder / "q2.xlsx"), "--json", str(folder / "q2.json"), "--history", str(store))
+    # The previous report is read from the store, not analysed again: its workbook is not needed.
+    (folder / "q2.xlsx").rename(folder / "q2-away.xlsx")
+    r3 = run("report", str(folder / "q3.xlsx"), "--json", str(folder / "q3.json"), "--history", str(store))
+    (folder / "q2-away.xlsx").rename(folder / "q2.xlsx")
+    return folder, q2, q3, store, r2, r3
+
+
+def test_q2_then_q3_recorded_and_the_movement_is_exact(series):
+    folder, q2, q3, store, r2, r3 = series
+    assert r2.returncode == 0, r2.stderr
+    assert r3.returncode == 0, r3.stderr
+    doc2 = json.loads((folder / "q2.json").read_text())
+    assert doc2["previous"] is None and doc2["movement"] is None
+    doc = json.loads((folder / "q3.json").read_text())
+    assert doc["previous"]["period"] == "2011-12 Q2" and doc["previous"]["source"] == "history"
+    assert doc["previous"]["organisation"] == "Kent County Council" and doc["previous"]["recorded_at"]
+    check_movement(doc, q2, q3)
+    statuses = {c["status"] for c in doc["movement"]["components"]}
+    assert {"new", "gone", "changed", "same"} <= statuses
+    assert {x["status"] for x in doc["movement"]["lines"]} == {"new", "gone", "changed", "same"}
+
+
+def test_history_lists_both_periods(series):
+    folder, *_, store, r2, r3 = series
+    listed = run("history", "--history", str(store))
+    assert listed.returncode == 0, listed.stderr
+    lines = [x for x in listed.stdout.splitlines() if "Kent County Council" in x]
+    assert len(lines) == 2 and "2011-12 Q2" in lines[0] and "2011-12 Q3" in lines[1]
+    assert "q3.xlsx" in lines[1] and "+14,703" in lines[1]
+    shown = run("history", "show", "2011-12 Q3", "--history", str(store))
+    assert shown.returncode == 0 and "Fostering Service" in shown.stdout, shown.stderr
+
+
+def test_previous_workbook_or_json_without_a_store_gives_the_same_figures(series):
+    folder, q2, q3, store, *_ = series
+    doc = json.loads((folder / "q3.json").read_text())
+    for previous in ("q2.xlsx", "q2.json"):
+        out = folder / f"from-{previous}.json"
+        r = run("report", str(folder / "q3.xlsx"), "-o", str(folder / f"from-{previous}.xlsx"), "--json", str(out),
+                "--no-history", "--previous", str(folder / previous))  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        other = json.loads(out.read_text())
+        assert other["previous"]["source"] == "file" and other["previous"]["period"] == "2011-12 Q2"
+        assert other["movement"] == doc["movement"]
+
+
+def test_the_history_never_changes_the_reports_own_figures(series):
+    folder, q2, q3, store, *_ = series
+    r = run(
+        "report",
+        str(folder / "q3.xlsx"),
+        "-o",
+        str(folder / "alone.xlsx"),
+        "--json",
+        str(folder / "alone.json"),
+        "--no-history",
+    )
+    assert r.returncode == 0, r.stderr
+    alone = json.loads((folder / "alone.json").read_text())
+    with_history = json.loads((folder / "q3.json").read_text())
+    assert alone["previous"] is None and alone["movement"] is None
+    for doc in (alone, with_history):
+        for key in ("previous", "movement"):
+            doc.pop(key)
+    assert alone == with_history
+
+
+def test_the_workbook_shows_the_movement(series):
+    folder, *_ = series
+    book = openpyxl.load_workbook(folder / "q3-report.xlsx")
+    assert "Movement" in book.sheetnames and "Trend" in book.sheetnames
+    assert book["Movement"]._charts and book["Trend"]._charts
+    revenue = book["Revenue by line"]
+    headers = [c.value for row in revenue.iter_rows(max_row=8) for c in row if c.value]
+    assert "Net variance, last report" in headers and "Movement" in headers
+    summary = " ".join(str(c.value) for row in book["Summary"].iter_rows() for c in row if c.value)
+    assert "moved from" in summary and "2011-12 Q2" in summary
+
+
+def test_two_runs_at_once_on_one_store_both_land(tmp_path, sample_quarter):
+    write_quarter(sample_quarter, tmp_path / "q3.xlsx")
+    store = tmp_path / "h.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "budget_monitor",
+                "report",
+                str(tmp_path / "q3.xlsx"),
+                "-o",
+                str(tmp_path / f"r{i}.xlsx"),
+                "--history",
+                str(store),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for i in range(2)
+    ]
+    outs = [p.communicate(timeout=300) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outs
+    conn = sqlite3.connect(store)
+    assert sorted(v for (v,) in conn.execute("SELECT version FROM reports")) == [1, 2]
+    conn.close()
+
+
+def test_a_store_that_is_not_one_is_named_and_kept(tmp_path, sample_quarter):
+    write_quarter(sample_quarter, tmp_path / "q3.xlsx")
+    store = tmp_path / "budget-monitor.sqlite"
+    store.write_text("Portfolio,Line\n")
+    r = run("report", str(tmp_path / "q3.xlsx"))
+    assert r.returncode == 2 and str(store) in r.stderr and "not a budget-monitor history store" in r.stderr
+    assert store.read_text() == "Portfolio,Line\n"
+    assert not (tmp_path / "q3-report.xlsx").exists()  # nothing written
+    assert "Traceback" not in r.stderr
+
+
+def test_a_period_that_cannot_be_placed_is_an_error_on_settings(tmp_path, sample_quarter):
+    q = attrs.evolve(
+        sample_quarter, settings=attrs.evolve(sample_quarter.settings, period="Third quarter"), capital=None
+    )
+    write_quarter(q, tmp_path / "q.xlsx")
+    r = run("report", str(tmp_path / "q.xlsx"))
+    assert r.returncode == 1 and "Settings!B" in r.stderr and "Third quarter" in r.stderr, r.stderr
+    # without the history the period need not be placed
+    r = run("report", str(tmp_path / "q.xlsx"), "--no-history")
+    assert r.returncode == 0, r.stderr
+
+
+def test_forget_asks_first(tmp_path, sample_quarter):
+    write_quarter(sample_quarter, tmp_path / "q3.xlsx")
+    store = tmp_path / "h.sqlite"
+    assert run("report", str(tmp_path / "q3.xlsx"), "--history", str(store)).returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    no = subprocess.run([sys.executable, "-m", "budget_monitor", "history", "forget", "2011-12 Q3", "--history", str(store)],
+                        input="n\n", capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    assert no.returncode != 0 and "2011-12 Q3" in run("history", "--history", str(store)).stdout
+    yes = run("history", "forget", "Q3 2011-12", "--yes", "--history", str(store))
+    assert yes.returncode == 0, yes.stderr
+    assert "2011-12 Q3" not in run("history", "--history", str(store)).stdout
+
+
+def test_management_action_before_and_after(tmp_path, sample_quarter):
+    d = Decimal
+    portfolio = sample_quarter.lines[0].portfolio
+    actions = (
+        m.ManagementAction(portfolio, "Fostering Service", "Recruit in-house foster carers", d("-1250000.00"), "Amber"),
+        m.ManagementAction(portfolio, "", "Vacancy freeze across the portfolio", d("-400000.50"), "Green"),
+        m.ManagementAction(portfolio, "Adoption Service", "Defer the new post", d("-75000.00"), "Red"),
+    )
+    q = attrs.evolve(sample_quarter, management_actions=actions)
+    write_quarter(q, tmp_path / "q3.xlsx")
+    r = run("report", str(tmp_path / "q3.xlsx"), "--json", str(tmp_path / "q3.json"), "--no-history")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((tmp_path / "q3.json").read_text())
+    ma = doc["management_action"]
+    assert ma["total"] == "-1725000.50"
+    assert [(a["action"], a["amount"], a["rag"]) for a in ma["actions"]] == [
+        (a.action, f"{a.amount:.2f}", a.rag) for a in actions
+    ]
+    before = doc["totals"]["variance"]
+    assert ma["variance_before"] == before
+    assert Decimal(ma["variance_after"]["net"]) == Decimal(before["net"]) - Decimal("1725000.50")
+    assert ma["variance_after"]["income"] == before["income"]
+    book = openpyxl.load_workbook(tmp_path / "q3-report.xlsx")
+    assert "Management action" in book.sheetnames
+    cached = openpyxl.load_workbook(tmp_path / "q3-report.xlsx", data_only=True)  # the formulas' saved values
+    rows = [[c.value for c in row] for row in cached["Revenue by line"].iter_rows()]
+    after = next(r for r in rows if r[0] == "Forecast variance after management action")
+    assert after[6] == 14703 - 1725  # net variance after, £000, as shown
+    listed = [[c.value for c in row] for row in book["Management action"].iter_rows()]
+    assert any(r[2] == "Defer the new post" and r[3] == "Red" for r in listed)
+    summary = [[c.value for c in row] for row in book["Summary"].iter_rows()]
+    assert any(r[0] == "Net forecast variance after management action" for r in summary)
+
+
+def test_management_action_naming_a_line_that_does_not_exist(tmp_path, sample_quarter):
+    portfolio = sample_quarter.lines[0].portfolio
+    bad = (m.ManagementAction(portfolio, "Fostering Servise", "Recruit carers", Decimal("-1.00"), "Amber"),)
+    write_quarter(attrs.evolve(sample_quarter, management_actions=bad), tmp_path / "q3.xlsx")
+    r = run("report", str(tmp_path / "q3.xlsx"), "--no-history")
+    assert r.returncode == 1 and "Management action!" in r.stderr and "Fostering Servise" in r.stderr, r.stderr
