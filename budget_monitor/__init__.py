@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "HistoryError",
     "InputErrors",
     "OutputError",
     "Problem",
@@ -23,6 +24,9 @@ __all__ = [
     "Source",
     "Where",
     "analyse",
+    "forget_period",
+    "history_report",
+    "history_reports",
     "load_rules",
     "make_report",
     "write_docx",
@@ -32,6 +36,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .api import (
+        HistoryError,
         InputErrors,
         OutputError,
         Problem,
@@ -41,6 +46,9 @@ if TYPE_CHECKING:
         Source,
         Where,
         analyse,
+        forget_period,
+        history_report,
+        history_reports,
         load_rules,
         make_report,
         write_docx,

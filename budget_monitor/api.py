@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .frames import Frames
 
 __all__ = [
+    "HistoryError",
     "InputErrors",
     "OutputError",
     "Problem",
@@ -50,6 +51,9 @@ __all__ = [
     "Source",
     "Where",
     "analyse",
+    "forget_period",
+    "history_report",
+    "history_reports",
     "load_rules",
     "make_report",
     "write_docx",
@@ -74,6 +78,11 @@ class InputErrors(ValueError):
             f"the input has {count} error{'' if count == 1 else 's'}, so there is no report to write; "
             "see result.problems"
         )
+
+
+class HistoryError(Exception):
+    """The report's files were written but it could not be recorded in the history store
+    (the message names the store and says why); the store was left as it was."""
 
 
 class OutputError(ValueError):
@@ -122,6 +131,9 @@ class Result:
     sources: tuple[Source, ...]
     problems: tuple[Problem, ...]
     report: Report | None = None
+    #: Where ``make_report`` recorded the report in the history store (``store.Recorded``:
+    #: organisation, period, version...); None when it was not recorded.
+    recorded: Any = None
 
     @property
     def ok(self) -> bool:
@@ -278,6 +290,9 @@ def analyse(
     title: str | None = None,
     names: Sequence[str] | None = None,
     progress: ProgressFn | None = None,
+    previous: PathLike | None = None,
+    previous_name: str | None = None,
+    history: PathLike | None = None,
 ) -> Result:
     """Read, check and analyse one quarterly workbook, or several as one report.
 
@@ -285,6 +300,13 @@ def analyse(
     ``RulesError``) or None for the built-in thresholds. ``title`` names the report
     (instead of the ``Settings`` title). ``names`` are what problems call each file
     (default: the path as given). ``progress``, when given, is called with each step's name.
+
+    The movement since the previous report: ``previous`` names it (a quarterly workbook, or
+    a JSON report as ``to_json`` writes it; ``previous_name`` is what its problems call it),
+    else ``history`` names a history store (SQLite) whose latest earlier period of the same
+    organisation is the previous report, read as recorded; the store's periods of the
+    financial year also give the trend. The figures of this report never depend on either.
+    See ``budget_monitor.series``.
 
     Bad input never raises: the result holds the problems (``result.ok`` is False when
     any is an error).
@@ -303,8 +325,34 @@ def analyse(
         raise ValueError(f"{len(paths)} workbooks but {len(labels)} names")
     with _no_gc():
         if len(paths) == 1:
-            return _analyse_one(paths[0], labels[0], rule_set, title, progress)
-        return _analyse_many(paths, labels, rule_set, title, progress)
+            result = _analyse_one(paths[0], labels[0], rule_set, title, progress)
+        else:
+            result = _analyse_many(paths, labels, rule_set, title, progress)
+        if previous is None and history is None:
+            return result
+        return _in_series(result, rule_set, previous, previous_name, history)
+
+
+def _in_series(
+    result: Result, rules: Rules, previous: PathLike | None, previous_name: str | None, history: PathLike | None
+) -> Result:
+    """``result`` with the previous report, the movement since it and the trend (see
+    ``series.place``); problems finding them join the result's."""
+    if not result.ok:
+        return result
+    from .series import place
+
+    report = result._checked()
+    label = result.sources[0].name if len(result.sources) == 1 else ""
+    placed, found = place(
+        report,
+        rules,
+        previous=None if previous is None else Path(os.fspath(previous)),
+        previous_name=previous_name,
+        history=None if history is None else Path(os.fspath(history)),
+        label=label,
+    )
+    return attrs.evolve(result, report=placed, problems=result.problems + tuple(found))
 
 
 def _read(path: Path, name: str, rules: Rules) -> tuple[Quarter | None, list[Problem]]:
@@ -463,13 +511,24 @@ def make_report(
     rules: Rules | PathLike | None = None,
     title: str | None = None,
     progress: ProgressFn | None = None,
+    previous: PathLike | None = None,
+    history: PathLike | None = None,
 ) -> Result:
     """``analyse`` the workbooks, then, when there are no errors, write the report workbook
     to ``output``, and the JSON and the Word document where ``json`` and ``docx`` name
-    them: what ``budget-monitor report`` does. Returns the result (its problems say why nothing was written, when they are errors).
+    them: what ``budget-monitor report`` does. Returns the result (its problems say why
+    nothing was written, when they are errors).
+
+    ``previous`` and ``history`` are as for ``analyse``; with ``history``, the report is
+    also recorded in that store (made if it does not exist) as the next version of its
+    organisation and period, once its files are written, in one transaction:
+    ``result.recorded`` says how. A report whose Settings give no period is not recorded
+    (a warning says so).
 
     The outputs are checked before anything is read (``OutputError``). Where the machine
-    can, the JSON is written by a child process while this one writes the workbook.
+    can, the JSON is written by a child process while this one writes the workbook, and
+    the report is recorded by another. ``HistoryError`` when the recording fails: the
+    files were written, the store was left as it was.
     """
     from .write import background
     from .write import write_report as write_book
@@ -479,21 +538,36 @@ def make_report(
     out = Path(os.fspath(output))
     json_out = None if json is None else Path(os.fspath(json))
     docx_out = None if docx is None else Path(os.fspath(docx))
+    store_path = None if history is None else Path(os.fspath(history))
     for target in [out] + [t for t in (json_out, docx_out) if t is not None]:
         problems = [p for i in inputs for p in files.check_output(i, target)]
         if problems:
             raise OutputError(target, problems[:1] if problems[0].code == "output-is-input" else problems)
-    result = analyse(path_or_paths, rules, title=title, progress=progress)
+    if store_path is not None:
+        _check_store_target(store_path, inputs, [out] + [t for t in (json_out, docx_out) if t is not None])
+    result = analyse(path_or_paths, rules, title=title, progress=progress, previous=previous, history=store_path)
     if not result.ok:
         return result
     report = result._checked()
+    period = None
+    if store_path is not None and report.quarter.settings.period.strip():
+        from .series import report_period
+
+        period, _ = report_period(report)
     with _no_gc():
-        job = None
+        job = recording = None
+        written = False
         try:
             if json_out is not None:
                 # Where it can, a child process writes the JSON while this one writes the
                 # workbook; either way it is streamed into a temporary file, never held whole.
                 job = background.start(lambda tmp: write_json_file(report, tmp), json_out)
+            if store_path is not None and period is not None:
+                from .series import start_recording
+
+                # Another child records the report beside the writing and commits only once
+                # the files are written (started after the JSON's, which must not hold its pipe).
+                recording = start_recording(store_path, report, period, inputs)
             files.atomic_write(
                 out,
                 lambda tmp: write_book(report, tmp, progress=None if progress is None else _sheet_steps(progress)),
@@ -509,11 +583,109 @@ def make_report(
                     files.atomic_write(json_out, job.finish)
                 else:
                     files.atomic_write(json_out, lambda tmp: write_json_file(report, tmp))
+            written = True
         finally:
             if job is not None:
                 job.cancel()  # stops it if the workbook failed; removes what is left
-    return result
+            if recording is not None and not written:
+                recording.cancel()  # a file failed: nothing is recorded
+    if store_path is None or period is None:
+        return result
+    return attrs.evolve(result, recorded=_record(store_path, report, period, inputs, recording))
+
+
+def _check_store_target(store: Path, inputs: Sequence[Path], outputs: Sequence[Path]) -> None:
+    """The history store may not be an input or an output, and its folder must exist."""
+    from .store import StoreError, check_file
+
+    for other in [*inputs, *outputs]:
+        if files.same_file(store, other):
+            raise OutputError(store, [error("store-is-file", f"the history store cannot be the same file as {other}", Where(""))])
+    if not store.exists() and not store.parent.is_dir():
+        raise OutputError(store, [error("no-folder", f"the folder {store.parent} does not exist", Where(""))])
+    try:
+        check_file(store)
+    except StoreError as exc:
+        raise OutputError(store, [error("not-a-store", str(exc).removeprefix(f"{store}: "), Where(""))]) from None
+
+
+def _record(store_path: Path, report: Report, period: Any, inputs: Sequence[Path], recording: Any) -> Any:
+    """Commit the recording started beside the writing, or record now; ``HistoryError`` on failure."""
+    from .series import record
+    from .store import StoreError, store_at
+
+    try:
+        if recording is not None:
+            return recording.finish()
+        with store_at(store_path) as store:
+            return record(store, report, period, inputs)
+    except StoreError as exc:
+        raise HistoryError(str(exc)) from None
 
 
 def _sheet_steps(progress: ProgressFn) -> Callable[[str], None]:
     return lambda name: _step(progress, f"writing {name}")
+
+
+# --- the history store ------------------------------------------------------------------------
+
+
+def history_reports(store: PathLike, organisation: str | None = None) -> list[Any]:
+    """Every report recorded in the history store at ``store`` (``store.Recorded``:
+    organisation, period, version, when, the input's name and SHA-256, the variance), by
+    organisation, period in time and version; ``latest`` marks the version that counts.
+    ``HistoryError`` when there is no store there or it cannot be read (it is not changed)."""
+    from .store import StoreError, store_at
+
+    try:
+        with store_at(Path(os.fspath(store)), create=False) as s:
+            return s.reports(organisation)
+    except StoreError as exc:
+        raise HistoryError(str(exc)) from None
+
+
+def _recorded_period(s: Any, period: str, organisation: str | None) -> Any:
+    from .periods import PeriodError, parse_period
+
+    try:
+        when = parse_period(period)
+    except PeriodError as exc:
+        raise HistoryError(f"{period}: {exc}") from None
+    found = s.reports(organisation, when)
+    orgs = sorted({r.organisation for r in found})
+    if not orgs:
+        raise HistoryError(f"{s.path}: {when.key} is not recorded" + (f" for {organisation}" if organisation else ""))
+    if len(orgs) > 1:
+        raise HistoryError(
+            f"{s.path}: {when.key} is recorded for {len(orgs)} organisations ({'; '.join(orgs)}); name one"
+        )
+    return when, [r for r in found if r.organisation == orgs[0]]
+
+
+def history_report(store: PathLike, period: str, organisation: str | None = None) -> tuple[Any, Any]:
+    """The latest recorded version of ``period`` (``Recorded``) and its figures as recorded
+    (``PreviousReport``: lines and components), read from the store, never re-analysed.
+    ``organisation`` is needed only when the store holds the period for several."""
+    from .store import StoreError, store_at
+
+    try:
+        with store_at(Path(os.fspath(store)), create=False) as s:
+            _, versions = _recorded_period(s, period, organisation)
+            latest = next(r for r in versions if r.latest)
+            return latest, s.previous_report(latest)
+    except StoreError as exc:
+        raise HistoryError(str(exc)) from None
+
+
+def forget_period(store: PathLike, period: str, organisation: str | None = None) -> tuple[str, str, int]:
+    """Remove every version of ``period`` from the store, in one transaction: (organisation,
+    period, how many versions were removed)."""
+    from .store import StoreError, store_at
+
+    try:
+        with store_at(Path(os.fspath(store)), create=False) as s:
+            when, versions = _recorded_period(s, period, organisation)
+            org = versions[0].organisation
+            return org, when.key, s.forget(org, when)
+    except StoreError as exc:
+        raise HistoryError(str(exc)) from None

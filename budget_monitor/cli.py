@@ -95,26 +95,28 @@ def report(
     rules: Path | None = typer.Option(
         None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."
     ),
-    history: Path | None = typer.Option(
-        None,
-        "--history",
-        help="The history store (SQLite) to record the report in [default: budget-monitor.sqlite beside the report].",
-    ),
-    no_history: bool = typer.Option(False, "--no-history", help="Record nothing and read no history."),
-    previous: Path | None = typer.Option(
-        None,
-        "--previous",
-        help="The previous report to measure movement from: a quarterly workbook or a JSON report written by "
-        "--json [default: the latest earlier period in the history].",
-    ),
     docx_path: Path | None = typer.Option(
         None, "--docx", help="Also write a Word document for the committee here (.docx): the narrative and the tables."
     ),
     title: str | None = typer.Option(
         None, "--title", help="The report's title [default: the workbooks' Settings Title]."
     ),
+    history: Path | None = typer.Option(
+        None,
+        "--history",
+        help="The history store (SQLite) to record the report in and find the last one in "
+        "[default: budget-monitor.sqlite beside the report].",
+    ),
+    no_history: bool = typer.Option(False, "--no-history", help="Record nothing and read no history."),
+    previous: Path | None = typer.Option(
+        None,
+        "--previous",
+        help="The previous report to measure the movement from: a quarterly workbook or a JSON report written by "
+        "--json [default: the latest earlier period in the history].",
+    ),
 ) -> None:
-    """Write the monitoring report for a quarterly workbook, or one report for several.
+    """Write the monitoring report for a quarterly workbook, or one report for several, and
+    record it in the history store, with the movement since the last report.
 
     Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json --docx q3-report.docx
 
@@ -138,15 +140,35 @@ def report(
         raise _usage(f"{json_path}: the JSON and the workbook cannot be the same file")
     if docx_path is not None and any(same_file(docx_path, p) for p in (out, json_path) if p is not None):
         raise _usage(f"{docx_path}: the Word document cannot be the same file as another output")
+    if history is not None and no_history:
+        raise _usage("--history and --no-history cannot be used together")
+    from .store import DEFAULT_NAME
+
+    store = None if no_history else (history if history is not None else out.parent / DEFAULT_NAME)
+    if previous is not None and not previous.is_file():
+        raise _usage(f"{previous}: the previous report does not exist (give a quarterly workbook or a --json report)")
     label = _label(workbooks)
     progress = Progress(api.steps(len(workbooks), json_path is not None, docx_path is not None))
     try:
         result = api.make_report(
-            workbooks, out, json=json_path, docx=docx_path, rules=rule_set, title=title, progress=progress.step
+            workbooks,
+            out,
+            json=json_path,
+            docx=docx_path,
+            rules=rule_set,
+            title=title,
+            progress=progress.step,
+            previous=previous,
+            history=store,
         )
     except api.OutputError as exc:
         progress.close()
         _show(exc.target, exc.problems)
+        raise typer.Exit(EXIT_USAGE) from None
+    except api.HistoryError as exc:
+        progress.close()
+        _say(f"budget-monitor: {exc}")
+        _say(f"{out}: the report was written but not recorded in the history")
         raise typer.Exit(EXIT_USAGE) from None
     except OSError as exc:  # disk full, a file locked by another program...
         progress.close()
@@ -163,11 +185,19 @@ def report(
             "every one is on the report's Checks sheet"
         )
     ot = result.over_threshold
+    prev = result.previous
+    if prev is not None:
+        since = "the history" if prev.source == "history" else prev.name
+        _say(f"movement since {prev.period or 'the previous report'} (from {since})")
+    elif store is not None or previous is not None:
+        _say("no previous report: the report has no movement")
+    recorded = result.recorded
     typer.echo(
         f"{out}: {counted(len(result.lines), 'budget line')}; {counted(len(ot.pressures), 'pressure')} and "
         f"{counted(len(ot.underspends), 'underspend')} over the threshold; {counted(len(warnings), 'warning')}"
         + (f"; JSON in {json_path}" if json_path is not None else "")
         + (f"; Word document in {docx_path}" if docx_path is not None else "")
+        + (f"; recorded in {store} as {recorded.period} version {recorded.version}" if recorded is not None else "")
     )
 
 
@@ -255,6 +285,124 @@ def serve(
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+history_app = typer.Typer(
+    add_completion=False,
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="List, show or forget the reports recorded in the history store.\n\n"
+    "Example: budget-monitor history --history reports/budget-monitor.sqlite",
+)
+app.add_typer(history_app, name="history")
+
+_HISTORY_HELP = "The history store [default: budget-monitor.sqlite in this folder]."
+
+
+def _store(path: Path | None) -> Path:
+    from .store import DEFAULT_NAME
+
+    return path if path is not None else Path(DEFAULT_NAME)
+
+
+def _signed(amount) -> str:
+    from .money import display
+
+    shown = display(amount)
+    return f"+{shown:,}" if shown > 0 else f"{shown:,}"
+
+
+@history_app.callback()
+def history(
+    ctx: typer.Context,
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+) -> None:
+    """List what the history store holds: organisation, period, version, when, the input
+    file's name and SHA-256, and the net variance (£000); * marks the version that counts.
+
+    Example: budget-monitor history --history reports/budget-monitor.sqlite
+    """
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = store_path
+        return
+    from . import api
+    from .model import counted
+
+    path = _store(store_path)
+    try:
+        rows = api.history_reports(path)
+    except api.HistoryError as exc:
+        raise _usage(str(exc)) from None
+    if not rows:
+        typer.echo(f"{path}: nothing recorded yet")
+        return
+    typer.echo("organisation | period | version | recorded at (UTC) | input | SHA-256 | net variance £000")
+    for r in rows:
+        typer.echo(
+            f"{r.organisation} | {r.period_text} | {r.version}{'*' if r.latest else ''} | {r.recorded_at} | "
+            f"{r.input_name} | {r.input_sha256[:12]} | {_signed(r.variance.net)}"
+        )
+    typer.echo(f"{counted(len(rows), 'report')} recorded in {path}")
+
+
+@history_app.command("show")
+def history_show(
+    ctx: typer.Context,
+    period: str = typer.Argument(..., help="The period, e.g. '2011-12 Q3' or 'Dec 11'."),
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+    organisation: str | None = typer.Option(None, "--organisation", help="Whose period, when the store holds several."),
+) -> None:
+    """Print one recorded report (its latest version): its variance by portfolio and by line (£000).
+
+    Example: budget-monitor history show "2011-12 Q3" --history reports/budget-monitor.sqlite
+    """
+    from . import api
+
+    path = _store(store_path or ctx.obj)
+    try:
+        latest, recorded = api.history_report(path, period, organisation)
+    except api.HistoryError as exc:
+        raise _usage(str(exc)) from None
+    typer.echo(f"{latest.organisation} - {latest.period_text} - version {latest.version}, recorded {latest.recorded_at}")
+    typer.echo(f"input: {latest.input_name} (SHA-256 {latest.input_sha256})")
+    v = latest.variance
+    typer.echo(f"net variance {_signed(v.net)} (gross {_signed(v.gross)}, income {_signed(v.income)}) £000")
+    for portfolio, total in recorded.portfolio_variances().items():
+        typer.echo(f"{portfolio}: {_signed(total.net)}")
+        for bl in recorded.lines:
+            if bl.portfolio == portfolio:
+                typer.echo(f"  {bl.line}: {_signed(bl.variance.net)}")
+
+
+@history_app.command("forget")
+def history_forget(
+    ctx: typer.Context,
+    period: str = typer.Argument(..., help="The period to remove, every version of it."),
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+    organisation: str | None = typer.Option(None, "--organisation", help="Whose period, when the store holds several."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask first."),
+) -> None:
+    """Remove a period (every version of it) from the history store.
+
+    Example: budget-monitor history forget "2011-12 Q2" --yes
+    """
+    from . import api
+    from .model import counted
+
+    path = _store(store_path or ctx.obj)
+    try:
+        latest, _ = api.history_report(path, period, organisation)
+        versions = latest.version
+        if not yes and not typer.confirm(
+            f"Remove {latest.organisation} {latest.period} ({counted(versions, 'version')}) from {path}?", err=True
+        ):
+            _say("nothing removed")
+            raise typer.Exit(EXIT_USAGE)
+        org, key, removed = api.forget_period(path, period, latest.organisation)
+    except api.HistoryError as exc:
+        raise _usage(str(exc)) from None
+    typer.echo(f"{path}: removed {org} {key} ({counted(removed, 'version')})")
 
 
 def main() -> None:

@@ -17,13 +17,14 @@ import os
 import pickle
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
 
 from .engine import Report
 from .engine.movement import PreviousReport, TrendPoint, movement
-from .model import Problem, Where, error
+from .model import GrossIncome, Problem, Where, error
 from .periods import Period, PeriodError, parse_period
 from .store import Store
 
@@ -68,14 +69,12 @@ def trend_points(
             if p.financial_year == period.financial_year and p < period:
                 points.append(TrendPoint(text, portfolio, variance))
     elif previous is not None:
-        totals: dict[str, object] = {}
-        for bl in previous.lines:
-            totals[bl.portfolio] = totals.get(bl.portfolio, bl.variance - bl.variance) + bl.variance  # type: ignore[operator]
-        points += [TrendPoint(previous.period or "Last report", pf, v) for pf, v in totals.items()]  # type: ignore[arg-type]
-    now: dict[str, object] = {}
+        label_before = previous.period or "Last report"
+        points += [TrendPoint(label_before, pf, v) for pf, v in previous.portfolio_variances().items()]
+    now: dict[str, GrossIncome] = {}
     for bl in report.lines:
-        now[bl.portfolio] = now.get(bl.portfolio, bl.variance - bl.variance) + bl.variance  # type: ignore[operator]
-    points += [TrendPoint(label, pf, v) for pf, v in now.items()]  # type: ignore[arg-type]
+        now[bl.portfolio] = now.get(bl.portfolio, GrossIncome()) + bl.variance
+    points += [TrendPoint(label, pf, v) for pf, v in now.items()]
     return points
 
 
@@ -83,6 +82,58 @@ def with_series(report: Report, previous: PreviousReport | None, points: list[Tr
     """``report`` with its previous report, the movement since it and the trend."""
     mv = movement(previous, report.lines, report.components) if previous is not None else None
     return attrs.evolve(report, previous=previous, movement=mv, trend=tuple(points) if points else None)
+
+
+def place(
+    report: Report,
+    rules=None,
+    *,
+    previous: Path | None = None,
+    previous_name: str | None = None,
+    history: Path | None = None,
+    label: str = "",
+) -> tuple[Report, list[Problem]]:
+    """``report`` in its series: with the previous report (``previous``, a file, else the
+    latest earlier period of the same organisation in the store at ``history``), the
+    movement since it and the trend. Returns the report and the problems met: a period
+    that cannot be placed (an error on Settings), a previous report that cannot be read
+    (errors naming it), a store that cannot be used (an error naming it). A store that does
+    not exist yet has no history: nothing is made here."""
+    from .read.rollup import tag_problems
+    from .store import StoreError, open_store
+
+    period: Period | None = None
+    if report.quarter.settings.period.strip():
+        period, problems = report_period(report)
+        if problems:
+            return report, tag_problems(problems, label) if label else problems
+    elif history is not None:
+        s_where = getattr(report.quarter.settings, "period_where", None) or Where("Settings")
+        note = Problem(
+            "warning",
+            "no-period",
+            "Settings has no Period, so the report cannot be placed in the history: it has no movement "
+            "from the store and is not recorded; give the period (e.g. 2011-12 Q3)",
+            attrs.evolve(s_where, file=s_where.file or label),
+        )
+        if previous is None:
+            return report, [note]
+        history = None
+    store = None
+    try:
+        if history is not None and period is not None and history.exists():
+            store = open_store(history)
+        found, problems = find_previous(report, period, store, previous, rules)
+        if problems:
+            name = previous_name or (str(previous) if previous is not None else "")
+            return report, tag_problems(problems, name)
+        points = trend_points(report, period, store, found)
+    except StoreError as exc:
+        return report, [error("history-store", str(exc), Where("", file=str(history)))]
+    finally:
+        if store is not None:
+            store.close()
+    return with_series(report, found, points), []
 
 
 def file_digest(path: Path) -> str:
@@ -103,16 +154,26 @@ def parts_of(report: Report) -> dict[str, str]:
     }
 
 
-def record(store: Store, report: Report, period: Period, input_path: Path, before_commit=None):
-    """Record ``report`` as the next version of its organisation and period
-    (``before_commit``: see ``Store.record``)."""
+def inputs_digest(inputs: Sequence[Path]) -> tuple[str, str]:
+    """The inputs' names and SHA-256 as the store keeps them: one workbook's own; for
+    several, their names joined and the SHA-256 of their SHA-256s, one per line."""
+    if len(inputs) == 1:
+        return inputs[0].name, file_digest(inputs[0])
+    joined = "\n".join(file_digest(p) for p in inputs)
+    return ", ".join(p.name for p in inputs), hashlib.sha256(joined.encode()).hexdigest()
+
+
+def record(store: Store, report: Report, period: Period, inputs: Sequence[Path], before_commit=None):
+    """Record ``report`` (made from the workbooks ``inputs``) as the next version of its
+    organisation and period (``before_commit``: see ``Store.record``)."""
     s = report.quarter.settings
+    name, digest = inputs_digest(inputs)
     return store.record(
         organisation=s.organisation,
         period=period,
         period_text=s.period,
-        input_name=input_path.name,
-        input_sha256=file_digest(input_path),
+        input_name=name,
+        input_sha256=digest,
         lines=report.lines,
         components=report.components,
         parts=parts_of(report),
@@ -171,7 +232,7 @@ class Recording:
             pass
 
 
-def start_recording(store_path: Path, report: Report, period: Period, input_path: Path) -> Recording | None:
+def start_recording(store_path: Path, report: Report, period: Period, inputs: Sequence[Path]) -> Recording | None:
     """Record ``report`` in a forked child process, all but the commit, while this process
     writes the files; None where there is no ``fork`` or only one core (record in turn,
     with ``record``, once the files are written). A store that does not exist yet is made
@@ -207,7 +268,7 @@ def start_recording(store_path: Path, report: Report, period: Period, input_path
                     wait_for_go()  # a new store is made only once the report's files are written
                 store = open_store(store_path)
                 try:
-                    done = record(store, report, period, input_path, before_commit=wait_for_go if exists else None)
+                    done = record(store, report, period, inputs, before_commit=wait_for_go if exists else None)
                 finally:
                     store.close()
                 os.write(res_w, pickle.dumps(("ok", done)))

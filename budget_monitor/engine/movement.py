@@ -54,6 +54,13 @@ class PreviousReport:
     def variance(self) -> GrossIncome:
         return sum((bl.variance for bl in self.lines), GrossIncome())
 
+    def portfolio_variances(self) -> dict[str, GrossIncome]:
+        """Each portfolio's variance, in the order of the lines."""
+        out: dict[str, GrossIncome] = {}
+        for bl in self.lines:
+            out[bl.portfolio] = out.get(bl.portfolio, GrossIncome()) + bl.variance
+        return out
+
 
 @attrs.frozen
 class LineMovement:

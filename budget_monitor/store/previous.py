@@ -86,7 +86,7 @@ def _gi(obj: dict, key: str, where: str) -> GrossIncome:
 
 def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]]:
     """A JSON report written by ``--json``: its lines and components as written."""
-    here = Where(path.name)
+    here = Where("")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
