@@ -600,7 +600,9 @@ def _check_store_target(store: Path, inputs: Sequence[Path], outputs: Sequence[P
 
     for other in [*inputs, *outputs]:
         if files.same_file(store, other):
-            raise OutputError(store, [error("store-is-file", f"the history store cannot be the same file as {other}", Where(""))])
+            raise OutputError(
+                store, [error("store-is-file", f"the history store cannot be the same file as {other}", Where(""))]
+            )
     if not store.exists() and not store.parent.is_dir():
         raise OutputError(store, [error("no-folder", f"the folder {store.parent} does not exist", Where(""))])
     try:

@@ -186,17 +186,19 @@ def report(
         )
     ot = result.over_threshold
     prev = result.previous
+    since = ""
     if prev is not None:
-        since = "the history" if prev.source == "history" else prev.name
-        _say(f"movement since {prev.period or 'the previous report'} (from {since})")
+        source = "the history" if prev.source == "history" else prev.name
+        since = f"; movement since {prev.period or 'the previous report'} (from {source})"
     elif store is not None or previous is not None:
-        _say("no previous report: the report has no movement")
+        since = "; no previous report, so no movement"
     recorded = result.recorded
     typer.echo(
         f"{out}: {counted(len(result.lines), 'budget line')}; {counted(len(ot.pressures), 'pressure')} and "
         f"{counted(len(ot.underspends), 'underspend')} over the threshold; {counted(len(warnings), 'warning')}"
         + (f"; JSON in {json_path}" if json_path is not None else "")
         + (f"; Word document in {docx_path}" if docx_path is not None else "")
+        + since
         + (f"; recorded in {store} as {recorded.period} version {recorded.version}" if recorded is not None else "")
     )
 
@@ -364,7 +366,9 @@ def history_show(
         latest, recorded = api.history_report(path, period, organisation)
     except api.HistoryError as exc:
         raise _usage(str(exc)) from None
-    typer.echo(f"{latest.organisation} - {latest.period_text} - version {latest.version}, recorded {latest.recorded_at}")
+    typer.echo(
+        f"{latest.organisation} - {latest.period_text} - version {latest.version}, recorded {latest.recorded_at}"
+    )
     typer.echo(f"input: {latest.input_name} (SHA-256 {latest.input_sha256})")
     v = latest.variance
     typer.echo(f"net variance {_signed(v.net)} (gross {_signed(v.gross)}, income {_signed(v.income)}) £000")

@@ -281,7 +281,7 @@ def test_counted_says_one_or_many():
 def test_the_console_summary_of_one_line_reads_in_the_singular(tmp_path):
     path = filled_template(tmp_path)
     out = tmp_path / "report.xlsx"
-    result = cli("report", path, "-o", out)
+    result = cli("report", path, "-o", out, "--no-history")
     assert result.returncode == 0, result.stderr + result.stdout
     # £1m cash limit and £1.1m forecast (Units £000): one pressure of £100k, nearly all of it unexplained
     assert f"{out}: 1 budget line; 1 pressure and 0 underspends over the threshold; 1 warning" in result.output

@@ -30,8 +30,8 @@ from .capital import CapitalProject, CapitalSummary, summarise_capital
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
 from .indicators import order_indicators
 from .kpi import ActionPlan, Kpi, kpis
-from .mix import GroupMix, mixes
 from .management import ManagementSummary, summarise_actions
+from .mix import GroupMix, mixes
 from .movement import Movement, PreviousReport, TrendPoint
 from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
 from .savings import SavingsSummary, summarise_savings
@@ -72,6 +72,7 @@ class Report:
     def split_method(self) -> str:
         """The variance convention the drivers were split by (``[split] method``)."""
         return self.rules.split_method
+
     #: The report movement is measured from, the movement since it, and each portfolio's
     #: variance at the recorded periods of the year (see ``series``); None without them.
     previous: PreviousReport | None = None
