@@ -209,18 +209,29 @@ def check(
         ..., metavar="WORKBOOK", help="The quarterly workbook to check; several are checked as one report."
     ),
     rules: Path | None = typer.Option(None, "--rules", help="A rules file (TOML)."),
+    history: Path | None = typer.Option(
+        None,
+        "--history",
+        help="The history store report would use, checked too [default: budget-monitor.sqlite beside the workbook].",
+    ),
+    no_history: bool = typer.Option(False, "--no-history", help="Check the workbook alone."),
 ) -> None:
     """Read and validate a quarterly workbook without writing anything.
 
-    Prints every problem with its sheet and cell; exit 0 when there are no errors.
+    Prints every problem with its sheet and cell, as report would (a period the history
+    cannot place, a store that cannot be used, included); exit 0 when there are no errors.
 
     Example: budget-monitor check q3.xlsx
     """
     from . import api
+    from .store import DEFAULT_NAME
 
+    if history is not None and no_history:
+        raise _usage("--history and --no-history cannot be used together")
     rule_set = _load_rules(rules)
     label = _label(workbooks)
-    result = api.analyse(workbooks, rule_set)
+    store = None if no_history else (history if history is not None else workbooks[0].parent / DEFAULT_NAME)
+    result = api.analyse(workbooks, rule_set, history=store)
     if not result.ok:
         raise _failed(label, result)
     _show(label, result.problems)

@@ -173,3 +173,19 @@ def test_a_period_that_cannot_be_placed_is_an_error_on_its_settings_cell(pair, t
     (p,) = result.errors
     assert p.where.sheet == "Settings" and p.where.cell.startswith("B") and "Third quarter" in p.message
     assert not Path(tmp_path / "h.sqlite").exists()
+
+
+def test_check_says_what_report_would_about_the_period(tmp_path, sample_quarter):
+    import attrs
+
+    from .test_history import run
+
+    q = attrs.evolve(
+        sample_quarter, settings=attrs.evolve(sample_quarter.settings, period="Third quarter"), capital=None
+    )
+    write_quarter(q, tmp_path / "vague.xlsx")
+    checked = run("check", str(tmp_path / "vague.xlsx"))
+    assert checked.returncode == 1
+    assert "vague.xlsx: Settings!B" in checked.stderr and "Third quarter" in checked.stderr
+    assert run("check", str(tmp_path / "vague.xlsx"), "--no-history").returncode == 0
+    assert not (tmp_path / "budget-monitor.sqlite").exists()  # check writes nothing
