@@ -70,7 +70,11 @@ def _k_shown(shown: Decimal) -> str:
 
 def signed_k(amount: Decimal) -> str:
     """``+£7,923k``, ``-£659k`` or ``£0k``: the sign as shown after rounding."""
-    shown = display(amount)
+    return signed_shown(display(amount))
+
+
+def signed_shown(shown: Decimal) -> str:
+    """``signed_k`` of an amount already rounded for display (£000)."""
     return f"+£{shown:,}k" if shown > 0 else f"-£{-shown:,}k" if shown < 0 else "£0k"
 
 
@@ -516,6 +520,11 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
         portfolios.setdefault(bl.portfolio, []).append(bl)
     cash = {r.portfolio: r for r in report.cash_limits or ()}
     out: list[Entry] = []
+    moves = None  # the words on the series, only for a report with a previous one or management action
+    if report.movement is not None or report.management is not None:
+        from .narrative_series import SeriesWords  # imports this module's phrases
+
+        moves = SeriesWords(report, listed, say)
     method_said = False  # the split method is stated once, in the first portfolio with drivers
     with_drivers = {e.portfolio for e in report.effects}
     for portfolio, lines in portfolios.items():
@@ -530,10 +539,13 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
         for bl in lines:
             key = (portfolio, bl.line)
             if key in listed:
-                sections.append(
-                    line_entry(portfolio, bl.line, bl.variance, effects.get(key, ()), comps.get(key, ()), say)
-                )
+                entry = line_entry(portfolio, bl.line, bl.variance, effects.get(key, ()), comps.get(key, ()), say)
+                if moves is not None:
+                    entry = moves.line(entry)
+                sections.append(entry)
         paragraphs = portfolio_paragraphs(report, portfolio, variance, cash_limit, over[portfolio], say, len(sections))
+        if moves is not None:  # after the opening sentence
+            paragraphs[1:1] = moves.portfolio(portfolio, variance)
         paragraphs += split_paragraphs(report, portfolio, not method_said and portfolio in with_drivers)
         method_said = method_said or portfolio in with_drivers
         if portfolio in cash:
@@ -544,8 +556,11 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
     # Savings and capital of portfolios with no budget lines here (capital often spans more).
     others = {s.portfolio for s in report.savings.items} if report.savings is not None else set()
     others |= {p.portfolio for p in report.capital.projects} if report.capital is not None else set()
-    for portfolio in sorted(others - set(portfolios)):
+    gone = moves.gone_portfolios(set(portfolios)) if moves is not None else set()
+    for portfolio in sorted((others | gone) - set(portfolios)):
         paragraphs = _savings_and_capital(report, portfolio, say)
+        if portfolio in gone and moves is not None:
+            paragraphs.insert(0, moves.gone(portfolio))
         out.append(Entry("portfolio", portfolio, "", portfolio, None, tuple(paragraphs)))
     indicators = indicators_entry(report)
     if indicators is not None:
