@@ -29,7 +29,9 @@ def signed(shown: Decimal) -> str:
 
 
 def net(lines) -> Decimal:
-    return sum((bl.forecast.gross + bl.forecast.income - bl.cash_limit.gross - bl.cash_limit.income for bl in lines), D(0))
+    return sum(
+        (bl.forecast.gross + bl.forecast.income - bl.cash_limit.gross - bl.cash_limit.income for bl in lines), D(0)
+    )
 
 
 def previous_of(quarter: m.Quarter) -> PreviousReport:
@@ -68,7 +70,9 @@ def test_each_line_section_says_how_it_moved_and_names_new_and_gone_parts(pair):
     q3, q2, _, placed = pair
     sections = by_heading(narrative(placed))
     fostering = sections["Fostering Service"].paragraphs[1]
-    assert fostering.startswith("The net pressure is unchanged since the last report (2011-12 Q2), but its parts moved: ")
+    assert fostering.startswith(
+        "The net pressure is unchanged since the last report (2011-12 Q2), but its parts moved: "
+    )
     assert "Increased costs of legal services (new, +£2,840k)" in fostering
     gone = next(i for i in q2.items if i.description == "Agency social workers")
     assert f"Agency social workers (no longer reported, {signed(-display(gone.amount.gross))})" in fostering
@@ -129,8 +133,10 @@ def test_a_portfolio_no_longer_reported_and_one_that_is_new(pair, sample_quarter
     previous = previous_of(attrs.evolve(q2, lines=q2.lines[2:] + tuple(other), drivers=(), items=()))
     entries = by_heading(narrative(with_series(alone, previous, None)))
     assert entries["Libraries"].paragraphs == (
-        f"This portfolio is not in this report; its forecast {'net pressure' if net(other) > 0 else 'net saving'} "
-        f"at 2011-12 Q2 was {signed(display(net(other)))}.",
+        (
+            f"This portfolio is not in this report; its forecast {'net pressure' if net(other) > 0 else 'net saving'} "
+            f"at 2011-12 Q2 was {signed(display(net(other)))}."
+        ),
     )
     renamed = analyse(attrs.evolve(q3, lines=tuple(attrs.evolve(bl, portfolio="Children") for bl in q3.lines),
                                    drivers=(), items=()))  # fmt: skip
@@ -155,14 +161,14 @@ MV = Movement(PreviousReport("Org", "2011-12 M08", "file", (), ()), (), ())
     ("line", "parts", "words", "expected"),
     [
         (_line("-500000", "-800400"), [_part("Hours", "activity", "-500000", "-800400")], "pressure/saving",
-         "The net saving has moved by -£300k since the last report (2011-12 M08), from -£500k to -£800k. "
-         "The movement within it: Hours activity (-£300k)."),
+         ("The net saving has moved by -£300k since the last report (2011-12 M08), from -£500k to -£800k. "
+         "The movement within it: Hours activity (-£300k).")),
         (_line("250000", "-100000", "-50000"),
          [_part("Fees", "income_rate", "0", "-40000", "new", "income"), _part("", "unexplained", "250000", "0", "gone"),
           _part("Rent", "item", "0", "-310000", "new", "income")], "overspend/underspend",
-         "The net variance has moved by -£350k since the last report (2011-12 M08), from +£250k to -£100k "
+         ("The net variance has moved by -£350k since the last report (2011-12 M08), from +£250k to -£100k "
          "(the forecast moved by -£400k and the cash limit by -£50k). The largest movements within it: "
-         "Rent (new, income, -£310k), the unexplained remainder (no longer reported, gross, -£250k) and Fees income rate (new, -£40k)."),
+         "Rent (new, income, -£310k), the unexplained remainder (no longer reported, gross, -£250k) and Fees income rate (new, -£40k).")),
         (_line("100000", "100000"), [], "overspend/underspend",
          "The net overspend is unchanged since the last report (2011-12 M08)."),
         (_line("100000", "100000.40"), [], "pressure/saving",
@@ -201,4 +207,3 @@ def test_management_action_before_and_after_and_by_rag(pair):
                                report.management.variance_before, Say(Wording()))  # fmt: skip
     assert one is not None and one.startswith("Management action: One action agreed")
     assert management_paragraph(report.management, "Elsewhere", m.GrossIncome(), Say(Wording())) is None
-

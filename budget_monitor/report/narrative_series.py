@@ -105,11 +105,7 @@ def portfolio_movement(
         if len(others) > MOST_NAMED:
             named.append(f"{len(others) - MOST_NAMED:,} more on the Movement sheet")
         other = "other " if any(p == portfolio for p, _ in with_section) else ""
-        head = (
-            f"One {other}budget line moved"
-            if len(others) == 1
-            else f"{len(others):,} {other}budget lines moved"
-        )
+        head = f"One {other}budget line moved" if len(others) == 1 else f"{len(others):,} {other}budget lines moved"
         out.append(f"{head} by {size_text(threshold.amount)} or more {since}: {_join(named)}.")
     return out
 
@@ -121,7 +117,9 @@ def _line_moved(m: LineMovement) -> str:
         return f"{m.line} (new, {shown})"
     if m.status == "gone":
         return f"{m.line} (no longer reported, {shown})"
-    return f"{m.line} ({shown}, from {signed_shown(display(m.previous.net))} to {signed_shown(display(m.variance.net))})"
+    return (
+        f"{m.line} ({shown}, from {signed_shown(display(m.previous.net))} to {signed_shown(display(m.variance.net))})"
+    )
 
 
 def part_name(c: ComponentMovement) -> str:
@@ -186,9 +184,7 @@ def gone_portfolio(mv: Movement, portfolio: str, say: Say) -> str:
     )
 
 
-def management_paragraph(
-    summary: ManagementSummary, portfolio: str, variance: GrossIncome, say: Say
-) -> str | None:
+def management_paragraph(summary: ManagementSummary, portfolio: str, variance: GrossIncome, say: Say) -> str | None:
     """The portfolio's management actions: what they would do to the forecast, the net
     variance before and after them, and the actions by RAG. The total is the sum of the
     actions as shown, and the variance after is the variance before as shown plus that

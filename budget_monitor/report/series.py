@@ -28,16 +28,6 @@ k = display
 STATUS_WORDS = {"new": "new", "gone": "gone", "changed": "changed", "same": "unchanged"}
 
 
-def signed_k(amount: Decimal) -> str:
-    """``+£1,234k`` / ``-£56k`` / ``£0k``, as the Summary's sentence shows an amount."""
-    shown = k(amount)
-    if shown > 0:
-        return f"+£{shown:,}k"
-    if shown < 0:
-        return f"-£{-shown:,}k"
-    return "£0k"
-
-
 def component_label(c: ComponentMovement) -> str:
     return c.label
 
