@@ -7,21 +7,22 @@ with a component at or over the threshold: a paragraph on the line as a whole, o
 each driver (volume against the affordable level, unit cost against budget, income that
 follows volume), a sentence for each explained item, and what nothing explains, named
 as needing an explanation. The last entries cover the key activity indicators and
-performance against target (KPIs and the action plan).
+performance against target (KPIs and the action plan). A report with a previous report
+or management action gets paragraphs on them too (``narrative_series``); one with neither
+reads exactly as it did before they existed.
 
 Pure and deterministic: records in, records out, the same words for the same figures;
 no files, no formats. Every amount shown goes through ``money.display``, the project's
-one display rounding. Input text (line, driver and item names) is carried as plain text;
+one display rounding, by way of ``phrases``. Input text (line, driver and item names) is carried as plain text;
 the writers decide how to keep it text.
 """
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Literal
 
 import attrs
 
@@ -31,12 +32,26 @@ from ..model import Component, DriverEffect, GrossIncome, Indicator
 from ..money import THOUSAND, ZERO, display
 from ..rules import HEADING_UNITS, WORDS, Wording
 from .mix import mix_commentary
+from .narrative_series import SeriesWords
 from .performance import PERFORMANCE_HEADING, performance_paragraphs
+from .phrases import (
+    MILLION,
+    MOST_NAMED,
+    Say,
+    _join,
+    _k_shown,
+    _sentence,
+    capital_m,
+    count_text,
+    difference_text,
+    k_text,
+    rate_text,
+    signed_k,
+    units,
+)
 from .tables import Col, Row, Table
 
 EntryKind = Literal["portfolio", "line", "indicators", "performance"]
-
-MILLION = Decimal(1_000_000)
 
 
 @attrs.frozen
@@ -53,163 +68,6 @@ class Entry:
     heading: str
     amount: GrossIncome | None
     paragraphs: tuple[str, ...]
-
-
-# --- figures as words ---------------------------------------------------------------------
-
-
-def k_text(amount: Decimal) -> str:
-    """``£2,153k``: the size of ``amount`` in £000, without a sign."""
-    return f"£{abs(display(amount)):,}k"
-
-
-def _k_shown(shown: Decimal) -> str:
-    """``k_text`` of an amount already rounded for display."""
-    return f"£{abs(shown):,}k"
-
-
-def signed_k(amount: Decimal) -> str:
-    """``+£7,923k``, ``-£659k`` or ``£0k``: the sign as shown after rounding."""
-    return signed_shown(display(amount))
-
-
-def signed_shown(shown: Decimal) -> str:
-    """``signed_k`` of an amount already rounded for display (£000)."""
-    return f"+£{shown:,}k" if shown > 0 else f"-£{-shown:,}k" if shown < 0 else "£0k"
-
-
-def signed_m(amount: Decimal) -> str:
-    """``+£7.9m`` (one decimal place), ``-£0.7m`` or ``£0.0m``."""
-    shown = display(amount, MILLION, 1)
-    return f"+£{shown:,}m" if shown > 0 else f"-£{-shown:,}m" if shown < 0 else "£0.0m"
-
-
-def capital_m(amount: Decimal) -> str:
-    """Capital figures as the tables show them: ``-£0.008m`` (£m to three places)."""
-    shown = display(amount, MILLION, 3)
-    return f"+£{shown:,}m" if shown > 0 else f"-£{-shown:,}m" if shown < 0 else "£0.000m"
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
-
-
-def count_text(value: Decimal) -> str:
-    """A volume as people write it: ``7,977``, ``12.5``."""
-    whole = int(value)
-    if whole == value:
-        return f"{whole:,}"
-    return f"{value.normalize():,f}"
-
-
-def _is_one(value: Decimal) -> bool:
-    return abs(value) == 1
-
-
-def rate_text(value: Decimal) -> str:
-    """A unit cost: ``£166``, ``£377.91``, ``£1,015``."""
-    v = abs(value)
-    whole = int(v)
-    if whole == v:
-        return f"£{whole:,}"
-    exponent = v.as_tuple().exponent  # an int for any finite number
-    return (
-        f"£{v.quantize(Decimal('0.01')):,}" if isinstance(exponent, int) and exponent >= -2 else f"£{v.normalize():,f}"
-    )
-
-
-def difference_text(value: Decimal) -> str:
-    """A unit-cost difference as committee papers print it, to the whole pound (£20.61 ->
-    £21), or in pence when it is under 50p."""
-    shown = display(value, Decimal(1))
-    if shown:
-        return f"£{abs(shown):,}"
-    return f"£{abs(display(value, Decimal(1), 2)):,}"
-
-
-@functools.lru_cache(maxsize=256)
-def units(unit: str) -> Units:
-    """The ``Units`` of a unit text (made once for each text)."""
-    return Units(unit)
-
-
-class Units:
-    """What a driver counts (``weeks``, ``hours``, a free unit) and how its cost is said."""
-
-    _KNOWN: ClassVar[dict[str, str]] = {
-        "week": "a week",
-        "hour": "an hour",
-        "day": "a day",
-        "night": "a night",
-        "month": "a month",
-    }
-
-    def __init__(self, unit: str):
-        text = " ".join(unit.split())
-        last = text.rsplit(" ", 1)[-1].casefold() if text else ""
-        stem = last.removesuffix("s")
-        if stem in self._KNOWN:
-            self.plural, self.singular, self.per = stem + "s", stem, self._KNOWN[stem]
-        elif text:
-            singular = text[:-1] if text.endswith("s") and not text.endswith("ss") else text
-            self.plural, self.singular, self.per = text, singular, f"per {singular}"
-        else:
-            self.plural, self.singular, self.per = "units", "unit", "per unit"
-
-    def count(self, value: Decimal) -> str:
-        """``7,977 weeks``, ``1 week``."""
-        return f"{count_text(abs(value))} {self.singular if _is_one(value) else self.plural}"
-
-
-class Say:
-    """Phrases for signed amounts in the chosen words. A positive amount is a pressure
-    (more spending, or less income than budgeted), a negative one a saving."""
-
-    def __init__(self, wording: Wording):
-        self.wording = wording
-        self.pressure, self.saving = wording.pressure, wording.saving
-        # "a pressure", "a net saving", "an overspend"... by (qualifier, is a pressure)
-        self._a = {
-            (q, up): f"{_article(w)} {w}"
-            for q in ("", "net", "gross")
-            for up in (True, False)
-            for w in [f"{q} {self.pressure if up else self.saving}".strip()]
-        }
-
-    def word(self, amount: Decimal) -> str:
-        return self.pressure if amount > 0 else self.saving
-
-    def a(self, amount: Decimal, qualifier: str = "") -> str:
-        """``a pressure of £3,179k``, ``a net saving of £158k``, ``a saving of less than £1k``."""
-        shown = display(amount)
-        if not shown:
-            return f"{self._a[qualifier, amount > 0]} of less than £1k" if amount else "no variance"
-        return f"{self._a[qualifier, amount > 0]} of £{abs(shown):,}k"
-
-    def income(self, amount: Decimal) -> str:
-        """An income variance: ``income £37k below budget`` (positive: a pressure)."""
-        shown = display(amount)
-        if not shown:
-            return "income on budget" if not amount else "income within £1k of budget"
-        return f"income £{abs(shown):,}k {'below' if amount > 0 else 'above'} budget"
-
-    def heading(self, name: str, x: GrossIncome) -> str:
-        """``Fostering Service: +£7,923k (+£7,951k gross, -£28k income)``."""
-        fmt = signed_m if self.wording.units == "£m" else signed_k
-        income = "no income variance" if not x.income else f"{fmt(x.income)} income"
-        return f"{name}: {fmt(x.net)} ({fmt(x.gross)} gross, {income})"
-
-    def whole(self, x: GrossIncome, qualifier: str = "net") -> str:
-        """``a net pressure of £713k (a gross pressure of £676k and income £37k below budget)``."""
-        if not x.income:
-            return self.a(x.gross, "gross")
-        if not x.gross:
-            return f"{self.income(x.income)}, {self.a(x.income)}"
-        return f"{self.a(x.net, qualifier)} ({self.a(x.gross, 'gross')} and {self.income(x.income)})"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 # --- the parts of a line's section ----------------------------------------------------------
@@ -386,16 +244,6 @@ def cash_limit_paragraph(rec, say: Say) -> str:
     return text
 
 
-def _join(parts: Sequence[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-#: The most savings or projects a paragraph names one by one.
-MOST_NAMED = 10
-
-
 def savings_paragraph(savings: Sequence, say: Say) -> str | None:
     red = [s for s in savings if s.rag == "Red"]
     if not red:
@@ -522,8 +370,6 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
     out: list[Entry] = []
     moves = None  # the words on the series, only for a report with a previous one or management action
     if report.movement is not None or report.management is not None:
-        from .narrative_series import SeriesWords  # imports this module's phrases
-
         moves = SeriesWords(report, listed, say)
     method_said = False  # the split method is stated once, in the first portfolio with drivers
     with_drivers = {e.portfolio for e in report.effects}
@@ -540,8 +386,9 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
             key = (portfolio, bl.line)
             if key in listed:
                 entry = line_entry(portfolio, bl.line, bl.variance, effects.get(key, ()), comps.get(key, ()), say)
-                if moves is not None:
-                    entry = moves.line(entry)
+                said = moves.line(portfolio, bl.line) if moves is not None else None
+                if said is not None:  # the movement, after the line's opening sentence
+                    entry = attrs.evolve(entry, paragraphs=(entry.paragraphs[0], said, *entry.paragraphs[1:]))
                 sections.append(entry)
         paragraphs = portfolio_paragraphs(report, portfolio, variance, cash_limit, over[portfolio], say, len(sections))
         if moves is not None:  # after the opening sentence
@@ -565,9 +412,9 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
     indicators = indicators_entry(report)
     if indicators is not None:
         out.append(indicators)
-    said = performance_paragraphs(report.kpis or (), report.actions, MOST_NAMED)
-    if said:
-        out.append(Entry("performance", "", "", PERFORMANCE_HEADING, None, said))
+    performance = performance_paragraphs(report.kpis or (), report.actions, MOST_NAMED)
+    if performance:
+        out.append(Entry("performance", "", "", PERFORMANCE_HEADING, None, performance))
     return tuple(out)
 
 

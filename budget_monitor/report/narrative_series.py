@@ -22,15 +22,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-import attrs
-
 from ..engine import Report
 from ..engine.management import ManagementSummary
 from ..engine.movement import ComponentMovement, LineMovement, Movement
 from ..model import RAGS, GrossIncome, ManagementAction
 from ..money import ZERO, display
 from ..rules import Threshold
-from .narrative import MOST_NAMED, Entry, Say, _join, _sentence, signed_shown
+from .phrases import MOST_NAMED, Say, _join, _sentence, signed_shown
 from .schedules import size_text
 
 #: How many of a line's component movements its section names, largest first.
@@ -243,14 +241,13 @@ class SeriesWords:
             for c in self.mv.components:
                 self.parts.setdefault((c.portfolio.casefold(), c.line.casefold()), []).append(c)
 
-    def line(self, entry: Entry) -> Entry:
-        """The line's section with its movement as the second paragraph."""
-        key = (entry.portfolio.casefold(), entry.line.casefold())
+    def line(self, portfolio: str, line: str) -> str | None:
+        """The paragraph on a line section's movement (None for a line it does not know)."""
+        key = (portfolio.casefold(), line.casefold())
         m = self.lines.get(key)
         if self.mv is None or m is None:
-            return entry
-        text = line_movement(m, self.parts.get(key, ()), self.mv, self.say)
-        return attrs.evolve(entry, paragraphs=(*entry.paragraphs[:1], text, *entry.paragraphs[1:]))
+            return None
+        return line_movement(m, self.parts.get(key, ()), self.mv, self.say)
 
     def portfolio(self, portfolio: str, variance: GrossIncome) -> list[str]:
         """The portfolio opening's paragraphs on its movement and its management action."""

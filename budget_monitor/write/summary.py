@@ -133,7 +133,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         out.append(Figure("Net forecast variance after management action", formula, value, sheet=on, style="total"))
     mv = report.movement
     if mv is not None:
-        from ..report.narrative import signed_k
+        from ..report.phrases import signed_k
         from ..report.series import MOVEMENT
 
         before, now = mv.total_previous.net, mv.total_variance.net
