@@ -11,7 +11,13 @@ also reachable as attributes, one for each part the result has:
 - where the workbook has them: ``cash_limits`` and ``cash_limit_changes``, ``savings``,
   ``capital``, ``indicators``, ``kpis`` (each indicator's periods with their ratings),
   ``actions`` (the action plan) and ``mix`` (each group of drivers' volume, mix and
-  unit-cost effects).
+  unit-cost effects);
+- with a previous report (``analyse(..., previous=...)`` or ``history=``): ``movement``
+  (each line's variance at the last report and now, its movement, and the forecast's and
+  the cash limit's movement, gross, income and net) and ``movement_components`` (each
+  component's amount then and now, its movement, and ``new``/``gone``/``changed``/``same``);
+- with a ``Management action`` sheet: ``management_action`` (the actions, with RAG) and
+  ``management_variance`` (the variance before and after them).
 
 Money is exact: every amount, volume, unit cost and rate column holds the engine's own
 ``decimal.Decimal`` values (pandas ``object`` columns), so sums, group-bys, pivots and
@@ -323,6 +329,45 @@ def mix_frame(m: _Maker, groups: Sequence[Any]) -> pd.DataFrame:
     return m.frame(cols, len(groups))
 
 
+def movement_frames(m: _Maker, mv: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The movement since the last report: each line's variance then and now, its movement
+    and how much of it is the forecast's and the cash limit's (``movement`` = forecast
+    movement - cash-limit movement); each component's amount then and now. A line's
+    movement on a side is the sum of its components' movements on that side, exactly."""
+    lines = mv.lines
+    cols: dict[str, Any] = {name: _col(lines, name) for name in ("portfolio", "section", "line", "status")}
+    for name in ("previous", "variance", "movement", "forecast_movement", "cash_limit_movement"):
+        cols |= _gin_columns(m, lines, name)
+    comps = mv.components
+    sections = {(x.portfolio.casefold(), x.line.casefold()): x.section for x in lines}
+    ccols: dict[str, Any] = {"portfolio": _col(comps, "portfolio")}
+    ccols["section"] = [sections.get((c.portfolio.casefold(), c.line.casefold()), "") for c in comps]
+    ccols |= {name: _col(comps, name) for name in ("line", "source", "side", "kind")}
+    ccols["status"] = _col(comps, "status")
+    for name in ("previous", "amount", "movement"):
+        ccols[name] = m.money(_col(comps, name))
+    ccols["label"] = _col(comps, "label")
+    return m.frame(cols, len(lines)), m.frame(ccols, len(comps))
+
+
+def management_frames(m: _Maker, summary: Any, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The management actions as given, and the report's variance before and after them
+    (after = before + the actions' total, on the gross side)."""
+    actions = summary.actions
+    cols: dict[str, Any] = {name: _col(actions, name) for name in ("portfolio", "line", "action")}
+    cols["amount"] = m.money(_col(actions, "amount"))
+    cols["rag"] = _col(actions, "rag")
+    cols |= _where(_col(actions, "where"), file)
+    stages = [summary.variance_before, summary.variance_after]
+    variance = {
+        "stage": ["before management action", "after management action"],
+        "gross": m.money([x.gross for x in stages]),
+        "income": m.money([x.income for x in stages]),
+        "net": m.money([x.net for x in stages]),
+    }
+    return m.frame(cols, len(actions)), m.frame(variance, 2)
+
+
 def make_frames(result: Any, decimals: str = "object") -> Frames:
     """The DataFrames of ``result``: see the module's docstring.
 
@@ -365,4 +410,8 @@ def make_frames(result: Any, decimals: str = "object") -> Frames:
         out["actions"] = actions_frame(m, report.actions.actions, file)
     if getattr(report, "mixes", None):
         out["mix"] = mix_frame(m, report.mixes)
+    if getattr(report, "movement", None) is not None:
+        out["movement"], out["movement_components"] = movement_frames(m, report.movement)
+    if getattr(report, "management", None) is not None:
+        out["management_action"], out["management_variance"] = management_frames(m, report.management, file)
     return out

@@ -122,3 +122,93 @@ def test_frames_of_performance_indicators_and_mix(tmp_path, sample_quarter):
     assert isinstance(group.mix, Decimal)
     assert group.volume + group.mix + group.unit_cost == group.change == group.forecast_cost - group.budget_cost
     assert "In House Non Related" in group.drivers and "Independent" in group.drivers
+
+
+@pytest.fixture(scope="module")
+def series(tmp_path_factory, sample_quarter):
+    """A Q3 with management action, analysed against the Q2 made from it (tests/test_history.py)."""
+    import attrs
+
+    from budget_monitor import model as m
+    from budget_monitor.inputs.quarterbook import write_quarter
+
+    from .test_history import make_q2
+
+    folder = tmp_path_factory.mktemp("series-frames")
+    portfolio = sample_quarter.lines[0].portfolio
+    actions = (
+        m.ManagementAction(portfolio, "Fostering Service", "Recruit foster carers", Decimal("-1250000.00"), "Amber"),
+        m.ManagementAction(portfolio, "", "Vacancy freeze", Decimal("-400000.50"), "Green"),
+    )
+    write_quarter(make_q2(sample_quarter), folder / "q2.xlsx")
+    write_quarter(attrs.evolve(sample_quarter, management_actions=actions), folder / "q3.xlsx")
+    result = bm.analyse(folder / "q3.xlsx", previous=folder / "q2.xlsx")
+    assert result.ok and result.movement is not None and result.management is not None
+    return folder, result
+
+
+def _gin(row, name):
+    return tuple(getattr(row, f"{name}_{side}") for side in ("gross", "income", "net"))
+
+
+@pytest.mark.parametrize("decimals", ["object", "arrow"])
+def test_movement_frames_add_up_and_match_the_records(series, decimals):
+    _, result = series
+    f = result.frames(decimals=decimals)
+    lines, comps = f.movement, f.movement_components
+    mv = result.movement
+    assert len(lines) == len(mv.lines) and len(comps) == len(mv.components)
+    money = [c for c in lines if c.endswith(("_gross", "_income", "_net"))]
+    for frame, columns in ((lines, money), (comps, ["previous", "amount", "movement"])):
+        for column in columns:
+            assert exact(frame[column]), column
+    # Each line's movement: this variance less the last, the forecast's less the cash limit's,
+    # and on each side the sum of its components' movements, to the penny.
+    by_line = comps.groupby(["portfolio", "line", "side"]).movement.sum()
+    parts = {key: value for key, value in by_line.items()}
+    for row in lines.itertuples():
+        gross = parts.get((row.portfolio, row.line, "gross"), Decimal(0))
+        income = parts.get((row.portfolio, row.line, "income"), Decimal(0))
+        assert _gin(row, "movement") == (gross, income, gross + income), row.line
+        assert row.movement_net == row.variance_net - row.previous_net
+        assert row.movement_net == row.forecast_movement_net - row.cash_limit_movement_net
+    assert (comps.amount - comps.previous == comps.movement).all()
+    assert comps.movement.sum() == lines.movement_net.sum() == mv.total_movement.net
+    assert {"new", "gone", "changed", "same"} <= set(comps.status) and set(lines.status) == set(comps.status)
+
+
+def test_movement_and_management_frames_written_and_read_back_are_the_records(series):
+    folder, result = series
+    mv, ms = result.movement, result.management
+    for decimals in ("object", "arrow"):
+        f = result.frames(decimals=decimals)
+        for name in ("movement", "movement_components", "management_action", "management_variance"):
+            f[name].to_parquet(folder / f"{name}-{decimals}.parquet")
+        back = {
+            n: pd.read_parquet(folder / f"{n}-{decimals}.parquet") for n in f if n.startswith(("movement", "manage"))
+        }
+        got = [
+            (r.portfolio, r.section, r.line, r.status, _gin(r, "previous"), _gin(r, "variance"),
+             _gin(r, "forecast_movement"), _gin(r, "cash_limit_movement"))
+            for r in back["movement"].itertuples()
+        ]  # fmt: skip
+        assert got == [
+            (m.portfolio, m.section, m.line, m.status, *((x.gross, x.income, x.net) for x in
+             (m.previous, m.variance, m.forecast_movement, m.cash_limit_movement)))
+            for m in mv.lines
+        ]  # fmt: skip
+        got_c = [tuple(r) for r in back["movement_components"][["portfolio", "line", "source", "side", "kind", "status",
+                                                               "previous", "amount"]].itertuples(index=False)]  # fmt: skip
+        assert got_c == [tuple(c) for c in mv.components]
+        actions = back["management_action"]
+        assert [
+            tuple(r) for r in actions[["portfolio", "line", "action", "amount", "rag"]].itertuples(index=False)
+        ] == [(a.portfolio, a.line, a.action, a.amount, a.rag) for a in ms.actions]
+        before, after = back["management_variance"].itertuples()
+        assert (after.gross, after.income) == (before.gross + actions.amount.sum(), before.income)
+        assert (before.gross, before.income, before.net) == (
+            ms.variance_before.gross,
+            ms.variance_before.income,
+            ms.variance_before.net,
+        )
+        assert after.net == ms.variance_after.net == before.net + actions.amount.sum()
