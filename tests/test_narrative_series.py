@@ -207,3 +207,25 @@ def test_management_action_before_and_after_and_by_rag(pair):
                                report.management.variance_before, Say(Wording()))  # fmt: skip
     assert one is not None and one.startswith("Management action: One action agreed")
     assert management_paragraph(report.management, "Elsewhere", m.GrossIncome(), Say(Wording())) is None
+
+
+def test_the_word_document_has_the_movement_and_management_action(pair, tmp_path):
+    import docx
+
+    from budget_monitor.write.docx import write_docx
+
+    q3, q2, _, _ = pair
+    portfolio = q3.lines[0].portfolio
+    actions = (m.ManagementAction(portfolio, "Adoption Service", "Defer the new post", D("-75000.00"), "Red"),)
+    report = with_series(analyse(attrs.evolve(q3, management_actions=actions)), previous_of(q2), None)
+    write_docx(report, tmp_path / "q3.docx")
+    document = docx.Document(str(tmp_path / "q3.docx"))
+    text = "\n".join(p.text for p in document.paragraphs).replace("\u2060", "")
+    assert "a movement of +£2,759k." in text and "Management action: One action agreed" in text
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Movement since the last report, 2011-12 Q2 (£000)" in headings
+    assert "Management action (£000)" in headings
+    rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    closed = next(r for r in rows if r[0].endswith("Closed Residential Unit"))
+    assert closed[1:] == ["gone", "112", "0", "\u2212112"]
+    assert ["Net forecast variance after management action", "", "", "", "14,628"] in rows

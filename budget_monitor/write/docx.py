@@ -2,7 +2,9 @@
 
 ``write_docx(report, path)`` writes: the title and period, the narrative, Table 1 (the
 revenue position by line), Table 2 (variances over the threshold, pressures beside
-underspends, the effects of one driver shaded alike as in the workbook), and the
+underspends, the effects of one driver shaded alike as in the workbook), with a previous
+report the lines and components that moved by at least ``[movement] threshold``, with
+management action its actions and the variance before and after them, and the
 cash-limit, savings, capital, indicator and performance tables, all as real Word tables. Styles are
 defined once (``Styles``) and then used by name; tables have right-aligned £000
 columns, bold totals and header rows repeated on each page; a table wider than a
@@ -32,6 +34,7 @@ from ..engine import Report
 from ..model import OverThreshold
 from ..money import ZERO, display
 from ..report import performance, schedules, tables
+from ..report import series as series_tables
 from ..report.narrative import narrative
 from ..report.tables import Col, Row, Table, figure
 from ..rules import Wording
@@ -532,6 +535,13 @@ def write_docx(
     k = display(report.over_threshold.threshold)
     title2 = f"Table 2: revenue variances over £{k:,}k in size order (£000)"
     _table_section(document, styles, title2, *_table2(report, max_rows), shade=True)
+    if report.movement is not None:
+        before = report.movement.previous.period or "the last report"
+        table = series_tables.moved_table(report.movement, report.rules.movement, "")
+        _first_rows(document, styles, f"Movement since the last report, {before} (£000)", table, max_rows, "Movement")
+    if report.management is not None:
+        table = series_tables.management_table(report.management, "")
+        _first_rows(document, styles, "Management action (£000)", table, max_rows, "Management action")
     if report.cash_limits is not None:
         table, _ = schedules.cash_limit_table(report)
         _table_section(
@@ -565,14 +575,14 @@ def write_docx(
     document.save(str(path))
 
 
-def _first_rows(document, styles: Styles, title: str, table: Table, max_rows: int) -> None:
-    """A table of rows that do not add up (KPIs, actions): the first ``max_rows`` of them,
-    with a sentence saying so when there are more."""
+def _first_rows(
+    document, styles: Styles, title: str, table: Table, max_rows: int, sheet: str = "Performance"
+) -> None:
+    """A table of rows that do not add up (KPIs, actions, what moved): the first ``max_rows``
+    of them, with a sentence saying so when there are more."""
     note = None
     if len(table.rows) > max_rows:
-        note = (
-            f"The first {max_rows:,} of {len(table.rows):,} rows; all of them are on the workbook's Performance sheet."
-        )
+        note = f"The first {max_rows:,} of {len(table.rows):,} rows; all of them are on the workbook's {sheet} sheet."
         table = attrs.evolve(table, rows=table.rows[:max_rows])
     _table_section(document, styles, title, table, note)
 
