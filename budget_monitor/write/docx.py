@@ -575,9 +575,7 @@ def write_docx(
     document.save(str(path))
 
 
-def _first_rows(
-    document, styles: Styles, title: str, table: Table, max_rows: int, sheet: str = "Performance"
-) -> None:
+def _first_rows(document, styles: Styles, title: str, table: Table, max_rows: int, sheet: str = "Performance") -> None:
     """A table of rows that do not add up (KPIs, actions, what moved): the first ``max_rows``
     of them, with a sentence saying so when there are more."""
     note = None
