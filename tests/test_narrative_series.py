@@ -5,10 +5,13 @@ records; a report without a previous one or management action reads exactly as b
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from budget_monitor import model as m
 from budget_monitor.engine import analyse
@@ -172,7 +175,7 @@ MV = Movement(PreviousReport("Org", "2011-12 M08", "file", (), ()), (), ())
         (_line("100000", "100000"), [], "overspend/underspend",
          "The net overspend is unchanged since the last report (2011-12 M08)."),
         (_line("100000", "100000.40"), [], "pressure/saving",
-         "The net pressure is within £1k of where it was since the last report (2011-12 M08)."),
+         "The net pressure has moved by less than £1k since the last report (2011-12 M08)."),
     ],
 )  # fmt: skip
 def test_movement_words_for_pressures_savings_one_and_many(line, parts, words, expected):
@@ -229,3 +232,36 @@ def test_the_word_document_has_the_movement_and_management_action(pair, tmp_path
     closed = next(r for r in rows if r[0].endswith("Closed Residential Unit"))
     assert closed[1:] == ["gone", "112", "0", "\u2212112"]
     assert ["Net forecast variance after management action", "", "", "", "14,628"] in rows
+
+
+_FIGURE = r"([+-]?)£([\d,]+)k"
+
+
+def _value(sign: str, digits: str) -> Decimal:
+    v = D(digits.replace(",", ""))
+    return -v if sign == "-" else v
+
+
+@given(
+    st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["pressure/saving", "overspend/underspend"]),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_line_movement_adds_up_as_shown_and_reads_right(previous, now, words):
+    text = line_movement(_line(str(previous), str(now)), [], MV, Say(Wording(words=words)))
+    assert "£-" not in text and "+£0k" not in text and "-£0k" not in text
+    found = re.fullmatch(rf"The net \w+ has moved by {_FIGURE} since the last report \(2011-12 M08\), from "
+                         rf"(?:{_FIGURE}|£0k) to (?:{_FIGURE}|£0k)\.", text)  # fmt: skip
+    if display(now) == display(previous):
+        assert found is None
+        assert text.endswith("unchanged since the last report (2011-12 M08).") == (previous == now), text
+        return
+    assert found is not None, text
+    moved = _value(*found.groups()[0:2])
+    before = _value(*found.groups()[2:4]) if found.group(4) else D(0)
+    after = _value(*found.groups()[4:6]) if found.group(6) else D(0)
+    assert (before, after, moved) == (display(previous), display(now), after - before)
+    noun = text.split()[2]
+    pressure, saving = words.split("/")
+    assert noun == (pressure if before > 0 and after > 0 else saving if before < 0 and after < 0 else "variance")

@@ -160,8 +160,10 @@ def line_movement(m: LineMovement, parts: Sequence[ComponentMovement], mv: Movem
             text += f" (the forecast moved by {signed_shown(forecast)} and the cash limit by {signed_shown(limit)})"
         lead = ". The largest movements within it" if len(shown) > 1 else ". The movement within it"
     else:
-        still = "unchanged" if m.previous.net == m.variance.net else "within £1k of where it was"
-        text = f"The {noun} is {still} {since}"
+        if m.previous.net == m.variance.net:
+            text = f"The {noun} is unchanged {since}"
+        else:
+            text = f"The {noun} has moved by less than £1k {since}"
         lead = ", but its parts moved"
     if not shown:
         return text + "."
