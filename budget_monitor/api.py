@@ -56,6 +56,7 @@ __all__ = [
     "history_reports",
     "load_rules",
     "make_report",
+    "movement_view",
     "write_docx",
     "write_json",
     "write_report",
@@ -82,7 +83,10 @@ class InputErrors(ValueError):
 
 class HistoryError(Exception):
     """The report's files were written but it could not be recorded in the history store
-    (the message names the store and says why); the store was left as it was."""
+    (the message names the store and says why); the store was left as it was. When
+    ``make_report`` raises it, ``result`` is the report that was written."""
+
+    result: Result | None = None
 
 
 class OutputError(ValueError):
@@ -513,13 +517,15 @@ def make_report(
     progress: ProgressFn | None = None,
     previous: PathLike | None = None,
     history: PathLike | None = None,
+    names: Sequence[str] | None = None,
+    previous_name: str | None = None,
 ) -> Result:
     """``analyse`` the workbooks, then, when there are no errors, write the report workbook
     to ``output``, and the JSON and the Word document where ``json`` and ``docx`` name
     them: what ``budget-monitor report`` does. Returns the result (its problems say why
     nothing was written, when they are errors).
 
-    ``previous`` and ``history`` are as for ``analyse``; with ``history``, the report is
+    ``previous``, ``previous_name``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
     also recorded in that store (made if it does not exist) as the next version of its
     organisation and period, once its files are written, in one transaction:
     ``result.recorded`` says how. A report whose Settings give no period is not recorded
@@ -545,7 +551,16 @@ def make_report(
             raise OutputError(target, problems[:1] if problems[0].code == "output-is-input" else problems)
     if store_path is not None:
         _check_store_target(store_path, inputs, [out] + [t for t in (json_out, docx_out) if t is not None])
-    result = analyse(path_or_paths, rules, title=title, progress=progress, previous=previous, history=store_path)
+    result = analyse(
+        path_or_paths,
+        rules,
+        title=title,
+        names=names,
+        progress=progress,
+        previous=previous,
+        previous_name=previous_name,
+        history=store_path,
+    )
     if not result.ok:
         return result
     report = result._checked()
@@ -591,7 +606,54 @@ def make_report(
                 recording.cancel()  # a file failed: nothing is recorded
     if store_path is None or period is None:
         return result
-    return attrs.evolve(result, recorded=_record(store_path, report, period, inputs, recording))
+    try:
+        recorded = _record(store_path, report, period, inputs, recording)
+    except HistoryError as exc:
+        exc.result = result
+        raise
+    return attrs.evolve(result, recorded=recorded)
+
+
+def movement_view(result: Result) -> dict[str, Any] | None:
+    """What a reader is shown of the movement since the previous report, as plain data
+    (None when the result has no previous report): the Summary's sentence, the bridge
+    from the last report's net variance to this one's by the largest causes, and the lines
+    and components that moved by at least the movement threshold, largest first. Figures
+    are as shown, in £000 (``Decimal``), so that every table casts; the page lays them out.
+
+        >>> movement_view(analyse("workbooks/kcc-scs-2011-12-q3.xlsx")) is None
+        True
+    """
+    from .report.schedules import size_text
+    from .report.series import bridge, moved_rows, moved_sentence
+
+    report = result._checked()
+    mv = getattr(report, "movement", None)
+    if mv is None:
+        return None
+    before = mv.previous.period or "last report"
+    now = report.quarter.settings.period or "this report"
+    lines, comps = moved_rows(mv, report.rules.movement)
+    keys = ("label", "status", "previous", "now", "movement")
+    return {
+        "sentence": moved_sentence(mv),
+        "previous": {
+            "organisation": mv.previous.organisation,
+            "period": mv.previous.period,
+            "source": mv.previous.source,
+            "name": mv.previous.name,
+            "recorded_at": mv.previous.recorded_at,
+            "version": mv.previous.version,
+        },
+        "period": now,
+        "bridge": [
+            {"label": s.label, "kind": s.kind, "amount": s.amount, "start": s.start, "end": s.end}
+            for s in bridge(mv, before, now)
+        ],
+        "threshold": size_text(report.rules.movement.amount),
+        "lines": [dict(zip(keys, r, strict=True)) for r in lines],
+        "components": [dict(zip(keys, r, strict=True)) for r in comps],
+    }
 
 
 def _check_store_target(store: Path, inputs: Sequence[Path], outputs: Sequence[Path]) -> None:

@@ -269,6 +269,12 @@ def serve(
     max_upload_mb: int = typer.Option(50, "--max-upload-mb", min=1, help="The largest upload taken, in MB."),
     workers: int = typer.Option(2, "--workers", min=1, help="How many workbooks are analysed at once."),
     rules_dir: Path | None = typer.Option(None, "--rules-dir", help="A folder of rules files offered in the form."),
+    history: Path | None = typer.Option(
+        None,
+        "--history",
+        help="A history store (SQLite) to record each report in and take the previous report from when "
+        "none is uploaded [default: none; the page keeps nothing after answering].",
+    ),
 ) -> None:
     """Serve the page where a quarterly workbook is dropped in a browser.
 
@@ -289,7 +295,11 @@ def serve(
             f"budget-monitor: WARNING: listening on {host}: anyone who can reach this machine on port {port} "
             "can upload workbooks and read the reports made from them. Use --host 127.0.0.1 to keep it to this machine."
         )
-    settings = Settings(max_upload_bytes=max_upload_mb * 1024 * 1024, workers=workers, rules_dir=rules_dir)
+    if history is not None:
+        _check_history(history)
+    settings = Settings(
+        max_upload_bytes=max_upload_mb * 1024 * 1024, workers=workers, rules_dir=rules_dir, history=history
+    )
     url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"
     _say(f"budget-monitor: the page is at {url} (Ctrl+C stops it)")
     if open_browser:
@@ -298,6 +308,22 @@ def serve(
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _check_history(path: Path) -> None:
+    """The page's history store must be one, or not exist yet in a folder that does."""
+    from . import api
+
+    if path.is_dir():
+        raise _usage(f"{path}: is a folder; name the history store's file (e.g. {path / 'budget-monitor.sqlite'})")
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise _usage(f"{path}: the folder {path.parent} does not exist")
+        return
+    try:
+        api.history_reports(path)
+    except api.HistoryError as exc:
+        raise _usage(str(exc)) from None
 
 
 history_app = typer.Typer(

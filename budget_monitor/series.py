@@ -93,7 +93,8 @@ def place(
     history: Path | None = None,
     label: str = "",
 ) -> tuple[Report, list[Problem]]:
-    """``report`` in its series: with the previous report (``previous``, a file, else the
+    """``report`` in its series: with the previous report (``previous``, a file, called
+    ``previous_name`` in problems and in the report when given, else the
     latest earlier period of the same organisation in the store at ``history``), the
     movement since it and the trend. Returns the report and the problems met: a period
     that cannot be placed (an error on Settings), a previous report that cannot be read
@@ -127,6 +128,8 @@ def place(
         if problems:
             name = previous_name or (str(previous) if previous is not None else "")
             return report, tag_problems(problems, name)
+        if found is not None and previous is not None and previous_name:
+            found = attrs.evolve(found, name=previous_name)  # what the report calls it, as its problems do
         points = trend_points(report, period, store, found)
     except StoreError as exc:
         return report, [error("history-store", str(exc), Where("", file=str(history)))]

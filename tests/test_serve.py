@@ -260,3 +260,143 @@ def test_a_busy_page_says_so(tmp_path):
     for r in answers:
         if r.status_code == 503:
             assert "The page is busy" in r.text and r.headers["retry-after"] == "30"
+
+
+# --- the previous report and the history store ------------------------------------------------
+
+
+def upload_with_previous(
+    url: str, path: Path, previous: Path, name: str | None = None, previous_name: str | None = None
+):
+    with open(path, "rb") as fh, open(previous, "rb") as ph:
+        files = {
+            "workbook": (name or path.name, fh, "application/octet-stream"),
+            "previous": (previous_name or previous.name, ph, "application/octet-stream"),
+        }
+        return httpx.post(f"{url}/report", files=files, timeout=120)
+
+
+def shown_k(amount: Decimal) -> str:
+    """``+£1,234k`` as the Summary says it: £000, half away from zero (worked out here, not by the library)."""
+    k = (amount / 1000).quantize(Decimal(1), rounding="ROUND_HALF_UP")
+    return f"+£{k:,}k" if k > 0 else f"-£{-k:,}k" if k < 0 else "£0k"
+
+
+def net_variance(q) -> Decimal:
+    return sum((bl.forecast.gross + bl.forecast.income - bl.cash_limit.gross - bl.cash_limit.income for bl in q.lines),
+               Decimal(0))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def quarters(tmp_path_factory, sample_quarter):
+    """Q2 (made from the reference quarter as tests/test_history.py makes it) and Q3, as workbooks."""
+    from budget_monitor.inputs.quarterbook import write_quarter
+
+    from .test_history import make_q2
+
+    folder = tmp_path_factory.mktemp("quarters")
+    q3 = sample_quarter
+    q2 = make_q2(q3)
+    write_quarter(q2, folder / "q2.xlsx")
+    write_quarter(q3, folder / "q3.xlsx")
+    return folder, q2, q3
+
+
+def test_a_previous_report_uploaded_gives_the_movement_on_the_page_and_in_every_download(server, quarters):
+    from .test_history import check_movement
+
+    folder, q2, q3 = quarters
+    r = upload_with_previous(server.url, folder / "q3.xlsx", folder / "q2.xlsx", previous_name="Q2 2011-12.xlsx")
+    assert r.status_code == 200, r.text[:800]
+    sentence = f"Net variance moved from {shown_k(net_variance(q2))} at 2011-12 Q2 to {shown_k(net_variance(q3))}."
+    assert f'data-figure="moved">{sentence}<' in r.text.replace("&#x27;", "'")
+    assert "from Q2 2011-12.xlsx" in r.text
+    assert '<svg class="chart bridge"' in r.text
+    # the largest movements, each at least the threshold (£100k), in size order
+    moved = [Decimal(x.replace(",", "")) for x in re.findall(r'data-figure="moved-by">([^<]+)<', r.text)]
+    table = r.text.split('<table class="table moved">')[1].split("</table>")[0]
+    lines_part, comps_part = table.split("Components (by driver")
+    for part in (lines_part, comps_part):
+        got = [abs(Decimal(x.replace(",", ""))) for x in re.findall(r'data-figure="moved-by">([^<]+)<', part)]
+        # ordered by the exact movement, each shown as this report less the last as shown (so within £1k)
+        assert got and all(a >= b - 1 for a, b in zip(got, got[1:], strict=False)) and min(got) >= 99
+    assert len(moved) >= 2
+    links = {kind: href for href, _, kind in LINK.findall(r.text)}
+    doc = json.loads(httpx.get(server.url + links["json"]).content)
+    assert doc["previous"]["source"] == "file" and doc["previous"]["period"] == "2011-12 Q2"
+    check_movement(doc, q2, q3)  # every line and component, to the penny
+    book = openpyxl.load_workbook(io.BytesIO(httpx.get(server.url + links["xlsx"]).content))
+    assert "Movement" in book.sheetnames
+    summary = " ".join(str(c.value) for row in book["Summary"].iter_rows() for c in row if c.value)
+    assert sentence[:-1] in summary
+
+
+def test_without_a_previous_report_the_page_says_so_in_one_line(server):
+    r = upload(server.url, SAMPLE)
+    assert r.status_code == 200
+    assert 'data-figure="no-previous">No previous report, so no movement: upload last quarter' in r.text
+    assert "bridge" not in r.text and "Recorded in the history" not in r.text
+
+
+def test_problems_in_the_previous_report_are_named_by_its_file(server, quarters, tmp_path):
+    folder, *_ = quarters
+    r = upload_with_previous(server.url, folder / "q3.xlsx", text_in_money_cell(tmp_path), previous_name="last.xlsx")
+    assert r.status_code == 422
+    assert (
+        "last.xlsx: Budget lines!D3: Gross cash limit: &#x27;twelve&#x27; is not a number" in r.text
+    )  # the command line's words
+    assert "<h1>Problems in last.xlsx</h1>" in r.text
+    assert "<td>last.xlsx</td><td>Budget lines</td><td>D3</td>" in r.text
+    assert not LINK.findall(r.text)
+    bad_json = tmp_path / "last.json"
+    bad_json.write_text('{"not": "a report"')
+    r = upload_with_previous(server.url, folder / "q3.xlsx", bad_json)
+    assert r.status_code == 422 and "last.json: " in r.text and "Traceback" not in r.text
+
+
+def test_the_history_store_records_each_report_and_gives_the_previous_one(tmp_path, quarters):
+    from budget_monitor import api
+
+    folder, q2, q3 = quarters
+    store = tmp_path / "history.sqlite"
+    with Server(Settings(workers=2, scratch=tmp_path, history=store)) as s:
+        form = httpx.get(s.url + "/").text
+        assert "latest earlier report recorded in this server" in form
+        r2 = upload(s.url, folder / "q2.xlsx")
+        assert r2.status_code == 200, r2.text[:800]
+        assert "Recorded in the history as 2011-12 Q2, version 1." in r2.text
+        assert (
+            "No previous report, so no movement: the history holds no earlier report of Kent County Council" in r2.text
+        )
+        r3 = upload(s.url, folder / "q3.xlsx")
+        assert r3.status_code == 200, r3.text[:800]
+        assert f"moved from {shown_k(net_variance(q2))} at 2011-12 Q2 to {shown_k(net_variance(q3))}." in r3.text
+        assert "from the history (version 1, recorded " in r3.text
+        # several uploads at once are all recorded
+        with ThreadPoolExecutor(2) as pool:
+            both = list(pool.map(lambda _: upload(s.url, folder / "q3.xlsx"), range(2)))
+        assert [b.status_code for b in both] == [200, 200]
+        assert {re.search(r"version (\d)\.", b.text).group(1) for b in both} == {"3", "2"}
+    listed = api.history_reports(store)
+    assert [(x.period_text, x.version, x.input_name) for x in listed] == [
+        ("2011-12 Q2", 1, "q2.xlsx"), ("2011-12 Q3", 1, "q3.xlsx"), ("2011-12 Q3", 2, "q3.xlsx"),
+        ("2011-12 Q3", 3, "q3.xlsx"),
+    ]  # fmt: skip
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix == ".xlsx"]  # no upload kept
+
+
+def test_a_history_store_that_is_not_one_is_named_and_kept(tmp_path):
+    from typer.testing import CliRunner
+
+    from budget_monitor.cli import app
+
+    store = tmp_path / "history.sqlite"
+    store.write_text("Portfolio,Line\n")
+    with Server(Settings(workers=1, scratch=tmp_path, history=store)) as s:
+        r = upload(s.url, SAMPLE)
+    assert r.status_code == 500
+    assert "The history store cannot be used" in r.text and str(store) in r.text
+    assert "not a budget-monitor history store" in r.text and not LINK.findall(r.text)
+    assert store.read_text() == "Portfolio,Line\n"
+    said = CliRunner().invoke(app, ["serve", "--history", str(store)])
+    assert said.exit_code == 2 and str(store) in said.output and "not a budget-monitor history store" in said.output

@@ -16,6 +16,7 @@ import attrs
 from ..engine.movement import ComponentMovement, LineMovement, Movement, TrendPoint
 from ..money import ZERO, display
 from ..rules import Threshold
+from .phrases import signed_k
 from .tables import Col, Row, Table
 
 MOVEMENT = "Movement"
@@ -108,29 +109,42 @@ MOVED_COLUMNS = (
 )
 
 
+MovedRow = tuple[str, str, Decimal, Decimal, Decimal]
+
+
+def moved_rows(mv: Movement, threshold: Threshold) -> tuple[list[MovedRow], list[MovedRow]]:
+    """The lines (net) and the components that moved by at least ``threshold``, largest
+    first, each as shown: (label, status word, last report, this report, movement), £000,
+    the movement being this report less the last as shown."""
+    lines, comps = mv.moved(threshold)
+    shown_lines = [
+        (_line_label(m), STATUS_WORDS[m.status], k(m.previous.net), k(m.variance.net),
+         k(m.variance.net) - k(m.previous.net))
+        for m in lines
+    ]  # fmt: skip
+    shown_comps = [
+        (c.label, STATUS_WORDS[c.status], k(c.previous), k(c.amount), k(c.amount) - k(c.previous)) for c in comps
+    ]
+    return shown_lines, shown_comps
+
+
+def moved_sentence(mv: Movement) -> str:
+    """The Summary's sentence: "Net variance moved from +£X at PERIOD to +£Y"."""
+    before, now = mv.total_previous.net, mv.total_variance.net
+    return f"Net variance moved from {signed_k(before)} at {mv.previous.period or 'the last report'} to {signed_k(now)}"
+
+
 def moved_table(mv: Movement, threshold: Threshold, title: str) -> Table:
     """The lines (net) and the components that moved by at least ``threshold``, largest first."""
-    lines, comps = mv.moved(threshold)
+    lines, comps = moved_rows(mv, threshold)
     rows: list[Row] = [Row(("Budget lines (net variance)",) + (None,) * 4, "heading")]
     if not lines:
         rows.append(Row(("No budget line moved by as much",) + (None,) * 4, "note"))
-    for m in lines:
-        rows.append(
-            Row(
-                (
-                    _line_label(m),
-                    STATUS_WORDS[m.status],
-                    k(m.previous.net),
-                    k(m.variance.net),
-                    k(m.variance.net) - k(m.previous.net),
-                )
-            )
-        )
+    rows += [Row(r) for r in lines]
     rows.append(Row(("Components (by driver, item and side)",) + (None,) * 4, "heading"))
     if not comps:
         rows.append(Row(("No component moved by as much",) + (None,) * 4, "note"))
-    for c in comps:
-        rows.append(Row((c.label, STATUS_WORDS[c.status], k(c.previous), k(c.amount), k(c.amount) - k(c.previous))))
+    rows += [Row(r) for r in comps]
     size = f"£{k(threshold.amount):,}k"
     return Table(
         MOVEMENT,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import shutil
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -64,6 +65,9 @@ class Settings:
     keep_minutes: float = 15
     rules_dir: Path | None = None
     scratch: Path | None = None
+    #: The history store (SQLite) each report is recorded in, and the previous report comes
+    #: from when none is uploaded; None keeps nothing after answering.
+    history: Path | None = None
 
     @property
     def limit_mb(self) -> int:
@@ -161,7 +165,14 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         return HTMLResponse(
             page.layout(
                 "Make the monitoring report",
-                page.form(rules_files(), limit_mb=cfg.limit_mb, error=error, previous=takes_previous()),
+                page.form(
+                    rules_files(),
+                    limit_mb=cfg.limit_mb,
+                    error=error,
+                    previous=takes_previous(),
+                    history=cfg.history is not None,
+                ),
+                history=cfg.history is not None,
             ),
             status_code=status_code,
         )
@@ -205,7 +216,9 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             )
         job = jobs.new()
         job.stem = safe_stem(name)
-        workbook = job.folder / ("input" + suffix)
+        # Under its own name (made safe) in a folder of its own: the history records the name.
+        workbook = job.folder / "input" / (job.stem + suffix)
+        workbook.parent.mkdir(mode=0o700)
         await _save(upload, workbook)
         previous_path = previous_label = None
         if has_previous and not takes_previous():
@@ -218,7 +231,8 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             if p_suffix not in PREVIOUS_SUFFIXES:
                 jobs.drop(job)
                 return form_page(f"{previous_label} is not a workbook or a JSON report.", 400)
-            previous_path = job.folder / ("previous" + p_suffix)
+            previous_path = job.folder / "previous" / (safe_stem(previous_label) + p_suffix)
+            previous_path.parent.mkdir(mode=0o700)
             await _save(previous, previous_path)
         await form.close()
         state["waiting"] += 1
@@ -234,6 +248,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
                 previous_label,
                 rules_path,
                 job.stem,
+                None if cfg.history is None else str(cfg.history),
             )
         except Exception:  # noqa: BLE001 - a failed worker must not take the page down
             jobs.drop(job)
@@ -243,19 +258,46 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             )
         finally:
             state["waiting"] -= 1
-            workbook.unlink(missing_ok=True)
-            if previous_path is not None:
-                previous_path.unlink(missing_ok=True)
-        if not answer["ok"]:
+            for path in (workbook, previous_path):
+                if path is not None:
+                    shutil.rmtree(path.parent, ignore_errors=True)
+        if answer.get("store"):
             jobs.drop(job)
             return HTMLResponse(
-                page.layout(f"Problems in {name}", page.problems_page(name, answer["problems"]), status="problems"),
+                page.message_page(
+                    "The history store cannot be used",
+                    f"{answer['store']}. No report was made and the store was not changed: "
+                    "ask whoever runs this page to name a history store that can be used.",
+                    status="store",
+                ),
+                status_code=500,
+            )
+        if not answer["ok"]:
+            jobs.drop(job)
+            files = [name] + ([previous_label] if previous_label else [])
+            return HTMLResponse(
+                page.layout(
+                    f"Problems in {name}",
+                    page.problems_page(name, answer["problems"], files),
+                    status="problems",
+                    history=cfg.history is not None,
+                ),
                 status_code=422,
             )
         job.outputs = answer["outputs"]
-        body = page.report_page(name, job.token, job.outputs, answer["json"], answer["problems"])
+        body = page.report_page(
+            name,
+            job.token,
+            job.outputs,
+            answer["json"],
+            answer["problems"],
+            movement=answer.get("movement"),
+            history=answer.get("history"),
+            has_store=cfg.history is not None,
+        )
         return HTMLResponse(
-            page.layout(f"Report for {name}", body, status="report"), headers={"cache-control": "no-store"}
+            page.layout(f"Report for {name}", body, status="report", history=cfg.history is not None),
+            headers={"cache-control": "no-store"},
         )
 
     async def download(request: Request) -> Response:

@@ -4,10 +4,12 @@ An upload gets a folder named by an unguessable token (``secrets.token_urlsafe``
 one private scratch folder (mode 0700). The worker reads the workbook there through the
 library and writes the report workbook, the JSON and the Word document beside it; the
 uploaded files are deleted as soon as the worker is done, the outputs when the folder
-expires (``Settings.keep_minutes``) or the server stops.
+expires (``Settings.keep_minutes``) or the server stops. When the server names a history
+store, the library records each report there and finds the previous one in it.
 
 What this module must not do: render HTML, or know about requests; a worker must never
-read or write outside its own folder.
+read or write outside its own folder, but for the history store the server names (and
+that only through the library).
 """
 
 from __future__ import annotations
@@ -54,50 +56,59 @@ def run_job(
     previous_label: str | None,
     rules: str | None,
     stem: str,
+    history: str | None = None,
 ) -> dict[str, Any]:
-    """Analyse ``workbook`` (called ``label`` in problems) with ``rules`` (a rules file or
-    None for the built-in ones), and write the outputs into ``folder``. Runs in a worker
+    """Make the report of ``workbook`` (called ``label`` in problems) with ``rules`` (a rules
+    file or None for the built-in ones) through the library's ``make_report``, writing the
+    outputs into ``folder``: the movement since ``previous`` (a workbook or JSON report,
+    called ``previous_label`` in problems) or, without one, since the latest earlier report
+    in the history store at ``history``, where the report is also recorded. Runs in a worker
     process; returns plain data (no records cross the process boundary):
-    ``{"ok": bool, "problems": [...], "json": str | None, "outputs": {kind: file name}}``."""
+    ``{"ok": bool, "problems": [...], "json": str | None, "outputs": {kind: file name},
+    "movement": api.movement_view(...), "history": {...} | None, "store": str}``
+    (``store``: why the history store could not be used, when it could not)."""
     from .. import api
 
+    answer: dict[str, Any] = {
+        "ok": False, "problems": [], "json": None, "outputs": {}, "movement": None, "history": None, "store": "",
+    }  # fmt: skip
     try:
         rule_set = api.load_rules(Path(rules)) if rules else None
     except api.RulesError as exc:
-        return {"ok": False, "problems": [_problem_dict(None, str(exc), "rules")], "json": None, "outputs": {}}
-    kwargs: dict[str, Any] = {"names": [label]}
-    if previous is not None and _accepts("previous"):
-        kwargs["previous"] = previous
-    result = api.analyse(workbook, rule_set, **kwargs)
-    problems = [_problem_dict(p, p.message, label) for p in result.problems]
-    if not result.ok:
-        return {"ok": False, "problems": problems, "json": None, "outputs": {}}
+        answer["problems"] = [_problem_dict(None, str(exc), "rules")]
+        return answer
     out = Path(folder)
-    outputs: dict[str, str] = {}
-    text = result.to_json()
-    json_name = stem + OUTPUTS["json"][1]
-    _write_text(out / json_name, text)
-    outputs["json"] = json_name
-    api.write_report(result, out / (stem + OUTPUTS["xlsx"][1]))
-    outputs["xlsx"] = stem + OUTPUTS["xlsx"][1]
-    write_docx = getattr(api, "write_docx", None)
-    if write_docx is not None:
-        write_docx(result, out / (stem + OUTPUTS["docx"][1]))
-        outputs["docx"] = stem + OUTPUTS["docx"][1]
-    return {"ok": True, "problems": problems, "json": text, "outputs": outputs}
-
-
-def _accepts(name: str) -> bool:
-    import inspect
-
-    from .. import api
-
-    return name in inspect.signature(api.analyse).parameters
-
-
-def _write_text(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+    names = {kind: stem + OUTPUTS[kind][1] for kind in OUTPUTS}
+    try:
+        result = api.make_report(
+            workbook,
+            out / names["xlsx"],
+            json=out / names["json"],
+            docx=out / names["docx"],
+            rules=rule_set,
+            names=[label],
+            previous=previous,
+            previous_name=previous_label,
+            history=history,
+        )
+    except api.OutputError as exc:  # the history store is not one, or cannot be made
+        answer["store"] = "; ".join(f"{exc.target}: {p.message}" for p in exc.problems)
+        return answer
+    except api.HistoryError as exc:  # the files were written; the store was left as it was
+        assert exc.result is not None
+        result = exc.result
+        answer["history"] = {"recorded": False, "message": str(exc)}
+    answer["problems"] = [_problem_dict(p, p.message, label) for p in result.problems]
+    if not result.ok:
+        return answer
+    answer["ok"] = True
+    answer["outputs"] = names
+    answer["json"] = (out / names["json"]).read_text(encoding="utf-8")
+    answer["movement"] = api.movement_view(result)
+    rec = result.recorded
+    if rec is not None:
+        answer["history"] = {"recorded": True, "period": rec.period_text or rec.period, "version": rec.version}
+    return answer
 
 
 def _problem_dict(p: Any, message: str, label: str) -> dict[str, str]:

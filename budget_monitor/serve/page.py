@@ -1,7 +1,9 @@
-"""The page's HTML: the form, the problems, and a report's summary, Table 2 and charts.
+"""The page's HTML: the form, the problems, and a report's summary, Table 2 and charts,
+and the movement since the previous report.
 
 Everything from a workbook (names, labels, messages) is escaped here, once, as it goes
-into the page. Figures are the library's JSON report, shown through ``money.display``.
+into the page. Figures are the library's JSON report, shown through ``money.display``,
+and the movement as the library lays it out for a reader (``api.movement_view``).
 
 What this module must not do: read requests or files, or compute a figure that the
 report does not hold.
@@ -20,6 +22,13 @@ from . import charts
 from .jobs import OUTPUTS
 
 SERVICE = "Budget monitoring"
+KEPT = (
+    " Each report's figures are also recorded in this server's history store, so that the next"
+    " report can show the movement since it."
+)
+
+
+HISTORY_HINT = " Without one, the latest earlier report recorded in this server's history is used."
 
 
 def _k(value: Decimal | str) -> str:
@@ -28,7 +37,7 @@ def _k(value: Decimal | str) -> str:
     return f"{shown:+,.0f}" if shown else "0"
 
 
-def layout(title: str, body: str, *, status: str = "") -> str:
+def layout(title: str, body: str, *, status: str = "", history: bool = False) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -48,13 +57,13 @@ def layout(title: str, body: str, *, status: str = "") -> str:
 </main>
 </div>
 <footer class="foot"><div class="width">Files you upload are analysed on this server and deleted
-after the answer; the reports are kept for a short while for you to download, then deleted.</div></footer>
+after the answer; the reports are kept for a short while for you to download, then deleted.{KEPT if history else ""}</div></footer>
 </body>
 </html>
 """
 
 
-def form(rules: Sequence[str], *, limit_mb: int, error: str = "", previous: bool = True) -> str:
+def form(rules: Sequence[str], *, limit_mb: int, error: str = "", previous: bool = True, history: bool = False) -> str:
     """The upload form: it works as a plain HTML form; the page's script adds dropping a
     file on it and a progress bar."""
     options = ['<option value="">Built-in thresholds (£100k revenue, £250k capital)</option>']
@@ -66,10 +75,10 @@ def form(rules: Sequence[str], *, limit_mb: int, error: str = "", previous: bool
             f'<ul><li><a href="#workbook">{escape(error)}</a></li></ul></div>'
         )
     previous_html = (
-        """<div class="field">
+        f"""<div class="field">
 <label for="previous">Previous report (optional)</label>
 <p class="hint" id="previous-hint">Last quarter's workbook or the JSON report made from it, to show
-the movement since then.</p>
+the movement since then.{HISTORY_HINT if history else ""}</p>
 <input type="file" id="previous" name="previous" aria-describedby="previous-hint" accept=".xlsx,.xlsm,.ods,.json">
 </div>"""
         if previous
@@ -99,23 +108,28 @@ if the workbook has problems, each problem with its sheet and cell.</p>
 """
 
 
-def problems_page(name: str, problems: Sequence[dict[str, str]]) -> str:
+def said(p: dict[str, str]) -> str:
+    """A problem in the command line's words: ``FILE: Sheet!Cell: message``."""
+    return f"{p['file']}: {p['place']}: {p['message']}" if p["place"] else f"{p['file']}: {p['message']}"
+
+
+def problems_page(name: str, problems: Sequence[dict[str, str]], files: Sequence[str] = ()) -> str:
+    """The problems found (``files``: the workbook's name, then the previous report's)."""
     errors = [p for p in problems if p["level"] == "error"]
     warnings = [p for p in problems if p["level"] != "error"]
-    items = "".join(
-        f'<li><a href="#p{i}">{escape(p["place"] or p["file"])}: {escape(p["message"])}</a></li>'
-        for i, p in enumerate(errors)
-    )
+    items = "".join(f'<li><a href="#p{i}">{escape(said(p))}</a></li>' for i, p in enumerate(errors))
+    named = [f for f in (files or [name]) if any(p["file"] == f for p in errors)] or [name]
+    what = "The workbook has" if named == [name] else "The files have"
     rows = "".join(_problem_row(i, p) for i, p in enumerate(errors + warnings))
     count = f"{len(errors)} error{'' if len(errors) == 1 else 's'}"
     if warnings:
         count += f" and {len(warnings)} warning{'' if len(warnings) == 1 else 's'}"
     return f"""<div class="error-summary" role="alert" tabindex="-1" id="problems">
-<h2>The workbook has {escape(count)}: no report was made</h2><ul>{items}</ul></div>
-<h1>Problems in {escape(name)}</h1>
-<p>Put each right in the workbook and upload it again.</p>
+<h2>{what} {escape(count)}: no report was made</h2><ul>{items}</ul></div>
+<h1>Problems in {escape(" and ".join(named))}</h1>
+<p>Put each right in the file it names and upload again.</p>
 <table class="table problems"><caption class="visually-hidden">Problems</caption>
-<thead><tr><th scope="col">Level</th><th scope="col">Sheet</th><th scope="col">Cell</th>
+<thead><tr><th scope="col">Level</th><th scope="col">File</th><th scope="col">Sheet</th><th scope="col">Cell</th>
 <th scope="col">What was found</th></tr></thead><tbody>{rows}</tbody></table>
 <p><a class="button secondary" href="/">Upload another workbook</a></p>
 """
@@ -123,13 +137,26 @@ def problems_page(name: str, problems: Sequence[dict[str, str]]) -> str:
 
 def _problem_row(i: int, p: dict[str, str]) -> str:
     return (
-        f'<tr id="p{i}" class="{escape(p["level"])}"><td>{escape(p["level"])}</td><td>{escape(p["sheet"])}</td>'
+        f'<tr id="p{i}" class="{escape(p["level"])}"><td>{escape(p["level"])}</td><td>{escape(p["file"])}</td>'
+        f"<td>{escape(p['sheet'])}</td>"
         f"<td>{escape(p['cell'])}</td><td>{escape(p['message'])}</td></tr>"
     )
 
 
-def report_page(name: str, token: str, outputs: dict[str, str], text: str, problems: Sequence[dict[str, str]]) -> str:
-    """The answer for a workbook that made a report: from its JSON report ``text``."""
+def report_page(
+    name: str,
+    token: str,
+    outputs: dict[str, str],
+    text: str,
+    problems: Sequence[dict[str, str]],
+    *,
+    movement: dict[str, Any] | None = None,
+    history: dict[str, Any] | None = None,
+    has_store: bool = False,
+) -> str:
+    """The answer for a workbook that made a report: from its JSON report ``text``, and
+    the movement since the previous report as the library lays it out (``movement``: see
+    ``api.movement_view``); ``history``: how it was recorded in the history store."""
     data: dict[str, Any] = json.loads(text, parse_float=Decimal)
     totals = data["totals"]
     title = data.get("title") or "Budget monitoring report"
@@ -140,9 +167,7 @@ def report_page(name: str, token: str, outputs: dict[str, str], text: str, probl
         f"{escape(OUTPUTS[kind][0])} <span>({escape(file)})</span></a></li>"
         for kind, file in sorted(outputs.items(), key=lambda kv: list(OUTPUTS).index(kv[0]))
     )
-    warnings = "".join(
-        f"<li>{escape(p['place'] + ': ' if p['place'] else '')}{escape(p['message'])}</li>" for p in problems
-    )
+    warnings = "".join(f"<li>{escape(said(p))}</li>" for p in problems)
     warnings_html = (
         f'<details class="warnings"><summary>{len(problems)} warning{"" if len(problems) == 1 else "s"} '
         f"to look at</summary><ul>{warnings}</ul></details>"
@@ -153,10 +178,10 @@ def report_page(name: str, token: str, outputs: dict[str, str], text: str, probl
 <h1>{escape(title)}</h1>
 <p class="from">From {escape(name)}</p>
 <section aria-labelledby="downloads-h" class="downloads"><h2 id="downloads-h">Download</h2><ul>{downloads}</ul></section>
-{warnings_html}
+{_recorded(history)}{warnings_html}
 <section aria-labelledby="summary-h"><h2 id="summary-h">Summary (£000)</h2>
-{_summary(totals)}</section>
-{_movement(data)}
+{_summary(totals)}{_moved_sentence(movement, organisation, has_store)}</section>
+{_movement(movement)}
 <section aria-labelledby="lines-h"><h2 id="lines-h">Largest net variances by budget line (£000)</h2>
 {charts.bars("Net variance by budget line, £000", _by_line(data))}
 </section>
@@ -238,21 +263,81 @@ def _narrative(data: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _movement(data: dict[str, Any]) -> str:
-    movement = data.get("movement")
-    previous = data.get("previous")
-    if not movement or not previous:
+def _recorded(history: dict[str, Any] | None) -> str:
+    if history is None:
         return ""
-    total = movement.get("total", {})
-    moved = total.get("movement", {}).get("net")
-    before = total.get("previous", {}).get("net")
-    if moved is None or before is None:
-        return ""
+    if history.get("recorded"):
+        return (
+            f'<p class="recorded" data-status="recorded">Recorded in the history as {escape(str(history["period"]))}, '
+            f"version {escape(str(history['version']))}.</p>"
+        )
     return (
-        '<section aria-labelledby="move-h"><h2 id="move-h">Since the last report</h2>'
-        f"<p>The net variance moved from {_k(before)}k at {escape(str(previous.get('period', '')))} "
-        f"to {_k(total['variance']['net'])}k, a movement of {_k(moved)}k.</p></section>"
+        '<div class="error-summary" role="alert" tabindex="-1"><h2>The report was not recorded in the history</h2>'
+        f"<p>{escape(str(history.get('message', '')))}. The report below and its downloads are complete.</p></div>"
     )
+
+
+def _moved_sentence(movement: dict[str, Any] | None, organisation: str, has_store: bool) -> str:
+    """The Summary's sentence about the movement, or one line saying there is no previous report."""
+    if movement is not None:
+        return f'<p class="moved" data-figure="moved">{escape(movement["sentence"])}.</p>'
+    if has_store:
+        whose = f" of {organisation}" if organisation else ""
+        why = f"the history holds no earlier report{whose} and none was uploaded"
+    else:
+        why = "upload last quarter's workbook or its JSON report with this one to see what has changed"
+    return f'<p class="moved" data-figure="no-previous">No previous report, so no movement: {escape(why)}.</p>'
+
+
+def _from(previous: dict[str, Any]) -> str:
+    if previous["source"] == "history":
+        when = str(previous.get("recorded_at") or "")[:16].replace("T", " ")
+        version = previous.get("version")
+        return f"the history (version {version}, recorded {when} UTC)" if version and when else "the history"
+    return str(previous.get("name") or "the uploaded file")
+
+
+def _movement(view: dict[str, Any] | None) -> str:
+    """The movement since the previous report: the bridge and what moved most."""
+    if view is None:
+        return ""
+    previous = view["previous"]
+    period = previous["period"] or "the last report"
+
+    def rows(items: list[dict[str, Any]], heading: str, none: str) -> str:
+        out = [f'<tr class="heading"><th scope="rowgroup" colspan="5">{escape(heading)}</th></tr>']
+        if not items:
+            out.append(f'<tr><td colspan="5">{escape(none)}</td></tr>')
+        out += [
+            f"<tr><td>{escape(r['label'])}</td><td>{escape(r['status'])}</td>"
+            f'<td class="num">{_shown(r["previous"])}</td><td class="num">{_shown(r["now"])}</td>'
+            f'<td class="num" data-figure="moved-by">{_shown(r["movement"])}</td></tr>'
+            for r in items
+        ]
+        return "".join(out)
+
+    table = (
+        '<table class="table moved"><caption>Lines and components that moved by '
+        f"{escape(view['threshold'])} or more, largest first (£000)</caption>"
+        '<thead><tr><th scope="col">Budget line or component</th><th scope="col">Status</th>'
+        f'<th scope="col" class="num">{escape(period)}</th><th scope="col" class="num">{escape(view["period"])}</th>'
+        '<th scope="col" class="num">Movement</th></tr></thead><tbody>'
+        + rows(view["lines"], "Budget lines (net variance)", "No budget line moved by as much.")
+        + rows(view["components"], "Components (by driver, item and side)", "No component moved by as much.")
+        + "</tbody></table>"
+    )
+    return (
+        f'<section aria-labelledby="move-h" class="movement"><h2 id="move-h">Movement since {escape(period)} (£000)</h2>'
+        f'<p class="from">The last report is {escape(period)}, from {escape(_from(previous))}.</p>'
+        + charts.bridge(f"Net variance from {period} to {view['period']}, £000", view["bridge"])
+        + table
+        + "</section>"
+    )
+
+
+def _shown(value: Decimal) -> str:
+    """A figure already shown in £000 (the library rounded it), signed."""
+    return f"{value:+,.0f}" if value else "0"
 
 
 def message_page(title: str, message: str, *, status: str = "") -> str:

@@ -133,13 +133,12 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         out.append(Figure("Net forecast variance after management action", formula, value, sheet=on, style="total"))
     mv = report.movement
     if mv is not None:
-        from ..report.phrases import signed_k
-        from ..report.series import MOVEMENT
+        from ..report.series import MOVEMENT, moved_sentence
 
         before, now = mv.total_previous.net, mv.total_variance.net
         out.append(
             Figure(
-                f"Net variance moved from {signed_k(before)} at {mv.previous.period or 'the last report'} to {signed_k(now)}",
+                moved_sentence(mv),
                 tables.k(now) - tables.k(before),
                 sheet=MOVEMENT,
             )
