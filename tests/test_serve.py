@@ -287,19 +287,22 @@ def net_variance(q) -> Decimal:
                Decimal(0))  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def quarters(tmp_path_factory, sample_quarter):
-    """Q2 (made from the reference quarter as tests/test_history.py makes it) and Q3, as workbooks."""
+def write_q2_q3(folder: Path, q3):
+    """Q2 (made from the reference quarter as tests/test_history.py makes it) and Q3, as
+    workbooks ``q2.xlsx`` and ``q3.xlsx`` in ``folder``: (folder, Q2, Q3)."""
     from budget_monitor.inputs.quarterbook import write_quarter
 
     from .test_history import make_q2
 
-    folder = tmp_path_factory.mktemp("quarters")
-    q3 = sample_quarter
     q2 = make_q2(q3)
     write_quarter(q2, folder / "q2.xlsx")
     write_quarter(q3, folder / "q3.xlsx")
     return folder, q2, q3
+
+
+@pytest.fixture(scope="module")
+def quarters(tmp_path_factory, sample_quarter):
+    return write_q2_q3(tmp_path_factory.mktemp("quarters"), sample_quarter)
 
 
 def test_a_previous_report_uploaded_gives_the_movement_on_the_page_and_in_every_download(server, quarters):

@@ -24,7 +24,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from budget_monitor.serve import Settings  # noqa: E402
 
 from .conftest import SAMPLE  # noqa: E402
-from .test_serve import Server, text_in_money_cell  # noqa: E402
+from .test_serve import Server, net_variance, shown_k, text_in_money_cell, write_q2_q3  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -40,6 +40,11 @@ if not (CHROMIUM and DRIVER):
 def server(tmp_path_factory):
     with Server(Settings(workers=2, scratch=tmp_path_factory.mktemp("scratch"))) as s:
         yield s
+
+
+@pytest.fixture(scope="module")
+def quarters(tmp_path_factory, sample_quarter):
+    return write_q2_q3(tmp_path_factory.mktemp("quarters"), sample_quarter)
 
 
 def chromium(profile: Path, *, scripts: bool = True):
@@ -74,10 +79,13 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
-def drop(browser, server, path: Path) -> str:
-    """Choose ``path`` in the form and send it; return the answer's status on the page."""
+def drop(browser, server, path: Path, previous: Path | None = None) -> str:
+    """Choose ``path`` (and ``previous``, the previous report) in the form and send it;
+    return the answer's status on the page."""
     browser.get(server.url + "/")
     browser.find_element(By.ID, "workbook").send_keys(str(path))
+    if previous is not None:
+        browser.find_element(By.ID, "previous").send_keys(str(previous))
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(browser, 120).until(ec.presence_of_element_located((By.CSS_SELECTOR, "main[data-status]")))
     return browser.find_element(By.ID, "main").get_attribute("data-status")
@@ -110,6 +118,26 @@ def test_dropping_the_reference_quarter_shows_its_figures_and_downloads(browser,
     assert browser.find_elements(By.CSS_SELECTOR, "svg.chart")
     for url in resources_loaded(browser):
         assert url.startswith(server.url), url  # nothing from the internet
+
+
+def test_q3_with_q2_as_the_previous_report_shows_the_movement(browser, server, quarters):
+    folder, q2, q3 = quarters
+    assert drop(browser, server, folder / "q3.xlsx", folder / "q2.xlsx") == "report"
+    shot(browser, "movement-summary.png")
+    section = browser.find_element(By.CSS_SELECTOR, "section.movement")
+    browser.execute_script("arguments[0].scrollIntoView()", section)
+    shot(browser, "movement.png")
+    sentence = browser.find_element(By.CSS_SELECTOR, '[data-figure="moved"]').text
+    before, now = shown_k(net_variance(q2)), shown_k(net_variance(q3))
+    assert sentence == f"Net variance moved from {before} at 2011-12 Q2 to {now}."
+    # the bridge starts at the last report's total and ends at this one's, in £000
+    figures = [t.text for t in section.find_elements(By.CSS_SELECTOR, "svg.bridge text.chart-figure")]
+    assert figures[0] == before.replace("£", "").removesuffix("k")
+    assert figures[-1] == now.replace("£", "").removesuffix("k")
+    moved = section.find_elements(By.CSS_SELECTOR, '[data-figure="moved-by"]')
+    assert moved and all(m.text for m in moved)
+    for url in resources_loaded(browser):
+        assert url.startswith(server.url), url
 
 
 def test_dropping_a_broken_workbook_shows_the_problem_with_its_cell(browser, server, tmp_path):

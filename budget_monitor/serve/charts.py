@@ -63,7 +63,7 @@ def bars(title: str, rows: Sequence[tuple[str, Decimal]], *, unit: str = "£000"
 TOTAL = "#505a5f"  # dark grey: contrast 7:1 on white
 
 
-def bridge(title: str, steps: Sequence[dict], *, unit: str = "£000", width: int = 760) -> str:
+def bridge(title: str, steps: Sequence[dict], *, unit: str = "£000", width: int = 840) -> str:
     """A bridge (waterfall) chart, one row a step, read from the top: the last report's
     total as a bar from zero, each cause as a bar from where the one above ended to where
     it takes the total (red when it adds to the variance, blue when it takes away), and
@@ -71,7 +71,7 @@ def bridge(title: str, steps: Sequence[dict], *, unit: str = "£000", width: int
     ``step``, amount, start, end), in ``unit`` as shown; only the drawing is worked out here."""
     if not steps:
         return ""
-    bar_h, gap, label_w, pad = 22, 10, 300, 70
+    bar_h, gap, label_w, pad = 22, 10, 400, 70
     height = len(steps) * (bar_h + gap) + 40
     ends = [Decimal(0)] + [s["start"] for s in steps] + [s["end"] for s in steps]
     low, high = min(ends), max(ends)
@@ -96,7 +96,7 @@ def bridge(title: str, steps: Sequence[dict], *, unit: str = "£000", width: int
         left, right = x_of(min(start, end)), x_of(max(start, end))
         colour = TOTAL if total else (PRESSURE if s["amount"] > 0 else UNDERSPEND)
         label = s["label"]
-        short = label if len(label) <= 40 else label[:38] + "…"
+        short = label if len(label) <= 54 else label[:52] + "…"
         weight = ' font-weight="700"' if total else ""
         parts.append(
             f'<text x="{label_w - 4}" y="{y + bar_h - 6}" text-anchor="end" class="chart-label"{weight}>'
