@@ -332,6 +332,11 @@ def test_a_previous_report_uploaded_gives_the_movement_on_the_page_and_in_every_
     assert "Movement" in book.sheetnames
     summary = " ".join(str(c.value) for row in book["Summary"].iter_rows() for c in row if c.value)
     assert sentence[:-1] in summary
+    import docx
+
+    paper = docx.Document(io.BytesIO(httpx.get(server.url + links["docx"]).content))
+    assert sentence in [para.text for para in paper.paragraphs]
+    assert "Movement since the last report (2011-12 Q2) (£000)" in [para.text for para in paper.paragraphs]
 
 
 def test_without_a_previous_report_the_page_says_so_in_one_line(server):
