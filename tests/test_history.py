@@ -354,7 +354,7 @@ def test_management_action_before_and_after(tmp_path, sample_quarter):
     after = next(r for r in rows if r[0] == "Forecast variance after management action")
     assert after[6] == 14703 - 1725  # net variance after, £000, as shown
     listed = [[c.value for c in row] for row in book["Management action"].iter_rows()]
-    assert any(r[2] == "Defer the new post" and r[3] == "Red" for r in listed)
+    assert any(r[2] == "Defer the new post" and r[3] == -75 and r[4] == "Red" for r in listed)
     summary = [[c.value for c in row] for row in book["Summary"].iter_rows()]
     assert any(r[0] == "Net forecast variance after management action" for r in summary)
 

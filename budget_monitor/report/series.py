@@ -17,7 +17,7 @@ from ..engine.movement import ComponentMovement, LineMovement, Movement, TrendPo
 from ..money import ZERO, display
 from ..rules import Threshold
 from .phrases import signed_k
-from .tables import Col, Row, Table
+from .tables import Col, Formula, Row, RowStyle, Table
 
 MOVEMENT = "Movement"
 TREND = "Trend"
@@ -64,16 +64,56 @@ def bridge(mv: Movement, previous_label: str, current_label: str, steps: int = B
     return out
 
 
-BRIDGE_COLUMNS = (
-    Col("Step", width=60),
-    Col("Movement / total", "money"),
+BRIDGE_COLUMNS = (Col("Step", width=60), Col("Net variance or movement", "money", width=14))
+
+#: The columns that draw the bridge chart (below the sheet's tables): each step's
+#: label with its figure, an invisible base, the bar above and below zero, and a total.
+WORKING_COLUMNS = (
+    Col("Chart label", width=30),
     Col("Base", "money"),
     Col("Increase", "money"),
     Col("Increase below zero", "money"),
     Col("Decrease", "money"),
     Col("Decrease below zero", "money"),
-    Col("Total", "money"),
+    Col("Net variance", "money"),
 )
+
+
+def signed(amount: Decimal) -> str:
+    """A figure already in £000 as the chart labels it: ``+2,840``, ``-412``, ``0``."""
+    return f"{amount:+,}" if amount else "0"
+
+
+def bridge_table(steps: Sequence[BridgeStep], title: str) -> Table:
+    """The bridge as a table that casts: the last report's net variance, each step, and this
+    report's net variance as a live sum of the rows above (so it is the last total plus
+    every movement, as shown)."""
+    rows: list[Row] = []
+    n = len(steps)
+    for i, s in enumerate(steps):
+        if i == n - 1 and s.kind == "total":
+            template = "=B{0}" + (f"+SUM(B{{1}}:B{{{n - 2}}})" if n > 2 else "")
+            rows.append(Row((s.label, Formula(template, s.amount)), "grand"))
+        else:
+            rows.append(Row((s.label, s.amount), "total" if s.kind == "total" else "line"))
+    return Table(
+        MOVEMENT,
+        title,
+        BRIDGE_COLUMNS,
+        tuple(rows),
+        notes=(
+            "£000. A positive movement adds to the net variance (a new or larger pressure, or a smaller underspend).",
+            "The largest movements of drivers, items and what no driver or item explains, then the rest together.",
+        ),
+    )
+
+
+def working_rows(steps: Sequence[BridgeStep]) -> list[Row]:
+    """The chart's rows beside the bridge (see ``WORKING_COLUMNS``)."""
+    return [
+        Row((f"{s.label}: {signed(s.amount)}",) + values)
+        for s, values in zip(steps, bridge_chart_rows(steps), strict=True)
+    ]
 
 
 def bridge_chart_rows(steps: Sequence[BridgeStep]) -> list[tuple[Decimal | None, ...]]:
@@ -101,7 +141,7 @@ def bridge_chart_rows(steps: Sequence[BridgeStep]) -> list[tuple[Decimal | None,
 
 
 MOVED_COLUMNS = (
-    Col("Budget line or component", width=70),
+    Col("Budget line or component", width=60),
     Col("Status", width=10),
     Col("Last report", "money"),
     Col("This report", "money"),
@@ -135,17 +175,45 @@ def moved_sentence(mv: Movement) -> str:
 
 
 def moved_table(mv: Movement, threshold: Threshold, title: str) -> Table:
-    """The lines (net) and the components that moved by at least ``threshold``, largest first."""
+    """The lines (net) and the components that moved by at least ``threshold``, largest
+    first; each part ends with the rest together and a live total, so each casts to the
+    report's net variance then and now. Each movement is a live "this report less the last"."""
     lines, comps = moved_rows(mv, threshold)
-    rows: list[Row] = [Row(("Budget lines (net variance)",) + (None,) * 4, "heading")]
-    if not lines:
-        rows.append(Row(("No budget line moved by as much",) + (None,) * 4, "note"))
-    rows += [Row(r) for r in lines]
-    rows.append(Row(("Components (by driver, item and side)",) + (None,) * 4, "heading"))
-    if not comps:
-        rows.append(Row(("No component moved by as much",) + (None,) * 4, "note"))
-    rows += [Row(r) for r in comps]
     size = f"£{k(threshold.amount):,}k"
+    before, after = k(mv.total_previous.net), k(mv.total_variance.net)
+    rows: list[Row] = []
+
+    def moved(label: str, status: str, last: Decimal, now: Decimal, style: RowStyle = "line") -> Row:
+        i = len(rows)
+        return Row((label, status, last, now, Formula(f"=D{{{i}}}-C{{{i}}}", now - last)), style)
+
+    def part(heading: str, listed: list[MovedRow], rest: str, none: str) -> None:
+        rows.append(Row((heading,) + (None,) * 4, "heading"))
+        first = len(rows)
+        if not listed:
+            rows.append(Row((none,) + (None,) * 4, "note"))
+        for label, status, last, now, _ in listed:
+            rows.append(moved(label, status, last, now))
+        shown_last = sum((x[2] for x in listed), ZERO)
+        shown_now = sum((x[3] for x in listed), ZERO)
+        rows.append(moved(rest, "", before - shown_last, after - shown_now))
+        total = Row(
+            ("Total net variance", None, before, after, after - before), "total", sums=tuple(range(first, len(rows)))
+        )
+        rows.append(total)
+
+    part(
+        "Budget lines (net variance)",
+        lines,
+        f"Other budget lines (moved by less than {size})",
+        f"No budget line moved by {size} or more",
+    )
+    part(
+        "Components (by driver, item and side)",
+        comps,
+        f"Other components (moved by less than {size})",
+        f"No component moved by {size} or more",
+    )
     return Table(
         MOVEMENT,
         title,
@@ -154,8 +222,9 @@ def moved_table(mv: Movement, threshold: Threshold, title: str) -> Table:
         notes=(
             (
                 f"Lines whose net variance, and components whose amount, moved by {size} or more since the last "
-                "report, largest first. £000; movement = this report less the last, as shown."
+                "report, largest first, then the rest together."
             ),
+            "£000; movement = this report less the last, as shown; a positive movement adds to the net variance.",
         ),
     )
 
@@ -203,27 +272,31 @@ MANAGEMENT_COLUMNS = (
     Col("Portfolio", width=30),
     Col("Budget line", width=36),
     Col("Action", width=60),
-    Col("RAG", width=8),
     Col("Amount", "money"),
+    Col("RAG", width=8),
 )
+
+#: How a blank budget line of an action reads: it is for the portfolio as a whole.
+WHOLE_PORTFOLIO = "(the portfolio as a whole)"
 
 
 def management_table(summary, title: str) -> Table:
-    """The actions with their RAG, their total, and the net variance before and after them
-    (£000; the total is the sum of the shown actions, and the variance after is the
-    variance before plus that total, as shown)."""
+    """The actions with their RAG (the RAG cell coloured), their total, and the net variance
+    before and after them (£000; the total is the sum of the shown actions, and the variance
+    after is the variance before plus that total, as shown)."""
     amounts = [k(a.amount) for a in summary.actions]
     rows: list[Row] = [
-        Row((a.portfolio, a.line, a.action, a.rag, shown)) for a, shown in zip(summary.actions, amounts, strict=True)
+        Row((a.portfolio, a.line or WHOLE_PORTFOLIO, a.action, shown, a.rag), marks=("", "", "", "", rag_mark(a.rag)))
+        for a, shown in zip(summary.actions, amounts, strict=True)
     ]
     n = len(rows)
     total = sum(amounts, ZERO)
-    rows.append(Row(("Total management action", None, None, None, total), "total", sums=tuple(range(n))))
+    rows.append(Row(("Total management action", None, None, total, None), "total", sums=tuple(range(n))))
     before = k(summary.variance_before.gross) + k(summary.variance_before.income)
-    rows.append(Row(("Net forecast variance before management action", None, None, None, before)))
+    rows.append(Row(("Net forecast variance before management action", None, None, before, None)))
     rows.append(
         Row(
-            ("Net forecast variance after management action", None, None, None, before + total),
+            ("Net forecast variance after management action", None, None, before + total, None),
             "grand",
             sums=(n, n + 1),
         )
@@ -233,5 +306,15 @@ def management_table(summary, title: str) -> Table:
         title,
         MANAGEMENT_COLUMNS,
         tuple(rows),
-        notes=("Each action's effect on the forecast spending (£000): negative reduces it. Not yet in the forecast.",),
+        notes=(
+            "Each action's effect on the forecast spending (£000): negative reduces it. Not yet in the forecast.",
+            "RAG: how sure the action is to deliver (Green on track, Amber at risk, Red unlikely without more action).",
+        ),
     )
+
+
+def rag_mark(rag: str) -> str:
+    """The cell mark that colours a RAG rating (none for a rating that is not R, A or G)."""
+    word = rag.strip().casefold()
+    return {"red": "rag:red", "r": "rag:red", "amber": "rag:amber", "a": "rag:amber", "green": "rag:green",
+            "g": "rag:green"}.get(word, "")  # fmt: skip

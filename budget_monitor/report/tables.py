@@ -18,6 +18,7 @@ import attrs
 
 from ..engine import Report
 from ..engine.conventions import DESCRIPTIONS
+from ..engine.movement import LineMovement
 from ..model import DRIVER_KINDS, BudgetLine, Component, DriverEffect, Problem, counted
 from ..money import ZERO, display
 
@@ -133,7 +134,9 @@ REVENUE_COLUMNS = (
 
 
 #: With a previous report, Table 1 gains these after the net variance.
-MOVEMENT_COLUMNS = (Col("Net variance, last report", "money"), Col("Movement", "money"))
+MOVEMENT_COLUMNS = (Col("Net variance, last report", "money", width=14), Col("Movement", "money", width=14))
+#: The Comment of a line the last report had and this one has not.
+GONE_COMMENT = "No longer reported (in the last report)"
 
 
 def revenue_table(report: Report, title: str) -> Table:
@@ -156,28 +159,42 @@ def revenue_table(report: Report, title: str) -> Table:
             cells[7:7] = [last, k(var.gross) + k(var.income) - last]
         return Row(with_across(cells, cols))
 
+    def gone_row(m: LineMovement, indent: str) -> Row:
+        # No cash limit or variance now; the last report's net variance and its fall to zero.
+        last = k(m.previous.net)
+        cells = [indent + m.line, None, None, None, None, None, None, GONE_COMMENT]
+        cells[7:7] = [last, -last]
+        return Row(with_across(cells, cols))
+
+    def row_of(entry: BudgetLine | LineMovement, indent: str) -> Row:
+        return gone_row(entry, indent) if isinstance(entry, LineMovement) else line_row(entry, indent)
+
     def heading(text: str, style: RowStyle) -> Row:
         return Row((text,) + (None,) * width, style)
 
-    portfolios: dict[str, list[BudgetLine]] = {}
+    # A line the last report had and this one has not stays in its section, so that the
+    # last report's column adds up to the last report's total.
+    portfolios: dict[str, list[BudgetLine | LineMovement]] = {}
     for bl in report.lines:
         portfolios.setdefault(bl.portfolio, []).append(bl)
+    for gone in () if mv is None else (m for m in mv.lines if m.status == "gone"):
+        portfolios.setdefault(gone.portfolio, []).append(gone)
     for portfolio, lines in portfolios.items():
         rows.append(heading(portfolio, "heading"))
         parts: list[int] = []  # rows the portfolio total adds: lines outside subtotals, and subtotals
-        sections: dict[str, list[BudgetLine]] = {}
+        sections: dict[str, list[BudgetLine | LineMovement]] = {}
         for bl in lines:
             sections.setdefault(bl.section, []).append(bl)
         for section, members in sorted(sections.items(), key=lambda kv: (kv[0] != "", kv[0].casefold())):
             if not section:
                 for bl in members:
                     parts.append(len(rows))
-                    rows.append(line_row(bl, ""))
+                    rows.append(row_of(bl, ""))
                 continue
             rows.append(heading(section, "subheading"))
             first = len(rows)
             for bl in members:
-                rows.append(line_row(bl, "  "))
+                rows.append(row_of(bl, "  "))
             if len(members) >= 2:
                 parts.append(len(rows))
                 rows.append(
@@ -201,17 +218,16 @@ def revenue_table(report: Report, title: str) -> Table:
         cells: list[object] = ["Management action (see the Management action sheet)"] + [None] * width
         cells[4], cells[5] = k(ma.total), ZERO
         rows.append(Row(with_across(cells, cols), "line"))
-        rows.append(
-            add_totals(
-                rows,
-                cols,
-                Row(
-                    ("Forecast variance after management action",) + (None,) * width,
-                    "subtotal",
-                    (total_row, len(rows) - 1),
-                ),
-            )
+        after = add_totals(
+            rows,
+            cols,
+            Row(
+                ("Forecast variance after management action",) + (None,) * width, "subtotal", (total_row, len(rows) - 1)
+            ),
         )
+        if mv is not None:  # the last report's variance and the movement are before management action
+            after = attrs.evolve(after, cells=after.cells[:7] + (None, None) + after.cells[9:])
+        rows.append(after)
     return Table(
         "Revenue by line",
         title,
@@ -224,7 +240,8 @@ def revenue_table(report: Report, title: str) -> Table:
             ()
             if mv is None
             else (
-                f"Last report: {mv.previous.period or 'the previous report'}. Lines no longer reported are on the Movement sheet.",
+                f"Last report: {mv.previous.period or 'the previous report'}; movement = this net variance less that one, "
+                "as shown. A line no longer reported is shown with its last net variance and no cash limit.",
             )
         ),
         groups=((1, 3, "Cash limit (£000)"), (4, 6, "Forecast variance (£000)"))

@@ -220,6 +220,8 @@ class Book:
             return {"num_format": "0", "align": "center"}
         if col.kind == "number":  # figures as given, each with its own decimals (a KPI's actuals)
             return {"num_format": "General"}
+        if col.header == "Comment":  # a gap after the figures before it
+            return {"indent": 1}
         return {}
 
     def row_props(self, style: str) -> dict[str, object]:
@@ -239,6 +241,8 @@ class Book:
             return {"font_color": "#C00000", "italic": True}
         if mark.startswith("shade:"):
             return {"bg_color": SHADES[int(mark[6:]) % len(SHADES)]}
+        if mark in RAG_FILLS:
+            return {"bg_color": RAG_FILLS[mark], "align": "center", "bold": True}
         return {}
 
     # --- writing ----------------------------------------------------------------------
@@ -451,9 +455,13 @@ def column_widths(table: Table) -> tuple[list[int], set[int]]:
             if longest + 2 > cap:
                 wrap.add(j)
         else:
-            width = max(min(longest + 3, 30), min(len(col.header), 14) + 2, 6)
+            width = max(min(longest + 3, 30), min(len(col.header), 14) + 2, 6, col.width or 0)
         widths.append(width)
     return widths, wrap
+
+
+#: The fill of a RAG rating's cell (Management action).
+RAG_FILLS = {"rag:red": "#FFC7CE", "rag:amber": "#FFEB9C", "rag:green": "#C6EFCE"}
 
 
 def _alike(mark: str) -> str:

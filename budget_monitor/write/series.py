@@ -9,17 +9,19 @@ lists the actions of the optional input sheet, with the variance before and afte
 from __future__ import annotations
 
 from ..engine import Report
+from ..money import display
 from ..report.series import (
-    BRIDGE_COLUMNS,
     MOVEMENT,
     TREND,
+    WORKING_COLUMNS,
     bridge,
-    bridge_chart_rows,
+    bridge_table,
     management_table,
     moved_table,
     trend_table,
+    working_rows,
 )
-from ..report.tables import Row, Table
+from ..report.tables import Table
 from ..textsafe import neutralise
 from .book import Book
 
@@ -30,65 +32,56 @@ TOTAL = "#1F4E79"
 
 def movement_sheet(book: Book, report: Report) -> None:
     """The bridge from the last report's net variance to this one's, by the largest causes,
-    as a chart of stacked columns on an invisible base; then the lines and components that
-    moved by at least the movement threshold, largest first."""
+    as a table that casts and a horizontal chart of bars on an invisible base; then the
+    lines and components that moved by at least the movement threshold, largest first,
+    each part adding up to the total; last the chart's workings (not printed)."""
     mv = report.movement
     if mv is None:
         return
     before = mv.previous.period or "last report"
     now = report.quarter.settings.period or "this report"
     steps = bridge(mv, before, now)
-    rows = tuple(
-        Row((s.label, s.amount) + values, "grand" if s.kind == "total" else "line")
-        for s, values in zip(steps, bridge_chart_rows(steps), strict=True)
+    table = bridge_table(steps, f"Movement since the last report ({before}) (£000)")
+    ws, data0 = book.table(table, freeze=False)
+    chart_row = data0 + len(steps) + 1 + len(table.notes)
+    height = 90 + 28 * len(steps)
+    row = chart_row + -(-height // 20) + 2
+    heading = book.fmt(bold=True, font_size=11, font_color="#1F4E79")
+    threshold = report.rules.movement
+    book.text(ws, row, 0, f"What moved by £{display(threshold.amount):,}k or more since {before} (£000)", heading)
+    moved = moved_table(mv, threshold, "")
+    _, moved0 = book.table(moved, ws=ws, first_row=row + 1, freeze=False)
+    printed = moved0 + len(moved.rows) + len(moved.notes)
+    book.text(ws, printed + 2, 0, "Chart workings (£000): the bars of the chart above, not printed", heading)
+    _, first = book.table(
+        Table(MOVEMENT, "", WORKING_COLUMNS, tuple(working_rows(steps))), ws=ws, first_row=printed + 3, freeze=False
     )
-    table = Table(
-        MOVEMENT,
-        f"Movement since the last report ({before}) (£000)",
-        BRIDGE_COLUMNS,
-        rows,
-        notes=(
-            (
-                "The net variance at the last report, the largest movements since, and the net variance now (£000). "
-                "The columns after the movement draw the chart: an invisible base and the bar above and below zero."
-            ),
-        ),
-    )
-    ws, data0 = book.table(table)
-    first, last = data0, data0 + len(rows) - 1
-    chart = book.workbook.add_chart({"type": "column", "subtype": "stacked"})
+    last = first + len(steps) - 1
+    ws.set_column(2, len(WORKING_COLUMNS) - 1, 13)
+    ws.print_area(0, 0, printed, len(moved.columns) - 1)
+    ws.set_portrait()
+    ws.set_h_pagebreaks([row])  # the bridge and its chart on the first page, what moved after
+    chart = book.workbook.add_chart({"type": "bar", "subtype": "stacked"})
     categories = [MOVEMENT, first, 0, last, 0]
     series = (
-        (2, "Base", {"fill": {"none": True}, "border": {"none": True}}),
-        (3, "Increase", {"fill": {"color": PRESSURE_UP}}),
-        (4, "Increase (below zero)", {"fill": {"color": PRESSURE_UP}}),
-        (5, "Decrease", {"fill": {"color": REDUCTION}}),
-        (6, "Decrease (below zero)", {"fill": {"color": REDUCTION}}),
-        (7, "Net variance", {"fill": {"color": TOTAL}}),
+        (1, "Base", {"fill": {"none": True}, "border": {"none": True}}),
+        (2, "Increase", {"fill": {"color": PRESSURE_UP}}),
+        (3, "Increase (below zero)", {"fill": {"color": PRESSURE_UP}}),
+        (4, "Decrease", {"fill": {"color": REDUCTION}}),
+        (5, "Decrease (below zero)", {"fill": {"color": REDUCTION}}),
+        (6, "Net variance", {"fill": {"color": TOTAL}}),
     )
     for col, name, look in series:
-        chart.add_series(
-            {"name": name, "categories": categories, "values": [MOVEMENT, first, col, last, col], "gap": 50, **look}
-        )
+        values = [MOVEMENT, first, col, last, col]
+        chart.add_series({"name": name, "categories": categories, "values": values, "gap": 40, **look})
     chart.set_title(
         {"name": neutralise(f"From {before} to {now}: net variance (£000)")[0], "name_font": {"size": 10, "bold": True}}
     )
     chart.set_legend({"none": True})
-    chart.set_x_axis({"num_font": {"size": 7, "rotation": -45}})
-    chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_size({"width": 760, "height": 560})
-    moved = moved_table(mv, report.rules.movement, "")
-    row = last + 3 + len(table.notes)
-    book.text(
-        ws,
-        row,
-        0,
-        f"What moved by {moved.notes[0].split('moved by ')[1].split(' or more')[0]} or more since {before} (£000)",
-        book.fmt(bold=True, font_size=11, font_color="#1F4E79"),
-    )
-    _, data1 = book.table(moved, ws=ws, first_row=row + 1, freeze=False)
-    ws.insert_chart(0, len(BRIDGE_COLUMNS) + 1, chart, {"x_offset": 10, "y_offset": 4})
-    del data1
+    chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 8}})
+    chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_size({"width": 820, "height": height})
+    ws.insert_chart(chart_row, 0, chart, {"x_offset": 2, "y_offset": 4})
 
 
 def trend_sheet(book: Book, report: Report) -> None:
