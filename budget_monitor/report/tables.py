@@ -240,8 +240,8 @@ def revenue_table(report: Report, title: str) -> Table:
             ()
             if mv is None
             else (
-                f"Last report: {mv.previous.period or 'the previous report'}; movement = this net variance less that one, "
-                "as shown. A line no longer reported is shown with its last net variance and no cash limit.",
+                f"Last report: {mv.previous.period or 'the previous report'}; movement = this net variance less that.",
+                "A line no longer reported is shown with its last net variance and no cash limit.",
             )
         ),
         groups=((1, 3, "Cash limit (£000)"), (4, 6, "Forecast variance (£000)"))
