@@ -162,7 +162,7 @@ def revenue_table(report: Report, title: str) -> Table:
     def gone_row(m: LineMovement, indent: str) -> Row:
         # No cash limit or variance now; the last report's net variance and its fall to zero.
         last = k(m.previous.net)
-        cells = [indent + m.line, None, None, None, None, None, None, GONE_COMMENT]
+        cells: list[object] = [indent + m.line, None, None, None, None, None, None, GONE_COMMENT]
         cells[7:7] = [last, -last]
         return Row(with_across(cells, cols))
 
@@ -183,18 +183,18 @@ def revenue_table(report: Report, title: str) -> Table:
         rows.append(heading(portfolio, "heading"))
         parts: list[int] = []  # rows the portfolio total adds: lines outside subtotals, and subtotals
         sections: dict[str, list[BudgetLine | LineMovement]] = {}
-        for bl in lines:
-            sections.setdefault(bl.section, []).append(bl)
+        for entry in lines:
+            sections.setdefault(entry.section, []).append(entry)
         for section, members in sorted(sections.items(), key=lambda kv: (kv[0] != "", kv[0].casefold())):
             if not section:
-                for bl in members:
+                for entry in members:
                     parts.append(len(rows))
-                    rows.append(row_of(bl, ""))
+                    rows.append(row_of(entry, ""))
                 continue
             rows.append(heading(section, "subheading"))
             first = len(rows)
-            for bl in members:
-                rows.append(row_of(bl, "  "))
+            for entry in members:
+                rows.append(row_of(entry, "  "))
             if len(members) >= 2:
                 parts.append(len(rows))
                 rows.append(
