@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 from budget_monitor import model as m
-from budget_monitor.inputs.quarterbook import write_quarter
+from budget_monitor.inputs.quarterbook import illustrative_previous, write_quarter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,42 +32,8 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 
 def make_q2(q3: m.Quarter) -> m.Quarter:
-    """The quarter before: other volumes and unit costs, items that changed, came and went,
-    a cash limit that moved, a line that is new at Q3 and one that is gone by then."""
-    d = Decimal
-    drivers = []
-    for i, dr in enumerate(q3.drivers or ()):
-        if i % 3 == 0:
-            dr = attrs.evolve(dr, forecast_volume=max(dr.forecast_volume - d(150 + i), d(0)))
-        if i % 4 == 1:
-            dr = attrs.evolve(dr, forecast_unit_cost=dr.forecast_unit_cost + d("3.17"))
-        drivers.append(dr)
-    items = list(q3.items or ())
-    gone_at_q3 = m.VarianceItem(
-        items[0].line, "Agency social workers", m.GrossIncome(d("412345.67"), d(0)), items[0].portfolio
-    )
-    items = (
-        [attrs.evolve(items[1], amount=items[1].amount + m.GrossIncome(d("-98765.43"), d(0)))]
-        + items[3:]
-        + [gone_at_q3]
-    )
-    # items[0] and items[2] are new at Q3
-    lines = list(q3.lines)
-    new_at_q3 = lines.pop()  # the last line is not in Q2
-    moved = lines[2]
-    lines[2] = attrs.evolve(
-        moved,
-        cash_limit=moved.cash_limit - m.GrossIncome(d(250000), d(0)),
-        forecast=moved.forecast - m.GrossIncome(d(120000), d("-5000")),
-    )
-    lines.append(
-        m.BudgetLine(lines[0].portfolio, lines[0].section, "Closed Residential Unit", m.GrossIncome(d(500000), d(-20000)),
-                     m.GrossIncome(d("612000.50"), d(-20000)))
-    )  # fmt: skip
-    items = [i for i in items if i.line != new_at_q3.line]
-    drivers = [x for x in drivers if x.line != new_at_q3.line]
-    settings = attrs.evolve(q3.settings, period="2011-12 Q2")
-    return attrs.evolve(q3, settings=settings, lines=tuple(lines), drivers=tuple(drivers), items=tuple(items))
+    """The quarter before (see ``illustrative_previous``): the sample's workbooks/ file is made the same way."""
+    return illustrative_previous(q3)
 
 
 # --- an independent computation: pence as integers, volumes and rates as fractions ---------
@@ -457,3 +423,31 @@ def test_the_movement_is_the_difference_of_the_two_reports_written_alone(series)
             sum((_money(x["variance"])[j] for x in lines3.values()), Decimal(0)) for j in range(3)
         )
         assert {x["status"] for x in got_lines.values()} == {"new", "gone", "changed", "same"}
+
+
+def test_the_illustrative_previous_quarter_in_workbooks_is_made_as_the_tests_make_it(tmp_path, sample_quarter):
+    """workbooks/kcc-scs-2011-12-q2-illustrative.xlsx is the sample Q3 changed by
+    ``illustrative_previous``, its Title saying it is illustrative; the README's command works."""
+    from budget_monitor.read.workbook import read_workbook
+
+    path = ROOT / "workbooks" / "kcc-scs-2011-12-q2-illustrative.xlsx"
+    q2, problems = read_workbook(path)
+    assert q2 is not None and not [p for p in problems if p.level == "error"], problems
+    assert "ILLUSTRATIVE" in q2.settings.title and "not a published report" in q2.settings.title
+    expected = illustrative_previous(sample_quarter)
+    assert q2.settings.period == "2011-12 Q2"
+
+    def figures(q: m.Quarter, field: str) -> list[tuple]:  # each record without where it was read from
+        return [
+            tuple(v for v in attrs.astuple(x, recurse=False) if not isinstance(v, m.Where))
+            for x in getattr(q, field) or ()
+        ]
+
+    for field in ("lines", "drivers", "items", "changes"):
+        assert figures(q2, field) == figures(expected, field), field
+    r = run("report", str(ROOT / "workbooks" / "kcc-scs-2011-12-q3.xlsx"), "-o", str(tmp_path / "r.xlsx"),
+            "--json", str(tmp_path / "r.json"), "--no-history",
+            "--previous", str(path))  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["previous"]["period"] == "2011-12 Q2" and doc["movement"]["total"]["movement"]["net"] == "2758999.50"

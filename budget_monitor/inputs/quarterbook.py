@@ -284,3 +284,46 @@ def write_quarter(
             ws.set_column(0, len(headers) - 1, 18)
     finally:
         book.close()
+
+
+def illustrative_previous(q3: m.Quarter, period: str = "2011-12 Q2") -> m.Quarter:
+    """An illustrative quarter before ``q3``, made from it (not a published one): other
+    volumes and unit costs, items that changed, came and went, a cash limit that moved, a
+    line that is new at ``q3`` and one that is gone by then. The tests of a series and the
+    sample's ``workbooks/kcc-scs-2011-12-q2-illustrative.xlsx`` are made with it."""
+    import attrs
+
+    d = Decimal
+    drivers = []
+    for i, dr in enumerate(q3.drivers or ()):
+        if i % 3 == 0:
+            dr = attrs.evolve(dr, forecast_volume=max(dr.forecast_volume - d(150 + i), d(0)))
+        if i % 4 == 1:
+            dr = attrs.evolve(dr, forecast_unit_cost=dr.forecast_unit_cost + d("3.17"))
+        drivers.append(dr)
+    items = list(q3.items or ())
+    gone_at_q3 = m.VarianceItem(
+        items[0].line, "Agency social workers", m.GrossIncome(d("412345.67"), d(0)), items[0].portfolio
+    )
+    items = (
+        [attrs.evolve(items[1], amount=items[1].amount + m.GrossIncome(d("-98765.43"), d(0)))]
+        + items[3:]
+        + [gone_at_q3]
+    )
+    # items[0] and items[2] are new at Q3
+    lines = list(q3.lines)
+    new_at_q3 = lines.pop()  # the last line is not in Q2
+    moved = lines[2]
+    lines[2] = attrs.evolve(
+        moved,
+        cash_limit=moved.cash_limit - m.GrossIncome(d(250000), d(0)),
+        forecast=moved.forecast - m.GrossIncome(d(120000), d("-5000")),
+    )
+    lines.append(
+        m.BudgetLine(lines[0].portfolio, lines[0].section, "Closed Residential Unit", m.GrossIncome(d(500000), d(-20000)),
+                     m.GrossIncome(d("612000.50"), d(-20000)))
+    )  # fmt: skip
+    items = [i for i in items if i.line != new_at_q3.line]
+    drivers = [x for x in drivers if x.line != new_at_q3.line]
+    settings = attrs.evolve(q3.settings, period=period)
+    return attrs.evolve(q3, settings=settings, lines=tuple(lines), drivers=tuple(drivers), items=tuple(items))
