@@ -95,6 +95,39 @@ def test_libreoffice_really_recalculates(recalculated):
 
 def test_every_formula_recalculates_to_its_cached_value(recalculated):
     original, again, _, book = recalculated
+    sheets = every_formula_recalculates(original, again, book)
+    assert {"Summary", "Revenue by line", "Variances over threshold", "Cash limits", "Capital", "Savings"} <= sheets
+
+
+def test_a_series_reports_formulas_recalculate_too(sample_quarter, tmp_path):
+    """With a previous report and management action: Revenue by line's movement columns and
+    its lines no longer reported, the bridge, what moved, the trend and the actions."""
+    import attrs
+
+    import budget_monitor as bm
+    from budget_monitor import model as m
+    from budget_monitor.inputs.quarterbook import write_quarter
+
+    from .conftest import ROOT
+
+    portfolio = sample_quarter.lines[0].portfolio
+    actions = (
+        m.ManagementAction(portfolio, "Fostering Service", "Recruit foster carers", Decimal("-1250000.00"), "Amber"),
+        m.ManagementAction(portfolio, "", "Vacancy freeze", Decimal("-400000.50"), "Green"),
+    )
+    write_quarter(attrs.evolve(sample_quarter, management_actions=actions), tmp_path / "q3.xlsx")
+    result = bm.analyse(tmp_path / "q3.xlsx", previous=ROOT / "workbooks" / "kcc-scs-2011-12-q2-illustrative.xlsx")
+    assert result.ok and result.movement is not None, result.problems
+    report = tmp_path / "report.xlsx"
+    book = write_report(result.report, report)
+    recalculate([report], tmp_path / "out", tmp_path / "profile")
+    sheets = every_formula_recalculates(report, tmp_path / "out" / report.name, book)
+    assert {"Summary", "Revenue by line", "Management action", "Movement", "Trend"} <= sheets
+
+
+def every_formula_recalculates(original: Path, again: Path, book) -> set[str]:
+    """Every formula of ``original`` gives back its cached value in ``again``, and every total
+    the writer recorded is among them; the sheets that have formulas."""
     formulas = openpyxl.load_workbook(original)
     cached = openpyxl.load_workbook(original, data_only=True)
     fresh = openpyxl.load_workbook(again, data_only=True)
@@ -114,5 +147,4 @@ def test_every_formula_recalculates_to_its_cached_value(recalculated):
     assert book.totals and {(s, c) for s, c, _, _ in book.totals} <= checked
     for sheet, coordinate, _, value in book.totals:
         assert exact(cached[sheet][coordinate].value) == value, (sheet, coordinate)
-    sheets = {s for s, _ in checked}
-    assert {"Summary", "Revenue by line", "Variances over threshold", "Cash limits", "Capital", "Savings"} <= sheets
+    return {s for s, _ in checked}

@@ -133,12 +133,18 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         out.append(Figure("Net forecast variance after management action", formula, value, sheet=on, style="total"))
     mv = report.movement
     if mv is not None:
-        from ..report.series import MOVEMENT, moved_sentence
+        from ..report.series import MOVEMENT, bridge, bridge_table, moved_sentence
 
         before, now = mv.total_previous.net, mv.total_variance.net
+        # This report's total less the last one's, on the Movement sheet's bridge.
+        steps = bridge(mv, "", "")
+        table = bridge_table(steps, "")
+        then = cell_ref(table, 0, 1, max_rows)
+        this = cell_ref(table, len(steps) - 1, 1, max_rows)
         out.append(
             Figure(
                 moved_sentence(mv),
+                f"={this}-{then}",
                 tables.k(now) - tables.k(before),
                 sheet=MOVEMENT,
             )
