@@ -67,6 +67,35 @@ def test_sample_is_byte_for_byte_the_same(sample_report):
     assert all(data[key] for key in ("lines", "drivers", "components", "checks", "indicators"))
 
 
+def test_a_series_report_is_byte_for_byte_the_same_and_its_keys_come_last(sample_quarter, tmp_path):
+    """With a previous report and management action, the streamed JSON is still ``report_dict``'s,
+    ``previous``, ``movement`` and ``management_action`` come last, and the JSON before them is
+    byte for byte the JSON of the report without them."""
+    import attrs
+
+    import budget_monitor as bm
+    from budget_monitor.inputs.quarterbook import write_quarter
+
+    from .conftest import ROOT
+
+    portfolio = sample_quarter.lines[0].portfolio
+    actions = (m.ManagementAction(portfolio, "Adoption Service", "Defer the new post", Decimal("-75000.00"), "Red"),)
+    write_quarter(attrs.evolve(sample_quarter, management_actions=actions), tmp_path / "q3.xlsx")
+    result = bm.analyse(tmp_path / "q3.xlsx", previous=ROOT / "workbooks" / "kcc-scs-2011-12-q2-illustrative.xlsx")
+    report = result.report
+    expected = dumps(report)
+    assert report_json(report) == expected
+    for chunk in (1, 3, 10_000):
+        assert streamed(report, chunk) == expected
+    data = json.loads(expected)
+    assert list(data)[-3:] == ["previous", "movement", "management_action"]
+    assert data["previous"]["period"] == "2011-12 Q2" and data["previous"]["source"] == "file"
+    assert data["movement"]["lines"] and data["management_action"]["actions"]
+    alone = dumps(bm.analyse(tmp_path / "q3.xlsx").report)
+    cut = expected.index(',"previous":')
+    assert alone[:cut] == expected[:cut] and alone[cut:].startswith(',"previous":null,"movement":null')
+
+
 def test_file_is_utf8_with_unix_line_ends(sample_report, tmp_path):
     path = tmp_path / "r.json"
     json_out.write_json_file(sample_report, path)
