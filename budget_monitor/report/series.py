@@ -280,9 +280,9 @@ MANAGEMENT_COLUMNS = (
 WHOLE_PORTFOLIO = "(the portfolio as a whole)"
 
 
-def management_table(summary, title: str) -> Table:
+def management_table(summary, title: str, before_ref: str = "") -> Table:
     """The actions with their RAG (the RAG cell coloured), their total, and the net variance
-    before and after them (£000; the total is the sum of the shown actions, and the variance
+    before (repeating ``before_ref`` by formula when given) and after them (£000; the total is the sum of the shown actions, and the variance
     after is the variance before plus that total, as shown)."""
     amounts = [k(a.amount) for a in summary.actions]
     rows: list[Row] = [
@@ -293,7 +293,9 @@ def management_table(summary, title: str) -> Table:
     total = sum(amounts, ZERO)
     rows.append(Row(("Total management action", None, None, total, None), "total", sums=tuple(range(n))))
     before = k(summary.variance_before.gross) + k(summary.variance_before.income)
-    rows.append(Row(("Net forecast variance before management action", None, None, before, None)))
+    # ``before_ref`` names the cell that shows it elsewhere (Revenue by line's total), to repeat by formula.
+    shown: object = Formula(f"={before_ref}", before) if before_ref else before
+    rows.append(Row(("Net forecast variance before management action", None, None, shown, None)))
     rows.append(
         Row(
             ("Net forecast variance after management action", None, None, before + total, None),

@@ -21,9 +21,10 @@ from ..report.series import (
     trend_table,
     working_rows,
 )
-from ..report.tables import Table
+from ..report.tables import Table, revenue_total_row
 from ..textsafe import neutralise
-from .book import Book
+from .book import Book, cell_ref, revenue_table
+from .stack import col_index
 
 PRESSURE_UP = "#C00000"
 REDUCTION = "#548235"
@@ -114,4 +115,8 @@ def management_sheet(book: Book, report: Report) -> None:
     """The actions management has agreed, with their RAG, and the variance before and after them."""
     if report.management is None:
         return
-    book.table(management_table(report.management, "Management action: the variance before and after it (£000)"))
+    # The variance before management action repeats Revenue by line's total, by formula.
+    revenue = revenue_table(book, report)
+    before = cell_ref(revenue, revenue_total_row(revenue), col_index(revenue, "Variance net"), book.max_rows)
+    title = "Management action: the variance before and after it (£000)"
+    book.table(management_table(report.management, title, before_ref=before))
