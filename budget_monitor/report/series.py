@@ -259,7 +259,8 @@ def trend_table(points: Sequence[TrendPoint], title: str) -> Table:
         cols,
         tuple(rows) + (total,),
         notes=(
-            "Net forecast variance by portfolio at each report of the financial year recorded in the history (£000).",
+            "Net forecast variance by portfolio (£000) at each report of the financial year: those recorded in the "
+            "history (the latest version of each period), or the previous report given, and this one.",
         ),
     )
 
