@@ -259,8 +259,10 @@ def trend_table(points: Sequence[TrendPoint], title: str) -> Table:
         cols,
         tuple(rows) + (total,),
         notes=(
-            "Net forecast variance by portfolio (£000) at each report of the financial year: those recorded in the "
-            "history (the latest version of each period), or the previous report given, and this one.",
+            (
+                "Net forecast variance by portfolio (£000) at each report of the financial year: those recorded in the "
+                "history (the latest version of each period), or the previous report given, and this one."
+            ),
         ),
     )
 
