@@ -249,3 +249,23 @@ def test_a_missing_folder_or_store_is_named(tmp_path):
     with pytest.raises(StoreError, match="no history store"):
         open_store(tmp_path / "h.sqlite", create=False)
     assert not (tmp_path / "h.sqlite").exists()
+
+
+def _open_and_close(path: str) -> str:
+    try:
+        open_store(Path(path)).close()
+    except StoreError as exc:
+        return str(exc)
+    return "ok"
+
+
+def test_runs_making_one_new_store_at_the_same_moment_all_open_it(tmp_path):
+    """The first run makes the schema while the others look at it: each must see it whole
+    (never tables without a schema version, so 'not a store') and wait rather than fail."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(4) as pool:
+        for trial in range(20):
+            path = str(tmp_path / f"h{trial}.sqlite")
+            assert pool.map(_open_and_close, [path] * 4) == ["ok"] * 4, trial

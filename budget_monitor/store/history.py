@@ -22,7 +22,9 @@ previous report is read from here, never re-analysed), or print.
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -370,33 +372,60 @@ def open_store(path: Path | str, create: bool = True) -> Store:
     store = Store(path, conn)
     try:
         with store._guard("opening the store"):
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if version == 0 and tables:
-                raise StoreError(
-                    f"{path}: is an SQLite database but not a budget-monitor history store; it was left as it is"
-                )
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{path}: the history store was written by a newer budget-monitor (schema {version}, "
-                    f"this one knows up to {SCHEMA_VERSION}); it was left as it is"
-                )
-            if version and not _TABLES <= tables:
-                raise StoreError(f"{path}: the history store is damaged (tables missing); it was left as it is")
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            if version < SCHEMA_VERSION:
-                if not create:
-                    raise StoreError(f"{path}: the history store needs upgrading; run a report with it first")
-                conn.execute("PRAGMA journal_mode = WAL")
-                _migrate(conn)
-            elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")  # in WAL: durable at checkpoints, never corrupt
+            _settle(conn, path, create)
     except BaseException:
         conn.close()
         raise
     return store
+
+
+def _settle(conn: sqlite3.Connection, path: Path, create: bool) -> None:
+    """Check the schema and bring it up to date. Another run may be making or migrating the
+    same store at this moment: the schema is read in one snapshot, and where SQLite answers
+    "locked" at once (as it does, rather than wait, where waiting could deadlock) this tries
+    again, for up to ``BUSY_TIMEOUT`` seconds."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause = 0.01
+    while True:
+        try:
+            _settle_once(conn, path, create)
+            return
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause * (1 + random.random()))
+            pause = min(pause * 2, 0.5)
+
+
+def _settle_once(conn: sqlite3.Connection, path: Path, create: bool) -> None:
+    conn.execute("BEGIN")  # one snapshot: another run's migration is seen whole or not at all
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+    if version == 0 and tables:
+        raise StoreError(f"{path}: is an SQLite database but not a budget-monitor history store; it was left as it is")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: the history store was written by a newer budget-monitor (schema {version}, "
+            f"this one knows up to {SCHEMA_VERSION}); it was left as it is"
+        )
+    if version and not _TABLES <= tables:
+        raise StoreError(f"{path}: the history store is damaged (tables missing); it was left as it is")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if version < SCHEMA_VERSION:
+        if not create:
+            raise StoreError(f"{path}: the history store needs upgrading; run a report with it first")
+        conn.execute("PRAGMA journal_mode = WAL")
+        _migrate(conn)
+    elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")  # in WAL: durable at checkpoints, never corrupt
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
