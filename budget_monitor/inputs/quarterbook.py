@@ -325,5 +325,20 @@ def illustrative_previous(q3: m.Quarter, period: str = "2011-12 Q2") -> m.Quarte
     )  # fmt: skip
     items = [i for i in items if i.line != new_at_q3.line]
     drivers = [x for x in drivers if x.line != new_at_q3.line]
+    changes = q3.changes
+    if changes is not None:
+        # The cash limit changes still reconcile as they do at Q3: the moves above as steps
+        # of their own, and nothing on the line that is not there yet.
+        gone = sum((c.amount for c in changes if c.line == new_at_q3.line), m.GrossIncome())
+        changes = tuple(c for c in changes if c.line != new_at_q3.line) + (
+            m.CashLimitChange(moved.portfolio, moved.line, "Virement", m.GrossIncome(d(-250000), d(0)),
+                              "Illustrative: budget moved out for the year"),
+            m.CashLimitChange(lines[0].portfolio, "Closed Residential Unit", "Technical",
+                              m.GrossIncome(d(500000), d(-20000)), "Illustrative: the unit's budget until it closes"),
+            m.CashLimitChange(new_at_q3.portfolio, "", "Technical", gone - new_at_q3.cash_limit,
+                              f"Illustrative: {new_at_q3.line} reported within other lines until Q3"),
+        )  # fmt: skip
     settings = attrs.evolve(q3.settings, period=period)
-    return attrs.evolve(q3, settings=settings, lines=tuple(lines), drivers=tuple(drivers), items=tuple(items))
+    return attrs.evolve(
+        q3, settings=settings, lines=tuple(lines), drivers=tuple(drivers), items=tuple(items), changes=changes
+    )
