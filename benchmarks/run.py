@@ -1,6 +1,6 @@
 """Speed and memory of budget_monitor against the floor, at several sizes.
 
-    python benchmarks/run.py [--sizes 1000,10000,100000] [--seed S] [--timeout SECONDS]
+    python benchmarks/run.py [--sizes 1000,10000,100000] [--seed S] [--timeout SECONDS] [--history [--rounds R]]
 
 For each size N it generates a synthetic workbook of N budget lines (``generate.py``,
 cached in benchmarks/data/), then measures in the same run:
@@ -14,6 +14,15 @@ cached in benchmarks/data/), then measures in the same run:
 - end to end: the CLI in a child process (``budget-monitor report IN -o OUT.xlsx --json
   OUT.json``, run as the console script does: ``from budget_monitor.cli import main``),
   wall time including interpreter start, and its peak memory (ru_maxrss from wait4).
+
+With ``--history [--rounds R]`` it also measures the series, in the same run: the CLI
+without history (the baseline), recording in a new store, recording in a store that
+already holds the report, and recording with an earlier period in the store (the previous
+report read from the store, the movement, the Movement and Trend sheets), each the median
+of R rounds; the floor again with the cells of the report that has the movement; and, in
+one child, the previous report read from the store against the same workbook read and
+analysed (what ``--previous WORKBOOK`` costs). Ratios are printed against the floor and
+against the baseline.
 
 Once per run it also times ``budget-monitor --help`` and the reference quarter end to end
 (workbooks/kcc-scs-2011-12-q3.xlsx, or a workbook built from the reference CSVs).
@@ -278,43 +287,160 @@ def measure_cli(inp: Path, out: Path, timeout: float, history: Path | None = Non
     return res
 
 
-def measure_history(inp: Path, n: int, timeout: float) -> dict:
-    """The CLI three times more, right after the run without history: recording in a new
-    store; recording again with the same report in the store as an earlier period (so the
-    run reads it from the store and writes the movement and its sheets); and without
-    history again, as the baseline measured next to them."""
+# --- the series: recording in the history store, the previous report from it ----------------
+
+#: The recorded report (2011-12 Q3) made an earlier period (periods.Period.ordinal: two
+#: quarters, six months, are 96 apart), with figures that moved: a third of the lines'
+#: gross forecasts and of the components by £0 to £180k, some components and lines that
+#: were not there (new now) and some lines renamed (gone now, and new under their name).
+PREVIOUS_SQL = (
+    "UPDATE reports SET period = '2011-12 Q2', period_text = '2011-12 Q2', period_order = period_order - 48",
+    "UPDATE lines SET forecast_gross = forecast_gross - (seq % 7) * 3000000 WHERE seq % 3 = 0",
+    "UPDATE components SET amount = amount - (seq % 7) * 3000000 WHERE seq % 3 = 0 AND side = 'gross'",
+    "DELETE FROM components WHERE seq % 40 = 7",
+    "DELETE FROM lines WHERE seq % 500 = 11",
+    "UPDATE lines SET line = line || ' (closed)' WHERE seq % 500 = 13",
+)
+
+
+def store_files(store: Path) -> list[Path]:
+    return [Path(str(store) + suffix) for suffix in ("", "-wal", "-shm")]
+
+
+def copy_store(src: Path | None, dst: Path) -> Path:
+    """``dst`` made a copy of the store ``src`` (None: no store at all)."""
+    import shutil
+
+    for f in store_files(dst):
+        f.unlink(missing_ok=True)
+    if src is not None:
+        shutil.copyfile(src, dst)
+    return dst
+
+
+def worker_previous(inp: Path, store: Path) -> None:
+    """In this process: the previous report read from ``store`` (what ``report`` does with a
+    history), then the same workbook read and analysed (what ``--previous WORKBOOK`` does)."""
+    import gc
+
+    gc.disable()
+    from budget_monitor.periods import parse_period
+    from budget_monitor.store import open_store
+    from budget_monitor.store.previous import read_previous
+
+    t = time.perf_counter()
+    st = open_store(store, create=False)
+    found = st.latest_before(st.reports()[0].organisation, parse_period("2011-12 Q3"))
+    prev = st.previous_report(found)
+    st.close()
+    took = time.perf_counter() - t
+    print(json.dumps({"stage": "store", "seconds": took, "lines": len(prev.lines),
+                      "components": len(prev.components)}), flush=True)  # fmt: skip
+    t = time.perf_counter()
+    prev, problems = read_previous(inp)
+    took = time.perf_counter() - t
+    print(json.dumps({"stage": "workbook", "seconds": took, "lines": len(prev.lines) if prev else 0}), flush=True)
+
+
+def measure_previous(inp: Path, store: Path, timeout: float) -> dict:
+    got: dict = {}
+
+    def on_line(line: str):
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            return
+        got[rec.pop("stage")] = rec
+
+    log = store.with_suffix(".previous.log")
+    run_child([sys.executable, str(Path(__file__).resolve()), "--worker-previous", str(inp), str(store)], timeout,
+              on_line, log)  # fmt: skip
+    for name in ("store", "workbook"):
+        got.setdefault(name, {"status": "failed", "why": f"see {log.name}"})
+        got[name].setdefault("status", "ok")
+    return got
+
+
+def measure_history(inp: Path, n: int, timeout: float, rounds: int) -> dict:
+    """The CLI end to end with the series, in rounds of four runs one after the other, the
+    median of each kept: without history (the baseline measured beside them); recording in
+    a new store; recording in a store that holds this report already (a second version, no
+    earlier period: no movement); recording with an earlier period in the store (so the
+    run reads the previous report from the store, and writes the movement, the Movement and
+    Trend sheets and the movement in the JSON). Then the previous report read from the
+    store against the same workbook read and analysed, in one child process."""
     import sqlite3
 
-    store = DATA / f"history-{n}.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(store) + suffix).unlink(missing_ok=True)
-    out: dict = {}
-    out["record"] = measure_cli(inp, DATA / f"report-{n}-history.xlsx", timeout, store)
-    if out["record"].get("status") == "ok":
-        # The recorded report (2011-12 Q3) becomes 2011-12 Q1, with the same figures
-        # (periods.Period.ordinal: two quarters, six months, are 96 apart).
-        conn = sqlite3.connect(store)
-        conn.execute(
-            "UPDATE reports SET period = '2011-12 Q1', period_text = '2011-12 Q1', period_order = period_order - 96"
+    q3 = DATA / f"history-{n}-q3.sqlite"
+    q2 = DATA / f"history-{n}-q2.sqlite"
+    scratch = DATA / f"history-{n}.sqlite"
+    runs: dict[str, list[dict]] = {"baseline": [], "record_new": [], "record_existing": [], "movement": []}
+    for r in range(rounds):
+        runs["baseline"].append(measure_cli(inp, DATA / f"report-{n}-baseline.xlsx", timeout))
+        runs["record_new"].append(
+            measure_cli(inp, DATA / f"report-{n}-history.xlsx", timeout, copy_store(None, scratch))
         )
-        conn.commit()
-        conn.close()
-        out["movement"] = measure_cli(inp, DATA / f"report-{n}-movement.xlsx", timeout, store)
-    out["baseline"] = measure_cli(inp, DATA / f"report-{n}-cli.xlsx", timeout)
-    out["store_mb"] = store.stat().st_size / 1e6 if store.exists() else None
+        if r == 0:
+            if not scratch.exists():
+                break
+            copy_store(scratch, q3)
+            copy_store(scratch, q2)
+            conn = sqlite3.connect(q2)
+            with conn:
+                for statement in PREVIOUS_SQL:
+                    conn.execute(statement)
+            conn.close()
+        runs["record_existing"].append(
+            measure_cli(inp, DATA / f"report-{n}-history.xlsx", timeout, copy_store(q3, scratch))
+        )
+        runs["movement"].append(measure_cli(inp, DATA / f"report-{n}-movement.xlsx", timeout, copy_store(q2, scratch)))
+    out: dict = {}
+    for name, got in runs.items():
+        secs = sorted(x["seconds"] for x in got if x.get("status") == "ok")
+        rec = dict(got[-1]) if got else {"status": "n/a"}
+        if secs and len(secs) == len(got):
+            rec["seconds"] = (
+                secs[len(secs) // 2] if len(secs) % 2 else (secs[len(secs) // 2 - 1] + secs[len(secs) // 2]) / 2
+            )
+            rec["all_seconds"] = [round(x["seconds"], 2) for x in got]
+        elif got:
+            rec["status"] = next(x["status"] for x in got if x.get("status") != "ok")
+        out[name] = rec
+    out["store_mb"] = q3.stat().st_size / 1e6 if q3.exists() else None
+    out["previous"] = measure_previous(inp, q2, timeout) if q2.exists() else {}
     return out
 
 
 def history_table(size: dict) -> str:
     h = size["history"]
-    base = [r["seconds"] for r in (size["end_to_end"], h["baseline"]) if r.get("status") == "ok"]
-    floor = sum(base) / len(base) if base else 0.0
-    lines = [f"  history (baseline: mean of the two runs without history, {floor:.2f} s)"]
-    for name, key in (("recording in a new store", "record"), ("recording, movement from the store", "movement")):
+    base = h["baseline"].get("seconds") if h["baseline"].get("status") == "ok" else None
+    fl = size["floor"]["seconds"]
+    flm = size.get("floor_movement", {}).get("seconds")
+    rounds = len(h["baseline"].get("all_seconds", [])) or 1
+    lines = [f"  the series (median of {rounds} round{'s' if rounds != 1 else ''} of the four runs, one after the other)",
+             f"  {'run':<42} {'seconds':>9}  {'ratio':<30} {'peak MB':>8}"]  # fmt: skip
+    for name, key in (
+        ("no history (baseline)", "baseline"),
+        ("recording in a new store", "record_new"),
+        ("recording, store holds it already", "record_existing"),
+        ("recording, previous from the store", "movement"),
+    ):
         rec = h.get(key, {"status": "n/a"})
-        lines.append(f"  {name:<42} {fmt_s(rec):>9}  {ratio(rec, floor, 'of no history'):<22} {mem(rec):>8}")
+        r = ratio(rec, fl)
+        if key != "baseline" and base and rec.get("status") == "ok":
+            r += f", {rec['seconds'] / base - 1:+.0%} on no history"
+        lines.append(f"  {name:<42} {fmt_s(rec):>9}  {r:<30} {mem(rec):>8}")
+    if flm:
+        mv = h.get("movement", {})
+        lines.append(f"  floor with the movement report's {size['floor_movement']['report_cells']:,} cells: "
+                     f"{flm:.2f} s; the run with the movement: {ratio(mv, flm)}")  # fmt: skip
+    prev = h.get("previous", {})
+    st, wb = prev.get("store", {}), prev.get("workbook", {})
+    if st.get("status") == "ok" and wb.get("status") == "ok":
+        lines.append(f"  previous report: from the store {st['seconds']:.2f} s; the workbook read and analysed "
+                     f"{wb['seconds']:.2f} s ({st['seconds'] / wb['seconds']:.2f}x)")  # fmt: skip
     if h.get("store_mb"):
-        lines.append(f"  store after two versions: {h['store_mb']:.0f} MB")
+        lines.append(f"  store holding one version: {h['store_mb']:.0f} MB")
     return "\n".join(lines)
 
 
@@ -497,12 +623,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--history",
         action="store_true",
-        help="also time recording in the history store, and movement from a recorded report",
+        help="also time the series: recording in the history store, and the previous report read from it",
     )
+    ap.add_argument("--rounds", type=int, default=1, help="rounds of the --history runs (median kept)")
     ap.add_argument("--worker", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--worker-previous", nargs=2, metavar=("IN", "STORE"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         worker_stages(Path(args.worker[0]), Path(args.worker[1]))
+        return 0
+    if args.worker_previous:
+        worker_previous(Path(args.worker_previous[0]), Path(args.worker_previous[1]))
         return 0
     DATA.mkdir(parents=True, exist_ok=True)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -534,12 +665,15 @@ def main(argv: list[str] | None = None) -> int:
         size["stages"] = measure_stages(inp, DATA / f"report-{n}-stages.xlsx", args.timeout)
         size["end_to_end"] = measure_cli(inp, DATA / f"report-{n}-cli.xlsx", args.timeout)
         if args.history:
-            size["history"] = measure_history(inp, n, args.timeout)
+            size["history"] = measure_history(inp, n, args.timeout, args.rounds)
         report = DATA / f"report-{n}-cli.xlsx"
         if not report.exists():
             report = DATA / f"report-{n}-stages.xlsx"
         size["floor"] = measure_floor(inp, report if report.exists() else None, n)
         size["input_cells"] = size["floor"]["input_cells"]
+        moved = DATA / f"report-{n}-movement.xlsx"
+        if args.history and moved.exists():
+            size["floor_movement"] = measure_floor(inp, moved, n)
         eng, e2e = size["stages"]["engine"], size["end_to_end"]
         size["engine_share"] = (
             eng["seconds"] / e2e["seconds"] if eng.get("status") == "ok" and e2e.get("status") == "ok" else None

@@ -26,7 +26,7 @@ from .engine import Report
 from .engine.movement import PreviousReport, TrendPoint, movement
 from .model import GrossIncome, Problem, Where, error
 from .periods import Period, PeriodError, parse_period
-from .store import Store
+from .store import Pending, Store, prepare
 
 
 def report_period(report: Report) -> tuple[Period | None, list[Problem]]:
@@ -166,12 +166,12 @@ def inputs_digest(inputs: Sequence[Path]) -> tuple[str, str]:
     return ", ".join(p.name for p in inputs), hashlib.sha256(joined.encode()).hexdigest()
 
 
-def record(store: Store, report: Report, period: Period, inputs: Sequence[Path], before_commit=None):
-    """Record ``report`` (made from the workbooks ``inputs``) as the next version of its
-    organisation and period (``before_commit``: see ``Store.record``)."""
+def pending(report: Report, period: Period, inputs: Sequence[Path]) -> Pending:
+    """What recording ``report`` (made from the workbooks ``inputs``) writes: its rows in
+    pennies and its other parts as JSON, made before the store is opened."""
     s = report.quarter.settings
     name, digest = inputs_digest(inputs)
-    return store.record(
+    return prepare(
         organisation=s.organisation,
         period=period,
         period_text=s.period,
@@ -180,8 +180,13 @@ def record(store: Store, report: Report, period: Period, inputs: Sequence[Path],
         lines=report.lines,
         components=report.components,
         parts=parts_of(report),
-        before_commit=before_commit,
     )
+
+
+def record(store: Store, report: Report, period: Period, inputs: Sequence[Path], before_commit=None):
+    """Record ``report`` (made from the workbooks ``inputs``) as the next version of its
+    organisation and period (``before_commit``: see ``Store.record``)."""
+    return store.write(pending(report, period, inputs), before_commit=before_commit)
 
 
 class _Cancelled(Exception):
@@ -267,11 +272,12 @@ def start_recording(store_path: Path, report: Report, period: Period, inputs: Se
                     raise _Cancelled
 
             try:
+                rows = pending(report, period, inputs)  # before the go, beside the writing
                 if not exists:
                     wait_for_go()  # a new store is made only once the report's files are written
                 store = open_store(store_path)
                 try:
-                    done = record(store, report, period, inputs, before_commit=wait_for_go if exists else None)
+                    done = store.write(rows, before_commit=wait_for_go if exists else None)
                 finally:
                     store.close()
                 os.write(res_w, pickle.dumps(("ok", done)))

@@ -3,6 +3,28 @@
 See ``history`` for how it stays whole. Nothing here computes figures.
 """
 
-from .history import DEFAULT_NAME, SCHEMA_VERSION, Recorded, Store, StoreError, check_file, open_store, store_at
+from .history import (
+    DEFAULT_NAME,
+    SCHEMA_VERSION,
+    Pending,
+    Recorded,
+    Store,
+    StoreError,
+    check_file,
+    open_store,
+    prepare,
+    store_at,
+)
 
-__all__ = ["DEFAULT_NAME", "SCHEMA_VERSION", "Recorded", "Store", "StoreError", "check_file", "open_store", "store_at"]
+__all__ = [
+    "DEFAULT_NAME",
+    "SCHEMA_VERSION",
+    "Pending",
+    "Recorded",
+    "Store",
+    "StoreError",
+    "check_file",
+    "open_store",
+    "prepare",
+    "store_at",
+]

@@ -126,6 +126,52 @@ def _pounds(pennies: int) -> Decimal:
     return Decimal(pennies).scaleb(-2)
 
 
+@attrs.frozen
+class Pending:
+    """A report's rows as the store keeps them (amounts in whole pennies), made before the
+    store is opened or locked: ``prepare``, then ``Store.write``."""
+
+    organisation: str
+    period: Period
+    period_text: str
+    input_name: str
+    input_sha256: str
+    line_rows: list[tuple]
+    comp_rows: list[tuple]
+    parts: dict[str, str] | None
+    variance_pennies: tuple[int, int]
+
+
+def prepare(
+    *,
+    organisation: str,
+    period: Period,
+    period_text: str,
+    input_name: str,
+    input_sha256: str,
+    lines: Sequence[BudgetLine],
+    components: Iterable[Component],
+    parts: dict[str, str] | None = None,
+) -> Pending:
+    """The rows of a report to record: every amount in whole pennies (``ValueError`` for
+    one that is not), and the variance, added up in pennies. Touches no store."""
+    pennies = _pennies
+    line_rows = [
+        (i, bl.portfolio, bl.section, bl.line, pennies(bl.cash_limit.gross), pennies(bl.cash_limit.income),
+         pennies(bl.forecast.gross), pennies(bl.forecast.income), bl.comment)
+        for i, bl in enumerate(lines)
+    ]  # fmt: skip
+    comp_rows = [
+        (i, c.portfolio, c.line, c.source, c.side, c.kind, pennies(c.amount)) for i, c in enumerate(components)
+    ]
+    # variance = forecast - cash limit, exact in pennies (each amount is a whole number of them)
+    gross = sum(r[6] for r in line_rows) - sum(r[4] for r in line_rows)
+    income = sum(r[7] for r in line_rows) - sum(r[5] for r in line_rows)
+    return Pending(
+        organisation, period, period_text, input_name, input_sha256, line_rows, comp_rows, parts, (gross, income)
+    )
+
+
 class Store:
     """An open history store. Use ``open_store`` (a context manager)."""
 
@@ -166,39 +212,51 @@ class Store:
         back (a run records its report only once its files are written). ``_pause`` (for
         tests) is called inside the transaction, after the lines and before the components.
         """
+        pending = prepare(
+            organisation=organisation,
+            period=period,
+            period_text=period_text,
+            input_name=input_name,
+            input_sha256=input_sha256,
+            lines=lines,
+            components=components,
+            parts=parts,
+        )
+        return self.write(pending, recorded_at=recorded_at, before_commit=before_commit, _pause=_pause)
+
+    def write(
+        self,
+        pending: Pending,
+        *,
+        recorded_at: str | None = None,
+        before_commit: Callable[[], None] | None = None,
+        _pause: Callable[[], None] | None = None,
+    ) -> Recorded:
+        """Record ``pending`` (see ``prepare``) as ``record`` does, in one transaction."""
         when = recorded_at or datetime.now(UTC).isoformat(timespec="seconds")
-        variance = sum((bl.variance for bl in lines), GrossIncome())
-        # The rows are made before the write lock is taken, so that it is held briefly.
-        line_rows = [
-            (i, bl.portfolio, bl.section, bl.line, _pennies(bl.cash_limit.gross), _pennies(bl.cash_limit.income),
-             _pennies(bl.forecast.gross), _pennies(bl.forecast.income), bl.comment)
-            for i, bl in enumerate(lines)
-        ]  # fmt: skip
-        comp_rows = [
-            (i, c.portfolio, c.line, c.source, c.side, c.kind, _pennies(c.amount)) for i, c in enumerate(components)
-        ]
+        p = pending
         conn = self.conn
         with self._guard("recording the report"):
             conn.execute("BEGIN IMMEDIATE")
             try:
                 (version,) = conn.execute(
                     "SELECT coalesce(max(version), 0) + 1 FROM reports WHERE organisation = ? AND period = ?",
-                    (organisation, period.key),
+                    (p.organisation, p.period.key),
                 ).fetchone()
                 cur = conn.execute(
                     "INSERT INTO reports (organisation, period, period_text, period_order, version, recorded_at,"
                     " input_name, input_sha256, variance_gross, variance_income) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (organisation, period.key, period_text, period.ordinal, version, when, input_name, input_sha256,
-                     _pennies(variance.gross), _pennies(variance.income)),
+                    (p.organisation, p.period.key, p.period_text, p.period.ordinal, version, when, p.input_name,
+                     p.input_sha256, p.variance_pennies[0], p.variance_pennies[1]),
                 )  # fmt: skip
                 rid = cur.lastrowid
-                conn.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?,?,?,?,?)", ((rid, *r) for r in line_rows))
+                conn.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?,?,?,?,?)", ((rid, *r) for r in p.line_rows))
                 if _pause is not None:
                     _pause()
-                conn.executemany("INSERT INTO components VALUES (?,?,?,?,?,?,?,?)", ((rid, *r) for r in comp_rows))
-                if parts:
+                conn.executemany("INSERT INTO components VALUES (?,?,?,?,?,?,?,?)", ((rid, *r) for r in p.comp_rows))
+                if p.parts:
                     conn.executemany(
-                        "INSERT INTO parts VALUES (?,?,?)", [(rid, name, body) for name, body in parts.items()]
+                        "INSERT INTO parts VALUES (?,?,?)", [(rid, name, body) for name, body in p.parts.items()]
                     )
                 if before_commit is not None:
                     before_commit()
@@ -207,7 +265,18 @@ class Store:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        return Recorded(rid, organisation, period.key, period_text, version, when, input_name, input_sha256, variance)  # type: ignore[arg-type]
+        variance = GrossIncome(_pounds(p.variance_pennies[0]), _pounds(p.variance_pennies[1]))
+        return Recorded(
+            rid,  # type: ignore[arg-type]
+            p.organisation,
+            p.period.key,
+            p.period_text,
+            version,
+            when,
+            p.input_name,
+            p.input_sha256,
+            variance,
+        )
 
     def forget(self, organisation: str, period: Period) -> int:
         """Remove every version of (organisation, period); how many were removed."""
