@@ -18,6 +18,7 @@ import pickle
 import signal
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -25,6 +26,7 @@ import attrs
 from .engine import Report
 from .engine.movement import PreviousReport, TrendPoint, movement
 from .model import GrossIncome, Problem, Where, error
+from .money import ZERO
 from .periods import Period, PeriodError, parse_period
 from .store import Pending, Store, prepare
 
@@ -71,10 +73,13 @@ def trend_points(
     elif previous is not None:
         label_before = previous.period or "Last report"
         points += [TrendPoint(label_before, pf, v) for pf, v in previous.portfolio_variances().items()]
-    now: dict[str, GrossIncome] = {}
+    gross: dict[str, Decimal] = {}
+    income: dict[str, Decimal] = {}
     for bl in report.lines:
-        now[bl.portfolio] = now.get(bl.portfolio, GrossIncome()) + bl.variance
-    points += [TrendPoint(label, pf, v) for pf, v in now.items()]
+        f, c, pf = bl.forecast, bl.cash_limit, bl.portfolio
+        gross[pf] = gross.get(pf, ZERO) + (f.gross - c.gross)
+        income[pf] = income.get(pf, ZERO) + (f.income - c.income)
+    points += [TrendPoint(label, pf, GrossIncome(g, income[pf])) for pf, g in gross.items()]
     return points
 
 
@@ -266,6 +271,9 @@ def start_recording(store_path: Path, report: Report, period: Period, inputs: Se
             os.close(res_r)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             from .store import StoreError, open_store
+            from .write.background import lower_priority
+
+            lower_priority()
 
             def wait_for_go() -> None:
                 if os.read(go_r, 1) != b"1":

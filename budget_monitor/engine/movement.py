@@ -145,14 +145,6 @@ class TrendPoint:
     variance: GrossIncome
 
 
-def _key(portfolio: str, line: str) -> tuple[str, str]:
-    return (portfolio.casefold(), line.casefold())
-
-
-def _order(portfolio: str, section: str, line: str) -> tuple[str, str, str]:
-    return (portfolio.casefold(), section.casefold(), line.casefold())
-
-
 def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: Iterable[Component]) -> Movement:
     """The movement from ``previous`` to this report's ``lines`` and ``components``.
 
@@ -160,31 +152,47 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
     among them where they were; each line's components follow the order given, then the
     gone ones in their previous order.
     """
-    prev_lines = {_key(bl.portfolio, bl.line): bl for bl in previous.lines}
+    # Names are folded once each (they repeat: a portfolio on every line, a source on
+    # many components), through ``fold``.
+    folded: dict[str, str] = {}
+
+    def fold(text: str) -> str:
+        f = folded.get(text)
+        if f is None:
+            f = folded[text] = text.casefold()
+        return f
+
+    prev_lines = {(fold(bl.portfolio), fold(bl.line)): bl for bl in previous.lines}
     out_lines: list[tuple[tuple[str, str, str], LineMovement]] = []
     seen: set[tuple[str, str]] = set()
     zero = GrossIncome()
     for bl in lines:
-        key = _key(bl.portfolio, bl.line)
+        pf, ln = fold(bl.portfolio), fold(bl.line)
+        key = (pf, ln)
         seen.add(key)
         before = prev_lines.get(key)
+        f, c = bl.forecast, bl.cash_limit
         if before is None:
             status: Status = "new"
-            fm, cm, prev_v = bl.forecast, bl.cash_limit, zero
+            fm, cm, prev_v = f, c, zero
         else:
-            fm, cm, prev_v = bl.forecast - before.forecast, bl.cash_limit - before.cash_limit, before.variance
-            status = "same" if fm == zero and cm == zero else "changed"
+            bf, bc = before.forecast, before.cash_limit
+            fm = GrossIncome(f.gross - bf.gross, f.income - bf.income)
+            cm = GrossIncome(c.gross - bc.gross, c.income - bc.income)
+            prev_v = GrossIncome(bf.gross - bc.gross, bf.income - bc.income)
+            status = "changed" if fm.gross or fm.income or cm.gross or cm.income else "same"
+        variance = GrossIncome(f.gross - c.gross, f.income - c.income)
         out_lines.append(
             (
-                _order(bl.portfolio, bl.section, bl.line),
-                LineMovement(bl.portfolio, bl.section, bl.line, status, prev_v, bl.variance, fm, cm),
+                (pf, fold(bl.section), ln),
+                LineMovement(bl.portfolio, bl.section, bl.line, status, prev_v, variance, fm, cm),
             )
         )
     for key, before in prev_lines.items():
         if key not in seen:
             out_lines.append(
                 (
-                    _order(before.portfolio, before.section, before.line),
+                    (key[0], fold(before.section), key[1]),
                     LineMovement(
                         before.portfolio,
                         before.section,
@@ -202,7 +210,7 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
     # Components: previous amounts queued by key, taken in order by this report's.
     waiting: dict[tuple[str, str, str, str, str], list[Component]] = {}
     for c in previous.components:
-        k = (c.portfolio.casefold(), c.line.casefold(), c.source.casefold(), c.side, c.kind)
+        k = (fold(c.portfolio), fold(c.line), fold(c.source), c.side, c.kind)
         found = waiting.get(k)
         if found is None:
             waiting[k] = [c]
@@ -210,7 +218,7 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
             found.append(c)
     by_line: dict[tuple[str, str], list[ComponentMovement]] = {}
     for c in components:
-        k = (c.portfolio.casefold(), c.line.casefold(), c.source.casefold(), c.side, c.kind)
+        k = (fold(c.portfolio), fold(c.line), fold(c.source), c.side, c.kind)
         found = waiting.get(k)
         if found:
             before_c = found.pop(0)
@@ -218,14 +226,19 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
             cm_ = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, status, before_c.amount, c.amount)
         else:
             cm_ = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, "new", ZERO, c.amount)
-        by_line.setdefault(k[:2], []).append(cm_)
+        line_key = k[:2]
+        got = by_line.get(line_key)
+        if got is None:
+            by_line[line_key] = [cm_]
+        else:
+            got.append(cm_)
     for waiting_key, left in waiting.items():
         for c in left:
             gone = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, "gone", c.amount, ZERO)
             by_line.setdefault(waiting_key[:2], []).append(gone)
     out_comps: list[ComponentMovement] = []
-    for _, lm in out_lines:
-        out_comps += by_line.pop(_key(lm.portfolio, lm.line), ())
+    for order, _ in out_lines:
+        out_comps += by_line.pop((order[0], order[2]), ())
     for others in by_line.values():  # components of lines in neither list (not made by the engine)
         out_comps += others
     return Movement(previous, tuple(lm for _, lm in out_lines), tuple(out_comps))
