@@ -171,17 +171,17 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
         key = (pf, ln)
         seen.add(key)
         before = prev_lines.get(key)
-        f, c = bl.forecast, bl.cash_limit
+        now_f, now_c = bl.forecast, bl.cash_limit
         if before is None:
             status: Status = "new"
-            fm, cm, prev_v = f, c, zero
+            fm, cm, prev_v = now_f, now_c, zero
         else:
             bf, bc = before.forecast, before.cash_limit
-            fm = GrossIncome(f.gross - bf.gross, f.income - bf.income)
-            cm = GrossIncome(c.gross - bc.gross, c.income - bc.income)
+            fm = GrossIncome(now_f.gross - bf.gross, now_f.income - bf.income)
+            cm = GrossIncome(now_c.gross - bc.gross, now_c.income - bc.income)
             prev_v = GrossIncome(bf.gross - bc.gross, bf.income - bc.income)
             status = "changed" if fm.gross or fm.income or cm.gross or cm.income else "same"
-        variance = GrossIncome(f.gross - c.gross, f.income - c.income)
+        variance = GrossIncome(now_f.gross - now_c.gross, now_f.income - now_c.income)
         out_lines.append(
             (
                 (pf, fold(bl.section), ln),
