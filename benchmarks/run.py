@@ -104,6 +104,10 @@ def run_child(cmd: list[str], timeout: float, on_line=None, log: Path | None = N
         result["seconds"] = time.perf_counter() - t
         result["returncode"] = os.waitstatus_to_exitcode(status)
         result["maxrss_mb"] = usage.ru_maxrss / 1024
+        # CPU time of the child and of the children it waited for (the JSON writer, the
+        # recording): what the run costs the machine, which a busy machine changes less
+        # than the wall time.
+        result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
 
     def sampler():
         peak = 0
@@ -375,6 +379,7 @@ def measure_history(inp: Path, n: int, timeout: float, rounds: int) -> dict:
     q2 = DATA / f"history-{n}-q2.sqlite"
     scratch = DATA / f"history-{n}.sqlite"
     runs: dict[str, list[dict]] = {"baseline": [], "record_new": [], "record_existing": [], "movement": []}
+    load_before = [round(x, 2) for x in os.getloadavg()]
     for r in range(rounds):
         runs["baseline"].append(measure_cli(inp, DATA / f"report-{n}-baseline.xlsx", timeout))
         runs["record_new"].append(
@@ -403,9 +408,15 @@ def measure_history(inp: Path, n: int, timeout: float, rounds: int) -> dict:
                 secs[len(secs) // 2] if len(secs) % 2 else (secs[len(secs) // 2 - 1] + secs[len(secs) // 2]) / 2
             )
             rec["all_seconds"] = [round(x["seconds"], 2) for x in got]
+            cpus = sorted(x["cpu_seconds"] for x in got)
+            rec["cpu_seconds"] = (
+                cpus[len(cpus) // 2] if len(cpus) % 2 else (cpus[len(cpus) // 2 - 1] + cpus[len(cpus) // 2]) / 2
+            )
+            rec["all_cpu_seconds"] = [round(x["cpu_seconds"], 2) for x in got]
         elif got:
             rec["status"] = next(x["status"] for x in got if x.get("status") != "ok")
         out[name] = rec
+    out["load_average"] = [load_before, [round(x, 2) for x in os.getloadavg()]]
     out["store_mb"] = q3.stat().st_size / 1e6 if q3.exists() else None
     out["previous"] = measure_previous(inp, q2, timeout) if q2.exists() else {}
     return out
@@ -417,8 +428,10 @@ def history_table(size: dict) -> str:
     fl = size["floor"]["seconds"]
     flm = size.get("floor_movement", {}).get("seconds")
     rounds = len(h["baseline"].get("all_seconds", [])) or 1
-    lines = [f"  the series (median of {rounds} round{'s' if rounds != 1 else ''} of the four runs, one after the other)",
-             f"  {'run':<42} {'seconds':>9}  {'ratio':<30} {'peak MB':>8}"]  # fmt: skip
+    load = h.get("load_average", [["?"], ["?"]])
+    lines = [(f"  the series (median of {rounds} round{'s' if rounds != 1 else ''} of the four runs, one after the other; "
+             f"load average {load[0][0]} before, {load[1][0]} after)"),
+             f"  {'run':<42} {'seconds':>9}  {'ratio':<30} {'peak MB':>8} {'CPU s':>7}  {'CPU ratio':<18}"]  # fmt: skip
     for name, key in (
         ("no history (baseline)", "baseline"),
         ("recording in a new store", "record_new"),
@@ -429,7 +442,11 @@ def history_table(size: dict) -> str:
         r = ratio(rec, fl)
         if key != "baseline" and base and rec.get("status") == "ok":
             r += f", {rec['seconds'] / base - 1:+.0%} on no history"
-        lines.append(f"  {name:<42} {fmt_s(rec):>9}  {r:<30} {mem(rec):>8}")
+        cpu = rec.get("cpu_seconds") if rec.get("status") == "ok" else None
+        base_cpu = h["baseline"].get("cpu_seconds")
+        c = f"{cpu:.2f}" if cpu else ""
+        cr = f"{cpu / base_cpu - 1:+.0%} on no history" if cpu and base_cpu and key != "baseline" else ""
+        lines.append(f"  {name:<42} {fmt_s(rec):>9}  {r:<30} {mem(rec):>8} {c:>7}  {cr:<18}")
     if flm:
         mv = h.get("movement", {})
         lines.append(f"  floor with the movement report's {size['floor_movement']['report_cells']:,} cells: "

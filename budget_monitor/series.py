@@ -271,9 +271,6 @@ def start_recording(store_path: Path, report: Report, period: Period, inputs: Se
             os.close(res_r)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             from .store import StoreError, open_store
-            from .write.background import lower_priority
-
-            lower_priority()
 
             def wait_for_go() -> None:
                 if os.read(go_r, 1) != b"1":

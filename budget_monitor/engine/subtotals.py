@@ -30,19 +30,32 @@ class SectionTotal:
 def section_totals(lines: Iterable[BudgetLine]) -> tuple[SectionTotal, ...]:
     """A total for each named section, by portfolio and section; lines without a section
     are in none."""
-    found: dict[tuple[str, str], list[BudgetLine]] = {}
+    # Six running sums per section (cash limit, forecast and variance, gross and income),
+    # added as ``sum`` of ``GrossIncome`` would add them, without an object per addition.
+    found: dict[tuple[str, str], list[Decimal]] = {}
+    zero = Decimal(0)
     for bl in lines:
         if bl.section:
-            found.setdefault((bl.portfolio, bl.section), []).append(bl)
+            key = (bl.portfolio, bl.section)
+            acc = found.get(key)
+            if acc is None:
+                acc = found[key] = [zero, zero, zero, zero, zero, zero]
+            c, f = bl.cash_limit, bl.forecast
+            acc[0] += c.gross
+            acc[1] += c.income
+            acc[2] += f.gross
+            acc[3] += f.income
+            acc[4] += f.gross - c.gross
+            acc[5] += f.income - c.income
     return tuple(
         SectionTotal(
             portfolio,
             section,
-            sum((bl.cash_limit for bl in members), GrossIncome()),
-            sum((bl.forecast for bl in members), GrossIncome()),
-            sum((bl.variance for bl in members), GrossIncome()),
+            GrossIncome(acc[0], acc[1]),
+            GrossIncome(acc[2], acc[3]),
+            GrossIncome(acc[4], acc[5]),
         )
-        for (portfolio, section), members in sorted(found.items())
+        for (portfolio, section), acc in sorted(found.items())
     )
 
 

@@ -25,20 +25,6 @@ from pathlib import Path
 
 from .. import files
 
-#: How much lower than this process's the children's CPU priority is (``os.nice``): where
-#: the children and this process want more cores than there are, this process (which
-#: writes the workbook, the longest part of a run) goes first, and the children take the
-#: time it leaves. A child that runs alone still has a core to itself.
-NICENESS = 5
-
-
-def lower_priority() -> None:
-    """Make this process (a child) yield the CPU to its parent when they compete."""
-    try:
-        os.nice(NICENESS)
-    except (AttributeError, OSError):
-        pass
-
 
 def available() -> bool:
     """Is running a writer beside this process worth it here?"""
@@ -120,7 +106,6 @@ def start(write: Callable[[Path], object], target: Path) -> Job | None:
         try:
             os.close(reader)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            lower_priority()
             write(scratch)
             status = 0
         except BaseException as exc:  # noqa: BLE001 - sent back whole to the parent
