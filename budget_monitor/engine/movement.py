@@ -18,15 +18,18 @@ previous and now, their movements add up to the line's movement.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import attrs
 
 from ..model import BudgetLine, Component, GrossIncome, Side
 from ..money import ZERO
 from ..rules import Threshold
+
+_T = TypeVar("_T")
 
 Status = Literal["new", "gone", "changed", "same"]
 Source = Literal["history", "file"]
@@ -113,13 +116,22 @@ class Movement:
     lines: tuple[LineMovement, ...]
     components: tuple[ComponentMovement, ...]
 
+    #: What is worked out once and asked for by several sheets (totals, what moved).
+    _memo: dict[object, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+
+    def _once(self, key: object, make: Callable[[], _T]) -> _T:
+        memo = self._memo
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]  # type: ignore[no-any-return]
+
     @property
     def total_previous(self) -> GrossIncome:
-        return sum((m.previous for m in self.lines), GrossIncome())
+        return self._once("previous", lambda: sum((m.previous for m in self.lines), GrossIncome()))
 
     @property
     def total_variance(self) -> GrossIncome:
-        return sum((m.variance for m in self.lines), GrossIncome())
+        return self._once("variance", lambda: sum((m.variance for m in self.lines), GrossIncome()))
 
     @property
     def total_movement(self) -> GrossIncome:
@@ -127,13 +139,26 @@ class Movement:
 
     def moved(self, threshold: Threshold) -> tuple[list[LineMovement], list[ComponentMovement]]:
         """The lines whose net movement and the components whose movement reach
-        ``threshold``, each largest first (ties in report order)."""
+        ``threshold``, each largest first (ties in report order). Worked out once for
+        each threshold; callers must not change the lists."""
+        return self._once(("moved", threshold.bound), lambda: self._moved(threshold))
+
+    def _moved(self, threshold: Threshold) -> tuple[list[LineMovement], list[ComponentMovement]]:
         bound = threshold.bound
         lines = [m for m in self.lines if abs(m.movement.net) >= bound]
-        comps = [c for c in self.components if abs(c.movement) >= bound]
+        comps = [c for c in self.components if abs(c.amount - c.previous) >= bound]
         lines.sort(key=lambda m: -abs(m.movement.net))
-        comps.sort(key=lambda c: -abs(c.movement))
+        comps.sort(key=lambda c: -abs(c.amount - c.previous))
         return lines, comps
+
+    def largest(self, n: int) -> tuple[list[ComponentMovement], int]:
+        """The ``n`` components that moved most (ties in report order), and how many moved at all."""
+
+        def make() -> tuple[list[ComponentMovement], int]:
+            moving = [c for c in self.components if c.amount != c.previous]
+            return heapq.nlargest(n, moving, key=lambda c: abs(c.amount - c.previous)), len(moving)
+
+        return self._once(("largest", n), make)
 
 
 @attrs.frozen

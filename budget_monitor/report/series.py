@@ -49,16 +49,16 @@ def bridge(mv: Movement, previous_label: str, current_label: str, steps: int = B
     """From the last report's total net variance to this one's, by the largest component
     movements (net), the rest as "Other movements"; every figure as shown in £000."""
     before, after = k(mv.total_previous.net), k(mv.total_variance.net)
-    causes = sorted((c for c in mv.components if c.movement), key=lambda c: -abs(c.movement))
+    causes, moving = mv.largest(steps)
     out = [BridgeStep(f"Last report ({previous_label})", "total", before, ZERO, before)]
     running = before
-    shown = [c for c in causes[:steps] if k(c.movement)]
+    shown = [c for c in causes if k(c.movement)]
     for c in shown:
         amount = k(c.movement)
         out.append(BridgeStep(component_label(c), "step", amount, running, running + amount))
         running += amount
     rest = after - running
-    if rest or len(causes) > len(shown):
+    if rest or moving > len(shown):
         out.append(BridgeStep("Other movements", "step", rest, running, after))
     out.append(BridgeStep(f"This report ({current_label})", "total", after, ZERO, after))
     return out

@@ -140,8 +140,8 @@ class Sheet(Worksheet):
     dim_colmax: int
 
     def _prepare_formula(self, formula, expand_future_functions=False):
-        if _PLAIN_SUM.fullmatch(formula):
-            return formula[1:]
+        if formula.startswith("=") and ("(" not in formula or _PLAIN_SUM.fullmatch(formula)):
+            return formula[1:]  # no function to name otherwise: xlsxwriter's 200 searches find nothing
         return super()._prepare_formula(formula, expand_future_functions)
 
     def raw_row(self, row: int, first_col: int, last_col: int, cells: str, height: float | None = None) -> None:
