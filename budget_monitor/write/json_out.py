@@ -31,13 +31,12 @@ from ..model import Action, Component, GrossIncome, OverThreshold, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
+from .json_values import amount_text as _pounds
+from .json_values import gin
+from .json_values import gin_text as _gin
 from .series_json import management_dict, series_dict, write_series
 
 SCHEMA = "budget-monitor/report/1"
-
-
-def gin(x: GrossIncome) -> dict[str, str]:
-    return {"gross": pounds_text(x.gross), "income": pounds_text(x.income), "net": pounds_text(x.net)}
 
 
 def component(c: Component) -> dict[str, object]:
@@ -478,22 +477,8 @@ def _narrative_text(e: Entry) -> str:
     )
 
 
-def _pounds(value: Decimal) -> str:
-    """``pounds_text(value)``. An amount in pennies (exponent -2) prints the same with
-    ``str``, which is four times faster; anything else (``0``, ``5``, ``1E+3``) goes
-    through ``pounds_text``. ``str`` never puts a point third from the end for any other
-    exponent (scientific notation ends in ``E+n``)."""
-    s = str(value)
-    return s if s[-3:-2] == "." else pounds_text(value)
-
-
 def _number_text(value: Decimal | None) -> str:
     return "null" if value is None else f'"{value!s}"'
-
-
-def _gin(gross: Decimal, income: Decimal) -> str:
-    """``gin(GrossIncome(gross, income))`` as text; net is worked out as ``GrossIncome.net`` does."""
-    return f'{{"gross":"{_pounds(gross)}","income":"{_pounds(income)}","net":"{_pounds(gross + income)}"}}'
 
 
 def _gin_text(x: GrossIncome) -> str:

@@ -13,10 +13,7 @@ from json.encoder import encode_basestring
 from ..engine.movement import ComponentMovement, LineMovement, Movement, PreviousReport
 from ..model import GrossIncome
 from ..money import pounds_text
-
-
-def _gin(x: GrossIncome) -> dict[str, str]:
-    return {"gross": pounds_text(x.gross), "income": pounds_text(x.income), "net": pounds_text(x.net)}
+from .json_values import amount_text, gin, gin_text
 
 
 def previous_dict(previous: PreviousReport | None) -> dict[str, object] | None:
@@ -38,11 +35,11 @@ def line_dict(m: LineMovement) -> dict[str, object]:
         "section": m.section,
         "line": m.line,
         "status": m.status,
-        "previous": _gin(m.previous),
-        "variance": _gin(m.variance),
-        "movement": _gin(m.movement),
-        "forecast_movement": _gin(m.forecast_movement),
-        "cash_limit_movement": _gin(m.cash_limit_movement),
+        "previous": gin(m.previous),
+        "variance": gin(m.variance),
+        "movement": gin(m.movement),
+        "forecast_movement": gin(m.forecast_movement),
+        "cash_limit_movement": gin(m.cash_limit_movement),
     }
 
 
@@ -65,9 +62,9 @@ def movement_dict(mv: Movement | None) -> dict[str, object] | None:
         return None
     return {
         "total": {
-            "previous": _gin(mv.total_previous),
-            "variance": _gin(mv.total_variance),
-            "movement": _gin(mv.total_movement),
+            "previous": gin(mv.total_previous),
+            "variance": gin(mv.total_variance),
+            "movement": gin(mv.total_movement),
         },
         "lines": [line_dict(m) for m in mv.lines],
         "components": [component_dict(c) for c in mv.components],
@@ -96,8 +93,8 @@ def management_dict(summary) -> dict[str, object] | None:
         ],
         "total": pounds_text(summary.total),
         "by_rag": {rag: pounds_text(v) for rag, v in summary.by_rag().items()},
-        "variance_before": _gin(summary.variance_before),
-        "variance_after": _gin(summary.variance_after),
+        "variance_before": gin(summary.variance_before),
+        "variance_after": gin(summary.variance_after),
     }
 
 
@@ -109,14 +106,14 @@ def write_series(
     import json
 
     t = encode_basestring
-    p = pounds_text
+    p = amount_text
     write(',"previous":' + json.dumps(previous_dict(previous), ensure_ascii=False, separators=(",", ":")))
     if mv is None:
         write(',"movement":null')
         return
 
     def g(x: GrossIncome) -> str:
-        return f'{{"gross":"{p(x.gross)}","income":"{p(x.income)}","net":"{p(x.gross + x.income)}"}}'
+        return gin_text(x.gross, x.income)
 
     def line(m: LineMovement) -> str:
         return (
