@@ -18,15 +18,13 @@ import pickle
 import signal
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 
 import attrs
 
 from .engine import Report
-from .engine.movement import PreviousReport, TrendPoint, movement
-from .model import GrossIncome, Problem, Where, error
-from .money import ZERO
+from .engine.movement import PreviousReport, TrendPoint, movement, portfolio_variances
+from .model import Problem, Where, error
 from .periods import Period, PeriodError, parse_period
 from .store import Pending, Store, prepare
 
@@ -73,13 +71,7 @@ def trend_points(
     elif previous is not None:
         label_before = previous.period or "Last report"
         points += [TrendPoint(label_before, pf, v) for pf, v in previous.portfolio_variances().items()]
-    gross: dict[str, Decimal] = {}
-    income: dict[str, Decimal] = {}
-    for bl in report.lines:
-        f, c, pf = bl.forecast, bl.cash_limit, bl.portfolio
-        gross[pf] = gross.get(pf, ZERO) + (f.gross - c.gross)
-        income[pf] = income.get(pf, ZERO) + (f.income - c.income)
-    points += [TrendPoint(label, pf, GrossIncome(g, income[pf])) for pf, g in gross.items()]
+    points += [TrendPoint(label, pf, v) for pf, v in portfolio_variances(report.lines).items()]
     return points
 
 
