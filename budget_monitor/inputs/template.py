@@ -274,6 +274,16 @@ SETTINGS_NOTES: dict[str, str] = {
         f"The units of the cash figures on {CAPITAL.name}: {_or_list(list(UNITS))}. "
         f"Blank means {_DEFAULTS.capital_units}."
     ),
+    "committee": "For the Word committee paper (--docx): the committee it goes to, such as Cabinet. Blank: left out.",
+    "meeting_date": "For the Word committee paper: the date of the meeting, such as 12 March 2012. Blank: left out.",
+    "contact": (
+        "For the Word committee paper: the contact officer, such as Jane Smith, Finance Business Partner, "
+        "01622 000000, jane.smith@example.gov.uk. Blank: left out."
+    ),
+    "recommendations": (
+        "For the Word committee paper: its recommendations, one a line (Alt+Enter between them). "
+        'Blank: "Members are asked to note the forecast revenue and capital position".'
+    ),
 }
 
 _LINE_REF = f"The budget line this row belongs to, spelled as on {BUDGET_LINES.name}."

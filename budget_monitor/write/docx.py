@@ -35,9 +35,9 @@ from ..model import OverThreshold
 from ..money import ZERO, display
 from ..report import performance, schedules, tables
 from ..report import series as series_tables
-from ..report.narrative import narrative
+from ..report.narrative import method_paragraph, narrative
 from ..report.tables import Col, Row, Table, figure
-from ..rules import Wording
+from ..rules import TemplateError, Wording
 from .book import SHADES
 
 FONT = "Arial"
@@ -58,56 +58,90 @@ def plain(text: object) -> str:
 # --- styles, defined once -------------------------------------------------------------------
 
 
+#: The paragraph styles the paper uses, and how each is made when a template lacks it:
+#: (size in points, bold, space before, the style it is based on).
+PAPER_STYLES: dict[str, tuple[float, bool, float, str]] = {
+    "Title": (20, False, 0, "Normal"),
+    "Subtitle": (12, False, 0, "Normal"),
+    "Heading 1": (14, True, 12, "Normal"),
+    "Heading 2": (12, True, 10, "Normal"),
+    "Heading 3": (11, True, 8, "Normal"),
+}
+
+
 class Styles:
     """The document's styles, made once; everything else uses them (by object, or by id
-    in the tables' XML)."""
+    in the tables' XML). With ``restyle`` (no council template) the headings and body get
+    the built-in look; on a template its own styles are kept as they are and only the
+    styles it lacks are added."""
 
-    def __init__(self, document):
+    def __init__(self, document, restyle: bool = True):
         from docx.enum.style import WD_STYLE_TYPE
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt, RGBColor
 
         styles = document.styles
+        names = {s.name for s in styles}
         normal = styles["Normal"]
-        normal.font.name = FONT
-        normal.font.size = Pt(10.5)
-        _all_scripts(normal)
-        normal.paragraph_format.space_after = Pt(6)
-        normal.paragraph_format.line_spacing = 1.1
+        if restyle:
+            normal.font.name = FONT
+            normal.font.size = Pt(10.5)
+            _all_scripts(normal)
+            normal.paragraph_format.space_after = Pt(6)
+            normal.paragraph_format.line_spacing = 1.1
         self.body = normal
         self.headings = {}
-        for name, size in (("Title", 20), ("Subtitle", 12), ("Heading 1", 15), ("Heading 2", 13), ("Heading 3", 11)):
-            s = styles[name]
+        for name, (size, bold, before, base) in PAPER_STYLES.items():
+            if name in names:
+                s = styles[name]
+                if not restyle:
+                    self.headings[name] = s
+                    continue
+            else:
+                s = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                s.base_style = styles[base]
+                s.next_paragraph_style = normal
             s.font.name = FONT
             s.font.size = Pt(size)
             s.font.color.rgb = RGBColor.from_string(NAVY)
             _all_scripts(s)
             if name.startswith("Heading"):
-                s.font.bold = True
-                s.paragraph_format.space_before = Pt(12 if name != "Heading 3" else 9)
+                s.font.bold = bold
+                s.paragraph_format.space_before = Pt(before)
                 s.paragraph_format.space_after = Pt(4)
                 s.paragraph_format.keep_with_next = True
             self.headings[name] = s
         self.title, self.subtitle = self.headings["Title"], self.headings["Subtitle"]
-        cell = styles.add_style("Table Cell", WD_STYLE_TYPE.PARAGRAPH)
-        cell.base_style = normal
-        cell.font.size = Pt(8.5)
-        cell.paragraph_format.space_after = Pt(0)
-        cell.paragraph_format.space_before = Pt(0)
-        cell.paragraph_format.line_spacing = 1.0
-        fig = styles.add_style("Table Figure", WD_STYLE_TYPE.PARAGRAPH)
-        fig.base_style = cell
-        fig.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        head = styles.add_style("Table Head", WD_STYLE_TYPE.PARAGRAPH)
-        head.base_style = cell
-        head.font.bold = True
-        self.note = styles.add_style("Table Note", WD_STYLE_TYPE.PARAGRAPH)
-        self.note.base_style = normal
-        self.note.font.size = Pt(8.5)
-        self.note.font.italic = True
-        self.note.paragraph_format.space_after = Pt(2)
+
+        def add(name: str, base):
+            if name in names:
+                return styles[name], False
+            made = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            made.base_style = base
+            return made, True
+
+        cell, new = add("Table Cell", normal)
+        if new:
+            cell.font.size = Pt(8.5)
+            cell.paragraph_format.space_after = Pt(0)
+            cell.paragraph_format.space_before = Pt(0)
+            cell.paragraph_format.line_spacing = 1.0
+        fig, new = add("Table Figure", cell)
+        if new:
+            fig.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        head, new = add("Table Head", cell)
+        if new:
+            head.font.bold = True
+        self.note, new = add("Table Note", normal)
+        if new:
+            self.note.font.size = Pt(8.5)
+            self.note.font.italic = True
+            self.note.paragraph_format.space_after = Pt(2)
+        self.front, new = add("Front Block", normal)
+        if new:
+            self.front.paragraph_format.space_after = Pt(2)
         self.cell_id, self.figure_id, self.head_id = cell.style_id, fig.style_id, head.style_id
-        self.grid_id = styles["Table Grid"].style_id
+        self.grid_id = styles["Table Grid"].style_id if "Table Grid" in names else ""
 
     def heading(self, level: int):
         return self.headings[f"Heading {level}"]
@@ -152,17 +186,20 @@ def _page_number_footer(section) -> None:
         p._p.append(fld)
 
 
-def _orient(document, landscape: bool):
-    """The last section when it is the right way round; otherwise a new one, on a new
-    page, landscape or portrait."""
+def _orient(document, landscape: bool, new_page: bool = False):
+    """The last section when it is the right way round (and no new page is asked for);
+    otherwise a new one, on a new page, landscape or portrait, with the same paper,
+    margins, header and footer."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
 
     current = document.sections[-1]
-    if (current.orientation == WD_ORIENT.LANDSCAPE) == landscape:
+    turned = (current.orientation == WD_ORIENT.LANDSCAPE) != landscape
+    if not turned and not new_page:
         return current
     section = document.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = section.page_height, section.page_width
+    if turned:
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = section.page_height, section.page_width
     return section
 
 
@@ -270,6 +307,27 @@ KEEP_TOGETHER = 30
 _HEADER_ROW = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
 _BODY_ROW = "<w:trPr><w:cantSplit/></w:trPr>"
 _NSDECL = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+#: Every table's own borders, so that a template without a grid table style still draws them.
+_BORDERS = (
+    "<w:tblBorders>"
+    + "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    + "</w:tblBorders>"
+)
+
+
+def _printed_lines(texts: list[list[str]], widths: list[int], most: int) -> int:
+    """About how many printed lines the rows take, wrapped in their columns (counting stops
+    past ``most``)."""
+    room = [max(1, (w - PADDING_TWIPS) // CHAR_TWIPS) for w in widths]
+    lines = 0
+    for row in texts:
+        lines += max((-(-len(t) // room[j]) for j, t in enumerate(row) if t), default=1)
+        if lines > most:
+            break
+    return lines
 
 
 def table_xml(table: Table, total: int, styles: Styles, *, shade: bool = False) -> str:
@@ -282,8 +340,9 @@ def table_xml(table: Table, total: int, styles: Styles, *, shade: bool = False) 
     widths = _widths(texts, table, total)
     out = [
         (
-            f'<w:tbl {_NSDECL}><w:tblPr><w:tblStyle w:val="{styles.grid_id}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-            '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+            f"<w:tbl {_NSDECL}><w:tblPr>"
+            + (f'<w:tblStyle w:val="{styles.grid_id}"/>' if styles.grid_id else "")
+            + f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>{_BORDERS}<w:tblLayout w:type="fixed"/>'
             '<w:tblCellMar><w:left w:w="70" w:type="dxa"/><w:right w:w="70" w:type="dxa"/></w:tblCellMar>'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
             "</w:tblPr><w:tblGrid>"
@@ -312,7 +371,7 @@ def table_xml(table: Table, total: int, styles: Styles, *, shade: bool = False) 
         out.append(_cell_xml(plain(c.header), widths[j], head, fill=HEADER_FILL, align=align, keep=True))
     out.append("</w:tr>")
     # A short table is kept on one page with its heading; a long one keeps its first rows with it.
-    together = len(table.rows) - 1 if len(table.rows) <= KEEP_TOGETHER else 3
+    together = len(table.rows) - 1 if _printed_lines(texts, widths, KEEP_TOGETHER) <= KEEP_TOGETHER else 3
     for i, (r, row_texts) in enumerate(zip(table.rows, texts, strict=True)):
         keep = i < together
         bold = r.style in BOLD_STYLES
@@ -346,15 +405,108 @@ def _append(document, element) -> None:
         body.append(element)
 
 
-def add_paragraph(document, text: str, style) -> None:
+def add_paragraph(document, text: str, style, number: tuple[int, int] | None = None, label: str = "") -> None:
     """Append a paragraph of ``text`` (escaped into one run: never a field or a link) in
-    ``style``. Made as XML: python-docx's own ``add_paragraph`` looks the style up among
-    all the styles each time, a hundred times slower."""
+    ``style``; ``number`` is Word numbering's (list id, level) for a numbered paragraph,
+    ``label`` a bold lead-in (``Contact:``). Made as XML: python-docx's own
+    ``add_paragraph`` looks the style up among all the styles each time, a hundred times slower."""
     from docx.oxml import parse_xml
 
     run = f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r>' if text else ""
-    element = parse_xml(f'<w:p {_NSDECL}><w:pPr><w:pStyle w:val="{style.style_id}"/></w:pPr>{run}</w:p>')
+    if label:
+        run = f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{_esc(label)} </w:t></w:r>' + run
+    numbered = f'<w:numPr><w:ilvl w:val="{number[1]}"/><w:numId w:val="{number[0]}"/></w:numPr>' if number else ""
+    element = parse_xml(f'<w:p {_NSDECL}><w:pPr><w:pStyle w:val="{style.style_id}"/>{numbered}</w:pPr>{run}</w:p>')
     _append(document, element)
+
+
+# --- numbering ---------------------------------------------------------------------------------------
+
+#: The paper's paragraph numbering: level 0 ``1.`` for its sections' headings, level 1
+#: ``1.1`` for the paragraphs under them (twips: the number hangs in a 1 cm column).
+_LEVELS = (("%1.", 0), ("%1.%2", 1))
+_HANG = 567
+
+
+def add_numbering(document) -> int:
+    """Add the paper's numbering (``1.``, ``1.1``) to the document's numbering part (made
+    when the template has none) and return its list id for ``numPr``: real Word
+    numbering, which keeps counting when a paragraph is added or removed."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.parts.numbering import NumberingPart
+
+    part = document.part
+    try:
+        numbering = part.part_related_by(RT.NUMBERING).element
+    except KeyError:
+        numbering = parse_xml(f"<w:numbering {_NSDECL}/>")
+        made = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, numbering, part.package)
+        part.relate_to(made, RT.NUMBERING)
+    abstract_ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    num_ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
+    abstract_id = max(abstract_ids, default=-1) + 1
+    num_id = max(num_ids, default=0) + 1
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="{text}"/>'
+        f'<w:lvlJc w:val="left"/><w:pPr><w:tabs><w:tab w:val="num" w:pos="{_HANG}"/></w:tabs>'
+        f'<w:ind w:left="{_HANG}" w:hanging="{_HANG}"/></w:pPr></w:lvl>'
+        for text, i in _LEVELS
+    )
+    abstract = parse_xml(
+        f'<w:abstractNum {_NSDECL} w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="multilevel"/>'
+        f"{levels}</w:abstractNum>"
+    )
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:  # every abstractNum comes before the nums
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(parse_xml(f'<w:num {_NSDECL} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'))
+    return num_id
+
+
+# --- the council's template ------------------------------------------------------------------------
+
+
+def open_template(path: Path | str | None):
+    """A new document: python-docx's default, or the council's template ``path`` with its
+    body emptied (its styles, page set-up, headers and footers kept). ``TemplateError``
+    names the file when it is not a Word document."""
+    import docx
+
+    if path is None:
+        return docx.Document()
+    path = Path(path)
+    if path.suffix.lower() != ".docx":
+        raise TemplateError(f"{path}: the committee-paper template must be a Word document (.docx)")
+    if not path.is_file():
+        raise TemplateError(f"{path}: the committee-paper template does not exist")
+    import zipfile
+
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError):  # XML errors are SyntaxErrors
+        kind = "a zip file but not a Word document" if zipfile.is_zipfile(path) else "not a Word document"
+        raise TemplateError(f"{path}: the committee-paper template is {kind}; give a .docx saved by Word") from None
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read the committee-paper template ({exc.strerror or exc})") from None
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+    return document
+
+
+def check_template(path: Path | str | None) -> None:
+    """Raise ``TemplateError`` when ``path`` (if given) cannot be built on, before anything is written."""
+    if path is not None:
+        open_template(path)
 
 
 def add_table(document, table: Table, styles: Styles, *, shade: bool = False) -> None:
@@ -475,6 +627,27 @@ def summarised(table: Table, max_rows: int, sheet: str) -> tuple[Table, str | No
 # --- the document -------------------------------------------------------------------------------------
 
 
+@attrs.frozen
+class Part:
+    """One table of an appendix: its heading (blank: the appendix's own), a sentence
+    saying how it was shortened, and whether it is shaded as Table 2 is."""
+
+    title: str
+    table: Table
+    note: str | None = None
+    shade: bool = False
+
+
+@attrs.frozen
+class Appendix:
+    title: str
+    parts: tuple[Part, ...]
+    note: str | None = None
+
+
+A4 = (11906, 16838)  # twips
+
+
 def write_docx(
     report: Report,
     path: Path | str,
@@ -482,23 +655,33 @@ def write_docx(
     wording: Wording | None = None,
     max_rows: int | None = None,
     max_sections: int | None = None,
+    template: Path | str | None = None,
 ) -> None:
-    """Write the committee's Word document for ``report`` to ``path``: title and period,
-    the narrative, Table 1, Table 2 and the other tables. ``wording`` defaults to the
-    report's rules."""
-    import docx
-    from docx.shared import Cm
+    """Write the committee paper for ``report`` to ``path``: title, the front block
+    (committee, meeting date, contact officer: from Settings, blanks left out), then
+    numbered sections (Summary, Recommendations, the reasons for variance, the
+    appendices listed), then the appendices: Table 1, Table 2, the other tables and the
+    methods. A4 portrait, landscape sections for the wide tables. ``template`` (default:
+    the rules' ``[docx] template``) is the council's .docx it is built on. ``wording``
+    defaults to the report's rules."""
+    from docx.shared import Cm, Twips
 
     if wording is None:
         wording = report.rules.narrative
+    if template is None:
+        template = report.rules.docx_template
     max_rows = wording.docx_rows if max_rows is None else max_rows
     max_sections = wording.docx_sections if max_sections is None else max_sections
-    document = docx.Document()
-    styles = Styles(document)
+    document = open_template(template)
+    styles = Styles(document, restyle=template is None)
     first = document.sections[0]
-    first.left_margin = first.right_margin = Cm(2)
-    first.top_margin = first.bottom_margin = Cm(1.8)
-    _page_number_footer(first)
+    if template is None:
+        first.page_width, first.page_height = Twips(A4[0]), Twips(A4[1])
+        first.left_margin = first.right_margin = Cm(2)
+        first.top_margin = first.bottom_margin = Cm(1.8)
+    if template is None or not _has_text(first.footer):
+        _page_number_footer(first)
+    numbers = add_numbering(document)
     settings = report.quarter.settings
     props = document.core_properties
     props.title = plain(" - ".join(x for x in (settings.organisation, settings.title, settings.period) if x))[:250]
@@ -508,17 +691,43 @@ def write_docx(
     def add(text: str, style=None) -> None:
         add_paragraph(document, text, style or styles.body)
 
+    def numbered(text: str) -> None:
+        add_paragraph(document, _keep_figures_together(plain(text)), styles.body, (numbers, 1))
+
+    def section(text: str) -> None:
+        add_paragraph(document, text, styles.heading(1), (numbers, 0))
+
     add(plain(settings.title or "Budget monitoring report"), styles.title)
     subtitle = ", ".join(plain(x) for x in (settings.organisation, settings.period) if x)
     if subtitle:
         add(subtitle, styles.subtitle)
-    add(
-        "Figures in £000 (capital in £m) unless stated. A variance is the forecast minus the cash limit: "
-        f"a positive variance is {_a(wording.pressure)}, a negative one {_a(wording.saving)}."
+    for label, value in (
+        ("To:", settings.committee),
+        ("Meeting date:", settings.meeting_date),
+        ("Contact officer:", settings.contact),
+    ):
+        if value.strip():
+            add_paragraph(document, plain(value), styles.front, label=label)
+
+    appendices = _appendices(report, wording, max_rows)
+    entries = narrative(report, wording, most=max_sections)
+    method = method_paragraph(report)
+    portfolios = [e for e in entries if e.kind == "portfolio" and e.amount is not None and e.paragraphs]
+
+    section("Summary")
+    named = len(portfolios) > 1
+    for e in portfolios:
+        numbered(f"{e.portfolio}: {e.paragraphs[0]}" if named else e.paragraphs[0])
+    numbered(
+        f"Figures are in £000 (capital in £m) unless stated. The tables are in appendices 1 to {len(appendices) - 1}, "
+        f"and how the figures are worked out in Appendix {len(appendices)}."
     )
 
-    add("Major reasons for variance", styles.heading(1))
-    entries = narrative(report, wording, most=max_sections)
+    section("Recommendations")
+    for text in _recommendations(report):
+        numbered(text)
+
+    section("Major reasons for variance")
     listed = {(c.portfolio, c.line) for c in report.over_threshold.pressures + report.over_threshold.underspends}
     if len(listed) > max_sections:
         add(
@@ -529,60 +738,164 @@ def write_docx(
     for e in entries:
         add(_keep_figures_together(plain(e.heading)), styles.heading(2 if e.kind != "line" else 3))
         for text in e.paragraphs:
-            add(_keep_figures_together(plain(text)))
+            if text != method:  # in the methods appendix
+                numbered(text)
 
-    _table_section(document, styles, "Table 1: revenue position by budget line (£000)", *_revenue(report, max_rows))
-    k = display(report.over_threshold.threshold)
-    title2 = f"Table 2: revenue variances over £{k:,}k in size order (£000)"
-    _table_section(document, styles, title2, *_table2(report, max_rows), shade=True)
-    if report.movement is not None:
-        before = report.movement.previous.period or "the last report"
-        table = series_tables.moved_table(report.movement, report.rules.movement, "")
-        _first_rows(document, styles, f"Movement since the last report, {before} (£000)", table, max_rows, "Movement")
-    if report.management is not None:
-        table = series_tables.management_table(report.management, "")
-        _first_rows(document, styles, "Management action (£000)", table, max_rows, "Management action")
-    if report.cash_limits is not None:
-        table, _ = schedules.cash_limit_table(report)
-        _table_section(
-            document, styles, "Cash limit reconciliation (£000)", *summarised(table, max_rows, "Cash limits")
-        )
-    if report.savings is not None:
-        table = schedules.savings_table(report)
-        title = "Savings built into the budget, by delivery status (£000)"
-        _table_section(document, styles, title, *summarised(table, max_rows, "Savings"))
-    if report.capital is not None:
-        cap = report.capital
-        table = schedules.capital_table(report)
-        _table_section(document, styles, f"Capital programme {cap.year} (£m)", *summarised(table, max_rows, "Capital"))
-        table = schedules.capital_over_table(report)
-        _table_section(
-            document, styles, "Capital variances over the threshold (£m)", *summarised(table, max_rows, "Capital")
-        )
-    if report.indicators:
-        groups = schedules.indicator_tables(report)
-        for table in groups[:INDICATOR_TABLES]:
-            title = f"Key activity indicator: {table.title}"
-            _table_section(document, styles, title, *summarised(table, max_rows, "Indicators"))
-        if len(groups) > INDICATOR_TABLES:
-            more = len(groups) - INDICATOR_TABLES
-            add(f"{more:,} more indicators are on the workbook's Indicators sheet.", styles.note)
-    if report.kpis:
-        _first_rows(document, styles, "Performance against target", performance.summary_table(report.kpis), max_rows)
-    if report.actions is not None and report.actions.attention:
-        table = performance.attention_table(report.actions)
-        _first_rows(document, styles, "Action plan: red and amber actions", table, max_rows)
+    section("Appendices")
+    for k, appendix in enumerate(appendices, 1):
+        numbered(f"Appendix {k}: {appendix.title}")
+
+    for k, appendix in enumerate(appendices, 1):
+        _appendix(document, styles, f"Appendix {k}: {appendix.title}", appendix)
     document.save(str(path))
 
 
-def _first_rows(document, styles: Styles, title: str, table: Table, max_rows: int, sheet: str = "Performance") -> None:
+def _has_text(part) -> bool:
+    """Does a template's header or footer hold anything (text, a field, a picture)?"""
+    if part.is_linked_to_previous:
+        return False
+    found = part._element.xpath(".//w:fldSimple|.//w:instrText|.//w:drawing|.//w:pict")
+    return bool(found) or any(p.text.strip() for p in part.paragraphs)
+
+
+def _recommendations(report: Report) -> list[str]:
+    """The workbook's own (Settings ``Recommendations``, one a line), or to note the position."""
+    settings = report.quarter.settings
+    own = [line.strip() for line in settings.recommendations.splitlines() if line.strip()]
+    if own:
+        return own
+    what = "the forecast revenue position"
+    if report.capital is not None:
+        what += " and the capital position"
+    of = f" of {settings.title}" if settings.title else ""
+    when = f" at {settings.period}" if settings.period else ""
+    return [f"Members are asked to note {what}{of}{when}, and the reasons for the variances set out in section 3."]
+
+
+def _appendix(document, styles: Styles, title: str, appendix: Appendix) -> None:
+    """An appendix on a new page: each of its tables in a section turned as it needs."""
+    for i, part in enumerate(appendix.parts):
+        _orient(document, _needs_landscape(part.table), new_page=i == 0)
+        if i == 0:
+            add_paragraph(document, plain(title), styles.heading(1))
+            if appendix.note:
+                add_paragraph(document, appendix.note, styles.note)
+        if part.title:
+            add_paragraph(document, plain(part.title), styles.heading(2))
+        if part.note:
+            add_paragraph(document, part.note, styles.note)
+        add_table(document, part.table, styles, shade=part.shade)
+    if not appendix.parts:
+        _orient(document, False, new_page=True)
+        add_paragraph(document, plain(title), styles.heading(1))
+        if appendix.note:
+            for text in appendix.note.split("\n"):
+                add_paragraph(document, text, styles.body)
+
+
+def _appendices(report: Report, wording: Wording, max_rows: int) -> list[Appendix]:
+    """The paper's appendices, in order: Table 1, Table 2, movement, management action,
+    cash limits, savings, capital, indicators, performance, actions, methods."""
+    out: list[Appendix] = []
+
+    def one(title: str, table: Table, note: str | None, shade: bool = False) -> None:
+        out.append(Appendix(title, (Part("", table, note, shade),)))
+
+    one("Table 1: revenue position by budget line (£000)", *_revenue(report, max_rows))
+    k = display(report.over_threshold.threshold)
+    one(f"Table 2: revenue variances over £{k:,}k in size order (£000)", *_table2(report, max_rows), shade=True)
+    if report.movement is not None:
+        before = report.movement.previous.period or "the last report"
+        table = series_tables.moved_table(report.movement, report.rules.movement, "")
+        one(f"Movement since the last report, {before} (£000)", *_first_rows(table, max_rows, "Movement"))
+    if report.management is not None:
+        table = series_tables.management_table(report.management, "")
+        one("Management action (£000)", *_first_rows(table, max_rows, "Management action"))
+    if report.cash_limits is not None:
+        table, _ = schedules.cash_limit_table(report)
+        one("Cash limit reconciliation (£000)", *summarised(table, max_rows, "Cash limits"))
+    if report.savings is not None:
+        table = schedules.savings_table(report)
+        one("Savings built into the budget, by delivery status (£000)", *summarised(table, max_rows, "Savings"))
+    if report.capital is not None:
+        cap = report.capital
+        parts: tuple[Part, ...] = (
+            Part(
+                f"Capital programme {cap.year} (£m)", *summarised(schedules.capital_table(report), max_rows, "Capital")
+            ),
+            Part(
+                "Capital variances over the threshold (£m)",
+                *summarised(schedules.capital_over_table(report), max_rows, "Capital"),
+            ),
+        )
+        out.append(Appendix(f"Capital programme {cap.year}", parts))
+    if report.indicators:
+        shown, note = recent_indicators(report)
+        groups = schedules.indicator_tables(attrs.evolve(report, indicators=shown))
+        parts = tuple(
+            Part(table.title, *summarised(table, max_rows, "Indicators")) for table in groups[:INDICATOR_TABLES]
+        )
+        if len(groups) > INDICATOR_TABLES:
+            note = (note + " " if note else "") + (
+                f"{len(groups) - INDICATOR_TABLES:,} more indicators are on the workbook's Indicators sheet."
+            )
+        if parts:
+            out.append(Appendix("Key activity indicators", parts, note))
+    if report.kpis:
+        one("Performance against target", *_first_rows(performance.summary_table(report.kpis), max_rows))
+    if report.actions is not None and report.actions.attention:
+        table = performance.attention_table(report.actions)
+        one("Action plan: red and amber actions", *_first_rows(table, max_rows))
+    methods: tuple[str, ...] = (
+        "Figures are in £000 (capital in £m) unless stated, each rounded once; totals are the sums of the rows shown.",
+        (
+            "A variance is the forecast minus the cash limit: "
+            f"a positive variance is {_a(wording.pressure)}, a negative one {_a(wording.saving)}. "
+            "Income is a credit: income above budget is a negative variance."
+        ),
+        (
+            f"Table 2 lists each budget line's variances of £{k:,}k or more: each driver's effect and each "
+            "explained item taken separately, gross and income apart; what no driver or item explains is shown "
+            "as needing an explanation."
+        ),
+    )
+    if report.effects:
+        methods += (method_paragraph(report),)
+    out.append(Appendix("How the figures are worked out", (), "\n".join(methods)))
+    return out
+
+
+def recent_indicators(report: Report) -> tuple[tuple, str | None]:
+    """The indicators' periods in the report's financial year and the one before it (as the
+    published report shows them), and a sentence saying earlier years were left out. All
+    of them when the report's period cannot be placed."""
+    from ..periods import fy_label, place
+
+    inds = report.indicators or ()
+    now = place(report.quarter.settings.period)
+    if now is None:
+        return tuple(inds), None
+    first = now.financial_year - 1
+    kept = []
+    for i in inds:
+        p = place(i.period)
+        if p is None or p.financial_year >= first:
+            kept.append(i)
+    if len(kept) == len(inds):
+        return tuple(inds), None
+    return tuple(kept), (
+        f"The periods of {fy_label(first)} and {fy_label(first + 1)} are shown; earlier years are on the workbook's "
+        "Indicators sheet."
+    )
+
+
+def _first_rows(table: Table, max_rows: int, sheet: str = "Performance") -> tuple[Table, str | None]:
     """A table of rows that do not add up (KPIs, actions, what moved): the first ``max_rows``
     of them, with a sentence saying so when there are more."""
-    note = None
     if len(table.rows) > max_rows:
         note = f"The first {max_rows:,} of {len(table.rows):,} rows; all of them are on the workbook's {sheet} sheet."
-        table = attrs.evolve(table, rows=table.rows[:max_rows])
-    _table_section(document, styles, title, table, note)
+        return attrs.evolve(table, rows=table.rows[:max_rows]), note
+    return table, None
 
 
 #: The most indicator tables the document shows.
@@ -612,13 +925,3 @@ def _table2(report: Report, max_rows: int) -> tuple[Table, str | None]:
     if max(len(ot.pressures), len(ot.underspends)) > max_rows:
         return summarised_table2(report, max_rows)
     return tables.table2(report, ""), None
-
-
-def _table_section(
-    document, styles: Styles, title: str, table: Table, note: str | None, *, shade: bool = False
-) -> None:
-    _orient(document, _needs_landscape(table))
-    add_paragraph(document, plain(title), styles.heading(1))
-    if note:
-        add_paragraph(document, note, styles.note)
-    add_table(document, table, styles, shade=shade)
