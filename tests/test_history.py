@@ -427,7 +427,7 @@ def test_the_movement_is_the_difference_of_the_two_reports_written_alone(series)
 
 def test_the_illustrative_previous_quarter_in_workbooks_is_made_as_the_tests_make_it(tmp_path, sample_quarter):
     """workbooks/kcc-scs-2011-12-q2-illustrative.xlsx is the sample Q3 changed by
-    ``illustrative_previous``, its Title saying it is illustrative; the README's command works."""
+    ``illustrative_previous``, its Title saying it is illustrative; the command in docs/history.md works."""
     from budget_monitor.read.workbook import read_workbook
 
     path = ROOT / "workbooks" / "kcc-scs-2011-12-q2-illustrative.xlsx"

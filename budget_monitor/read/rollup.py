@@ -5,7 +5,7 @@
 The engine then analyses the combined quarter once, as it would one workbook.
 
 What it must not do: open files, do the report's arithmetic, or reword what the reader
-found. It decides only what belongs to the combining (README "Several workbooks"):
+found. It decides only what belongs to the combining (docs/several-workbooks.md):
 
 - every record and problem keeps the name of its workbook (``Where.file``, see ``tag``);
 - the periods must agree: an error on each workbook whose period differs from the first's;

@@ -17,7 +17,7 @@ from .sheets import header_key
 # --- settings -------------------------------------------------------------------------
 
 #: Every spelling ``Units`` and ``Capital units`` accept, as ``unit_key`` leaves it, and
-#: the unit it means. The README lists the same spellings (a test keeps the two alike).
+#: the unit it means. docs/input-workbook.md lists the same spellings (a test keeps the two alike).
 UNIT_SPELLINGS = {
     "£": "£", "£1": "£", "gbp": "£", "pounds": "£",
     "£000": "£000", "£000s": "£000", "£k": "£000", "£thousands": "£000", "000": "£000", "000s": "£000",
