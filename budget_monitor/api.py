@@ -495,8 +495,8 @@ def write_docx(result: Result, path: PathLike, template: PathLike | None = None)
     council's Word ``template`` when given (else the rules' ``[docx] template``, else the
     built-in look). Raises as ``write_report`` does, and ``TemplateError`` (nothing written)
     for a template that is not a Word document."""
-    from .write.docx import check_template
     from .write.docx import write_docx as write_word
+    from .write.word import check_template
 
     report = result._checked()
     target = Path(os.fspath(path))
@@ -510,7 +510,7 @@ def write_docx(result: Result, path: PathLike, template: PathLike | None = None)
 def check_docx_template(path: PathLike | None) -> None:
     """Raise ``TemplateError`` (naming the file) when ``path`` is given and is not a Word
     document a committee paper can be built on."""
-    from .write.docx import check_template
+    from .write.word import check_template
 
     check_template(None if path is None else Path(os.fspath(path)))
 
@@ -573,7 +573,7 @@ def make_report(
     rule_set = _rules(rules)
     template = Path(os.fspath(docx_template)) if docx_template is not None else rule_set.docx_template
     if docx_out is not None:
-        from .write.docx import check_template
+        from .write.word import check_template
 
         check_template(template)
     result = analyse(

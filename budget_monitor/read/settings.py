@@ -107,10 +107,11 @@ def meeting_date(value: object, where: Where, problems: list[Problem]) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, bool | int | float | Decimal):
+        shown = int(value) if isinstance(value, float) and value.is_integer() else value
         problems.append(
             warning(
                 "bad-meeting-date",
-                f"Meeting date: found the number {value}; expected a date (such as 12 March 2012) or text: "
+                f"Meeting date: found the number {shown}; expected a date (such as 12 March 2012) or text: "
                 "the paper leaves the date out",
                 where,
             )
