@@ -131,11 +131,11 @@ _KNOWN = {
 
 
 def _docx_template(path: Path, table: dict[str, object]) -> Path | None:
-    """``[docx] template``: a .docx file, relative to the rules file's folder."""
-    if "template" not in table:
-        return None
-    value = table["template"]
-    if not isinstance(value, str) or not value.strip() or not value.strip().lower().endswith(".docx"):
+    """``[docx] template``: a .docx file, relative to the rules file's folder ("" for none)."""
+    value = table.get("template", "")
+    if value == "":
+        return None  # the built-in look
+    if not isinstance(value, str) or not value.strip().lower().endswith(".docx"):
         raise RulesError(f"{path}: docx.template = {value!r}: expected the path of a Word template ending in .docx")
     return path.parent / Path(value.strip()).expanduser()
 

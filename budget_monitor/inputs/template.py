@@ -204,7 +204,7 @@ GENERAL_NOTES: tuple[tuple[str, str], ...] = (
 
 SHEET_NOTES: dict[str, str] = {
     SETTINGS_SHEET: (
-        "The report's heading and the units of the cash figures. Keys are in column A and values in "
+        "The report's heading, the units of the cash figures and the Word committee paper's front block. Keys are in column A and values in "
         "column B: change the values, not the keys."
     ),
     BUDGET_LINES.name: (
