@@ -265,6 +265,21 @@ def test_every_key_the_json_page_names_exists(sample):
     assert sorted(named - keys - values) == []
 
 
+# --- the library -------------------------------------------------------------------------
+
+
+def test_every_public_name_of_the_library_is_in_its_reference_and_every_one_named_exists(sample):
+    import budget_monitor as bm
+
+    reference = text(DOCS / "library.md").split("## Reference", 1)[1]
+    assert [name for name in bm.__all__ if f"`bm.{name}" not in reference] == []
+    for path, page in manual().items():
+        for name in re.findall(r"\bbm\.(\w+)", page):
+            assert name in bm.__all__, (path.name, name)
+        for name in re.findall(r"\bresult\.(\w+)", page):
+            assert hasattr(sample, name), (path.name, name)
+
+
 # --- the README's own examples ---------------------------------------------------------
 
 
