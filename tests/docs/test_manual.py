@@ -202,18 +202,21 @@ def test_every_column_the_input_page_names_exists():
 # --- rules keys ----------------------------------------------------------------------------
 
 
-def rules_block() -> str:
-    page = text(DOCS / "rules.md")
-    block = re.search(r"```toml\n(.*?)```", page, re.S)
-    assert block is not None
-    return block.group(1)
+def rules_blocks() -> list[str]:
+    """The rules files the rules page shows: examples first, every key with its default last."""
+    blocks: list[str] = re.findall(r"```toml\n(.*?)```", text(DOCS / "rules.md"), re.S)
+    assert blocks
+    return blocks
 
 
 def test_the_rules_page_gives_every_key_with_its_default():
-    documented = tomllib.loads(rules_block())
+    *examples, reference = rules_blocks()
+    documented = tomllib.loads(reference)
     default = tomllib.loads(text(ROOT / "rules" / "default.toml"))
     assert {s: set(keys) for s, keys in documented.items()} == {s: set(keys) for s, keys in default.items()}
-    assert parse_rules(rules_block()) == Rules()  # every key exists, each with its default
+    assert parse_rules(reference) == Rules()  # every key exists, each with its default
+    for example in examples:
+        parse_rules(example)  # an unknown key or value is an error
 
 
 def test_every_rules_key_the_manual_names_exists():
