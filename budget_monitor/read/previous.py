@@ -1,9 +1,8 @@
-"""The previous report named with ``--previous``: a quarterly workbook, or a JSON report
-that ``--json`` wrote. File -> ``PreviousReport`` + located problems.
-
-A workbook is read and analysed as ``report`` would analyse it (with the same rules);
-a JSON report is read as written (its lines and components), never recomputed. Problems
-name the file and where in it; nothing here writes anything.
+"""The previous report named with ``--previous``: a JSON report that ``--json`` wrote,
+read as written (its lines and components), never recomputed. File -> ``PreviousReport``
++ located problems. (A quarterly workbook given as the previous report is read and
+analysed as ``report`` would analyse it: ``series.read_previous``.) Problems name the file
+and where in it; nothing here writes anything.
 """
 
 from __future__ import annotations
@@ -11,44 +10,25 @@ from __future__ import annotations
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Literal
 
-from ..engine.movement import PreviousReport
-from ..model import BudgetLine, Component, GrossIncome, Problem, Where, error, has_errors
+from ..model import KIND_ORDER, BudgetLine, Component, GrossIncome, PreviousReport, Problem, Where, error
 from ..money import PENNY
 
 JSON_SCHEMA = "budget-monitor/report/1"
 _SIDES = ("gross", "income")
-_KINDS = ("activity", "unit_cost", "income_activity", "income_rate", "item", "unexplained", "joint", "mix")
 
 
-def read_previous(path: Path | str, rules=None) -> tuple[PreviousReport | None, list[Problem]]:
-    """The report in ``path``: JSON when it starts with ``{``, otherwise a quarterly workbook."""
-    path = Path(path)
+def previous_format(path: Path) -> tuple[Literal["json", "workbook"] | None, list[Problem]]:
+    """What the previous report in ``path`` is: JSON when it starts with ``{``, otherwise a
+    quarterly workbook (read and analysed by ``series.read_previous``); None and the problem
+    when the file cannot be read."""
     try:
         with open(path, "rb") as fh:
             start = fh.read(64).lstrip()
     except OSError as exc:
         return None, [error("no-previous", f"cannot read the previous report ({exc.strerror or exc})")]
-    if start.startswith(b"{"):
-        return previous_from_json(path)
-    return previous_from_workbook(path, rules)
-
-
-def previous_from_workbook(path: Path, rules=None) -> tuple[PreviousReport | None, list[Problem]]:
-    from ..engine import analyse
-    from ..read import read_workbook
-    from ..rules import Rules
-
-    rules = rules if rules is not None else Rules()
-    quarter, problems = read_workbook(path, rules.limits)
-    if quarter is None or has_errors(problems):
-        return None, problems
-    report = analyse(quarter, rules, problems)
-    errors = [p for p in report.problems if p.level == "error"]
-    if errors:
-        return None, errors
-    s = quarter.settings
-    return PreviousReport(s.organisation, s.period, "file", report.lines, report.components, name=str(path)), []
+    return ("json" if start.startswith(b"{") else "workbook"), []
 
 
 class _Bad(Exception):
@@ -138,8 +118,8 @@ def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]
             side, kind = _text(raw, "side", where), _text(raw, "kind", where)
             if side not in _SIDES:
                 raise _Bad(f"{where}.side", f"found '{side}'; expected gross or income")
-            if kind not in _KINDS:
-                raise _Bad(f"{where}.kind", f"found '{kind}'; expected one of {', '.join(_KINDS)}")
+            if kind not in KIND_ORDER:
+                raise _Bad(f"{where}.kind", f"found '{kind}'; expected one of {', '.join(KIND_ORDER)}")
             comps.append(
                 Component(
                     _text(raw, "portfolio", where), _text(raw, "line", where), _text(raw, "source", where),
