@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
+
 PACKAGE = ROOT / "budget_monitor"
 ARCHITECTURE = ROOT / "ARCHITECTURE.md"
 MAX_LINES = 800
@@ -79,7 +80,7 @@ def imported_parts(path: Path) -> set[str]:
             base = package[: len(package) - node.level + 1] if node.level else []
             if node.module:
                 targets = [base + node.module.split(".")]
-            else:  # from . import a, b
+            else:  # from tests.support import a, b
                 targets = [base + [alias.name] for alias in node.names]
         for target in targets:
             if target[:1] == ["budget_monitor"] and len(target) > 1:

@@ -1,5 +1,5 @@
 """The one place that rounds (``money``), against rounding written out here with integers
-and fractions (``tests/oracle.py``): pennies and displayed figures, halves away from zero."""
+and fractions (``tests/support/oracle.py``): pennies and displayed figures, halves away from zero."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from budget_monitor.money import display, penny, pounds, round_half_away
-
-from . import oracle
+from tests.support import oracle
 
 UNITS = [Decimal(1), Decimal(1000), Decimal(1_000_000), Decimal(7)]
 

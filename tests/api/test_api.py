@@ -13,8 +13,7 @@ import pytest
 
 import budget_monitor as bm
 from budget_monitor import api
-
-from .conftest import ROOT, SAMPLE
+from tests.support.paths import ROOT, SAMPLE
 
 
 def cli(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:

@@ -10,11 +10,8 @@ from decimal import Decimal
 import pytest
 
 import budget_monitor as bm
-
-from .conftest import ROOT, SAMPLE
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate
+from tests.support.generate import generate
+from tests.support.paths import ROOT, SAMPLE
 
 pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
@@ -103,8 +100,7 @@ def test_the_readme_walk_through_runs(monkeypatch):
 
 def test_frames_of_performance_indicators_and_mix(tmp_path, sample_quarter):
     from budget_monitor.inputs.quarterbook import write_quarter
-
-    from .test_conventions_report import grouped
+    from tests.support.formulas import grouped
 
     pd = pytest.importorskip("pandas")
     write_quarter(grouped(sample_quarter), tmp_path / "grouped.xlsx")
@@ -126,13 +122,12 @@ def test_frames_of_performance_indicators_and_mix(tmp_path, sample_quarter):
 
 @pytest.fixture(scope="module")
 def series(tmp_path_factory, sample_quarter):
-    """A Q3 with management action, analysed against the Q2 made from it (tests/test_history.py)."""
+    """A Q3 with management action, analysed against the Q2 made from it (tests/e2e/test_history.py)."""
     import attrs
 
     from budget_monitor import model as m
     from budget_monitor.inputs.quarterbook import write_quarter
-
-    from .test_history import make_q2
+    from tests.support.series import make_q2
 
     folder = tmp_path_factory.mktemp("series-frames")
     portfolio = sample_quarter.lines[0].portfolio

@@ -14,8 +14,7 @@ import pytest
 import budget_monitor as bm
 from budget_monitor import api
 from budget_monitor.inputs.quarterbook import write_quarter
-
-from .test_history import make_q2
+from tests.support.series import make_q2
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +177,7 @@ def test_a_period_that_cannot_be_placed_is_an_error_on_its_settings_cell(pair, t
 def test_check_says_what_report_would_about_the_period(tmp_path, sample_quarter):
     import attrs
 
-    from .test_history import run
+    from tests.support.cli import run
 
     q = attrs.evolve(
         sample_quarter, settings=attrs.evolve(sample_quarter.settings, period="Third quarter"), capital=None

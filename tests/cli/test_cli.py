@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -14,14 +13,8 @@ import openpyxl
 import pytest
 
 from budget_monitor.inputs.quarterbook import write_quarter
-
-from .conftest import SAMPLE
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "budget_monitor", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+from tests.support.cli import run
+from tests.support.paths import SAMPLE
 
 
 def digest(path: Path) -> str:

@@ -7,7 +7,6 @@ import json
 import random
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import attrs
 import openpyxl
@@ -22,23 +21,13 @@ from budget_monitor.read import read_workbook
 from budget_monitor.report.tables import activity_table, table2
 from budget_monitor.rules import Rules, RulesError, load_rules, parse_rules
 from budget_monitor.write import report_dict, report_json, write_report
-
-from .strategies import quarters
-from .test_conventions import change_in_cost, group_formulas, method_formulas, to_penny
+from tests.support.formulas import change_in_cost, group_formulas, grouped, method_formulas, to_penny
+from tests.support.paths import ROOT
+from tests.support.strategies import quarters
 
 METHODS = ("budget-rate", "three-way", "shapley")
-ROOT = Path(__file__).resolve().parent.parent
+
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def grouped(quarter: m.Quarter) -> m.Quarter:
-    """The reference quarter with in-house and independent fostering grouped."""
-    names = {"In House Non Related": "Fostering placements", "Independent": "Fostering placements"}
-    drivers = tuple(
-        attrs.evolve(d, group=names[d.driver], group_where=d.where.at("K")) if d.driver in names else d
-        for d in quarter.drivers
-    )
-    return attrs.evolve(quarter, drivers=drivers)
 
 
 # --- the rules key ------------------------------------------------------------------------

@@ -18,8 +18,7 @@ from budget_monitor.inputs.quarterbook import write_quarter
 from budget_monitor.model import has_errors
 from budget_monitor.money import THOUSAND, round_half_away
 from budget_monitor.read import read_workbook
-
-from .conftest import SAMPLE
+from tests.support.paths import SAMPLE
 
 VARIANTS = {
     "sample": None,

@@ -11,8 +11,6 @@ import subprocess
 import sys
 from collections import defaultdict
 from decimal import Decimal
-from fractions import Fraction
-from pathlib import Path
 
 import attrs
 import openpyxl
@@ -20,116 +18,11 @@ import pytest
 
 from budget_monitor import model as m
 from budget_monitor.inputs.quarterbook import illustrative_previous, write_quarter
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "budget_monitor", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
-    )
-
-
-def make_q2(q3: m.Quarter) -> m.Quarter:
-    """The quarter before (see ``illustrative_previous``): the sample's workbooks/ file is made the same way."""
-    return illustrative_previous(q3)
-
+from tests.support.cli import run
+from tests.support.paths import ROOT
+from tests.support.series import check_movement, make_q2
 
 # --- an independent computation: pence as integers, volumes and rates as fractions ---------
-
-
-def _pence(x: Fraction) -> int:
-    """To the nearest penny, half away from zero."""
-    p = x * 100
-    n = abs(p.numerator) * 2 + p.denominator
-    r = n // (2 * p.denominator)
-    return r if p >= 0 else -r
-
-
-def expected_components(q: m.Quarter) -> tuple[dict[tuple, int], dict[tuple, tuple[int, int, int, int]]]:
-    """(portfolio, line, source, side, kind) -> pence; and each line's cash limit and forecast in pence."""
-    F = Fraction
-    lines = {}
-    for bl in q.lines:
-        lines[(bl.portfolio, bl.line)] = tuple(
-            int(F(v) * 100) for v in (bl.cash_limit.gross, bl.cash_limit.income, bl.forecast.gross, bl.forecast.income)
-        )
-    portfolio_of = {bl.line: bl.portfolio for bl in q.lines}  # a driver or item may leave the portfolio blank
-    comps: dict[tuple, int] = defaultdict(int)
-    explained: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for dr in q.drivers or ():
-        key = (dr.portfolio or portfolio_of[dr.line], dr.line)
-        bv, bu, fv, fu = F(dr.budget_volume), F(dr.budget_unit_cost), F(dr.forecast_volume), F(dr.forecast_unit_cost)
-        activity = _pence((fv - bv) * bu)
-        unit_cost = _pence(fv * fu - bv * bu) - activity
-        comps[key + (dr.driver, "gross", "activity")] += activity
-        comps[key + (dr.driver, "gross", "unit_cost")] += unit_cost
-        explained[key][0] += activity + unit_cost
-        if dr.budget_income_rate is not None and dr.forecast_income_rate is not None:
-            br, fr = F(dr.budget_income_rate), F(dr.forecast_income_rate)
-            ia = _pence(-(fv - bv) * br)
-            ir = _pence(-(fv * fr) + bv * br) - ia
-            comps[key + (dr.driver, "income", "income_activity")] += ia
-            comps[key + (dr.driver, "income", "income_rate")] += ir
-            explained[key][1] += ia + ir
-    for it in q.items or ():
-        key = (it.portfolio or portfolio_of[it.line], it.line)
-        for side, amount in (("gross", it.amount.gross), ("income", it.amount.income)):
-            comps[key + (it.description, side, "item")] += int(F(amount) * 100)
-            explained[key][0 if side == "gross" else 1] += int(F(amount) * 100)
-    for key, (cg, ci, fg, fi) in lines.items():
-        comps[key + ("", "gross", "unexplained")] += fg - cg - explained[key][0]
-        comps[key + ("", "income", "unexplained")] += fi - ci - explained[key][1]
-    return {k: v for k, v in comps.items() if v}, lines
-
-
-def _p(text: str) -> int:
-    whole = Decimal(text) * 100
-    assert whole == whole.to_integral_value(), text
-    return int(whole)
-
-
-def check_movement(doc: dict, q2: m.Quarter, q3: m.Quarter) -> None:
-    before_c, before_l = expected_components(q2)
-    now_c, now_l = expected_components(q3)
-    mv = doc["movement"]
-    # every component, to the penny, with its status
-    got = {(c["portfolio"], c["line"], c["source"], c["side"], c["kind"]): c for c in mv["components"]}
-    assert len(got) == len(mv["components"])
-    assert set(got) == set(before_c) | set(now_c)
-    for key, c in got.items():
-        prev, now = before_c.get(key, 0), now_c.get(key, 0)
-        status = "new" if key not in before_c else "gone" if key not in now_c else "same" if prev == now else "changed"
-        assert (_p(c["previous"]), _p(c["amount"]), _p(c["movement"]), c["status"]) == (
-            prev,
-            now,
-            now - prev,
-            status,
-        ), key
-    # every line, gross, income and net, both splits
-    lines = {(x["portfolio"], x["line"]): x for x in mv["lines"]}
-    assert set(lines) == set(before_l) | set(now_l)
-    totals = [0] * 6
-    for key, x in lines.items():
-        cg0, ci0, fg0, fi0 = before_l.get(key, (0, 0, 0, 0))
-        cg1, ci1, fg1, fi1 = now_l.get(key, (0, 0, 0, 0))
-        prev, now = (fg0 - cg0, fi0 - ci0), (fg1 - cg1, fi1 - ci1)
-        for j, side in enumerate(("gross", "income")):
-            assert _p(x["previous"][side]) == prev[j] and _p(x["variance"][side]) == now[j]
-            assert _p(x["movement"][side]) == now[j] - prev[j]
-            assert _p(x["forecast_movement"][side]) == (fg1 - fg0, fi1 - fi0)[j]
-            assert _p(x["cash_limit_movement"][side]) == (cg1 - cg0, ci1 - ci0)[j]
-            comp_sum = sum(_p(c["movement"]) for k, c in got.items() if k[:2] == key and k[3] == side)
-            assert comp_sum == now[j] - prev[j]
-            totals[j] += prev[j]
-            totals[2 + j] += now[j]
-        assert _p(x["movement"]["net"]) == sum(now) - sum(prev)
-        status = "new" if key not in before_l else "gone" if key not in now_l else x["status"]
-        assert x["status"] == status
-    t = mv["total"]
-    assert (_p(t["previous"]["gross"]), _p(t["previous"]["income"])) == (totals[0], totals[1])
-    assert (_p(t["movement"]["net"])) == totals[2] + totals[3] - totals[0] - totals[1]
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import docx
 import openpyxl
 import pytest
 
-from .conftest import SAMPLE
-from .test_cli import run
-from .test_narrative import DRIVERS, HEADINGS, numbers
+from tests.support.cli import run
+from tests.support.paths import SAMPLE
+from tests.support.published import DRIVERS, HEADINGS, numbers
 
 
 @pytest.fixture(scope="module")

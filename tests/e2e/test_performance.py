@@ -28,10 +28,9 @@ from budget_monitor.read import read_workbook
 from budget_monitor.report.narrative import narrative
 from budget_monitor.rules import RulesError, parse_rules
 from budget_monitor.write import report_dict, report_json, write_report
-
-from .badbooks import good_xlsx
-from .conftest import SAMPLE, SAMPLE_DIR
-from .strategies import NAMES
+from tests.support.badbooks import good_xlsx
+from tests.support.paths import SAMPLE, SAMPLE_DIR
+from tests.support.strategies import NAMES
 
 KPI_HEADER = ["Indicator", "Service area", "Polarity", "Unit", "Period", "Actual", "Target", "Minimum acceptable"]
 

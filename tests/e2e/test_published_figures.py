@@ -15,14 +15,15 @@ import csv
 import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 
 from budget_monitor.engine import analyse
 from budget_monitor.write.json_out import report_json
+from tests.support.paths import DATA
 
-LEDGER = Path(__file__).resolve().parent / "data" / "published_figures.csv"
+LEDGER = DATA / "published_figures.csv"
+
 NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
 
 #: Derivable figures the report does not reproduce yet, and why. Nothing else may be missing.

@@ -16,8 +16,8 @@ from budget_monitor import model as m
 from budget_monitor.engine.conventions import METHODS, formulas, split_cost
 from budget_monitor.engine.mix import group_mix, mixes
 from budget_monitor.engine.revenue import split_driver
-
-from .strategies import drivers
+from tests.support.formulas import change_in_cost, group_formulas, method_formulas, to_penny
+from tests.support.strategies import drivers
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PENNY = Fraction(1, 100)
@@ -25,32 +25,6 @@ PENNY = Fraction(1, 100)
 #: The fostering placements of the reference quarter's Fostering Service line: in-house and
 #: independent fostering are two ways of placing a child, counted in client weeks.
 FOSTERING = ("In House Non Related", "Independent")
-
-
-def to_penny(x: Fraction) -> Fraction:
-    """Round half away from zero to the penny, with integers only."""
-    hundredths = abs(x) * 100
-    whole = (hundredths.numerator * 2 + hundredths.denominator) // (2 * hundredths.denominator)
-    return Fraction(whole if x >= 0 else -whole, 100)
-
-
-def method_formulas(d: m.Driver, method: str) -> tuple[Fraction, Fraction, Fraction]:
-    vb, pb, vf, pf = (
-        Fraction(x) for x in (d.budget_volume, d.budget_unit_cost, d.forecast_volume, d.forecast_unit_cost)
-    )
-    dv, dp = vf - vb, pf - pb
-    if method == "budget-rate":
-        return dv * pb, dp * vf, Fraction(0)
-    if method == "three-way":
-        return dv * pb, dp * vb, dv * dp
-    assert method == "shapley"
-    return dv * (pb + pf) / 2, dp * (vb + vf) / 2, Fraction(0)
-
-
-def change_in_cost(d: m.Driver) -> Fraction:
-    return Fraction(d.forecast_volume) * Fraction(d.forecast_unit_cost) - Fraction(d.budget_volume) * Fraction(
-        d.budget_unit_cost
-    )
 
 
 def split(d: m.Driver, method: str) -> tuple[Decimal, Decimal, Decimal]:
@@ -100,20 +74,6 @@ def fostering_group(quarter, names=FOSTERING, line="Fostering Service"):
         for d in quarter.drivers
         if d.line == line and d.driver in names
     ]
-
-
-def group_formulas(ds: list[m.Driver]) -> tuple[Fraction, Fraction, Fraction, Fraction]:
-    vb = [Fraction(d.budget_volume) for d in ds]
-    pb = [Fraction(d.budget_unit_cost) for d in ds]
-    vf = [Fraction(d.forecast_volume) for d in ds]
-    pf = [Fraction(d.forecast_unit_cost) for d in ds]
-    Vb, Vf = sum(vb), sum(vf)
-    Ab = sum(v * p for v, p in zip(vb, pb, strict=False)) / Vb
-    volume = (Vf - Vb) * Ab
-    mix = sum(v * p for v, p in zip(vf, pb, strict=False)) - Vf * Ab
-    unit_cost = sum(v * (f - b) for v, f, b in zip(vf, pf, pb, strict=False))
-    change = sum(v * p for v, p in zip(vf, pf, strict=False)) - sum(v * p for v, p in zip(vb, pb, strict=False))
-    return volume, mix, unit_cost, change
 
 
 def test_reference_fostering_group_volume_mix_and_unit_cost(sample_quarter):

@@ -3,7 +3,7 @@
 "The components add up to the variance" holds whatever the effects are, because the
 unexplained remainder is the variance less the rest. These properties work out every
 component of every line from the quarter's records, with exact rationals rounded to
-the penny here (``tests/oracle.py``), and compare the whole list.
+the penny here (``tests/support/oracle.py``), and compare the whole list.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from budget_monitor import model as m
 from budget_monitor.engine import analyse
 from budget_monitor.write import report_dict
-
-from . import oracle
-from .strategies import quarters
+from tests.support import oracle
+from tests.support.strategies import quarters
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 from budget_monitor.engine.kpi import Action, ActionPlan, KpiRow, direction, kpis, rate, status_counts
 from budget_monitor.model import Where
 from budget_monitor.periods import place
-
-from .conftest import SAMPLE_DIR
+from tests.support.paths import SAMPLE_DIR
 
 D = Decimal
 

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from budget_monitor.engine import analyse
 from budget_monitor.engine.movement import PreviousReport, movement
 from budget_monitor.model import BudgetLine, Component, GrossIncome
-
-from .strategies import quarters
+from tests.support.strategies import quarters
 
 
 def _previous(report) -> PreviousReport:

@@ -17,9 +17,8 @@ from budget_monitor.engine.revenue import split_driver
 from budget_monitor.money import THOUSAND, ZERO, display, penny, round_half_away
 from budget_monitor.report.tables import activity_table, revenue_table, table2
 from budget_monitor.write import report_dict
-
-from . import oracle
-from .strategies import drivers, money, quarters
+from tests.support import oracle
+from tests.support.strategies import drivers, money, quarters
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -173,8 +172,7 @@ def test_threshold_uses_the_rounded_size(a, b):
 def test_shuffling_every_sheet_of_the_sample_changes_nothing(seed):
     """Every sheet's rows in another order: the same figures, tables and checks."""
     from budget_monitor.inputs.quarterbook import quarter_from_csv
-
-    from .conftest import SAMPLE_DIR
+    from tests.support.paths import SAMPLE_DIR
 
     q, _ = quarter_from_csv(SAMPLE_DIR)
     rng = random.Random(seed)

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from budget_monitor import model as m
 from budget_monitor.inputs.quarterbook import write_quarter
 from budget_monitor.read import read_workbook
-
-from .strategies import quarters
+from tests.support.strategies import quarters
 
 
 def _plain(q: m.Quarter) -> m.Quarter:
@@ -56,7 +55,7 @@ def test_write_then_read_gives_back_the_records(q, units, shuffle, text_numbers,
 
 
 def test_sample_csv_and_sample_workbook_agree(sample_quarter):
-    from .conftest import SAMPLE
+    from tests.support.paths import SAMPLE
 
     back, problems = read_workbook(SAMPLE)
     assert not problems

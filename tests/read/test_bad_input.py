@@ -31,7 +31,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from . import badcells as bc
+from tests.support import badcells as bc
 
 OUT, JSON = "out.xlsx", "out.json"
 

@@ -14,8 +14,7 @@ from budget_monitor.read.kind import inspect, openpyxl_is_defused
 from budget_monitor.read.scan import scan
 from budget_monitor.read.xlsx import load_grids
 from budget_monitor.rules import Limits
-
-from . import badbooks as bb
+from tests.support import badbooks as bb
 
 
 def codes(problems) -> list[str]:
@@ -339,7 +338,7 @@ def _without_recalc_on_load(path, out):
 
 
 def test_formula_cells_are_listed_only_when_the_workbook_asks_to_be_recalculated(tmp_path):
-    from . import badcells as bc
+    from tests.support import badcells as bc
 
     path = bc.formulas_saved_elsewhere(tmp_path)
     facts, problems = scan(path)

@@ -33,9 +33,8 @@ from budget_monitor.read import settings as read_settings
 from budget_monitor.read import sheets as read_sheets
 from budget_monitor.read import workbook as read_wb
 from budget_monitor.read.grid import Grid, grid_from_rows
-
-from . import badbooks, badcells
-from .badcells import SAMPLE
+from tests.support import badbooks, badcells
+from tests.support.paths import SAMPLE
 
 SOME = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

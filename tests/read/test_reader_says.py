@@ -19,9 +19,8 @@ from budget_monitor.read import parse_quarter, parse_units, read_workbook
 from budget_monitor.read.grid import Grid, grid_from_rows
 from budget_monitor.read.settings import UNIT_SPELLINGS, unit_key
 from budget_monitor.read.sheets import SHEETS, known_sheets
-
-from . import badcells
-from .conftest import ROOT, SAMPLE
+from tests.support import badcells
+from tests.support.paths import ROOT, SAMPLE
 
 LINES_HEADER = ["Portfolio", "Section", "Budget line", "Gross cash limit", "Income cash limit", "Gross forecast",
                 "Income forecast", "Comment"]  # fmt: skip

@@ -15,11 +15,8 @@ import pytest
 import budget_monitor as bm
 from budget_monitor.inputs.quarterbook import write_quarter
 from budget_monitor.read import read_workbook
-
-from .conftest import ROOT, SAMPLE
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate
+from tests.support.generate import generate
+from tests.support.paths import ROOT, SAMPLE
 
 
 def split(quarter, first: set[str]):

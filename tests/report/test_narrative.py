@@ -9,7 +9,6 @@ project's own; these figures must be in them.
 
 from __future__ import annotations
 
-import csv
 import re
 from decimal import Decimal
 
@@ -21,20 +20,7 @@ from budget_monitor.engine import analyse
 from budget_monitor.engine.revenue import split_driver
 from budget_monitor.model import Driver, GrossIncome
 from budget_monitor.report.narrative import WORDS, Say, Wording, driver_paragraph, item_sentence, narrative
-
-from .conftest import SAMPLE_DIR
-
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-
-
-def numbers(text: str) -> set[str]:
-    """Every number in ``text``, without thousands separators."""
-    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
-
-
-def published_rows() -> list[dict[str, str]]:
-    with (SAMPLE_DIR / "published_narrative.csv").open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+from tests.support.published import DRIVERS, HEADINGS, numbers
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +35,6 @@ def _entry(entries, line: str):
         found = [e for e in entries if e.kind == "line" and e.line == line]
     assert len(found) == 1, line
     return found[0]
-
-
-HEADINGS = [r for r in published_rows() if not r["driver"] or r["driver"] == "(portfolio)"]
-DRIVERS = [r for r in published_rows() if r["driver"] and r["driver"] != "(portfolio)"]
 
 
 @pytest.mark.parametrize("row", HEADINGS, ids=[r["budget_line"] for r in HEADINGS])

@@ -21,8 +21,7 @@ from budget_monitor.report.narrative import Say, Wording, narrative
 from budget_monitor.report.narrative_series import line_movement, management_paragraph
 from budget_monitor.rules import Threshold
 from budget_monitor.series import with_series
-
-from .test_history import make_q2
+from tests.support.series import make_q2
 
 D = Decimal
 

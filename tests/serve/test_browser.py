@@ -22,9 +22,9 @@ from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from budget_monitor.serve import Settings  # noqa: E402
-
-from .conftest import SAMPLE  # noqa: E402
-from .test_serve import Server, net_variance, shown_k, text_in_money_cell, write_q2_q3  # noqa: E402
+from tests.support.paths import SAMPLE  # noqa: E402
+from tests.support.series import net_variance, shown_k, write_q2_q3  # noqa: E402
+from tests.support.server import Server, text_in_money_cell  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")

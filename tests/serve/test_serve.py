@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import socket
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -20,51 +18,13 @@ pytest.importorskip("starlette")
 httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
 
-from budget_monitor.serve import Settings, create_app  # noqa: E402
+from budget_monitor.serve import Settings  # noqa: E402
 from budget_monitor.serve.jobs import Jobs, safe_stem  # noqa: E402
-
-from .badbooks import good_xlsx  # noqa: E402
-from .conftest import SAMPLE  # noqa: E402
+from tests.support.paths import SAMPLE  # noqa: E402
+from tests.support.series import net_variance, shown_k, write_q2_q3  # noqa: E402
+from tests.support.server import Server, text_in_money_cell  # noqa: E402
 
 LINK = re.compile(r'href="(/download/([A-Za-z0-9_-]+)/(\w+))"')
-
-
-def text_in_money_cell(folder: Path) -> Path:
-    """A workbook whose Budget lines!D3 holds 'twelve' where a number belongs."""
-    return good_xlsx(folder, "broken.xlsx", lambda wb, ws: ws.write_string(2, 3, "twelve"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """The page served by uvicorn in a thread, as ``budget-monitor serve`` serves it."""
-
-    def __init__(self, settings: Settings):
-        self.port = free_port()
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="error")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the page did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(30)
 
 
 @pytest.fixture(scope="module")
@@ -276,37 +236,13 @@ def upload_with_previous(
         return httpx.post(f"{url}/report", files=files, timeout=120)
 
 
-def shown_k(amount: Decimal) -> str:
-    """``+£1,234k`` as the Summary says it: £000, half away from zero (worked out here, not by the library)."""
-    k = (amount / 1000).quantize(Decimal(1), rounding="ROUND_HALF_UP")
-    return f"+£{k:,}k" if k > 0 else f"-£{-k:,}k" if k < 0 else "£0k"
-
-
-def net_variance(q) -> Decimal:
-    return sum((bl.forecast.gross + bl.forecast.income - bl.cash_limit.gross - bl.cash_limit.income for bl in q.lines),
-               Decimal(0))  # fmt: skip
-
-
-def write_q2_q3(folder: Path, q3):
-    """Q2 (made from the reference quarter as tests/test_history.py makes it) and Q3, as
-    workbooks ``q2.xlsx`` and ``q3.xlsx`` in ``folder``: (folder, Q2, Q3)."""
-    from budget_monitor.inputs.quarterbook import write_quarter
-
-    from .test_history import make_q2
-
-    q2 = make_q2(q3)
-    write_quarter(q2, folder / "q2.xlsx")
-    write_quarter(q3, folder / "q3.xlsx")
-    return folder, q2, q3
-
-
 @pytest.fixture(scope="module")
 def quarters(tmp_path_factory, sample_quarter):
     return write_q2_q3(tmp_path_factory.mktemp("quarters"), sample_quarter)
 
 
 def test_a_previous_report_uploaded_gives_the_movement_on_the_page_and_in_every_download(server, quarters):
-    from .test_history import check_movement
+    from tests.support.series import check_movement
 
     folder, q2, q3 = quarters
     r = upload_with_previous(server.url, folder / "q3.xlsx", folder / "q2.xlsx", previous_name="Q2 2011-12.xlsx")

@@ -22,8 +22,7 @@ from budget_monitor.model import NOWHERE
 from budget_monitor.periods import parse_period
 from budget_monitor.store import SCHEMA_VERSION, StoreError, open_store, store_at
 from budget_monitor.store.history import MIGRATIONS
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
 
 
 def _digest(path: Path) -> str:

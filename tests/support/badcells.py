@@ -25,7 +25,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
+
 SAMPLE = ROOT / "workbooks" / "kcc-scs-2011-12-q3.xlsx"
 SAMPLE_DIR = ROOT / "workbooks" / "kcc-scs-2011-12-q3"
 

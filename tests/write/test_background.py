@@ -93,8 +93,7 @@ def test_cli_json_is_the_same_bytes_with_and_without_the_child(tmp_path, monkeyp
     from typer.testing import CliRunner
 
     from budget_monitor.cli import app
-
-    from .conftest import SAMPLE
+    from tests.support.paths import SAMPLE
 
     runner = CliRunner()
     out = {}

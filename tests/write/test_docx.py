@@ -15,8 +15,7 @@ from budget_monitor.engine import analyse
 from budget_monitor.model import BudgetLine, GrossIncome, VarianceItem, Where
 from budget_monitor.money import ZERO
 from budget_monitor.write.docx import write_docx
-
-from .test_narrative import DRIVERS, HEADINGS, numbers
+from tests.support.published import DRIVERS, HEADINGS, numbers
 
 
 @pytest.fixture(scope="module")

@@ -23,9 +23,8 @@ from budget_monitor import model as m
 from budget_monitor.engine import analyse
 from budget_monitor.money import pounds_text
 from budget_monitor.write import json_out, report_dict, report_json
-
-from .conftest import SAMPLE
-from .strategies import NAMES, money, rates, volumes
+from tests.support.paths import SAMPLE
+from tests.support.strategies import NAMES, money, rates, volumes
 
 
 def dumps(report) -> str:
@@ -76,8 +75,7 @@ def test_a_series_report_is_byte_for_byte_the_same_and_its_keys_come_last(sample
 
     import budget_monitor as bm
     from budget_monitor.inputs.quarterbook import write_quarter
-
-    from .conftest import ROOT
+    from tests.support.paths import ROOT
 
     portfolio = sample_quarter.lines[0].portfolio
     actions = (m.ManagementAction(portfolio, "Adoption Service", "Defer the new post", Decimal("-75000.00"), "Red"),)
@@ -110,7 +108,7 @@ def test_file_is_utf8_with_unix_line_ends(sample_report, tmp_path):
 
 
 def test_the_command_line_writes_the_same_bytes(sample_report, tmp_path):
-    from .test_cli import run
+    from tests.support.cli import run
 
     result = run("report", str(SAMPLE), "-o", str(tmp_path / "r.xlsx"), "--json", str(tmp_path / "r.json"))
     assert result.returncode == 0, result.stderr

@@ -107,8 +107,7 @@ def test_a_series_reports_formulas_recalculate_too(sample_quarter, tmp_path):
     import budget_monitor as bm
     from budget_monitor import model as m
     from budget_monitor.inputs.quarterbook import write_quarter
-
-    from .conftest import ROOT
+    from tests.support.paths import ROOT
 
     portfolio = sample_quarter.lines[0].portfolio
     actions = (

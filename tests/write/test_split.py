@@ -14,8 +14,7 @@ from budget_monitor.money import THOUSAND, display
 from budget_monitor.report.tables import revenue_table
 from budget_monitor.write import write_report
 from budget_monitor.write.book import split
-
-from .strategies import quarters
+from tests.support.strategies import quarters
 
 
 def test_sample_report_split_over_small_sheets(sample_quarter, tmp_path):
