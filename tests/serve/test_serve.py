@@ -20,6 +20,7 @@ uvicorn = pytest.importorskip("uvicorn")
 
 from budget_monitor.serve import Settings  # noqa: E402
 from budget_monitor.serve.jobs import Jobs, safe_stem  # noqa: E402
+from tests.support.badbooks import good_xlsx  # noqa: E402
 from tests.support.paths import SAMPLE  # noqa: E402
 from tests.support.series import net_variance, shown_k, write_q2_q3  # noqa: E402
 from tests.support.server import Server, text_in_money_cell  # noqa: E402
@@ -348,7 +349,7 @@ def test_a_history_store_that_is_not_one_is_named_and_kept(tmp_path):
 
 
 def test_a_period_that_cannot_be_placed_is_the_same_error_as_on_the_command_line(server, tmp_path):
-    from .test_history import run
+    from tests.support.cli import run
 
     def vague(wb, ws):
         settings = wb.add_worksheet("Settings")

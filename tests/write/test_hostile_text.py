@@ -20,8 +20,7 @@ import pytest
 from budget_monitor import model as m
 from budget_monitor.inputs.quarterbook import quarter_from_csv, write_quarter
 from budget_monitor.textsafe import WORD_JOINER, chart_text
-
-from .conftest import SAMPLE_DIR
+from tests.support.paths import SAMPLE_DIR
 
 KINDS = ("KPI", "action", "management action", "saving", "indicator", "capital project")
 
