@@ -156,12 +156,6 @@ def report(
             api.check_docx_template(docx_template if docx_template is not None else rule_set.docx_template)
         except api.TemplateError as exc:
             raise _usage(f"{exc}; no report was written") from None
-    from .files import same_file
-
-    if json_path is not None and same_file(out, json_path):
-        raise _usage(f"{json_path}: the JSON and the workbook cannot be the same file")
-    if docx_path is not None and any(same_file(docx_path, p) for p in (out, json_path) if p is not None):
-        raise _usage(f"{docx_path}: the Word document cannot be the same file as another output")
     if history is not None and no_history:
         raise _usage("--history and --no-history cannot be used together")
     from .store import DEFAULT_NAME
