@@ -2,10 +2,11 @@
 
 A period is a month (``December 2011``, ``Dec 2011``, ``Dec 11``, ``Dec-11``, or the
 financial month ``2011-12 M09``), a financial quarter (``2011-12 Q3``, ``Q3 2011-12``)
-or a financial year (``2011-12``); a date (``2011-12-01``, as a date cell reads) is its
+a financial year (``2011-12``) or a year's outturn, the report after the year ends
+(``2011-12 Outturn``, ``Outturn 2011/12``, ``2011-12 Final``); a date (``2011-12-01``, as a date cell reads) is its
 month, labelled ``December 2011``. ``place(text)`` gives a ``Period`` (or None when the
 text cannot be placed); periods sort in time by the month they end in, then (for one
-end month) the longer period first.
+end month) the longer period first, and a year's outturn after everything else of its year.
 
 Vocabulary level: pure, no I/O, no reading of workbooks; the reader calls ``place`` and
 reports a label it cannot place, with its cell.
@@ -26,6 +27,7 @@ _YEAR = r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})"
 _FY = re.compile(rf"^{_YEAR}$")
 _FY_QUARTER = re.compile(rf"^(?:{_YEAR}\s*,?\s*Q([1-4])|Q([1-4])\s*,?\s*{_YEAR})$", re.IGNORECASE)
 _FY_MONTH = re.compile(rf"^{_YEAR}\s*,?\s*M(0?[1-9]|1[0-2])$", re.IGNORECASE)
+_FY_OUTTURN = re.compile(rf"^(?:{_YEAR}\s*,?\s*(outturn|final)|(outturn|final)\s*,?\s*{_YEAR})$", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 _MONTH = re.compile(r"^([a-z]+)\.?[\s\-/']*(\d{2}|\d{4})$", re.IGNORECASE)
 
@@ -49,7 +51,8 @@ def fy_label(start_year: int) -> str:
 @attrs.frozen(order=False)
 class Period:
     """A placed period: the months it runs from and to (``month_index``), its kind
-    (``month``, ``quarter`` or ``year``) and its label as written."""
+    (``month``, ``quarter``, ``year`` or ``outturn``: the year's outturn, reported once
+    the year has ended) and its label as written."""
 
     first: int
     last: int
@@ -58,8 +61,18 @@ class Period:
 
     @property
     def sort_key(self) -> tuple[int, int]:
-        """Time order: by the month the period ends in, the longer period first."""
-        return (self.last, self.first)
+        """Time order: by the month the period ends in, the longer period first; a year's
+        outturn last of all (after its Q4 and March)."""
+        return (self.last, self._rank)
+
+    @property
+    def _rank(self) -> int:
+        return 1 if self.kind == "outturn" else self.first - self.last
+
+    @property
+    def is_outturn(self) -> bool:
+        """True for a year's outturn (``2011-12 Outturn``)."""
+        return self.kind == "outturn"
 
     @property
     def financial_year(self) -> int:
@@ -78,7 +91,10 @@ class Period:
 
     @property
     def standard(self) -> str:
-        """The label in one form: ``2011-12 Q3``, ``December 2011`` or ``2011-12``."""
+        """The label in one form: ``2011-12 Q3``, ``December 2011``, ``2011-12`` or
+        ``2011-12 Outturn``."""
+        if self.kind == "outturn":
+            return f"{fy_label(financial_year(self.last))} Outturn"
         if self.kind == "quarter":
             return self.quarter_label
         if self.kind == "year":
@@ -95,7 +111,7 @@ class Period:
     @property
     def ordinal(self) -> int:
         """One whole number in the order of ``sort_key`` (for storing and comparing)."""
-        return self.last * 16 + (self.first - self.last + 11)
+        return self.last * 16 + (self._rank + 11)
 
     def __lt__(self, other: Period) -> bool:
         return self.sort_key < other.sort_key
@@ -142,6 +158,15 @@ def place(text: object) -> Period | None:
             return None
         first = month_index(start, 4)
         return Period(first, first + 11, "year", t)
+    match = _FY_OUTTURN.match(t)
+    if match:
+        g = match.groups()
+        a, b = (g[0], g[1]) if g[0] else (g[4], g[5])
+        start = _fy_start(a, b)
+        if start is None:
+            return None
+        first = month_index(start, 4)
+        return Period(first, first + 11, "outturn", t)
     match = _FY_QUARTER.match(t)
     if match:
         g = match.groups()
@@ -172,7 +197,8 @@ def place(text: object) -> Period | None:
 
 
 EXPECTED = (
-    "a month (December 2011, Dec 11), a financial month (2011-12 M09), a quarter (2011-12 Q3) or a year (2011-12)"
+    "a month (December 2011, Dec 11), a financial month (2011-12 M09), a quarter (2011-12 Q3), a year (2011-12) "
+    "or a year's outturn (2011-12 Outturn)"
 )
 
 
