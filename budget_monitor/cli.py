@@ -1,8 +1,9 @@
 """The ``budget-monitor`` command: parse, call one library function, print, exit.
 
 Exit status: 0 done (warnings are printed), 1 the input has errors (each printed as
-``IN.xlsx: Sheet!Cell: message``; nothing is written), 2 a usage error, 3 an internal
-error (a short message says where the details were written).
+``IN.xlsx: Sheet!Cell: message``; nothing is written), 2 a usage error (a history store
+that cannot be used among them, whatever is wrong with it), 3 an internal error (a short
+message says where the details were written).
 
 Heavy modules are imported inside the commands so that ``--help`` stays quick.
 
@@ -72,10 +73,13 @@ def _count(problems) -> None:
 
 
 def _failed(label: str, result) -> typer.Exit:
-    """Print every problem of a result with errors; exit 1."""
+    """Print every problem of a result with errors; exit 1, or 2 when a history store
+    cannot be used (a file that is not one, another application's database, a damaged one)."""
+    from .series import UNUSABLE_STORE
+
     _show(label, result.problems)
     _count(result.problems)
-    return typer.Exit(EXIT_INPUT)
+    return typer.Exit(EXIT_USAGE if any(p.code == UNUSABLE_STORE for p in result.errors) else EXIT_INPUT)
 
 
 @app.command()

@@ -29,6 +29,10 @@ from .model import Problem, Where, error
 from .periods import Period, PeriodError, fy_label, parse_period
 from .store import Pending, Store, prepare
 
+#: The code of the problem a history store that cannot be used makes (the command line
+#: exits 2 for it, as for any other usage error).
+UNUSABLE_STORE = "history-store"
+
 
 def report_period(report: Report) -> tuple[Period | None, list[Problem]]:
     """The report's period, placed in time; a located error on Settings when it cannot be."""
@@ -157,7 +161,8 @@ def place(
         points = trend_points(report, period, store, found)
         year = outturn_accuracy(report, period, store)
     except StoreError as exc:
-        return report, [error("history-store", str(exc), Where("", file=str(history)))]
+        message = str(exc).removeprefix(f"{history}: ")  # the problem names the file already
+        return report, [error(UNUSABLE_STORE, message, Where("", file=str(history)))]
     finally:
         if store is not None:
             store.close()
