@@ -454,12 +454,20 @@ def _analyse_many(
 # --- writing --------------------------------------------------------------------------------
 
 
+def check_targets(inputs: Sequence[Path], outputs: Sequence[tuple[str, Path]], store: Path | None = None) -> None:
+    """The one check of a run's outputs, before anything is read or written (the command
+    line and the page get it through ``make_report``): no output is an input, no two
+    outputs are one file, each can be written (``files.check_outputs``); the history store
+    is none of them and can be used. ``OutputError`` naming the first that cannot."""
+    bad = files.check_outputs(inputs, outputs)
+    if bad is not None:
+        raise OutputError(*bad)
+    if store is not None:
+        _check_store_target(store, inputs, [target for _, target in outputs])
+
+
 def _check_target(result: Result, target: Path) -> None:
-    problems = [p for s in result.sources for p in files.check_output(s.path, target)]
-    if not result.sources:
-        problems = files.check_output(Path(os.devnull), target)
-    if problems:
-        raise OutputError(target, problems[:1] if problems[0].code == "output-is-input" else problems)
+    check_targets([s.path for s in result.sources] or [Path(os.devnull)], [("output", target)])
 
 
 def write_report(result: Result, path: PathLike, *, progress: ProgressFn | None = None) -> None:
@@ -548,12 +556,8 @@ def make_report(
     json_out = None if json is None else Path(os.fspath(json))
     docx_out = None if docx is None else Path(os.fspath(docx))
     store_path = None if history is None else Path(os.fspath(history))
-    for target in [out] + [t for t in (json_out, docx_out) if t is not None]:
-        problems = [p for i in inputs for p in files.check_output(i, target)]
-        if problems:
-            raise OutputError(target, problems[:1] if problems[0].code == "output-is-input" else problems)
-    if store_path is not None:
-        _check_store_target(store_path, inputs, [out] + [t for t in (json_out, docx_out) if t is not None])
+    outputs = [("workbook", out), ("JSON", json_out), ("Word document", docx_out)]
+    check_targets(inputs, [(what, t) for what, t in outputs if t is not None], store_path)
     result = analyse(
         path_or_paths,
         rules,

@@ -138,12 +138,6 @@ def report(
         raise _usage(f"{out}: the report is an Excel workbook; give an output name ending in .xlsx")
     if docx_path is not None and docx_path.suffix.lower() != ".docx":
         raise _usage(f"{docx_path}: the committee paper is a Word document; give a name ending in .docx")
-    from .files import same_file
-
-    if json_path is not None and same_file(out, json_path):
-        raise _usage(f"{json_path}: the JSON and the workbook cannot be the same file")
-    if docx_path is not None and any(same_file(docx_path, p) for p in (out, json_path) if p is not None):
-        raise _usage(f"{docx_path}: the Word document cannot be the same file as another output")
     if history is not None and no_history:
         raise _usage("--history and --no-history cannot be used together")
     from .store import DEFAULT_NAME

@@ -50,8 +50,6 @@ def find_previous(
     """``--previous PATH`` when given, else the latest recorded earlier period of the same
     organisation in ``store``, else None."""
     if previous_path is not None:
-        from .store.previous import read_previous
-
         return read_previous(previous_path, rules)
     if store is None or period is None:
         return None, []
@@ -59,6 +57,37 @@ def find_previous(
     if found is None:
         return None, []
     return store.previous_report(found), []
+
+
+def read_previous(path: Path, rules=None) -> tuple[PreviousReport | None, list[Problem]]:
+    """The report in ``path``: a JSON report read as written (``read.previous``), or a
+    quarterly workbook read and analysed as ``report`` would analyse it (with the same rules)."""
+    from .read.previous import previous_format, previous_from_json
+
+    found, problems = previous_format(path)
+    if found is None:
+        return None, problems
+    if found == "json":
+        return previous_from_json(path)
+    return previous_from_workbook(path, rules)
+
+
+def previous_from_workbook(path: Path, rules=None) -> tuple[PreviousReport | None, list[Problem]]:
+    from .engine import analyse
+    from .model import has_errors
+    from .read import read_workbook
+    from .rules import Rules
+
+    rules = rules if rules is not None else Rules()
+    quarter, problems = read_workbook(path, rules.limits)
+    if quarter is None or has_errors(problems):
+        return None, problems
+    report = analyse(quarter, rules, problems)
+    errors = [p for p in report.problems if p.level == "error"]
+    if errors:
+        return None, errors
+    s = quarter.settings
+    return PreviousReport(s.organisation, s.period, "file", report.lines, report.components, name=str(path)), []
 
 
 def trend_points(

@@ -447,7 +447,7 @@ def capital_dict(cap: CapitalSummary) -> dict[str, object]:
 # writes it: strings through the C function json.dumps uses for them
 # (``encode_basestring``), amounts as ``pounds_text`` gives them, ``None`` as ``null``.
 # Text fields are ``str`` (see ``model``); one that was not would stop the writing with a
-# TypeError, never be written differently. tests/test_json_stream.py holds the two to
+# TypeError, never be written differently. tests/write/test_json_stream.py holds the two to
 # the same bytes.
 
 #: How many records of a list are joined into one piece of text before it is written.
