@@ -116,6 +116,9 @@ class Rules:
     #: The council's Word template the committee paper is built on (``[docx] template``;
     #: a relative path is taken from the rules file's folder). None: the built-in look.
     docx_template: Path | None = None
+    #: A forecast is within tolerance of the outturn when its net error is at most this
+    #: fraction of the line's net cash limit (``[accuracy] tolerance``).
+    accuracy_tolerance: Decimal = Decimal("0.01")
 
 
 _KNOWN = {
@@ -127,6 +130,7 @@ _KNOWN = {
     "split": {"method"},
     "movement": {"threshold", "round_to", "inclusive"},
     "docx": {"template"},
+    "accuracy": {"tolerance"},
 }
 
 
@@ -246,6 +250,9 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         split_method=_split_method(path, data.get("split", {})),
         movement=_threshold(path, "movement", data.get("movement", {}), base.movement),
         docx_template=_docx_template(path, data.get("docx", {})),
+        accuracy_tolerance=_fraction(path, "accuracy.tolerance", data["accuracy"]["tolerance"])
+        if "tolerance" in data.get("accuracy", {})
+        else base.accuracy_tolerance,
     )
 
 
