@@ -6,7 +6,7 @@
     python benchmarks/mutation.py --only penny-half-even,unit-cost-sign --jobs 1
     python benchmarks/mutation.py --list           # the mutations, and whether each target is found
 
-It copies the project (the package, tests, rules, workbooks, benchmarks, README) to a
+It copies the project (the package, tests, rules, workbooks, benchmarks, docs, README) to a
 temporary folder per worker, checks that the suite passes there unchanged, then for each
 mutation changes one piece of code in the copy's ``budget_monitor``, runs the suite
 (``python -m pytest -x``, Hypothesis seeded and not shrinking what fails, ``tests/test_verify.py`` left out unless

@@ -714,7 +714,7 @@ def _recorded_period(s: Any, period: str, organisation: str | None) -> Any:
     try:
         when = parse_period(period)
     except PeriodError as exc:
-        raise HistoryError(f"{period}: {exc}") from None
+        raise HistoryError(f"Period: {exc}") from None
     found = s.reports(organisation, when)
     orgs = sorted({r.organisation for r in found})
     if not orgs:

@@ -23,7 +23,7 @@ Money is exact: every amount, volume, unit cost and rate column holds the engine
 ``decimal.Decimal`` values (pandas ``object`` columns), so sums, group-bys, pivots and
 arithmetic on them are exact and give Decimals; nothing is converted and no float is
 made. ``decimals="arrow"`` gives pandas' Arrow decimal type instead (``decimal128(18, 2)``
-for money), which sorts faster but fails on some operations (README "In a notebook").
+for money), which sorts faster but fails on some operations (docs/library.md).
 
 ``make_frames`` takes an ``api.Result`` (typed loosely: this module sits below the library
 and imports nothing of the package).

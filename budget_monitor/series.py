@@ -36,7 +36,7 @@ def report_period(report: Report) -> tuple[Period | None, list[Problem]]:
     try:
         return parse_period(s.period), []
     except PeriodError as exc:
-        return None, [error("bad-period", f"Period: {exc}; the history needs to place the report in time", where)]
+        return None, [error("bad-period", f"Period: {exc}", where)]
 
 
 def find_previous(

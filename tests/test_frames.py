@@ -1,4 +1,4 @@
-"""``result.frames()``: the results as DataFrames whose money is exact, and the README's
+"""``result.frames()``: the results as DataFrames whose money is exact, and docs/library.md's
 notebook walk-through, run as written."""
 
 from __future__ import annotations
@@ -91,10 +91,9 @@ def test_without_pandas_frames_says_how_to_get_it(monkeypatch):
 
 def test_the_readme_walk_through_runs(monkeypatch):
     monkeypatch.chdir(ROOT)
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## In a notebook", 1)[1].split("\n## ", 1)[0]
+    text = (ROOT / "docs" / "library.md").read_text(encoding="utf-8")
     parser = doctest.DocTestParser()
-    test = parser.get_doctest(section, {}, "README: In a notebook", "README.md", 0)
+    test = parser.get_doctest(text, {}, "docs/library.md", "docs/library.md", 0)
     assert len(test.examples) >= 8
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     runner.run(test)

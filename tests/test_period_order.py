@@ -37,3 +37,44 @@ def test_one_key_for_every_way_of_writing_a_period():
 def test_a_period_that_cannot_be_placed_says_what_was_expected(text):
     with pytest.raises(PeriodError, match="expected a month"):
         parse_period(text)
+
+
+@pytest.mark.parametrize(
+    "text, standard",
+    [
+        ("2004/5 Q2", "2004-05 Q2"),
+        ("2004/05 Q2", "2004-05 Q2"),
+        ("Q2 2004/05", "2004-05 Q2"),
+        ("Q3 24/25", "2024-25 Q3"),
+        ("Quarter 3 2024/25", "2024-25 Q3"),
+        ("Q3 2024-25", "2024-25 Q3"),
+        ("Qtr 3, 2024/25", "2024-25 Q3"),
+        ("Period 9 2024/25", "December 2024"),
+        ("P9 2024/25", "December 2024"),
+        ("Month 9 2024/25", "December 2024"),
+        ("M9 2024-25", "December 2024"),
+        ("2024/25 P09", "December 2024"),
+        ("2024/25", "2024-25"),
+        ("2024-2025", "2024-25"),
+        ("  quarter   3   2024/25 ", "2024-25 Q3"),
+    ],
+)
+def test_periods_as_councils_write_them(text, standard):
+    assert parse_period(text).standard == standard
+    assert parse_period(text).key == parse_period(standard).key
+
+
+@pytest.mark.parametrize(
+    "text", ["2004/6 Q2", "Q3 24/26", "P13 2024/25", "Period 0 2024/25", "Quarter 5 2024/25", "2024/256", "Q3 2024"]
+)
+def test_a_council_spelling_that_names_no_period_is_refused(text):
+    with pytest.raises(PeriodError, match=r"found '.*', which cannot be placed in time; expected a month"):
+        parse_period(text)
+
+
+@given(st.text(max_size=80))
+def test_any_text_is_placed_or_refused_never_raises_otherwise(text):
+    from budget_monitor.periods import place
+
+    placed = place(text)
+    assert placed is None or placed.first <= placed.last

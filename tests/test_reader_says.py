@@ -159,7 +159,7 @@ def test_a_damaged_optional_sheet_is_unreadable_and_the_rest_is_read(tmp_path):
 
 
 def readme_unit_spellings() -> dict[str, str]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "input-workbook.md").read_text(encoding="utf-8")
     section = readme.split("**Units spellings.**", 1)[1].split("\n- **", 1)[0]
     out = {}
     for unit, rest in re.findall(r"^  - `([^`]+)`: (.*)$", section, re.M):
@@ -169,7 +169,7 @@ def readme_unit_spellings() -> dict[str, str]:
     return out
 
 
-def test_the_readme_lists_every_units_spelling_the_reader_takes_and_no_other():
+def test_the_manual_lists_every_units_spelling_the_reader_takes_and_no_other():
     listed = readme_unit_spellings()
     assert set(listed.values()) == {"£", "£000", "£m"}
     for spelling, unit in listed.items():

@@ -48,7 +48,8 @@ def test_quick_start_report_runs(tmp_path):
 
 
 def test_usage_lines_match_the_commands():
-    usage = README.split("## Usage", 1)[1].split("```", 2)[1]
+    manual = (ROOT / "docs" / "command-line.md").read_text(encoding="utf-8")
+    usage = manual.split("## Usage", 1)[1].split("```", 2)[1]
     for line in filter(None, (x.strip() for x in usage.splitlines())):
         command = line.split()[1]
         result = subprocess.run(

@@ -409,3 +409,20 @@ def test_a_history_store_that_is_not_one_is_named_and_kept(tmp_path):
     assert store.read_text() == "Portfolio,Line\n"
     said = CliRunner().invoke(app, ["serve", "--history", str(store)])
     assert said.exit_code == 2 and str(store) in said.output and "not a budget-monitor history store" in said.output
+
+
+def test_a_period_that_cannot_be_placed_is_the_same_error_as_on_the_command_line(server, tmp_path):
+    from .test_history import run
+
+    def vague(wb, ws):
+        settings = wb.add_worksheet("Settings")
+        settings.write_row(0, 0, ["Period", "Third quarter"])
+
+    path = good_xlsx(tmp_path, "vague.xlsx", vague)
+    r = upload(server.url, path)
+    assert r.status_code == 422 and not LINK.findall(r.text)
+    checked = run("check", str(path), "--no-history")
+    assert checked.returncode == 1
+    said = next(line for line in checked.stderr.splitlines() if "Settings!B1" in line)
+    message = said.split("Settings!B1: ", 1)[1]
+    assert "Third quarter" in message and message.replace("'", "&#x27;") in r.text

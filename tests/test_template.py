@@ -66,7 +66,7 @@ def _validations(ws) -> dict[str, tuple[str, ...]]:
 def test_blank_template_reads_back_with_only_the_no_lines_error(blank):
     quarter, problems = read_workbook(blank)
     assert [p.code for p in problems if p.level == "error"] == ["no-lines"]
-    # The template's own empty optional sheets are not worth a word (the README says why).
+    # The template's own empty optional sheets are not worth a word (docs/input-workbook.md says why).
     assert [p for p in problems if p.level == "warning"] == []
     assert quarter is not None and quarter.lines == ()
     assert quarter.settings == m.Settings()

@@ -20,6 +20,7 @@ from ..model import (
     warning,
 )
 from ..money import ZERO
+from ..periods import fy_label, place
 from ..rules import Threshold
 
 
@@ -70,13 +71,9 @@ def year_order(year: str) -> tuple[int, str]:
 
 
 def in_year(period: str) -> str | None:
-    """The financial year a period names: ``2011-12 Q3`` -> ``2011-12``."""
-    import re
-
-    match = re.search(r"(\d{4})\s*[-/]\s*(\d{2,4})", period)
-    if not match:
-        return None
-    return f"{match.group(1)}-{match.group(2)[-2:]}"
+    """The financial year a period names: ``2011-12 Q3`` -> ``2011-12``, ``Q2 2004/5`` -> ``2004-05``."""
+    placed = place(period)
+    return None if placed is None else fy_label(placed.financial_year)
 
 
 def summarise_capital(

@@ -27,7 +27,7 @@ from typing import Literal
 import attrs
 
 from ..model import NOWHERE, POLARITIES, RAGS, Action, KpiRow, Polarity, Problem, Where, error
-from ..periods import Period, place
+from ..periods import Period, place, unplaced
 
 Direction = Literal["up", "down", "same"]
 
@@ -147,7 +147,7 @@ def kpis(rows: Iterable[KpiRow], tolerance: Decimal = DEFAULT_TOLERANCE) -> tupl
     for row in rows:
         placed = place(row.period)
         if placed is None:
-            problems.append(error("bad-period", f"Period: '{row.period}' cannot be placed in time", row.where))
+            problems.append(error("bad-period", f"Period: {unplaced(row.period)}", row.where))
             continue
         groups.setdefault(_key(row), []).append((row, placed))
     out = []

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .. import model as m
 from ..model import Problem, Where, error, warning
-from ..periods import EXPECTED, place
+from ..periods import place, unplaced
 from .cells import Cells
 from .grid import Grid
 from .rows import _named, _records
@@ -38,11 +38,7 @@ def kpi_rows(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.KpiRo
         polarity = m.POLARITIES.get(polarity_text.casefold())  # a word not allowed is reported as the cell is read
         placed = place(period) if period else None
         if period and placed is None:
-            problems.append(
-                error(
-                    "bad-period", f"Period: found '{period}'; expected {EXPECTED}", where.at(letters.get("period", ""))
-                )
-            )
+            problems.append(error("bad-period", f"Period: {unplaced(period)}", where.at(letters.get("period", ""))))
         if not (ok and polarity and placed):
             continue
         key = (" ".join(service_area.split()).casefold(), " ".join(indicator.split()).casefold())

@@ -5,7 +5,7 @@
 The engine then analyses the combined quarter once, as it would one workbook.
 
 What it must not do: open files, do the report's arithmetic, or reword what the reader
-found. It decides only what belongs to the combining (README "Several workbooks"):
+found. It decides only what belongs to the combining (docs/several-workbooks.md):
 
 - every record and problem keeps the name of its workbook (``Where.file``, see ``tag``);
 - the periods must agree: an error on each workbook whose period differs from the first's;
@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from ..model import Problem, Quarter, Settings, Where, error, warning
+from ..periods import place
 
 #: The units of a combined quarter whose workbooks gave different ones.
 MIXED = "mixed"
@@ -61,6 +62,12 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _same_period(a: str, b: str) -> bool:
+    """The same period however written (``2004/5 Q2`` and ``Q2 2004-05``)."""
+    pa, pb = place(a), place(b)
+    return pa == pb if pa is not None and pb is not None else _norm(a) == _norm(b)
+
+
 def _settings_where(name: str) -> Where:
     return Where("Settings", file=name)
 
@@ -71,7 +78,7 @@ def _periods(parts: Sequence[tuple[str, Quarter]]) -> list[Problem]:
     out = []
     for name, q in parts[1:]:
         got = q.settings.period
-        if _norm(got) == _norm(want):
+        if _same_period(got, want):
             continue
         said = f"the period is '{got}'" if got.strip() else "no period is given"
         theirs = f"'{want}'" if want.strip() else "not given"

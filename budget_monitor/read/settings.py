@@ -9,6 +9,7 @@ import re
 
 from .. import model as m
 from ..model import Problem, Where, error, warning
+from ..periods import place, unplaced
 from .cells import Cells
 from .grid import Grid
 from .sheets import header_key
@@ -16,7 +17,7 @@ from .sheets import header_key
 # --- settings -------------------------------------------------------------------------
 
 #: Every spelling ``Units`` and ``Capital units`` accept, as ``unit_key`` leaves it, and
-#: the unit it means. The README lists the same spellings (a test keeps the two alike).
+#: the unit it means. docs/input-workbook.md lists the same spellings (a test keeps the two alike).
 UNIT_SPELLINGS = {
     "£": "£", "£1": "£", "gbp": "£", "pounds": "£",
     "£000": "£000", "£000s": "£000", "£k": "£000", "£thousands": "£000", "000": "£000", "000s": "£000",
@@ -80,4 +81,6 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
         found[field] = value
         if field == "period":
             found["period_where"] = Where(grid.name, row_no, "B")
+            if value and place(value) is None:
+                problems.append(error("bad-period", f"Period: {unplaced(value)}", Where(grid.name, row_no, "B")))
     return m.Settings(**found)  # type: ignore[arg-type]
