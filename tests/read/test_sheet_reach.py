@@ -13,9 +13,8 @@ import pytest
 from budget_monitor.read.scan import scan
 from budget_monitor.read.xlsx import load_grids
 from budget_monitor.rules import Limits, parse_rules
-
-from . import badbooks as bb
-from .conftest import SAMPLE
+from tests.support import badbooks as bb
+from tests.support.paths import SAMPLE
 
 
 def refused_at(path, limits=None) -> tuple[str, str]:
