@@ -7,12 +7,8 @@ the ``accuracy`` command before there is an outturn."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 
@@ -20,16 +16,7 @@ from budget_monitor import api
 from budget_monitor import model as m
 from budget_monitor.inputs.quarterbook import YEAR_PERIODS, illustrative_year, write_quarter
 from budget_monitor.periods import parse_period, place
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "budget_monitor", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
-    )
-
+from tests.support.cli import run
 
 # --- the outturn period ------------------------------------------------------------------------
 
