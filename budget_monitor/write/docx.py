@@ -25,6 +25,7 @@ must not leave a partial file use ``files.atomic_write``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,8 +36,10 @@ from ..model import OverThreshold
 from ..money import ZERO, display
 from ..report import performance, schedules, tables
 from ..report import series as series_tables
+from ..report import year as year_tables
 from ..report.narrative import narrative
 from ..report.tables import Col, Row, Table, figure
+from ..report.tense import words_for
 from ..rules import Wording
 from .book import SHADES
 
@@ -67,6 +70,8 @@ class Styles:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt, RGBColor
 
+        #: How the report says its own words: "outturn" for "forecast" in an outturn report.
+        self.words: Callable[[str], str] = _same
         styles = document.styles
         normal = styles["Normal"]
         normal.font.name = FONT
@@ -362,6 +367,13 @@ def add_table(document, table: Table, styles: Styles, *, shade: bool = False) ->
     from docx.oxml import parse_xml
 
     total = int(_text_width(document.sections[-1]) / 635)  # EMU -> twips
+    w = styles.words
+    table = attrs.evolve(
+        table,
+        columns=tuple(attrs.evolve(c, header=w(c.header)) for c in table.columns),
+        groups=tuple((a, b, w(text)) for a, b, text in table.groups),
+        notes=tuple(w(n) for n in table.notes),
+    )
     _append(document, parse_xml(table_xml(table, total, styles, shade=shade)))
     for note in table.notes:
         add_paragraph(document, plain(note), styles.note)
@@ -495,6 +507,7 @@ def write_docx(
     max_sections = wording.docx_sections if max_sections is None else max_sections
     document = docx.Document()
     styles = Styles(document)
+    styles.words = words_for(report.quarter.settings.period)
     first = document.sections[0]
     first.left_margin = first.right_margin = Cm(2)
     first.top_margin = first.bottom_margin = Cm(1.8)
@@ -513,8 +526,10 @@ def write_docx(
     if subtitle:
         add(subtitle, styles.subtitle)
     add(
-        "Figures in £000 (capital in £m) unless stated. A variance is the forecast minus the cash limit: "
-        f"a positive variance is {_a(wording.pressure)}, a negative one {_a(wording.saving)}."
+        styles.words(
+            "Figures in £000 (capital in £m) unless stated. A variance is the forecast minus the cash limit: "
+            f"a positive variance is {_a(wording.pressure)}, a negative one {_a(wording.saving)}."
+        )
     )
 
     add("Major reasons for variance", styles.heading(1))
@@ -572,7 +587,18 @@ def write_docx(
     if report.actions is not None and report.actions.attention:
         table = performance.attention_table(report.actions)
         _first_rows(document, styles, "Action plan: red and amber actions", table, max_rows)
+    if report.accuracy is not None:  # it speaks of each period's forecast, in an outturn report too
+        words, styles.words = styles.words, _same
+        title = f"Forecast accuracy: each period's forecast against {report.accuracy.against} (£000)"
+        _first_rows(
+            document, styles, title, year_tables.accuracy_table(report.accuracy, ""), max_rows, "Forecast accuracy"
+        )
+        styles.words = words
     document.save(str(path))
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _first_rows(document, styles: Styles, title: str, table: Table, max_rows: int, sheet: str = "Performance") -> None:
