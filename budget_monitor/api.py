@@ -35,7 +35,7 @@ import attrs
 
 from . import files
 from .model import Problem, Quarter, Where, error, has_errors
-from .rules import Rules, RulesError, load_rules
+from .rules import Rules, RulesError, TemplateError, load_rules
 
 if TYPE_CHECKING:
     from .engine import Report
@@ -50,8 +50,10 @@ __all__ = [
     "Rules",
     "RulesError",
     "Source",
+    "TemplateError",
     "Where",
     "analyse",
+    "check_docx_template",
     "forget_period",
     "history_report",
     "history_reports",
@@ -498,16 +500,30 @@ def write_json(result: Result, path: PathLike) -> None:
         files.atomic_write(target, lambda tmp: write_json_file(report, tmp))
 
 
-def write_docx(result: Result, path: PathLike) -> None:
-    """Write the committee's Word document (``.docx``: the narrative and the tables) of
-    ``result`` to ``path``, whole or not at all. Raises as ``write_report`` does."""
+def write_docx(result: Result, path: PathLike, template: PathLike | None = None) -> None:
+    """Write the committee paper (``.docx``: summary, recommendations, the narrative, the
+    tables as appendices) of ``result`` to ``path``, whole or not at all, built on the
+    council's Word ``template`` when given (else the rules' ``[docx] template``, else the
+    built-in look). Raises as ``write_report`` does, and ``TemplateError`` (nothing written)
+    for a template that is not a Word document."""
     from .write.docx import write_docx as write_word
+    from .write.word import check_template
 
     report = result._checked()
     target = Path(os.fspath(path))
     _check_target(result, target)
+    chosen = Path(os.fspath(template)) if template is not None else report.rules.docx_template
+    check_template(chosen)
     with _no_gc():
-        files.atomic_write(target, lambda tmp: write_word(report, tmp))
+        files.atomic_write(target, lambda tmp: write_word(report, tmp, template=chosen))
+
+
+def check_docx_template(path: PathLike | None) -> None:
+    """Raise ``TemplateError`` (naming the file) when ``path`` is given and is not a Word
+    document a committee paper can be built on."""
+    from .write.word import check_template
+
+    check_template(None if path is None else Path(os.fspath(path)))
 
 
 def steps(inputs: int = 1, json: bool = False, docx: bool = False) -> int:
@@ -530,11 +546,14 @@ def make_report(
     history: PathLike | None = None,
     names: Sequence[str] | None = None,
     previous_name: str | None = None,
+    docx_template: PathLike | None = None,
 ) -> Result:
     """``analyse`` the workbooks, then, when there are no errors, write the report workbook
     to ``output``, and the JSON and the Word document where ``json`` and ``docx`` name
     them: what ``budget-monitor report`` does. Returns the result (its problems say why
-    nothing was written, when they are errors).
+    nothing was written, when they are errors). ``docx_template`` is the council's Word
+    template the paper is built on (default: the rules' ``[docx] template``); one that is
+    not a Word document raises ``TemplateError`` before anything is read or written.
 
     ``previous``, ``previous_name``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
     also recorded in that store (made if it does not exist) as the next version of its
@@ -558,9 +577,15 @@ def make_report(
     store_path = None if history is None else Path(os.fspath(history))
     outputs = [("workbook", out), ("JSON", json_out), ("Word document", docx_out)]
     check_targets(inputs, [(what, t) for what, t in outputs if t is not None], store_path)
+    rule_set = _rules(rules)
+    template = Path(os.fspath(docx_template)) if docx_template is not None else rule_set.docx_template
+    if docx_out is not None:
+        from .write.word import check_template
+
+        check_template(template)
     result = analyse(
         path_or_paths,
-        rules,
+        rule_set,
         title=title,
         names=names,
         progress=progress,
@@ -598,7 +623,7 @@ def make_report(
                 from .write.docx import write_docx as write_word
 
                 _step(progress, "writing the Word document")
-                files.atomic_write(docx_out, lambda tmp: write_word(report, tmp))
+                files.atomic_write(docx_out, lambda tmp: write_word(report, tmp, template=template))
             if json_out is not None:
                 _step(progress, "writing the JSON")
                 if job is not None:

@@ -31,6 +31,11 @@ class RulesError(ValueError):
     """A rules file that cannot be used; the message names the file and the key."""
 
 
+class TemplateError(ValueError):
+    """A committee-paper template (``--docx-template``, ``[docx] template``) that cannot be
+    built on; the message names the file."""
+
+
 @attrs.frozen
 class Threshold:
     amount: Decimal
@@ -108,6 +113,9 @@ class Rules:
     split_method: str = SPLIT_METHODS[0]
     #: A line or component is listed on the Movement sheet when it moved by this much.
     movement: Threshold = Threshold(Decimal(100_000))
+    #: The council's Word template the committee paper is built on (``[docx] template``;
+    #: a relative path is taken from the rules file's folder). None: the built-in look.
+    docx_template: Path | None = None
     #: A forecast is within tolerance of the outturn when its net error is at most this
     #: fraction of the line's net cash limit (``[accuracy] tolerance``).
     accuracy_tolerance: Decimal = Decimal("0.01")
@@ -121,8 +129,19 @@ _KNOWN = {
     "kpi": {"amber_tolerance"},
     "split": {"method"},
     "movement": {"threshold", "round_to", "inclusive"},
+    "docx": {"template"},
     "accuracy": {"tolerance"},
 }
+
+
+def _docx_template(path: Path, table: dict[str, object]) -> Path | None:
+    """``[docx] template``: a .docx file, relative to the rules file's folder ("" for none)."""
+    value = table.get("template", "")
+    if value == "":
+        return None  # the built-in look
+    if not isinstance(value, str) or not value.strip().lower().endswith(".docx"):
+        raise RulesError(f"{path}: docx.template = {value!r}: expected the path of a Word template ending in .docx")
+    return path.parent / Path(value.strip()).expanduser()
 
 
 def _wording(path: Path, table: dict[str, object]) -> Wording:
@@ -230,6 +249,7 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         else base.kpi_tolerance,
         split_method=_split_method(path, data.get("split", {})),
         movement=_threshold(path, "movement", data.get("movement", {}), base.movement),
+        docx_template=_docx_template(path, data.get("docx", {})),
         accuracy_tolerance=_fraction(path, "accuracy.tolerance", data["accuracy"]["tolerance"])
         if "tolerance" in data.get("accuracy", {})
         else base.accuracy_tolerance,
