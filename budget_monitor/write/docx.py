@@ -249,7 +249,9 @@ def write_docx(
     if report.accuracy is not None:  # before the methods; it speaks of each period's forecast
         table = year_tables.accuracy_table(report.accuracy, "")
         title = f"Forecast accuracy: each period's forecast against {report.accuracy.against} (£000)"
-        appendices.insert(len(appendices) - 1, Appendix(title, (Part("", *_first_rows(table, max_rows, "Forecast accuracy")),)))
+        appendices.insert(
+            len(appendices) - 1, Appendix(title, (Part("", *_first_rows(table, max_rows, "Forecast accuracy")),))
+        )
     entries = narrative(report, wording, most=max_sections)
     method = words(method_paragraph(report))
     portfolios = [e for e in entries if e.kind == "portfolio" and e.amount is not None and e.paragraphs]
