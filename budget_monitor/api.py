@@ -52,7 +52,6 @@ __all__ = [
     "TemplateError",
     "Where",
     "analyse",
-    "check_docx_template",
     "forget_period",
     "history_report",
     "history_reports",
@@ -499,29 +498,16 @@ def write_json(result: Result, path: PathLike) -> None:
 
 
 def write_docx(result: Result, path: PathLike, template: PathLike | None = None) -> None:
-    """Write the committee paper (``.docx``: summary, recommendations, the narrative, the
-    tables as appendices) of ``result`` to ``path``, whole or not at all, built on the
-    council's Word ``template`` when given (else the rules' ``[docx] template``, else the
-    built-in look). Raises as ``write_report`` does, and ``TemplateError`` (nothing written)
-    for a template that is not a Word document."""
+    """Write the committee paper of ``result``, on ``template`` (default: the rules' ``[docx] template``)."""
     from .write.docx import write_docx as write_word
     from .write.word import check_template
 
     report = result._checked()
     target = Path(os.fspath(path))
     _check_target(result, target)
-    chosen = Path(os.fspath(template)) if template is not None else report.rules.docx_template
-    check_template(chosen)
+    chosen = check_template(template if template is not None else report.rules.docx_template)
     with _no_gc():
         files.atomic_write(target, lambda tmp: write_word(report, tmp, template=chosen))
-
-
-def check_docx_template(path: PathLike | None) -> None:
-    """Raise ``TemplateError`` (naming the file) when ``path`` is given and is not a Word
-    document a committee paper can be built on."""
-    from .write.word import check_template
-
-    check_template(None if path is None else Path(os.fspath(path)))
 
 
 def steps(inputs: int = 1, json: bool = False, docx: bool = False) -> int:
@@ -544,14 +530,11 @@ def make_report(
     history: PathLike | None = None,
     names: Sequence[str] | None = None,
     previous_name: str | None = None,
-    docx_template: PathLike | None = None,
 ) -> Result:
     """``analyse`` the workbooks, then, when there are no errors, write the report workbook
     to ``output``, and the JSON and the Word document where ``json`` and ``docx`` name
     them: what ``budget-monitor report`` does. Returns the result (its problems say why
-    nothing was written, when they are errors). ``docx_template`` is the council's Word
-    template the paper is built on (default: the rules' ``[docx] template``); one that is
-    not a Word document raises ``TemplateError`` before anything is read or written.
+    nothing was written, when they are errors). The paper is on the rules' ``[docx] template``.
 
     ``previous``, ``previous_name``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
     also recorded in that store (made if it does not exist) as the next version of its
@@ -567,6 +550,7 @@ def make_report(
     from .write import background
     from .write import write_report as write_book
     from .write.json_out import write_json_file
+    from .write.word import check_template
 
     inputs = [Path(p) for p in _given(path_or_paths)]
     out = Path(os.fspath(output))
@@ -576,11 +560,8 @@ def make_report(
     outputs = [("workbook", out), ("JSON", json_out), ("Word document", docx_out)]
     check_targets(inputs, [(what, t) for what, t in outputs if t is not None], store_path)
     rule_set = _rules(rules)
-    template = Path(os.fspath(docx_template)) if docx_template is not None else rule_set.docx_template
     if docx_out is not None:
-        from .write.word import check_template
-
-        check_template(template)
+        check_template(rule_set.docx_template)
     result = analyse(
         path_or_paths,
         rule_set,
@@ -621,7 +602,7 @@ def make_report(
                 from .write.docx import write_docx as write_word
 
                 _step(progress, "writing the Word document")
-                files.atomic_write(docx_out, lambda tmp: write_word(report, tmp, template=template))
+                files.atomic_write(docx_out, lambda tmp: write_word(report, tmp))
             if json_out is not None:
                 _step(progress, "writing the JSON")
                 if job is not None:

@@ -64,9 +64,16 @@ class Threshold:
 
 @attrs.frozen
 class Limits:
+    """What a workbook package may be before it is read: its unpacked sizes (zip bombs), and
+    each sheet's reach (rows, columns, and cells: the grid from A1 to its last cell, which
+    the reader allocates whole, and the cells it holds), declared or found."""
+
     max_entry_bytes: int = 1 << 30
     max_total_bytes: int = 4 << 30
     max_compression_ratio: int = 200
+    max_sheet_rows: int = 1_000_000
+    max_sheet_columns: int = 2_000
+    max_sheet_cells: int = 10_000_000
 
 
 #: The wording choices councils differ on, and what each may be.
@@ -124,7 +131,14 @@ class Rules:
 _KNOWN = {
     "revenue": {"threshold", "round_to", "inclusive"},
     "capital": {"threshold", "round_to", "inclusive", "rephasing_list"},
-    "limits": {"max_entry_bytes", "max_total_bytes", "max_compression_ratio"},
+    "limits": {
+        "max_entry_bytes",
+        "max_total_bytes",
+        "max_compression_ratio",
+        "max_sheet_rows",
+        "max_sheet_columns",
+        "max_sheet_cells",
+    },
     "narrative": {"units", "words", "docx_rows", "docx_sections"},
     "kpi": {"amber_tolerance"},
     "split": {"method"},
