@@ -28,6 +28,8 @@ LAYERS: dict[str, int] = {
     "model": 1,
     # safe file handling, used by the readers and the writers
     "files": 2,
+    # work run in a forked child beside this process (the JSON's writer, the recording)
+    "children": 2,
     # the stages
     "read": 3,
     "engine": 3,
