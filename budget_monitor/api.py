@@ -24,6 +24,7 @@ moved into place), never over an input.
 from __future__ import annotations
 
 import gc
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -60,6 +61,8 @@ __all__ = [
     "write_docx",
     "write_json",
     "write_report",
+    "write_accuracy_json",
+    "year_accuracy",
 ]
 
 #: A file name: ``str`` or ``pathlib.Path`` (anything ``os.fspath`` takes).
@@ -757,3 +760,35 @@ def forget_period(store: PathLike, period: str, organisation: str | None = None)
             return org, when.key, s.forget(org, when)
     except StoreError as exc:
         raise HistoryError(str(exc)) from None
+
+
+def year_accuracy(
+    store: PathLike, year: str, organisation: str | None = None, rules: Rules | PathLike | None = None
+) -> Any:
+    """How good the recorded forecasts of the financial ``year`` (``"2011-12"``) were
+    (``engine.accuracy.Accuracy``): each period's forecast variance against the outturn,
+    the error, its share of the cash limit, the bias, the mean absolute error and the first
+    period from which the forecasts stayed within ``[accuracy] tolerance``; measured
+    against the latest period recorded when there is no outturn yet (``accuracy.final`` is
+    False and ``accuracy.label`` says so). Read from the store, never re-analysed.
+    ``HistoryError`` when there is no store, or nothing of that year in it."""
+    from .series import store_accuracy
+    from .store import StoreError, store_at
+
+    tolerance = _rules(rules).accuracy_tolerance
+    try:
+        with store_at(Path(os.fspath(store)), create=False) as s:
+            return store_accuracy(s, year, organisation, tolerance)
+    except StoreError as exc:
+        raise HistoryError(str(exc)) from None
+    except ValueError as exc:
+        raise HistoryError(str(exc)) from None
+
+
+def write_accuracy_json(accuracy: Any, path: PathLike) -> None:
+    """Write ``{"forecast_accuracy": ...}`` (as the outturn report's JSON has it) for the
+    ``accuracy`` that ``year_accuracy`` gave, whole or not at all."""
+    from .write.year_json import accuracy_dict
+
+    text = json.dumps({"forecast_accuracy": accuracy_dict(accuracy)}, ensure_ascii=False, separators=(",", ":"))
+    files.atomic_write(Path(os.fspath(path)), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))

@@ -444,6 +444,40 @@ def history_forget(
     typer.echo(f"{path}: removed {org} {key} ({counted(removed, 'version')})")
 
 
+@app.command()
+def accuracy(
+    year: str = typer.Option(..., "--year", help="The financial year, e.g. 2011-12."),
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+    organisation: str | None = typer.Option(None, "--organisation", help="Whose year, when the store holds several."),
+    rules: Path | None = typer.Option(None, "--rules", help="A rules file (TOML): [accuracy] tolerance."),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the figures as JSON here."),
+) -> None:
+    """How good the year's recorded forecasts were: each line's and portfolio's mean
+    absolute error, bias and the first period from which its forecasts stayed within
+    tolerance (£000), against the outturn, or the latest period recorded when there is
+    no outturn yet (said so).
+
+    Example: budget-monitor accuracy --history reports/budget-monitor.sqlite --year 2011-12
+    """
+    from . import api
+
+    rule_set = _load_rules(rules)
+    path = _store(store_path)
+    try:
+        acc = api.year_accuracy(path, year, organisation, rule_set)
+    except api.HistoryError as exc:
+        raise _usage(str(exc)) from None
+    from .report.year import accuracy_lines_text
+
+    for text in accuracy_lines_text(acc):
+        typer.echo(text)
+    if json_path is not None:
+        try:
+            api.write_accuracy_json(acc, json_path)
+        except OSError as exc:
+            raise _usage(f"{json_path}: cannot write the JSON ({exc.strerror or exc})") from None
+
+
 def main() -> None:
     """Entry point: run the app; turn any unexpected error into a short message and a log file."""
     try:
