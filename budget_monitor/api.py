@@ -41,7 +41,7 @@ from .library.result import (
 from .library.result import PathLike as PathLike
 from .library.result import ProgressFn as ProgressFn
 from .model import Problem, Where
-from .rules import Rules, RulesError, load_rules
+from .rules import Rules, RulesError, TemplateError, load_rules
 
 #: The library's public names (``budget_monitor`` names the same). Also here, for the command
 #: line and the page: ``check_targets``, ``steps`` (a progress bar's length), ``PathLike``
@@ -54,6 +54,7 @@ __all__ = [
     "Result",
     "Rules",
     "RulesError",
+    "TemplateError",
     "Where",
     "Workbook",
     "analyse",
