@@ -26,7 +26,7 @@ line or the page; it writes files only in the writers, and only whole, never ove
 from __future__ import annotations
 
 from .library.analysis import analyse
-from .library.history import forget_period, history_report, history_reports, write_accuracy_json, year_accuracy
+from .library.history import forget_period, history_report, history_reports, year_accuracy
 from .library.outputs import check_targets as check_targets
 from .library.outputs import make_report, write_docx, write_json, write_report
 from .library.outputs import steps as steps
@@ -64,7 +64,6 @@ __all__ = [
     "load_rules",
     "make_report",
     "movement_view",
-    "write_accuracy_json",
     "write_docx",
     "write_json",
     "write_report",
