@@ -18,6 +18,7 @@ import attrs
 
 from ..engine import Report
 from ..report import tables
+from ..report.tense import words_for
 from .activity import activity_sheet
 from .book import EXCEL_MAX_ROWS, Book, Sheet, legible, revenue_table, table2
 from .json_out import report_dict, report_json
@@ -27,7 +28,7 @@ from .schedule_sheets import capital_sheet, cash_limits_sheet, indicators_sheet,
 from .series import management_sheet, movement_sheet, trend_sheet
 from .stack import shared_checks_table
 from .summary import summary_sheet
-from .year_sheets import accuracy_sheet, year_sheet
+from .year_sheets import accuracy_sheet, next_year_sheet, year_sheet
 
 __all__ = ["SHEETS", "Book", "report_dict", "report_json", "write_report"]
 
@@ -63,6 +64,7 @@ SHEETS: list[Callable[[Book, Report], None]] = [
     savings_sheet,
     indicators_sheet,
     performance_sheet,
+    next_year_sheet,
     checks_sheet,
 ]
 
@@ -81,7 +83,7 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "constant_memory": True},
     )
     workbook.worksheet_class = Sheet
-    book = Book(workbook, s.organisation, s.period, s.title, max_rows=max_rows)
+    book = Book(workbook, s.organisation, s.period, s.title, max_rows=max_rows, words=words_for(s.period))
     try:
         workbook.set_properties(
             {
