@@ -149,12 +149,17 @@ def report(
         raise _usage(f"{docx_path}: the committee paper is a Word document; give a name ending in .docx")
     if docx_template is not None and docx_path is None:
         raise _usage("--docx-template is the template of the Word paper: give --docx too (e.g. --docx q3-paper.docx)")
+    if docx_template is not None:  # over the rules' [docx] template
+        import attrs
+
+        rule_set = attrs.evolve(rule_set, docx_template=docx_template)
     if docx_path is not None:
-        from . import api
+        from .rules import TemplateError
+        from .write.word import check_template
 
         try:
-            api.check_docx_template(docx_template if docx_template is not None else rule_set.docx_template)
-        except api.TemplateError as exc:
+            check_template(rule_set.docx_template)
+        except TemplateError as exc:
             raise _usage(f"{exc}; no report was written") from None
     if history is not None and no_history:
         raise _usage("--history and --no-history cannot be used together")
@@ -176,7 +181,6 @@ def report(
             progress=progress.step,
             previous=previous,
             history=store,
-            docx_template=docx_template,
         )
     except api.OutputError as exc:
         progress.close()
@@ -483,18 +487,15 @@ def accuracy(
     rule_set = _load_rules(rules)
     path = _store(store_path)
     try:
-        acc = api.year_accuracy(path, year, organisation, rule_set)
+        acc = api.year_accuracy(path, year, organisation, rule_set, json=json_path)
     except api.HistoryError as exc:
         raise _usage(str(exc)) from None
+    except OSError as exc:
+        raise _usage(f"{json_path}: cannot write the JSON ({exc.strerror or exc})") from None
     from .report.year import accuracy_lines_text
 
     for text in accuracy_lines_text(acc):
         typer.echo(text)
-    if json_path is not None:
-        try:
-            api.write_accuracy_json(acc, json_path)
-        except OSError as exc:
-            raise _usage(f"{json_path}: cannot write the JSON ({exc.strerror or exc})") from None
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ macro. The only fields are our own page numbers. Characters XML cannot hold are 
 
 from __future__ import annotations
 
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -480,10 +481,14 @@ def open_template(path: Path | str | None):
     return document
 
 
-def check_template(path: Path | str | None) -> None:
-    """Raise ``TemplateError`` when ``path`` (if given) cannot be built on, before anything is written."""
-    if path is not None:
-        open_template(path)
+def check_template(path: object) -> Path | None:
+    """``path`` (a file name, or None) as a Path, once ``TemplateError`` has been raised if it
+    cannot be built on: called before anything is written."""
+    if path is None:
+        return None
+    chosen = Path(os.fspath(path))  # type: ignore[call-overload]
+    open_template(chosen)
+    return chosen
 
 
 def add_table(document, table: Table, styles: Styles, *, shade: bool = False) -> None:
