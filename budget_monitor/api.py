@@ -53,6 +53,8 @@ __all__ = [
     "Where",
     "analyse",
     "forget_period",
+    "approve_version",
+    "audit_trail",
     "history_report",
     "history_reports",
     "load_rules",
@@ -299,6 +301,7 @@ def analyse(
     previous: PathLike | None = None,
     previous_name: str | None = None,
     history: PathLike | None = None,
+    organisations: Sequence[str] | None = None,
 ) -> Result:
     """Read, check and analyse one quarterly workbook, or several as one report.
 
@@ -312,7 +315,7 @@ def analyse(
     else ``history`` names a history store (SQLite) whose latest earlier period of the same
     organisation is the previous report, read as recorded; the store's periods of the
     financial year also give the trend. The figures of this report never depend on either.
-    See ``budget_monitor.series``.
+    See ``budget_monitor.series``. A workbook naming an organisation not in ``organisations`` is refused.
 
     Bad input never raises: the result holds the problems (``result.ok`` is False when
     any is an error).
@@ -334,19 +337,20 @@ def analyse(
             result = _analyse_one(paths[0], labels[0], rule_set, title, progress)
         else:
             result = _analyse_many(paths, labels, rule_set, title, progress)
-        if previous is None and history is None:
+        if previous is None and history is None and organisations is None:
             return result
-        return _in_series(result, rule_set, previous, previous_name, history)
+        return _in_series(result, rule_set, previous, previous_name, history, organisations)
 
 
-def _in_series(
-    result: Result, rules: Rules, previous: PathLike | None, previous_name: str | None, history: PathLike | None
-) -> Result:
+def _in_series(result: Result, rules: Rules, previous, previous_name, history, organisations=None) -> Result:
     """``result`` with the previous report, the movement since it and the trend (see
-    ``series.place``); problems finding them join the result's."""
-    if not result.ok:
+    ``series.place``) when its organisation is one of ``organisations`` (when given);
+    problems finding them join the result's."""
+    from .series import mine, place
+
+    result = mine(result, organisations)
+    if not result.ok or (previous is None and history is None):
         return result
-    from .series import place
 
     report = result._checked()
     label = result.sources[0].name if len(result.sources) == 1 else ""
@@ -530,6 +534,9 @@ def make_report(
     history: PathLike | None = None,
     names: Sequence[str] | None = None,
     previous_name: str | None = None,
+    organisations: Sequence[str] | None = None,
+    user: str = "",
+    client: str = "",
 ) -> Result:
     """``analyse`` the workbooks, then, when there are no errors, write the report workbook
     to ``output``, and the JSON and the Word document where ``json`` and ``docx`` name
@@ -540,7 +547,7 @@ def make_report(
     also recorded in that store (made if it does not exist) as the next version of its
     organisation and period, once its files are written, in one transaction:
     ``result.recorded`` says how. A report whose Settings give no period is not recorded
-    (a warning says so).
+    (a warning says so). ``organisations`` as for ``analyse``; ``user``, ``client``: who records it, from where.
 
     The outputs are checked before anything is read (``OutputError``). Where the machine
     can, the JSON is written by a child process while this one writes the workbook, and
@@ -571,6 +578,7 @@ def make_report(
         previous=previous,
         previous_name=previous_name,
         history=store_path,
+        organisations=organisations,
     )
     if not result.ok:
         return result
@@ -593,7 +601,7 @@ def make_report(
 
                 # Another child records the report beside the writing and commits only once
                 # the files are written (started after the JSON's, which must not hold its pipe).
-                recording = start_recording(store_path, report, period, inputs)
+                recording = start_recording(store_path, report, period, inputs, (user, client))
             files.atomic_write(
                 out,
                 lambda tmp: write_book(report, tmp, progress=None if progress is None else _sheet_steps(progress)),
@@ -618,7 +626,7 @@ def make_report(
     if store_path is None or period is None:
         return result
     try:
-        recorded = _record(store_path, report, period, inputs, recording)
+        recorded = _record(store_path, report, period, inputs, recording, (user, client))
     except HistoryError as exc:
         exc.result = result
         raise
@@ -684,7 +692,7 @@ def _check_store_target(store: Path, inputs: Sequence[Path], outputs: Sequence[P
         raise OutputError(store, [error("not-a-store", str(exc).removeprefix(f"{store}: "), Where(""))]) from None
 
 
-def _record(store_path: Path, report: Report, period: Any, inputs: Sequence[Path], recording: Any) -> Any:
+def _record(store_path: Path, report: Report, period: Any, inputs: Sequence[Path], recording: Any, who: Any) -> Any:
     """Commit the recording started beside the writing, or record now; ``HistoryError`` on failure."""
     from .series import record
     from .store import StoreError, store_at
@@ -693,7 +701,7 @@ def _record(store_path: Path, report: Report, period: Any, inputs: Sequence[Path
         if recording is not None:
             return recording.finish()
         with store_at(store_path) as store:
-            return record(store, report, period, inputs)
+            return record(store, report, period, inputs, who=who)
     except StoreError as exc:
         raise HistoryError(str(exc)) from None
 
@@ -761,6 +769,19 @@ def forget_period(store: PathLike, period: str, organisation: str | None = None)
         when, versions = _recorded_period(s, period, organisation)
         org = versions[0].organisation
         return org, when.key, s.forget(org, when)
+
+
+def approve_version(store: PathLike, period: str, version: int | None = None, organisation=None, user="") -> Any:
+    """Approve ``version`` of ``period`` (default its latest) as ``user`` (default this computer's), in the audit trail."""
+    with _stored(store) as s:
+        when, versions = _recorded_period(s, period, organisation)
+        return s.approve(versions[0].organisation, when, version, user)
+
+
+def audit_trail(store: PathLike, since: str = "") -> list[Any]:
+    """The store's audit trail (``store.AuditRow``), oldest first, from ``since`` (a date) on."""
+    with _stored(store) as s:
+        return s.audit_trail(since)
 
 
 def year_accuracy(store: PathLike, year: str, organisation: str | None = None, rules=None, json=None) -> Any:

@@ -413,7 +413,7 @@ class Store:
     def approve(
         self, organisation: str, period: Period, version: int | None, user: str, client: str = HERE
     ) -> Recorded:
-        """Approve ``version`` of (organisation, period) (its latest when None) as ``user``,
+        """Approve ``version`` of (organisation, period) (its latest when None) as ``user`` (blank: this computer's),
         with its row in the audit trail, in one transaction; ``StoreError`` when there is
         no such version or it is approved already."""
         when = datetime.now(UTC).isoformat(timespec="seconds")
@@ -439,9 +439,13 @@ class Store:
                 conn.execute(
                     "UPDATE reports SET approved_by = ?, approved_at = ? WHERE organisation = ? AND period = ?"
                     " AND version = ?",
-                    (user, when, organisation, period.key, number),
+                    (user or local_user(), when, organisation, period.key, number),
                 )
-                self._audit(AuditRow(when, user, client, "approve", name, digest, organisation, period.key, number))
+                self._audit(
+                    AuditRow(
+                        when, user or local_user(), client, "approve", name, digest, organisation, period.key, number
+                    )
+                )
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
