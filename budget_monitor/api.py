@@ -663,6 +663,7 @@ def movement_view(result: Result) -> dict[str, Any] | None:
             "name": mv.previous.name,
             "recorded_at": mv.previous.recorded_at,
             "version": mv.previous.version,
+            "status": mv.previous.status,
         },
         "period": now,
         "bridge": [
