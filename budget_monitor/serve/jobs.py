@@ -143,7 +143,7 @@ def run_job(
         result = exc.result
         message = str(exc).replace(str(history), Path(str(history)).name)
         answer["history"] = {"recorded": False, "message": message}
-    source = result.sources[0] if result.sources else None
+    source = result.workbooks[0] if result.workbooks else None
     answer["input"] = {
         "sha256": _digest(workbook),
         "organisation": source.organisation if source is not None else "",
