@@ -192,6 +192,7 @@ def report_page(
 <section aria-labelledby="summary-h"><h2 id="summary-h">Summary (£000)</h2>
 {_summary(totals)}{_moved_sentence(movement, organisation, has_store)}</section>
 {_movement(movement)}
+{_accuracy(data.get("forecast_accuracy"))}
 <section aria-labelledby="lines-h"><h2 id="lines-h">Largest net variances by budget line (£000)</h2>
 {charts.bars("Net variance by budget line, £000", _by_line(data))}
 </section>
@@ -200,6 +201,46 @@ def report_page(
 {_narrative(data)}
 <p class="again"><a class="button secondary" href="/">Make another report</a></p>
 """
+
+
+#: How many lines the page's accuracy table shows (those with the largest mean absolute error).
+ACCURACY_LINES = 10
+
+
+def _accuracy(fa: dict[str, Any] | None) -> str:
+    """An outturn report's year: how far each period's forecast was from the outturn (a chart
+    of the whole report's net error by period), and the portfolios' and the lines' with the
+    largest mean absolute error (£000), from the JSON report's ``forecast_accuracy``."""
+    if not fa:
+        return ""
+    total = fa["total"]
+    errors = [(p["period"], display(Decimal(p["error"]["net"]))) for p in total["periods"]]
+    chart = charts.bars(f"Net forecast error at each period against {fa['against']}, £000", errors) if errors else ""
+
+    def row(name: str, x: dict[str, Any], cls: str = "") -> str:
+        mae, bias = x["mean_absolute_error"], x["bias"]
+        return (
+            f'<tr class="{cls}"><td>{escape(name)}</td>'
+            f'<td class="num" data-figure="mae">{_k(mae["net"]) if mae else ""}</td>'
+            f'<td class="num">{_k(bias["net"]) if bias else ""}</td>'
+            f"<td>{escape(x['first_within_tolerance'] or 'never')}</td></tr>"
+        )
+
+    rows = [row("Whole report", total, "total")]
+    rows += [row(p["portfolio"], p) for p in fa["portfolios"]]
+    rows += [row(ln["line"], ln) for ln in fa["lines"][:ACCURACY_LINES] if ln["mean_absolute_error"]]
+    what = "the outturn" if fa["final"] else f"the latest period recorded ({fa['against']})"
+    return (
+        '<section aria-labelledby="acc-h" class="accuracy">'
+        f'<h2 id="acc-h">How good the year\'s forecasts were (£000)</h2>'
+        f"<p>Each period's forecast net variance against {escape(what)}: a positive error overstated it, a "
+        f"negative one understated it. Within tolerance: within {escape(str(Decimal(fa['tolerance']) * 100))}% of "
+        "the net cash limit from that period on.</p>"
+        f"{chart}"
+        '<table class="table accuracy"><thead><tr><th scope="col">Portfolio or budget line</th>'
+        '<th scope="col" class="num">Mean absolute error</th><th scope="col" class="num">Bias (mean error)</th>'
+        '<th scope="col">Within tolerance from</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></section>"
+    )
 
 
 def _by_line(data: dict[str, Any]) -> list[tuple[str, Decimal]]:
