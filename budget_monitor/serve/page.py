@@ -37,7 +37,8 @@ def _k(value: Decimal | str) -> str:
     return f"{shown:+,.0f}" if shown else "0"
 
 
-def layout(title: str, body: str, *, status: str = "", history: bool = False) -> str:
+def layout(title: str, body: str, *, status: str = "", history: bool = False, account: str = "") -> str:
+    """A whole page; ``account`` is the header's line saying who is signed in (``auth.Gate.account``)."""
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -50,7 +51,7 @@ def layout(title: str, body: str, *, status: str = "", history: bool = False) ->
 <body>
 <a class="skip" href="#main">Skip to main content</a>
 <header class="banner"><div class="width"><a class="service" href="/">{SERVICE}</a>
-<span class="tag">Quarterly report from a workbook</span></div></header>
+<span class="tag">Quarterly report from a workbook</span>{account}</div></header>
 <div class="width">
 <main id="main" tabindex="-1"{' data-status="' + escape(status) + '"' if status else ""}>
 {body}
@@ -63,9 +64,17 @@ after the answer; the reports are kept for a short while for you to download, th
 """
 
 
-def form(rules: Sequence[str], *, limit_mb: int, error: str = "", previous: bool = True, history: bool = False) -> str:
+def form(
+    rules: Sequence[str],
+    *,
+    limit_mb: int,
+    error: str = "",
+    previous: bool = True,
+    history: bool = False,
+    csrf: str = "",
+) -> str:
     """The upload form: it works as a plain HTML form; the page's script adds dropping a
-    file on it and a progress bar."""
+    file on it and a progress bar. ``csrf`` is the session's token, sent back with the form."""
     options = ['<option value="">Built-in thresholds (£100k revenue, £250k capital)</option>']
     options += [f'<option value="{escape(r)}">{escape(r)}</option>' for r in rules]
     error_html = ""
@@ -90,6 +99,7 @@ the movement since then.{HISTORY_HINT if history else ""}</p>
 Table 2 and the charts, with the report workbook, the Word document and the JSON to download; or,
 if the workbook has problems, each problem with its sheet and cell.</p>
 <form id="upload" method="post" action="/report" enctype="multipart/form-data">
+<input type="hidden" name="csrf" value="{escape(csrf)}">
 <div class="field drop" id="drop">
 <label for="workbook">Quarterly workbook</label>
 <p class="hint" id="workbook-hint">An .xlsx, .xlsm or .ods file, up to {limit_mb} MB.</p>
@@ -334,7 +344,8 @@ def _from(previous: dict[str, Any]) -> str:
     if previous["source"] == "history":
         when = str(previous.get("recorded_at") or "")[:16].replace("T", " ")
         version = previous.get("version")
-        return f"the history (version {version}, recorded {when} UTC)" if version and when else "the history"
+        draft = ", a draft: no version of that period is approved" if previous.get("status") == "draft" else ""
+        return f"the history (version {version}, recorded {when} UTC{draft})" if version and when else "the history"
     return str(previous.get("name") or "the uploaded file")
 
 

@@ -234,10 +234,14 @@ def test_a_store_of_the_older_schema_migrates_in_place_and_its_reports_count(tmp
     q1 = tmp_path / "q1.xlsx"
     write_quarter(year[YEAR_PERIODS[0]], q1)
     assert api.make_report(q1, tmp_path / "q1-r.xlsx", history=store).ok
-    # make it as the version before drivers were kept wrote it
+    # make it as the version before drivers were kept wrote it (schema 2: before migrations 3 and 4)
     with sqlite3.connect(store) as conn:
         conn.execute("DROP TABLE drivers")
-        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        conn.execute("DROP TABLE audit")
+        for column in ("recorded_by", "approved_by", "approved_at"):
+            conn.execute(f"ALTER TABLE reports DROP COLUMN {column}")
+        conn.execute("PRAGMA user_version = 2")
+    assert len(MIGRATIONS) == 4
     inode = store.stat().st_ino
     out = tmp_path / "out.xlsx"
     write_quarter(year[YEAR_PERIODS[-1]], out)
