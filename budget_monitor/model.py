@@ -45,6 +45,8 @@ DRIVER_KINDS = frozenset(("activity", "unit_cost", "joint", "income_activity", "
 CATEGORIES = ("Opening", "Grant", "Corporate", "Technical", "Virement")
 RAGS = ("Red", "Amber", "Green")
 STATUSES = ("Rolling Programme", "Approval to Spend", "Approval to Plan", "Preliminary Stage")
+#: Where a request to carry an underspend into next year stands (the ``Roll forward`` sheet).
+ROLL_FORWARD_STATUSES = ("Proposed", "Agreed", "Declined")
 
 
 def column_letter(index: int) -> str:
@@ -185,6 +187,9 @@ class BudgetLine:
     forecast: GrossIncome
     comment: str = ""
     where: Where = NOWHERE
+    #: The part of the line's variance that recurs next year (its unexplained pressure or
+    #: saving; items give their own), in pounds; None when not given.
+    full_year_effect: Decimal | None = None
 
     @property
     def variance(self) -> GrossIncome:
@@ -229,6 +234,8 @@ class VarianceItem:
     amount: GrossIncome
     portfolio: str = ""
     where: Where = NOWHERE
+    #: The part of the item that recurs next year, in pounds (None when not given).
+    full_year_effect: Decimal | None = None
 
 
 @attrs.frozen
@@ -342,6 +349,20 @@ class ManagementAction:
 
 
 @attrs.frozen
+class RollForward:
+    """A request to carry part of a line's underspend into next year: ``amount`` in pounds
+    (positive), what it is for, and whether it is ``Proposed``, ``Agreed`` or ``Declined``.
+    ``where`` is the row's Amount cell."""
+
+    portfolio: str
+    line: str
+    amount: Decimal
+    purpose: str
+    status: str
+    where: Where = NOWHERE
+
+
+@attrs.frozen
 class Quarter:
     """Everything read from one quarterly workbook. Optional sheets that were absent
     give ``None`` (not an empty tuple, which means the sheet was there with no rows)."""
@@ -358,6 +379,7 @@ class Quarter:
     kpis: tuple[KpiRow, ...] | None = None
     actions: tuple[Action, ...] | None = None
     management_actions: tuple[ManagementAction, ...] | None = None
+    roll_forward: tuple[RollForward, ...] | None = None
 
 
 # --- results ----------------------------------------------------------------------------
