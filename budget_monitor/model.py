@@ -141,7 +141,8 @@ class Settings:
     """The ``Settings`` sheet: free text for the report's header, and the cash units.
     ``committee``, ``meeting_date``, ``contact`` and ``recommendations`` (one per line) are
     for the Word committee paper's front block; blank ones are left out.
-    ``period_where`` is the cell the period was read from (not compared)."""
+    ``period_where`` and ``organisation_where`` are the cells the period and the organisation
+    were read from (not compared)."""
 
     organisation: str = ""
     period: str = ""
@@ -153,6 +154,7 @@ class Settings:
     contact: str = ""
     recommendations: str = ""
     period_where: Where = attrs.field(default=Where("Settings"), eq=False)
+    organisation_where: Where = attrs.field(default=Where("Settings"), eq=False)
 
 
 @attrs.frozen
@@ -498,7 +500,9 @@ class PreviousReport:
 
     ``source`` is ``history`` (read from the history store) or ``file`` (``--previous``);
     ``name`` is the store or file it came from; ``recorded_at`` when it was recorded
-    (ISO 8601, UTC; blank for a file); ``version`` its version in the store.
+    (ISO 8601, UTC; blank for a file); ``version`` its version in the store, and
+    ``status`` whether it is ``approved`` or a ``draft`` (none of its period's versions is
+    approved; blank for a file).
     """
 
     organisation: str
@@ -509,6 +513,7 @@ class PreviousReport:
     recorded_at: str = ""
     name: str = ""
     version: int | None = None
+    status: str = ""
 
     @property
     def variance(self) -> GrossIncome:
