@@ -12,6 +12,7 @@ other part shares, and it imports none of them (only ``money``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -86,6 +87,17 @@ class Where:
 
 
 NOWHERE = Where("")
+#: No column letters: a record made in code, not read from a sheet (never changed: it is
+#: shared; a plain dict, as a record must pickle to reach a child process).
+NO_COLUMNS: Mapping[str, str] = {}
+
+
+def _columns() -> Mapping[str, str]:
+    """The ``columns`` field of a record that may refer to Budget lines: the letter of each
+    column of its sheet by key (``portfolio``, ``line``...), one mapping shared by the
+    sheet's rows, so that a problem found later (a name that is not on Budget lines) names
+    its cell. Not part of the record's value (equality, hashing)."""
+    return attrs.field(default=NO_COLUMNS, eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen
@@ -211,6 +223,7 @@ class Driver:
     where: Where = NOWHERE
     group: str = ""
     group_where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -222,6 +235,7 @@ class VarianceItem:
     amount: GrossIncome
     portfolio: str = ""
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -234,6 +248,7 @@ class CashLimitChange:
     amount: GrossIncome
     description: str = ""
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -247,6 +262,7 @@ class Saving:
     rag: str
     comment: str = ""
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -260,6 +276,7 @@ class CapitalRow:
     cash_limit: Decimal
     forecast: Decimal
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -332,6 +349,7 @@ class ManagementAction:
     amount: Decimal
     rag: str
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen

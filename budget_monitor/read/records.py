@@ -89,6 +89,7 @@ def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.
 def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Driver, ...]:
     out = []
     letters, rows = _records(grid, ACTIVITY, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     sheet = grid.name
     line_letter = letters.get("line", "")
     group_letter = letters.get("group", "")
@@ -132,6 +133,7 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
                     where,
                     group,
                     Where(sheet, row_no, group_letter) if group else m.NOWHERE,
+                    columns=columns,
                 )
             )
     return tuple(out)
@@ -140,6 +142,7 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
 def _items(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.VarianceItem, ...]:
     out = []
     letters, rows = _records(grid, VARIANCE_ITEMS, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     sheet = grid.name
     line_letter = letters.get("line", "")
     for row_no, (portfolio, line, description, gross, income) in rows:
@@ -148,30 +151,35 @@ def _items(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Varianc
         ):
             # What is checked later is the line it refers to.
             where = Where(sheet, row_no, line_letter)
-            out.append(m.VarianceItem(line, description, m.GrossIncome(gross, income), portfolio, where))
+            out.append(
+                m.VarianceItem(line, description, m.GrossIncome(gross, income), portfolio, where, columns=columns)
+            )
     return tuple(out)
 
 
 def _changes(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.CashLimitChange, ...]:
     out = []
     letters, rows = _records(grid, CASH_LIMIT_CHANGES, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, category, gross, income, description) in rows:
         where = Where(grid.name, row_no)
         if (portfolio or _named(CASH_LIMIT_CHANGES, where, letters, problems, portfolio=portfolio)) and (
             category in m.CATEGORIES
         ):
-            out.append(m.CashLimitChange(portfolio, line, category, m.GrossIncome(gross, income), description, where))
+            amount = m.GrossIncome(gross, income)
+            out.append(m.CashLimitChange(portfolio, line, category, amount, description, where, columns=columns))
     return tuple(out)
 
 
 def _savings(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Saving, ...]:
     out = []
     letters, rows = _records(grid, SAVINGS, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, saving, amount, rag, comment) in rows:
         where = Where(grid.name, row_no)
         ok = bool(portfolio and saving) or _named(SAVINGS, where, letters, problems, portfolio=portfolio, saving=saving)
         if ok and rag in m.RAGS:
-            out.append(m.Saving(portfolio, line, saving, amount, rag, comment, where))
+            out.append(m.Saving(portfolio, line, saving, amount, rag, comment, where, columns=columns))
     return tuple(out)
 
 
@@ -198,6 +206,7 @@ def normalise_year(text: str) -> str | None:
 def _capital(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.CapitalRow, ...]:
     out = []
     letters, rows = _records(grid, CAPITAL, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, project, status, year_text, cash_limit, forecast) in rows:
         where = Where(grid.name, row_no)
         ok = bool(portfolio and project) or _named(
@@ -214,7 +223,7 @@ def _capital(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Capit
             )
             ok = False
         if ok and year is not None and status in m.STATUSES:
-            out.append(m.CapitalRow(portfolio, project, status, year, cash_limit, forecast, where))
+            out.append(m.CapitalRow(portfolio, project, status, year, cash_limit, forecast, where, columns=columns))
     return tuple(out)
 
 
@@ -233,13 +242,14 @@ def _indicators(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.In
 def _management(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.ManagementAction, ...]:
     out = []
     letters, rows = _records(grid, MANAGEMENT_ACTION, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, action, amount, rag) in rows:
         where = Where(grid.name, row_no)
         ok = bool(portfolio and action) or _named(
             MANAGEMENT_ACTION, where, letters, problems, portfolio=portfolio, action=action
         )
         if ok and rag in m.RAGS:
-            out.append(m.ManagementAction(portfolio, line, action, amount, rag, where))
+            out.append(m.ManagementAction(portfolio, line, action, amount, rag, where, columns=columns))
     return tuple(out)
 
 
