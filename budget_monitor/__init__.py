@@ -33,6 +33,8 @@ __all__ = [
     "write_docx",
     "write_json",
     "write_report",
+    "write_accuracy_json",
+    "year_accuracy",
 ]
 
 if TYPE_CHECKING:
@@ -53,9 +55,11 @@ if TYPE_CHECKING:
         load_rules,
         make_report,
         movement_view,
+        write_accuracy_json,
         write_docx,
         write_json,
         write_report,
+        year_accuracy,
     )
 
 

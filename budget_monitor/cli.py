@@ -138,12 +138,6 @@ def report(
         raise _usage(f"{out}: the report is an Excel workbook; give an output name ending in .xlsx")
     if docx_path is not None and docx_path.suffix.lower() != ".docx":
         raise _usage(f"{docx_path}: the committee paper is a Word document; give a name ending in .docx")
-    from .files import same_file
-
-    if json_path is not None and same_file(out, json_path):
-        raise _usage(f"{json_path}: the JSON and the workbook cannot be the same file")
-    if docx_path is not None and any(same_file(docx_path, p) for p in (out, json_path) if p is not None):
-        raise _usage(f"{docx_path}: the Word document cannot be the same file as another output")
     if history is not None and no_history:
         raise _usage("--history and --no-history cannot be used together")
     from .store import DEFAULT_NAME
@@ -448,6 +442,40 @@ def history_forget(
     except api.HistoryError as exc:
         raise _usage(str(exc)) from None
     typer.echo(f"{path}: removed {org} {key} ({counted(removed, 'version')})")
+
+
+@app.command()
+def accuracy(
+    year: str = typer.Option(..., "--year", help="The financial year, e.g. 2011-12."),
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+    organisation: str | None = typer.Option(None, "--organisation", help="Whose year, when the store holds several."),
+    rules: Path | None = typer.Option(None, "--rules", help="A rules file (TOML): [accuracy] tolerance."),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the figures as JSON here."),
+) -> None:
+    """How good the year's recorded forecasts were: each line's and portfolio's mean
+    absolute error, bias and the first period from which its forecasts stayed within
+    tolerance (£000), against the outturn, or the latest period recorded when there is
+    no outturn yet (said so).
+
+    Example: budget-monitor accuracy --history reports/budget-monitor.sqlite --year 2011-12
+    """
+    from . import api
+
+    rule_set = _load_rules(rules)
+    path = _store(store_path)
+    try:
+        acc = api.year_accuracy(path, year, organisation, rule_set)
+    except api.HistoryError as exc:
+        raise _usage(str(exc)) from None
+    from .report.year import accuracy_lines_text
+
+    for text in accuracy_lines_text(acc):
+        typer.echo(text)
+    if json_path is not None:
+        try:
+            api.write_accuracy_json(acc, json_path)
+        except OSError as exc:
+            raise _usage(f"{json_path}: cannot write the JSON ({exc.strerror or exc})") from None
 
 
 def main() -> None:

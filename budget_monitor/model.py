@@ -12,7 +12,7 @@ other part shares, and it imports none of them (only ``money``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -467,3 +467,42 @@ class OverThreshold:
     @property
     def total_underspends(self) -> Decimal:
         return sum((c.amount for c in self.underspends), ZERO)
+
+
+def portfolio_variances(lines: Iterable[BudgetLine]) -> dict[str, GrossIncome]:
+    """Each portfolio's variance (forecast less cash limit), in the order first met; added
+    up as amounts, not as a record per addition (a report may have 100,000 lines)."""
+    gross: dict[str, Decimal] = {}
+    income: dict[str, Decimal] = {}
+    for bl in lines:
+        f, c, pf = bl.forecast, bl.cash_limit, bl.portfolio
+        gross[pf] = gross.get(pf, ZERO) + (f.gross - c.gross)
+        income[pf] = income.get(pf, ZERO) + (f.income - c.income)
+    return {pf: GrossIncome(g, income[pf]) for pf, g in gross.items()}
+
+
+@attrs.frozen
+class PreviousReport:
+    """The report movement is measured from: its lines and components as recorded.
+
+    ``source`` is ``history`` (read from the history store) or ``file`` (``--previous``);
+    ``name`` is the store or file it came from; ``recorded_at`` when it was recorded
+    (ISO 8601, UTC; blank for a file); ``version`` its version in the store.
+    """
+
+    organisation: str
+    period: str
+    source: Literal["history", "file"]
+    lines: tuple[BudgetLine, ...]
+    components: tuple[Component, ...]
+    recorded_at: str = ""
+    name: str = ""
+    version: int | None = None
+
+    @property
+    def variance(self) -> GrossIncome:
+        return sum((bl.variance for bl in self.lines), GrossIncome())
+
+    def portfolio_variances(self) -> dict[str, GrossIncome]:
+        """Each portfolio's variance, in the order of the lines."""
+        return portfolio_variances(self.lines)

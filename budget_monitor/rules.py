@@ -108,6 +108,9 @@ class Rules:
     split_method: str = SPLIT_METHODS[0]
     #: A line or component is listed on the Movement sheet when it moved by this much.
     movement: Threshold = Threshold(Decimal(100_000))
+    #: A forecast is within tolerance of the outturn when its net error is at most this
+    #: fraction of the line's net cash limit (``[accuracy] tolerance``).
+    accuracy_tolerance: Decimal = Decimal("0.01")
 
 
 _KNOWN = {
@@ -118,6 +121,7 @@ _KNOWN = {
     "kpi": {"amber_tolerance"},
     "split": {"method"},
     "movement": {"threshold", "round_to", "inclusive"},
+    "accuracy": {"tolerance"},
 }
 
 
@@ -226,6 +230,9 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         else base.kpi_tolerance,
         split_method=_split_method(path, data.get("split", {})),
         movement=_threshold(path, "movement", data.get("movement", {}), base.movement),
+        accuracy_tolerance=_fraction(path, "accuracy.tolerance", data["accuracy"]["tolerance"])
+        if "tolerance" in data.get("accuracy", {})
+        else base.accuracy_tolerance,
     )
 
 

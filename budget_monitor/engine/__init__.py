@@ -26,6 +26,7 @@ from ..model import (
     Where,
 )
 from ..rules import Rules
+from .accuracy import Accuracy
 from .capital import CapitalProject, CapitalSummary, summarise_capital
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
 from .indicators import order_indicators
@@ -81,6 +82,9 @@ class Report:
     trend: tuple[TrendPoint, ...] | None = None
     #: The management actions and the variance before and after them (the optional sheet).
     management: ManagementSummary | None = None
+    #: An outturn report's year: each recorded period's forecast against the outturn (see
+    #: ``accuracy`` and ``series``); None for a quarter, or without a history store.
+    accuracy: Accuracy | None = None
 
     @property
     def cash_limit(self) -> GrossIncome:
