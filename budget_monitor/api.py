@@ -300,6 +300,7 @@ def analyse(
     previous: PathLike | None = None,
     previous_name: str | None = None,
     history: PathLike | None = None,
+    previous_any: bool = False,
 ) -> Result:
     """Read, check and analyse one quarterly workbook, or several as one report.
 
@@ -313,7 +314,10 @@ def analyse(
     else ``history`` names a history store (SQLite) whose latest earlier period of the same
     organisation is the previous report, read as recorded; the store's periods of the
     financial year also give the trend. The figures of this report never depend on either.
-    See ``budget_monitor.series``.
+    A ``previous`` report of another organisation, of a period that cannot be placed in time
+    or is not earlier than this report's, or that is the input itself is an error naming it
+    (a later or the same period only a warning with ``previous_any=True``: the comparison is
+    meant). See ``budget_monitor.series``.
 
     Bad input never raises: the result holds the problems (``result.ok`` is False when
     any is an error).
@@ -337,11 +341,16 @@ def analyse(
             result = _analyse_many(paths, labels, rule_set, title, progress)
         if previous is None and history is None:
             return result
-        return _in_series(result, rule_set, previous, previous_name, history)
+        return _in_series(result, rule_set, previous, previous_name, history, previous_any)
 
 
 def _in_series(
-    result: Result, rules: Rules, previous: PathLike | None, previous_name: str | None, history: PathLike | None
+    result: Result,
+    rules: Rules,
+    previous: PathLike | None,
+    previous_name: str | None,
+    history: PathLike | None,
+    previous_any: bool = False,
 ) -> Result:
     """``result`` with the previous report, the movement since it and the trend (see
     ``series.place``); problems finding them join the result's."""
@@ -358,6 +367,8 @@ def _in_series(
         previous_name=previous_name,
         history=None if history is None else Path(os.fspath(history)),
         label=label,
+        inputs=[(s.name, s.path) for s in result.sources],
+        previous_any=previous_any,
     )
     return attrs.evolve(result, report=placed, problems=result.problems + tuple(found))
 
@@ -530,13 +541,14 @@ def make_report(
     history: PathLike | None = None,
     names: Sequence[str] | None = None,
     previous_name: str | None = None,
+    previous_any: bool = False,
 ) -> Result:
     """``analyse`` the workbooks, then, when there are no errors, write the report workbook
     to ``output``, and the JSON and the Word document where ``json`` and ``docx`` name
     them: what ``budget-monitor report`` does. Returns the result (its problems say why
     nothing was written, when they are errors).
 
-    ``previous``, ``previous_name``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
+    ``previous``, ``previous_name``, ``previous_any``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
     also recorded in that store (made if it does not exist) as the next version of its
     organisation and period, once its files are written, in one transaction:
     ``result.recorded`` says how. A report whose Settings give no period is not recorded
@@ -567,6 +579,7 @@ def make_report(
         previous=previous,
         previous_name=previous_name,
         history=store_path,
+        previous_any=previous_any,
     )
     if not result.ok:
         return result
