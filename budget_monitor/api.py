@@ -35,7 +35,7 @@ import attrs
 
 from . import files
 from .model import Problem, Quarter, Where, error, has_errors
-from .rules import Rules, RulesError, load_rules
+from .rules import Rules, RulesError, TemplateError, load_rules
 
 if TYPE_CHECKING:
     from .engine import Report
@@ -50,6 +50,7 @@ __all__ = [
     "Rules",
     "RulesError",
     "Source",
+    "TemplateError",
     "Where",
     "analyse",
     "forget_period",
@@ -509,16 +510,17 @@ def write_json(result: Result, path: PathLike) -> None:
         files.atomic_write(target, lambda tmp: write_json_file(report, tmp))
 
 
-def write_docx(result: Result, path: PathLike) -> None:
-    """Write the committee's Word document (``.docx``: the narrative and the tables) of
-    ``result`` to ``path``, whole or not at all. Raises as ``write_report`` does."""
+def write_docx(result: Result, path: PathLike, template: PathLike | None = None) -> None:
+    """Write the committee paper of ``result``, on ``template`` (default: the rules' ``[docx] template``)."""
     from .write.docx import write_docx as write_word
+    from .write.word import check_template
 
     report = result._checked()
     target = Path(os.fspath(path))
     _check_target(result, target)
+    chosen = check_template(template if template is not None else report.rules.docx_template)
     with _no_gc():
-        files.atomic_write(target, lambda tmp: write_word(report, tmp))
+        files.atomic_write(target, lambda tmp: write_word(report, tmp, template=chosen))
 
 
 def steps(inputs: int = 1, json: bool = False, docx: bool = False) -> int:
@@ -546,7 +548,7 @@ def make_report(
     """``analyse`` the workbooks, then, when there are no errors, write the report workbook
     to ``output``, and the JSON and the Word document where ``json`` and ``docx`` name
     them: what ``budget-monitor report`` does. Returns the result (its problems say why
-    nothing was written, when they are errors).
+    nothing was written, when they are errors). The paper is on the rules' ``[docx] template``.
 
     ``previous``, ``previous_name``, ``previous_any``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
     also recorded in that store (made if it does not exist) as the next version of its
@@ -562,6 +564,7 @@ def make_report(
     from .write import background
     from .write import write_report as write_book
     from .write.json_out import write_json_file
+    from .write.word import check_template
 
     inputs = [Path(p) for p in _given(path_or_paths)]
     out = Path(os.fspath(output))
@@ -570,9 +573,12 @@ def make_report(
     store_path = None if history is None else Path(os.fspath(history))
     outputs = [("workbook", out), ("JSON", json_out), ("Word document", docx_out)]
     check_targets(inputs, [(what, t) for what, t in outputs if t is not None], store_path)
+    rule_set = _rules(rules)
+    if docx_out is not None:
+        check_template(rule_set.docx_template)
     result = analyse(
         path_or_paths,
-        rules,
+        rule_set,
         title=title,
         names=names,
         progress=progress,

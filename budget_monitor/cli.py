@@ -100,7 +100,16 @@ def report(
         None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."
     ),
     docx_path: Path | None = typer.Option(
-        None, "--docx", help="Also write a Word document for the committee here (.docx): the narrative and the tables."
+        None,
+        "--docx",
+        help="Also write the committee paper here (.docx, A4): summary, recommendations, the reasons for "
+        "variance in numbered paragraphs, the tables as appendices.",
+    ),
+    docx_template: Path | None = typer.Option(
+        None,
+        "--docx-template",
+        help="The council's committee-paper template (.docx) to build the paper on: its styles, page set-up, "
+        "header, footer and logo are kept [default: the rules' [docx] template, else the built-in look].",
     ),
     title: str | None = typer.Option(
         None, "--title", help="The report's title [default: the workbooks' Settings Title]."
@@ -143,6 +152,20 @@ def report(
         raise _usage(f"{out}: the report is an Excel workbook; give an output name ending in .xlsx")
     if docx_path is not None and docx_path.suffix.lower() != ".docx":
         raise _usage(f"{docx_path}: the committee paper is a Word document; give a name ending in .docx")
+    if docx_template is not None and docx_path is None:
+        raise _usage("--docx-template is the template of the Word paper: give --docx too (e.g. --docx q3-paper.docx)")
+    if docx_template is not None:  # over the rules' [docx] template
+        import attrs
+
+        rule_set = attrs.evolve(rule_set, docx_template=docx_template)
+    if docx_path is not None:
+        from .rules import TemplateError
+        from .write.word import check_template
+
+        try:
+            check_template(rule_set.docx_template)
+        except TemplateError as exc:
+            raise _usage(f"{exc}; no report was written") from None
     if history is not None and no_history:
         raise _usage("--history and --no-history cannot be used together")
     from .store import DEFAULT_NAME

@@ -148,6 +148,8 @@ def has_errors(problems: list[Problem] | tuple[Problem, ...]) -> bool:
 @attrs.frozen
 class Settings:
     """The ``Settings`` sheet: free text for the report's header, and the cash units.
+    ``committee``, ``meeting_date``, ``contact`` and ``recommendations`` (one per line) are
+    for the Word committee paper's front block; blank ones are left out.
     ``period_where`` is the cell the period was read from (not compared)."""
 
     organisation: str = ""
@@ -155,6 +157,10 @@ class Settings:
     title: str = ""
     units: str = "£000"
     capital_units: str = "£m"
+    committee: str = ""
+    meeting_date: str = ""
+    contact: str = ""
+    recommendations: str = ""
     period_where: Where = attrs.field(default=Where("Settings"), eq=False)
 
 

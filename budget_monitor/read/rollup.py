@@ -245,6 +245,10 @@ def _settings(parts: Sequence[tuple[str, Quarter]], title: str | None) -> tuple[
             title=title,
             units=first.units if len(units) == 1 else MIXED,
             capital_units=first.capital_units if len(capital_units) == 1 else MIXED,
+            committee=first.committee,
+            meeting_date=first.meeting_date,
+            contact=first.contact,
+            recommendations=first.recommendations,
         ),
         problems,
     )

@@ -100,7 +100,17 @@ def test_every_sheet_has_every_header_of_the_spec_in_order(book):
 def test_settings_keys_and_defaults(book):
     ws = book[SETTINGS_SHEET]
     rows = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
-    assert rows == {"Organisation": None, "Period": None, "Title": None, "Units": "£000", "Capital units": "£m"}
+    assert rows == {
+        "Organisation": None,
+        "Period": None,
+        "Title": None,
+        "Units": "£000",
+        "Capital units": "£m",
+        "Committee": None,
+        "Meeting date": None,
+        "Contact": None,
+        "Recommendations": None,
+    }
     validations = _validations(ws)
     assert validations == {"B5": tuple(UNITS), "B6": tuple(UNITS)}
     assert (ws["A5"].value, ws["A6"].value) == ("Units", "Capital units")

@@ -225,8 +225,8 @@ def test_the_word_document_has_the_movement_and_management_action(pair, tmp_path
     text = "\n".join(p.text for p in document.paragraphs).replace("\u2060", "")
     assert "a movement of +£2,759k." in text and "Management action: One action agreed" in text
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert "Movement since the last report, 2011-12 Q2 (£000)" in headings
-    assert "Management action (£000)" in headings
+    assert "Appendix 3: Movement since the last report, 2011-12 Q2 (£000)" in headings
+    assert "Appendix 4: Management action (£000)" in headings
     rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
     # on the movement table; Table 1 keeps the line too, with its last net variance
     closed = next(r for r in rows if r[0].endswith("Closed Residential Unit") and len(r) == 5)

@@ -273,7 +273,7 @@ def test_a_previous_report_uploaded_gives_the_movement_on_the_page_and_in_every_
 
     paper = docx.Document(io.BytesIO(httpx.get(server.url + links["docx"]).content))
     said = [para.text.replace("\u2060", "") for para in paper.paragraphs]
-    assert "Movement since the last report, 2011-12 Q2 (£000)" in said
+    assert "Appendix 3: Movement since the last report, 2011-12 Q2 (£000)" in said
     assert any(f"moved from {shown_k(net_variance(q2))} at 2011-12 Q2 to" in x for x in said)
 
 

@@ -475,3 +475,46 @@ def lying_size_xlsx(folder: Path, name: str = "liar.xlsx", part: str = "xl/works
         pos = data.find(b"PK\x01\x02", pos + 4)
     path.write_bytes(bytes(data))
     return path
+
+
+def sheet_part(path: Path, sheet: str) -> str:
+    """The zip part of the worksheet named ``sheet`` (through the workbook's relationships)."""
+    with zipfile.ZipFile(path) as zf:
+        book = zf.read("xl/workbook.xml").decode("utf-8")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    rid = re.search(rf'<sheet [^>]*name="{re.escape(sheet)}"[^>]*r:id="([^"]+)"', book)
+    assert rid is not None, sheet
+    target = re.search(rf'<Relationship [^>]*Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels)
+    if target is None:
+        target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels)
+    assert target is not None
+    return "xl/" + target.group(1).lstrip("/").removeprefix("xl/")
+
+
+def far_reaching_xlsx(
+    source: Path,
+    out: Path,
+    sheet: str = "Budget lines",
+    cell: str | None = "XFD1048576",
+    dimension: str | None = None,
+    rows: str = "",
+) -> Path:
+    """A copy of the workbook ``source`` whose sheet ``sheet`` has one more value in ``cell``
+    (after its data) and, when given, the ``<dimension ref>`` ``dimension`` and the raw
+    ``rows`` XML added at the end of its data: a file the size of ``source`` that asks a
+    reader for a grid of every cell from A1 to ``cell`` (17 billion of them at XFD1048576)."""
+    part = sheet_part(source, sheet)
+
+    def edit(n: str, data: bytes) -> bytes:
+        if n != part:
+            return data
+        if dimension is not None:
+            data = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>'.encode(), data)
+        extra = rows
+        if cell is not None:
+            row = re.match(r"[A-Z]+(\d+)$", cell)
+            assert row is not None
+            extra += f'<row r="{row.group(1)}"><c r="{cell}" t="inlineStr"><is><t>x</t></is></c></row>'
+        return data.replace(b"</sheetData>", extra.encode() + b"</sheetData>")
+
+    return rewrite_parts(source, edit, out)

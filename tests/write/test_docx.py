@@ -36,7 +36,8 @@ def test_it_opens_with_table_1_table_2_and_the_fostering_section(sample_docx):
     assert "Kent County Council, 2011-12 Q3" in text
     assert "Fostering Service: +£7,923k (+£7,951k gross, -£28k income)" in text
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert any(h.startswith("Table 1") for h in headings) and any(h.startswith("Table 2") for h in headings)
+    assert "Appendix 1: Table 1: revenue position by budget line (£000)" in headings
+    assert any(h.startswith("Appendix 2: Table 2") for h in headings)
     table1, table2 = document.tables[0], document.tables[1]
     assert table1.rows[1].cells[0].text == "Budget line"
     assert any(row.cells[0].text.strip() == "Fostering Service" for row in table1.rows)
