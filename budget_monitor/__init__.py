@@ -34,7 +34,6 @@ __all__ = [
     "write_docx",
     "write_json",
     "write_report",
-    "write_accuracy_json",
     "year_accuracy",
 ]
 
@@ -57,7 +56,6 @@ if TYPE_CHECKING:
         load_rules,
         make_report,
         movement_view,
-        write_accuracy_json,
         write_docx,
         write_json,
         write_report,

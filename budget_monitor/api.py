@@ -24,7 +24,6 @@ moved into place), never over an input.
 from __future__ import annotations
 
 import gc
-import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -62,7 +61,6 @@ __all__ = [
     "write_docx",
     "write_json",
     "write_report",
-    "write_accuracy_json",
     "year_accuracy",
 ]
 
@@ -720,18 +718,25 @@ def _sheet_steps(progress: ProgressFn) -> Callable[[str], None]:
 # --- the history store ------------------------------------------------------------------------
 
 
+@contextmanager
+def _stored(store: PathLike) -> Iterator[Any]:
+    """The history store at ``store``, open (it must exist); ``HistoryError`` for any ``StoreError``."""
+    from .store import StoreError, store_at
+
+    try:
+        with store_at(Path(os.fspath(store)), create=False) as s:
+            yield s
+    except StoreError as exc:
+        raise HistoryError(str(exc)) from None
+
+
 def history_reports(store: PathLike, organisation: str | None = None) -> list[Any]:
     """Every report recorded in the history store at ``store`` (``store.Recorded``:
     organisation, period, version, when, the input's name and SHA-256, the variance), by
     organisation, period in time and version; ``latest`` marks the version that counts.
     ``HistoryError`` when there is no store there or it cannot be read (it is not changed)."""
-    from .store import StoreError, store_at
-
-    try:
-        with store_at(Path(os.fspath(store)), create=False) as s:
-            return s.reports(organisation)
-    except StoreError as exc:
-        raise HistoryError(str(exc)) from None
+    with _stored(store) as s:
+        return s.reports(organisation)
 
 
 def _recorded_period(s: Any, period: str, organisation: str | None) -> Any:
@@ -756,58 +761,31 @@ def history_report(store: PathLike, period: str, organisation: str | None = None
     """The latest recorded version of ``period`` (``Recorded``) and its figures as recorded
     (``PreviousReport``: lines and components), read from the store, never re-analysed.
     ``organisation`` is needed only when the store holds the period for several."""
-    from .store import StoreError, store_at
-
-    try:
-        with store_at(Path(os.fspath(store)), create=False) as s:
-            _, versions = _recorded_period(s, period, organisation)
-            latest = next(r for r in versions if r.latest)
-            return latest, s.previous_report(latest)
-    except StoreError as exc:
-        raise HistoryError(str(exc)) from None
+    with _stored(store) as s:
+        _, versions = _recorded_period(s, period, organisation)
+        latest = next(r for r in versions if r.latest)
+        return latest, s.previous_report(latest)
 
 
 def forget_period(store: PathLike, period: str, organisation: str | None = None) -> tuple[str, str, int]:
     """Remove every version of ``period`` from the store, in one transaction: (organisation,
     period, how many versions were removed)."""
-    from .store import StoreError, store_at
-
-    try:
-        with store_at(Path(os.fspath(store)), create=False) as s:
-            when, versions = _recorded_period(s, period, organisation)
-            org = versions[0].organisation
-            return org, when.key, s.forget(org, when)
-    except StoreError as exc:
-        raise HistoryError(str(exc)) from None
+    with _stored(store) as s:
+        when, versions = _recorded_period(s, period, organisation)
+        org = versions[0].organisation
+        return org, when.key, s.forget(org, when)
 
 
-def year_accuracy(
-    store: PathLike, year: str, organisation: str | None = None, rules: Rules | PathLike | None = None
-) -> Any:
-    """How good the recorded forecasts of the financial ``year`` (``"2011-12"``) were
-    (``engine.accuracy.Accuracy``): each period's forecast variance against the outturn,
-    the error, its share of the cash limit, the bias, the mean absolute error and the first
-    period from which the forecasts stayed within ``[accuracy] tolerance``; measured
-    against the latest period recorded when there is no outturn yet (``accuracy.final`` is
-    False and ``accuracy.label`` says so). Read from the store, never re-analysed.
-    ``HistoryError`` when there is no store, or nothing of that year in it."""
+def year_accuracy(store: PathLike, year: str, organisation: str | None = None, rules=None, json=None) -> Any:
+    """How good the financial ``year``'s recorded forecasts were (``engine.accuracy.Accuracy``,
+    see ``series.store_accuracy``), read from the store: against the outturn, or the latest
+    period recorded (``final`` False); written as JSON to ``json`` when given. ``HistoryError``
+    when there is no store, or nothing of that year in it."""
     from .series import store_accuracy
-    from .store import StoreError, store_at
+    from .write.year_json import write_accuracy_file
 
-    tolerance = _rules(rules).accuracy_tolerance
-    try:
-        with store_at(Path(os.fspath(store)), create=False) as s:
-            return store_accuracy(s, year, organisation, tolerance)
-    except StoreError as exc:
-        raise HistoryError(str(exc)) from None
-    except ValueError as exc:
-        raise HistoryError(str(exc)) from None
-
-
-def write_accuracy_json(accuracy: Any, path: PathLike) -> None:
-    """Write ``{"forecast_accuracy": ...}`` (as the outturn report's JSON has it) for the
-    ``accuracy`` that ``year_accuracy`` gave, whole or not at all."""
-    from .write.year_json import accuracy_dict
-
-    text = json.dumps({"forecast_accuracy": accuracy_dict(accuracy)}, ensure_ascii=False, separators=(",", ":"))
-    files.atomic_write(Path(os.fspath(path)), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+    with _stored(store) as s:
+        found = store_accuracy(s, year, organisation, _rules(rules).accuracy_tolerance)
+    if json is not None:
+        files.atomic_write(Path(os.fspath(json)), lambda tmp: write_accuracy_file(found, tmp))
+    return found

@@ -27,7 +27,8 @@ from .engine.accuracy import Accuracy, Snapshot, accuracy
 from .engine.movement import PreviousReport, TrendPoint, movement, portfolio_variances
 from .model import Problem, Where, error, has_errors
 from .periods import Period, PeriodError, fy_label, parse_period
-from .store import Pending, Store, prepare
+from .periods import place as place_period
+from .store import Pending, Store, StoreError, prepare
 
 #: The code of the problem a history store that cannot be used makes (the command line
 #: exits 2 for it, as for any other usage error).
@@ -444,20 +445,21 @@ def start_recording(store_path: Path, report: Report, period: Period, inputs: Se
 def store_accuracy(store: Store, year: str, organisation: str | None, tolerance) -> Accuracy:
     """The accuracy of ``organisation``'s recorded forecasts of the financial ``year``
     (``2011-12``), against its outturn where one is recorded, else against its latest
-    period (labelled so). ``ValueError`` with a message when the year cannot be placed, has
-    nothing recorded, or is recorded for several organisations and none is named."""
-    placed = parse_period(year)  # PeriodError (a ValueError) says what was expected
-    if placed.kind not in ("year", "outturn"):
-        raise PeriodError(f"'{year}' is not a financial year; expected a year such as 2011-12")
+    period (labelled so). Raises when the year cannot be placed, has
+    nothing recorded, or is recorded for several organisations and none is named: a
+    ``StoreError`` naming the store."""
+    placed = place_period(year)
+    if placed is None or placed.kind not in ("year", "outturn"):
+        raise StoreError(f"{store.path}: '{year}' is not a financial year; expected a year such as 2011-12")
     fy = placed.financial_year
     orgs = sorted({r.organisation for r in store.reports() if r.latest and parse_period(r.period).financial_year == fy})
     if organisation is not None:
         orgs = [o for o in orgs if o == organisation]
     if not orgs:
         who = f" for {organisation}" if organisation else ""
-        raise ValueError(f"{store.path}: nothing of the year {fy_label(fy)} is recorded{who}")
+        raise StoreError(f"{store.path}: nothing of the year {fy_label(fy)} is recorded{who}")
     if len(orgs) > 1:
-        raise ValueError(
+        raise StoreError(
             f"{store.path}: the year {fy_label(fy)} is recorded for {len(orgs)} organisations ({'; '.join(orgs)}); "
             "name one with --organisation"
         )
