@@ -145,7 +145,7 @@ def read_previous(path: Path, rules=None) -> tuple[PreviousReport | None, list[P
     if found is None:
         return None, problems
     if found == "json":
-        return previous_from_json(path)
+        return previous_from_json(path, rules.limits if rules is not None else None)
     return previous_from_workbook(path, rules)
 
 
