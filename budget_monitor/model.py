@@ -100,6 +100,13 @@ def _columns() -> Mapping[str, str]:
     return attrs.field(default=NO_COLUMNS, eq=False, repr=False, kw_only=True)
 
 
+def cell(where: Where, columns: Mapping[str, str], key: str) -> Where:
+    """The cell of ``where``'s row in the column ``key`` (``portfolio``, ``line``) of its
+    sheet, as a record's ``columns`` give it; ``where`` itself when there is no such column."""
+    letter = columns.get(key)
+    return where.at(letter) if letter else where
+
+
 @attrs.frozen
 class Problem:
     """Something wrong (``error``) or worth a look (``warning``), with where it is.
@@ -196,6 +203,7 @@ class BudgetLine:
     forecast: GrossIncome
     comment: str = ""
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
     @property
     def variance(self) -> GrossIncome:

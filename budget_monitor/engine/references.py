@@ -24,6 +24,7 @@ from ..model import (
     Problem,
     Saving,
     Where,
+    cell,
     error,
     warning,
 )
@@ -60,13 +61,6 @@ def _hint(name: str, names: Sequence[str], listing: bool = False) -> str:
 
 def _problem(level: Level, code: str, message: str, where: Where) -> Problem:
     return (error if level == "error" else warning)(code, message, where)
-
-
-def cell(where: Where, columns: Mapping[str, str], key: str) -> Where:
-    """The cell of ``where``'s row in the column ``key`` (``portfolio``, ``line``) of its
-    sheet; ``where`` itself when the sheet has no such column."""
-    letter = columns.get(key)
-    return where.at(letter) if letter else where
 
 
 class LineIndex:

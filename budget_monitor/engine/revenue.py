@@ -19,12 +19,13 @@ from ..model import (
     OverThreshold,
     Problem,
     VarianceItem,
+    cell,
     warning,
 )
 from ..money import EXACT, ZERO, penny, pounds
 from ..rules import Threshold
 from .conventions import DEFAULT_METHOD, split_exact, split_income
-from .references import LineIndex, cell
+from .references import LineIndex
 
 
 def split_driver(driver: Driver, portfolio: str = "") -> DriverEffect:

@@ -44,6 +44,7 @@ def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.
     lines: list[m.BudgetLine] = []
     seen: dict[tuple[str, str], Where] = {}
     letters, rows = _records(grid, BUDGET_LINES, cells, problems)
+    columns = dict(letters)  # shared by the sheet's lines: where later problems name their cells
     by_forecast = "gross_forecast" in letters and "income_forecast" in letters
     sheet = grid.name
     gross_income, budget_line = m.GrossIncome, m.BudgetLine
@@ -82,7 +83,7 @@ def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.
                     Where(sheet, row_no, letters.get("income_cash_limit", "")),
                 )
             )
-        lines.append(budget_line(portfolio, section, line, cash_limit, forecast, comment, where))
+        lines.append(budget_line(portfolio, section, line, cash_limit, forecast, comment, where, columns=columns))
     return tuple(lines)
 
 
