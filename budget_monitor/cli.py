@@ -213,7 +213,7 @@ def report(
             f"{label}: ... and {counted(len(warnings) - MAX_WARNINGS_SHOWN, 'more warning')}: "
             "every one is on the report's Checks sheet"
         )
-    ot = result.over_threshold
+    ot = result.checked().over_threshold
     prev = result.previous
     since = ""
     if prev is not None:

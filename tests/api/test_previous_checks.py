@@ -47,7 +47,7 @@ def books(tmp_path_factory, sample_quarter):
 
 def said(result) -> list[str]:
     """The problems about the previous report (not about this report's own workbook)."""
-    this = result.sources[0].name
+    this = result.workbooks[0].name
     return [
         f"{p.where.file}: {'' if p.level == 'error' else 'warning: '}{p.message}"
         for p in result.problems
