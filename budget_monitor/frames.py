@@ -17,7 +17,18 @@ also reachable as attributes, one for each part the result has:
   the cash limit's movement, gross, income and net) and ``movement_components`` (each
   component's amount then and now, its movement, and ``new``/``gone``/``changed``/``same``);
 - with a ``Management action`` sheet: ``management_action`` (the actions, with RAG) and
-  ``management_variance`` (the variance before and after them).
+  ``management_variance`` (the variance before and after them);
+- an outturn report with the history: ``accuracy`` (each line's status, net cash limit and
+  outturn, bias and mean absolute error, gross, income and net, each rounded once to the
+  penny, and the first period within tolerance; the portfolios and the total as
+  ``accuracy_portfolios``), ``accuracy_periods`` (each line's forecast variance at each
+  earlier period, the error against the outturn, its share of the net cash limit to six
+  places and whether it was within tolerance) and ``accuracy_drivers`` (each driver's
+  volume and unit cost at each period against the outturn's, and the cost error split
+  into volume and unit cost);
+- with a ``Roll forward`` sheet: ``roll_forward`` (each request with its line's
+  underspend); with a ``Full year effect`` column: ``full_year_effect`` (the recurring
+  pressures and savings).
 
 Money is exact: every amount, volume, unit cost and rate column holds the engine's own
 ``decimal.Decimal`` values (pandas ``object`` columns), so sums, group-bys, pivots and
@@ -368,6 +379,76 @@ def management_frames(m: _Maker, summary: Any, file: str) -> tuple[pd.DataFrame,
     return m.frame(cols, len(actions)), m.frame(variance, 2)
 
 
+def _rounded_mean(x: Any, side: str) -> Decimal | None:
+    from .money import fraction_penny
+
+    return None if x is None else fraction_penny(getattr(x, side))
+
+
+def accuracy_frames(m: _Maker, acc: Any) -> dict[str, pd.DataFrame]:
+    """The year's forecasts against the outturn: see the module's docstring."""
+    from .money import fraction_places
+
+    def summary(rows: Sequence[Any]) -> pd.DataFrame:
+        cols: dict[str, Any] = {name: _col(rows, name) for name in ("portfolio", "section", "line", "status", "note")}
+        cols["cash_limit_net"] = m.money([r.cash_limit.net for r in rows])
+        cols["outturn_net"] = m.number([None if r.outturn is None else r.outturn.net for r in rows])
+        for name, attr in (("bias", "bias"), ("mean_absolute_error", "mean_absolute_error")):
+            for side in ("gross", "income", "net"):
+                cols[f"{name}_{side}"] = m.number([_rounded_mean(getattr(r, attr), side) for r in rows])
+        cols["first_within_tolerance"] = [r.first_within for r in rows]
+        return m.frame(cols, len(rows))
+
+    points = [(x, p) for x in acc.lines for p in x.points]
+    cols: dict[str, Any] = {
+        "portfolio": [x.portfolio for x, _ in points],
+        "section": [x.section for x, _ in points],
+        "line": [x.line for x, _ in points],
+        "period": [p.period for _, p in points],
+    }
+    for name in ("variance", "error"):
+        for side in ("gross", "income", "net"):
+            cols[f"{name}_{side}"] = m.money([getattr(getattr(p, name), side) for _, p in points])
+    cols["share_of_cash_limit"] = m.number([None if p.share is None else fraction_places(p.share) for _, p in points])
+    cols["within_tolerance"] = [p.within for _, p in points]
+    dpoints = [(d, p) for d in acc.drivers for p in d.points]
+    dcols: dict[str, Any] = {
+        name: [getattr(d, name) for d, _ in dpoints] for name in ("portfolio", "line", "driver", "unit")
+    }
+    dcols["period"] = [p.period for _, p in dpoints]
+    for name in ("volume", "unit_cost", "volume_error", "unit_cost_error"):
+        dcols[name] = m.number([getattr(p, name) for _, p in dpoints])
+    for name in ("cost_error", "volume_effect", "unit_cost_effect"):
+        dcols[name] = m.money([getattr(p, name) for _, p in dpoints])
+    return {
+        "accuracy": summary(acc.lines),
+        "accuracy_portfolios": summary((*acc.portfolios, acc.total)),
+        "accuracy_periods": m.frame(cols, len(points)),
+        "accuracy_drivers": m.frame(dcols, len(dpoints)),
+    }
+
+
+def carry_frames(m: _Maker, report: Any) -> dict[str, pd.DataFrame]:
+    """The roll-forward requests and the recurring pressures and savings, where given."""
+    out = {}
+    if report.roll_forward is not None:
+        qs = report.roll_forward.requests
+        cols: dict[str, Any] = {name: [getattr(q.request, name) for q in qs] for name in ("portfolio", "line")}
+        cols["amount"] = m.money([q.request.amount for q in qs])
+        cols["purpose"] = [q.request.purpose for q in qs]
+        cols["status"] = [q.request.status for q in qs]
+        cols["underspend"] = m.money([q.underspend for q in qs])
+        cols["over_underspend"] = [q.over for q in qs]
+        out["roll_forward"] = m.frame(cols, len(qs))
+    if report.full_year_effect is not None:
+        fye = report.full_year_effect
+        rows = (*fye.pressures, *fye.savings)
+        fcols: dict[str, Any] = {name: _col(rows, name) for name in ("portfolio", "line", "description")}
+        fcols["amount"] = m.money(_col(rows, "amount"))
+        out["full_year_effect"] = m.frame(fcols, len(rows))
+    return out
+
+
 def make_frames(result: Any, decimals: str = "object") -> Frames:
     """The DataFrames of ``result``: see the module's docstring.
 
@@ -414,4 +495,7 @@ def make_frames(result: Any, decimals: str = "object") -> Frames:
         out["movement"], out["movement_components"] = movement_frames(m, report.movement)
     if getattr(report, "management", None) is not None:
         out["management_action"], out["management_variance"] = management_frames(m, report.management, file)
+    if getattr(report, "accuracy", None) is not None:
+        out.update(accuracy_frames(m, report.accuracy))
+    out.update(carry_frames(m, report))
     return out

@@ -25,6 +25,7 @@ def previous_dict(previous: PreviousReport | None) -> dict[str, object] | None:
         "source": previous.source,
         "recorded_at": previous.recorded_at or None,
         "version": previous.version,
+        "status": previous.status or None,
         "name": previous.name,
     }
 

@@ -234,10 +234,14 @@ def test_a_store_of_the_older_schema_migrates_in_place_and_its_reports_count(tmp
     q1 = tmp_path / "q1.xlsx"
     write_quarter(year[YEAR_PERIODS[0]], q1)
     assert api.make_report(q1, tmp_path / "q1-r.xlsx", history=store).ok
-    # make it as the version before drivers were kept wrote it
+    # make it as the version before drivers were kept wrote it (schema 2: before migrations 3 and 4)
     with sqlite3.connect(store) as conn:
         conn.execute("DROP TABLE drivers")
-        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        conn.execute("DROP TABLE audit")
+        for column in ("recorded_by", "approved_by", "approved_at"):
+            conn.execute(f"ALTER TABLE reports DROP COLUMN {column}")
+        conn.execute("PRAGMA user_version = 2")
+    assert len(MIGRATIONS) == 4
     inode = store.stat().st_ino
     out = tmp_path / "out.xlsx"
     write_quarter(year[YEAR_PERIODS[-1]], out)
@@ -311,3 +315,21 @@ def test_no_sentence_of_the_outturn_report_says_forecast_of_the_outturn(recorded
     # a quarter still says forecast
     q3 = json.loads((folder / "2011-12-Q3.json").read_text(encoding="utf-8"))
     assert any("The forecast shows" in t for e in q3["narrative"] for t in e["paragraphs"])
+
+
+def test_the_frames_carry_the_years_accuracy_as_the_json_does(recorded):
+    pytest.importorskip("pandas")
+    _, _, results, doc = recorded
+    f = results["2011-12 Outturn"].frames()
+    fa = doc["forecast_accuracy"]
+    assert list(f.accuracy["line"]) == [e["line"] for e in fa["lines"]]
+    json_points = [(e["line"], p["period"], p["error"]["net"]) for e in fa["lines"] for p in e["periods"]]
+    frame_points = list(
+        zip(f.accuracy_periods["line"], f.accuracy_periods["period"], f.accuracy_periods["error_net"], strict=True)
+    )
+    assert [(a, b, str(c)) for a, b, c in frame_points] == json_points
+    assert [str(x) if x is not None else None for x in f.accuracy["mean_absolute_error_net"]] == [
+        e["mean_absolute_error"]["net"] if e["mean_absolute_error"] else None for e in fa["lines"]
+    ]
+    assert len(f.accuracy_drivers) == sum(len(d["periods"]) for d in fa["drivers"])
+    assert list(f.accuracy_portfolios["portfolio"])[-1] == "Total"
