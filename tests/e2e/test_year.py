@@ -333,3 +333,70 @@ def test_the_frames_carry_the_years_accuracy_as_the_json_does(recorded):
     ]
     assert len(f.accuracy_drivers) == sum(len(d["periods"]) for d in fa["drivers"])
     assert list(f.accuracy_portfolios["portfolio"])[-1] == "Total"
+
+
+def test_hostile_line_names_stay_text_in_the_years_sheets_and_charts(tmp_path, year):
+    import zipfile
+
+    import attrs
+
+    hostile = "=SUM(1+1)*cmd|' /C calc'!A0 Annex!B2"
+    store = tmp_path / "h.sqlite"
+    for period in (YEAR_PERIODS[0], YEAR_PERIODS[-1]):
+        q = year[period]
+        rename = {"Fostering Service": hostile}
+        q = attrs.evolve(
+            q,
+            lines=tuple(attrs.evolve(bl, line=rename.get(bl.line, bl.line)) for bl in q.lines),
+            drivers=tuple(attrs.evolve(d, line=rename.get(d.line, d.line)) for d in q.drivers),
+            items=tuple(attrs.evolve(i, line=rename.get(i.line, i.line)) for i in q.items),
+        )
+        path = tmp_path / ("out.xlsx" if period == YEAR_PERIODS[-1] else "q1.xlsx")
+        write_quarter(q, path)
+        result = api.make_report(path, tmp_path / f"{path.stem}-r.xlsx", history=store)
+        assert result.ok, result.errors
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "out-r.xlsx")
+    for sheet in ("Year", "Forecast accuracy"):
+        cells = [c for row in book[sheet].iter_rows() for c in row if isinstance(c.value, str) and "calc" in c.value]
+        assert cells and all(c.data_type == "s" for c in cells), sheet
+    with zipfile.ZipFile(tmp_path / "out-r.xlsx") as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/")]
+    assert charts and not any("<c:f>Annex" in x or "'Annex'" in x for x in charts)
+
+
+def test_a_roll_up_of_several_workbooks_has_the_years_accuracy_by_portfolio(tmp_path, year):
+    """Two portfolios from two workbooks each period, recorded as one report; the outturn's
+    accuracy has both portfolios, each measured on its own lines."""
+    import attrs
+
+    store = tmp_path / "h.sqlite"
+    for period in (YEAR_PERIODS[1], YEAR_PERIODS[-1]):
+        q = year[period]
+        other = attrs.evolve(
+            q,
+            lines=tuple(attrs.evolve(bl, portfolio="Adult Services") for bl in q.lines[:4]),
+            drivers=None,
+            items=None,
+            changes=None,
+            savings=None,
+            capital=None,
+            indicators=None,
+            kpis=None,
+        )
+        a, b = tmp_path / f"a-{period[-2:]}.xlsx", tmp_path / f"b-{period[-2:]}.xlsx"
+        write_quarter(q, a)
+        write_quarter(other, b)
+        result = api.make_report([a, b], tmp_path / f"r-{period[-2:]}.xlsx", history=store)
+        assert result.ok, result.errors
+    acc = result.report.accuracy
+    assert acc is not None and [p.portfolio for p in acc.portfolios] == [
+        "Adult Services",
+        "Specialist Children's Services",
+    ]
+    adults = acc.portfolios[0]
+    expected = sum((bl.variance for bl in year[YEAR_PERIODS[1]].lines[:4]), m.GrossIncome()) - sum(
+        (bl.variance for bl in year[YEAR_PERIODS[-1]].lines[:4]), m.GrossIncome()
+    )
+    assert adults.points[0].error == expected

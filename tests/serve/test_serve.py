@@ -24,7 +24,7 @@ from budget_monitor.serve.jobs import Jobs, safe_stem  # noqa: E402
 from tests.support.badbooks import good_xlsx  # noqa: E402
 from tests.support.paths import SAMPLE  # noqa: E402
 from tests.support.series import net_variance, shown_k, write_q2_q3  # noqa: E402
-from tests.support.server import Server, text_in_money_cell  # noqa: E402
+from tests.support.server import Server, session, text_in_money_cell, upload  # noqa: E402
 
 LINK = re.compile(r'href="(/download/([A-Za-z0-9_-]+)/(\w+))"')
 
@@ -36,25 +36,6 @@ def server(tmp_path_factory):
     with Server(settings) as s:
         s.scratch = scratch
         yield s
-
-
-TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-def session(url: str) -> tuple[httpx.Client, str]:
-    """A client that has the form (its session cookie), and the form's CSRF token."""
-    client = httpx.Client(base_url=url, timeout=120)
-    found = TOKEN.search(client.get("/").text)
-    assert found is not None
-    return client, found.group(1)
-
-
-def upload(url: str, path: Path, name: str | None = None, **extra) -> httpx.Response:
-    """The form sent as a browser sends it: after loading it, with its CSRF token."""
-    client, token = session(url)
-    with closing(client), open(path, "rb") as fh:
-        files = {"workbook": (name or path.name, fh, "application/octet-stream")}
-        return client.post("/report", files=files, data={"csrf": token, **extra})
 
 
 def test_the_form_works_without_script_and_loads_nothing_from_elsewhere(server):
