@@ -46,6 +46,8 @@ DRIVER_KINDS = frozenset(("activity", "unit_cost", "joint", "income_activity", "
 CATEGORIES = ("Opening", "Grant", "Corporate", "Technical", "Virement")
 RAGS = ("Red", "Amber", "Green")
 STATUSES = ("Rolling Programme", "Approval to Spend", "Approval to Plan", "Preliminary Stage")
+#: Where a request to carry an underspend into next year stands (the ``Roll forward`` sheet).
+ROLL_FORWARD_STATUSES = ("Proposed", "Agreed", "Declined")
 
 
 def column_letter(index: int) -> str:
@@ -140,7 +142,8 @@ class Settings:
     """The ``Settings`` sheet: free text for the report's header, and the cash units.
     ``committee``, ``meeting_date``, ``contact`` and ``recommendations`` (one per line) are
     for the Word committee paper's front block; blank ones are left out.
-    ``period_where`` is the cell the period was read from (not compared)."""
+    ``period_where`` and ``organisation_where`` are the cells the period and the organisation
+    were read from (not compared)."""
 
     organisation: str = ""
     period: str = ""
@@ -152,6 +155,7 @@ class Settings:
     contact: str = ""
     recommendations: str = ""
     period_where: Where = attrs.field(default=Where("Settings"), eq=False)
+    organisation_where: Where = attrs.field(default=Where("Settings"), eq=False)
 
 
 @attrs.frozen
@@ -186,6 +190,9 @@ class BudgetLine:
     forecast: GrossIncome
     comment: str = ""
     where: Where = NOWHERE
+    #: The part of the line's variance that recurs next year (its unexplained pressure or
+    #: saving; items give their own), in pounds; None when not given.
+    full_year_effect: Decimal | None = None
 
     @property
     def variance(self) -> GrossIncome:
@@ -230,6 +237,8 @@ class VarianceItem:
     amount: GrossIncome
     portfolio: str = ""
     where: Where = NOWHERE
+    #: The part of the item that recurs next year, in pounds (None when not given).
+    full_year_effect: Decimal | None = None
 
 
 @attrs.frozen
@@ -343,6 +352,20 @@ class ManagementAction:
 
 
 @attrs.frozen
+class RollForward:
+    """A request to carry part of a line's underspend into next year: ``amount`` in pounds
+    (positive), what it is for, and whether it is ``Proposed``, ``Agreed`` or ``Declined``.
+    ``where`` is the row's Amount cell."""
+
+    portfolio: str
+    line: str
+    amount: Decimal
+    purpose: str
+    status: str
+    where: Where = NOWHERE
+
+
+@attrs.frozen
 class Quarter:
     """Everything read from one quarterly workbook. Optional sheets that were absent
     give ``None`` (not an empty tuple, which means the sheet was there with no rows)."""
@@ -359,6 +382,7 @@ class Quarter:
     kpis: tuple[KpiRow, ...] | None = None
     actions: tuple[Action, ...] | None = None
     management_actions: tuple[ManagementAction, ...] | None = None
+    roll_forward: tuple[RollForward, ...] | None = None
 
 
 # --- results ----------------------------------------------------------------------------
@@ -576,7 +600,9 @@ class PreviousReport:
 
     ``source`` is ``history`` (read from the history store) or ``file`` (``--previous``);
     ``name`` is the store or file it came from; ``recorded_at`` when it was recorded
-    (ISO 8601, UTC; blank for a file); ``version`` its version in the store.
+    (ISO 8601, UTC; blank for a file); ``version`` its version in the store, and
+    ``status`` whether it is ``approved`` or a ``draft`` (none of its period's versions is
+    approved; blank for a file).
     """
 
     organisation: str
@@ -587,6 +613,7 @@ class PreviousReport:
     recorded_at: str = ""
     name: str = ""
     version: int | None = None
+    status: str = ""
 
     @property
     def variance(self) -> GrossIncome:

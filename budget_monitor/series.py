@@ -222,7 +222,27 @@ def inputs_digest(inputs: Sequence[Path]) -> tuple[str, str]:
     return ", ".join(p.name for p in inputs), hashlib.sha256(joined.encode()).hexdigest()
 
 
-def pending(report: Report, period: Period, inputs: Sequence[Path]) -> Pending:
+def mine(result, organisations: Sequence[str] | None):
+    """``result``, with an error at its Organisation cell when ``organisations`` (those its
+    maker may report for) are given and its workbook names another."""
+    if organisations is None or result.report is None:
+        return result
+    s = result.report.quarter.settings
+    if " ".join(s.organisation.split()).casefold() in {" ".join(o.split()).casefold() for o in organisations}:
+        return result
+    label = result.workbooks[0].name if len(result.workbooks) == 1 else ""
+    where = attrs.evolve(s.organisation_where, file=s.organisation_where.file or label)
+    found = f"'{s.organisation}'" if s.organisation.strip() else "no organisation"
+    refused = error(
+        "organisation-not-yours",
+        f"Organisation: found {found}; you may make reports for {'; '.join(organisations)} only. Nothing was "
+        "read from or recorded in the history",
+        where,
+    )
+    return attrs.evolve(result, problems=(*result.problems, refused))
+
+
+def pending(report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")) -> Pending:
     """What recording ``report`` (made from the workbooks ``inputs``) writes: its rows in
     pennies and its other parts as JSON, made before the store is opened."""
     s = report.quarter.settings
@@ -237,13 +257,16 @@ def pending(report: Report, period: Period, inputs: Sequence[Path]) -> Pending:
         components=report.components,
         parts=parts_of(report),
         drivers=report.effects,
+        user=who[0],
+        client=who[1],
     )
 
 
-def record(store: Store, report: Report, period: Period, inputs: Sequence[Path], before_commit=None):
+def record(store: Store, report: Report, period: Period, inputs: Sequence[Path], before_commit=None, who=("", "")):
     """Record ``report`` (made from the workbooks ``inputs``) as the next version of its
-    organisation and period (``before_commit``: see ``Store.record``)."""
-    return store.write(pending(report, period, inputs), before_commit=before_commit)
+    organisation and period (``before_commit``: see ``Store.record``; ``who``: the user
+    recording it and from where)."""
+    return store.write(pending(report, period, inputs, who), before_commit=before_commit)
 
 
 class Recording:
@@ -267,7 +290,9 @@ class Recording:
         self.child.cancel()
 
 
-def start_recording(store_path: Path, report: Report, period: Period, inputs: Sequence[Path]) -> Recording | None:
+def start_recording(
+    store_path: Path, report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")
+) -> Recording | None:
     """Record ``report`` in a forked child process, all but the commit, while this process
     writes the files; None where there is no ``fork`` or only one core (record in turn,
     with ``record``, once the files are written). A store that does not exist yet is made
@@ -277,7 +302,7 @@ def start_recording(store_path: Path, report: Report, period: Period, inputs: Se
 
     def task(wait_for_go: Callable[[], None]) -> Recorded:
         try:
-            rows = pending(report, period, inputs)  # before the go, beside the writing
+            rows = pending(report, period, inputs, who)  # before the go, beside the writing
             if not exists:
                 wait_for_go()  # a new store is made only once the report's files are written
             store = open_store(store_path)

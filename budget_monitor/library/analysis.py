@@ -70,6 +70,7 @@ def analyse(
     previous: PathLike | None = None,
     previous_name: str | None = None,
     history: PathLike | None = None,
+    organisations: Sequence[str] | None = None,
 ) -> Result:
     """Read, check and analyse one quarterly workbook, or several as one report.
 
@@ -83,7 +84,9 @@ def analyse(
     else ``history`` names a history store (SQLite) whose latest earlier period of the same
     organisation is the previous report, read as recorded; the store's periods of the
     financial year also give the trend. The figures of this report never depend on either.
-    See ``budget_monitor.series``.
+    See ``budget_monitor.series``. ``organisations``, when given, are those the caller may
+    report for: a workbook naming another is an error at its Organisation cell, and no
+    history is read for it.
 
     Bad input never raises: the result holds the problems (``result.ok`` is False when
     any is an error).
@@ -102,6 +105,10 @@ def analyse(
         raise ValueError(f"{len(paths)} workbooks but {len(labels)} names")
     with no_gc():
         result = _analysed(paths, labels, rule_set, title, progress)
+        if organisations is not None:
+            from ..series import mine
+
+            result = mine(result, organisations)
         if previous is None and history is None:
             return result
         return _in_series(result, rule_set, previous, previous_name, history)

@@ -31,6 +31,7 @@ from .sheets import (
     INDICATORS,
     KPIS,
     MANAGEMENT_ACTION,
+    ROLL_FORWARD,
     SAVINGS,
     VARIANCE_ITEMS,
     SheetSpec,
@@ -48,7 +49,7 @@ def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.
     sheet = grid.name
     gross_income, budget_line = m.GrossIncome, m.BudgetLine
     for row_no, (portfolio, section, line, gross_limit, income_limit, gross_forecast, income_forecast,
-                 gross_variance, income_variance, comment) in rows:  # fmt: skip
+                 gross_variance, income_variance, comment, full_year) in rows:  # fmt: skip
         where = Where(sheet, row_no)
         if not (portfolio and line) and not _named(
             BUDGET_LINES, where, letters, problems, portfolio=portfolio, line=line
@@ -82,7 +83,7 @@ def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.
                     Where(sheet, row_no, letters.get("income_cash_limit", "")),
                 )
             )
-        lines.append(budget_line(portfolio, section, line, cash_limit, forecast, comment, where))
+        lines.append(budget_line(portfolio, section, line, cash_limit, forecast, comment, where, full_year))
     return tuple(lines)
 
 
@@ -142,13 +143,13 @@ def _items(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Varianc
     letters, rows = _records(grid, VARIANCE_ITEMS, cells, problems)
     sheet = grid.name
     line_letter = letters.get("line", "")
-    for row_no, (portfolio, line, description, gross, income) in rows:
+    for row_no, (portfolio, line, description, gross, income, full_year) in rows:
         if (line and description) or _named(
             VARIANCE_ITEMS, Where(sheet, row_no), letters, problems, line=line, description=description
         ):
             # What is checked later is the line it refers to.
             where = Where(sheet, row_no, line_letter)
-            out.append(m.VarianceItem(line, description, m.GrossIncome(gross, income), portfolio, where))
+            out.append(m.VarianceItem(line, description, m.GrossIncome(gross, income), portfolio, where, full_year))
     return tuple(out)
 
 
@@ -243,6 +244,17 @@ def _management(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Ma
     return tuple(out)
 
 
+def _roll_forward(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.RollForward, ...]:
+    out = []
+    letters, rows = _records(grid, ROLL_FORWARD, cells, problems)
+    for row_no, (portfolio, line, amount, purpose, status) in rows:
+        where = Where(grid.name, row_no)
+        ok = bool(portfolio and line) or _named(ROLL_FORWARD, where, letters, problems, portfolio=portfolio, line=line)
+        if ok and status in m.ROLL_FORWARD_STATUSES:
+            out.append(m.RollForward(portfolio, line, amount, purpose, status, where.at(letters.get("amount", ""))))
+    return tuple(out)
+
+
 READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
     sheet_key(ACTIVITY.name): (ACTIVITY, _drivers, "drivers"),
     sheet_key(VARIANCE_ITEMS.name): (VARIANCE_ITEMS, _items, "items"),
@@ -253,4 +265,5 @@ READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
     sheet_key(KPIS.name): (KPIS, kpi_rows, "kpis"),
     sheet_key(ACTIONS.name): (ACTIONS, action_rows, "actions"),
     sheet_key(MANAGEMENT_ACTION.name): (MANAGEMENT_ACTION, _management, "management_actions"),
+    sheet_key(ROLL_FORWARD.name): (ROLL_FORWARD, _roll_forward, "roll_forward"),
 }

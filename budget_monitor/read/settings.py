@@ -89,6 +89,8 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
                 continue
             value = unit
         found[field] = value
+        if field == "organisation":
+            found["organisation_where"] = Where(grid.name, row_no, "B")
         if field == "period":
             found["period_where"] = Where(grid.name, row_no, "B")
             if value and place(value) is None:

@@ -97,6 +97,14 @@ BUDGET_LINES = SheetSpec(
         _c("gross_variance", "Gross variance", "money", required=False),
         _c("income_variance", "Income variance", "money", required=False),
         _c("comment", "Comment", required=False, aliases=("Comments", "Reason")),
+        _c(
+            "full_year_effect",
+            "Full year effect",
+            "money",
+            required=False,
+            blank_is_none=True,
+            aliases=("FYE", "Full-year effect"),
+        ),
     ),
     one_of=(("gross_forecast", "income_forecast"), ("gross_variance", "income_variance")),
 )
@@ -124,6 +132,14 @@ VARIANCE_ITEMS = SheetSpec(
         _c("description", "Description"),
         _c("gross", "Gross", "money"),
         _c("income", "Income", "money", required=False),
+        _c(
+            "full_year_effect",
+            "Full year effect",
+            "money",
+            required=False,
+            blank_is_none=True,
+            aliases=("FYE", "Full-year effect"),
+        ),
     ),
 )
 CASH_LIMIT_CHANGES = SheetSpec(
@@ -204,6 +220,16 @@ MANAGEMENT_ACTION = SheetSpec(
         _c("rag", "RAG", "choice", choices=m.RAGS, aliases=("RAG status", "Status")),
     ),
 )
+ROLL_FORWARD = SheetSpec(
+    "Roll forward",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("line", "Budget line"),
+        _c("amount", "Amount", "money"),
+        _c("purpose", "Purpose", required=False, aliases=("For", "Reason")),
+        _c("status", "Status", "choice", choices=m.ROLL_FORWARD_STATUSES),
+    ),
+)
 SETTINGS_SHEET = "Settings"
 SHEETS: tuple[SheetSpec, ...] = (
     BUDGET_LINES,
@@ -216,6 +242,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     KPIS,
     ACTIONS,
     MANAGEMENT_ACTION,
+    ROLL_FORWARD,
 )
 
 

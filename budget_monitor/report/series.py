@@ -336,6 +336,7 @@ class PreviousView(TypedDict):
     name: str
     recorded_at: str
     version: int | None
+    status: str
 
 
 class BridgeView(TypedDict):
@@ -398,6 +399,7 @@ def movement_view(report: Report) -> MovementView | None:
             "name": p.name,
             "recorded_at": p.recorded_at,
             "version": p.version,
+            "status": p.status,
         },
         "period": now,
         "bridge": [

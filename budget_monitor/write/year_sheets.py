@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..engine import Report
 from ..engine.accuracy import Accuracy, kpi_year
+from ..report.carry import full_year_table, roll_forward_table
 from ..report.year import (
     ACCURACY,
     YEAR,
@@ -21,24 +22,24 @@ from ..report.year import (
     kpi_year_table,
     year_table,
 )
-from ..textsafe import neutralise
-from .book import Book
+from .book import Book, chart_title, series
 
 CHART_ROWS = 18
 
 
-def _line_chart(book: Book, sheet: str, header: int, first: int, count: int, periods: int, title: str):
+def _line_chart(book: Book, sheet: str, header: int, first: int, names: list[str], periods: int, title: str):
     chart = book.workbook.add_chart({"type": "line"})
-    for i in range(count):
-        chart.add_series(
+    for i, name in enumerate(names):
+        series(
+            chart,
+            name,
             {
-                "name": [sheet, first + i, 0],
                 "categories": [sheet, header, 1, header, periods],
                 "values": [sheet, first + i, 1, first + i, periods],
                 "marker": {"type": "circle", "size": 6},
-            }
+            },
         )
-    chart.set_title({"name": neutralise(title)[0], "name_font": {"size": 10, "bold": True}})
+    chart_title(chart, title)
     chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"position": "right"})
     chart.set_size({"width": 900, "height": 340})
@@ -78,7 +79,13 @@ def _accuracy_sheet(book: Book, report: Report, acc: Accuracy) -> None:
     _, data0 = book.table(conv, ws=ws, first_row=row + 1, freeze=False)
     if conv.rows:
         chart = _line_chart(
-            book, ACCURACY, data0 - 1, data0, len(conv.rows), len(acc.periods), f"Forecasts converging on {acc.against}"
+            book,
+            ACCURACY,
+            data0 - 1,
+            data0,
+            [str(r.cells[0]) for r in conv.rows],
+            len(acc.periods),
+            f"Forecasts converging on {acc.against}",
         )
         ws.insert_chart(data0 + len(conv.rows) + 1, 0, chart, {"x_offset": 2, "y_offset": 4})
     row = data0 + len(conv.rows) + CHART_ROWS + 2
@@ -109,15 +116,16 @@ def _year_sheet(book: Book, report: Report, acc: Accuracy) -> None:
     periods = len(acc.periods)
     chart = book.workbook.add_chart({"type": "line"})
     for i in portfolios:
-        chart.add_series(
+        series(
+            chart,
+            str(table.rows[i].cells[0]),
             {
-                "name": [YEAR, data0 + i, 0],
                 "categories": [YEAR, data0 - 1, 2, data0 - 1, 1 + periods],
                 "values": [YEAR, data0 + i, 2, data0 + i, 1 + periods],
                 "marker": {"type": "circle", "size": 6},
-            }
+            },
         )
-    chart.set_title({"name": "Net variance by portfolio over the year (£000)", "name_font": {"size": 10, "bold": True}})
+    chart_title(chart, "Net variance by portfolio over the year (£000)")
     chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": 340})
@@ -129,3 +137,26 @@ def _year_sheet(book: Book, report: Report, acc: Accuracy) -> None:
         heading = book.fmt(bold=True, font_size=11, font_color="#1F4E79")
         book.text(ws, row, 0, "Performance indicators over the year", heading)
         book.table(kpi_year_table(kpis, kpi_periods(kpis), ""), ws=ws, first_row=row + 1, freeze=False)
+
+
+def next_year_sheet(book: Book, report: Report) -> None:
+    """What carries into next year: the roll-forward requests against each line's
+    underspend, with totals by status; then the recurring pressures and savings."""
+    rf, fye = report.roll_forward, report.full_year_effect
+    if rf is None and fye is None:
+        return
+    ws = None
+    row = 0
+    heading = book.fmt(bold=True, font_size=11, font_color="#1F4E79")
+    if rf is not None:
+        table = roll_forward_table(rf, "What carries into next year: underspends asked to be rolled forward (£000)")
+        ws, data0 = book.table(table, freeze=False)
+        row = data0 + len(table.rows) + len(table.notes) + 2
+    if fye is not None:
+        title = "Recurring pressures and savings: the full year effect (£000)"
+        table = full_year_table(fye, title)
+        if ws is None:
+            book.table(table, freeze=False)
+        else:
+            book.text(ws, row, 0, title, heading)
+            book.table(table, ws=ws, first_row=row + 1, freeze=False)
