@@ -20,7 +20,7 @@ from ..engine import Report
 from ..report import tables
 from ..report.tense import words_for
 from .activity import activity_sheet
-from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
+from .book import EXCEL_MAX_ROWS, Book, Sheet, legible, revenue_table, table2
 from .json_out import report_dict, report_json
 from .narrative_sheet import narrative_sheet
 from .performance import performance_sheet
@@ -95,6 +95,8 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
             if progress is not None:
                 progress(sheet.__name__.removesuffix("_sheet").replace("_", " "))
             sheet(book, report)
+        for ws in workbook.worksheets():
+            legible(ws)
     finally:
         with zip_level(ZIP_LEVEL):
             workbook.close()

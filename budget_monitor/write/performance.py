@@ -104,9 +104,9 @@ def kpi_chart(book: Book, sheet: str, first: int, last: int, table: Table, name:
     places = table.columns[1].places
     fmt = "#,##0" + ("." + "0" * places if places else "")
     title = name if len(name) <= 100 else name[:99] + "…"
-    chart_title(columns, title, 9)
+    chart_title(columns, title, 10)
     columns.set_y_axis({"num_format": fmt, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    columns.set_x_axis({"num_font": {"size": 8}})
+    columns.set_x_axis({"num_font": {"size": 10}})
     columns.set_legend({"position": "bottom"})
     columns.show_blanks_as("gap")
     columns.set_size({"width": 560, "height": 320})

@@ -76,7 +76,7 @@ def movement_sheet(book: Book, report: Report) -> None:
         series(chart, name, {"categories": categories, "values": values, "gap": 40, **look})
     chart_title(chart, f"From {before} to {now}: net variance (£000)")
     chart.set_legend({"none": True})
-    chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 8}})
+    chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 10}})
     chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_size({"width": 820, "height": height})
     ws.insert_chart(chart_row, 0, chart, {"x_offset": 2, "y_offset": 4})

@@ -164,6 +164,7 @@ def _write_page(book: Book, sheet: str, title: str, parts: Sequence[Part]) -> tu
     placed = stack_layout(parts)
     heading_fmt = book.fmt(bold=True, font_size=11, font_color="#1F4E79")
     widths: dict[int, int] = {}
+    ws.keep_whole = [(p.heading_row, _place(p.part, p.heading_row)[1]) for p in placed]
     for p in placed:
         if p.part.heading:
             book.text(ws, p.heading_row, 0, book.words(p.part.heading), heading_fmt)
