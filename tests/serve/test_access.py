@@ -138,7 +138,12 @@ def test_signed_in_users_their_organisations_drafts_approval_and_the_audit_trail
             assert forged.status_code == 403
             evil = httpx.post(
                 s.url + "/approve",
-                data={"csrf": token_of(carol, "/history"), "organisation": KENT, "period": "2011-12 Q2", "version": "1"},
+                data={
+                    "csrf": token_of(carol, "/history"),
+                    "organisation": KENT,
+                    "period": "2011-12 Q2",
+                    "version": "1",
+                },
                 cookies={"bm_session": carol.cookies["bm_session"]},
                 headers={"origin": "https://evil.example"},
             )
@@ -157,7 +162,12 @@ def test_signed_in_users_their_organisations_drafts_approval_and_the_audit_trail
             assert 'data-approve="2011-12 Q2/1"' in page and 'data-status="draft"' in page
             r = carol.post(
                 "/approve",
-                data={"csrf": token_of(carol, "/history"), "organisation": KENT, "period": "2011-12 Q2", "version": "1"},
+                data={
+                    "csrf": token_of(carol, "/history"),
+                    "organisation": KENT,
+                    "period": "2011-12 Q2",
+                    "version": "1",
+                },
             )
             assert r.status_code == 303
             listed = {x.version: x for x in api.history_reports(store, KENT)}
