@@ -32,6 +32,8 @@ LAYERS: dict[str, int] = {
     "files": 2,
     # work run in a forked child beside this process (the JSON's writer, the recording)
     "children": 2,
+    # one schema per exported record: the JSON, the frames and the previous report's reader
+    "schema": 2,
     # the stages
     "read": 3,
     "engine": 3,

@@ -8,12 +8,14 @@ and where in it; nothing here writes anything.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..model import KIND_ORDER, BudgetLine, Component, GrossIncome, PreviousReport, Problem, Where, error
 from ..money import PENNY
+from ..schema import COMPONENT, LINE, Schema
 
 JSON_SCHEMA = "budget-monitor/report/1"
 _SIDES = ("gross", "income")
@@ -64,6 +66,40 @@ def _gi(obj: dict, key: str, where: str) -> GrossIncome:
     return GrossIncome(_amount(inner, "gross", f"{where}.{key}"), _amount(inner, "income", f"{where}.{key}"))
 
 
+#: The fields read back, as the JSON names them in ``schema.LINE`` and ``schema.COMPONENT``:
+#: a record's own (its place in the workbook is not in the JSON).
+LINE_FIELDS = ("portfolio", "section", "line", "cash_limit", "forecast", "comment")
+COMPONENT_FIELDS = ("portfolio", "line", "source", "side", "kind", "amount")
+#: What a field may hold beyond its kind, and how a message says so.
+_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
+    "side": (_SIDES, "gross or income"),
+    "kind": (KIND_ORDER, "one of " + ", ".join(KIND_ORDER)),
+}
+
+
+def _fields(raw: object, schema: Schema, wanted: tuple[str, ...], where: str) -> dict[str, Any]:
+    """The ``wanted`` fields of a record, read from ``raw`` as ``schema`` writes them."""
+    if not isinstance(raw, dict):
+        raise _Bad(where, "expected an object")
+    readers: dict[str, Callable[[dict, str, str], object]] = {
+        "text": _text,
+        "name": _text,
+        "amount": _amount,
+        "gin": _gi,
+    }
+    out: dict[str, Any] = {}
+    for f in schema.fields:
+        name = f.attribute
+        if name not in wanted:
+            continue
+        value = readers[f.kind](raw, f.key, where)
+        allowed = _CHOICES.get(name)
+        if allowed is not None and value not in allowed[0]:
+            raise _Bad(f"{where}.{f.key}", f"found '{value}'; expected {allowed[1]}")
+        out[name] = value
+    return out
+
+
 def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]]:
     """A JSON report written by ``--json``: its lines and components as written."""
     here = Where("")
@@ -99,33 +135,14 @@ def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]
     for i, raw in enumerate(raw_lines if isinstance(raw_lines, list) else []):
         where = f"lines[{i}]"
         try:
-            if not isinstance(raw, dict):
-                raise _Bad(where, "expected an object")
-            lines.append(
-                BudgetLine(
-                    _text(raw, "portfolio", where), _text(raw, "section", where), _text(raw, "line", where),
-                    _gi(raw, "cash_limit", where), _gi(raw, "forecast", where), _text(raw, "comment", where),
-                )
-            )  # fmt: skip
+            lines.append(BudgetLine(**_fields(raw, LINE, LINE_FIELDS, where)))
         except _Bad as bad:
             problems.append(error("bad-previous", f"{bad.where}: {bad}", here))
     raw_comps = data.get("components")
     for i, raw in enumerate(raw_comps if isinstance(raw_comps, list) else []):
         where = f"components[{i}]"
         try:
-            if not isinstance(raw, dict):
-                raise _Bad(where, "expected an object")
-            side, kind = _text(raw, "side", where), _text(raw, "kind", where)
-            if side not in _SIDES:
-                raise _Bad(f"{where}.side", f"found '{side}'; expected gross or income")
-            if kind not in KIND_ORDER:
-                raise _Bad(f"{where}.kind", f"found '{kind}'; expected one of {', '.join(KIND_ORDER)}")
-            comps.append(
-                Component(
-                    _text(raw, "portfolio", where), _text(raw, "line", where), _text(raw, "source", where),
-                    side, kind, _amount(raw, "amount", where),  # type: ignore[arg-type]
-                )
-            )  # fmt: skip
+            comps.append(Component(**_fields(raw, COMPONENT, COMPONENT_FIELDS, where)))
         except _Bad as bad:
             problems.append(error("bad-previous", f"{bad.where}: {bad}", here))
     if "lines" not in data or not isinstance(data["lines"], list):
