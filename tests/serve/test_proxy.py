@@ -80,7 +80,9 @@ def proxied(tmp_path_factory):
                     break
                 except httpx.TransportError:
                     if proc.poll() is not None:
-                        raise RuntimeError(f"nginx stopped: {proc.stderr.read().decode() if proc.stderr else ''}")
+                        raise RuntimeError(
+                            f"nginx stopped: {proc.stderr.read().decode() if proc.stderr else ''}"
+                        ) from None
                     time.sleep(0.1)
             yield url, page.url
         finally:
