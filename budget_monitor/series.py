@@ -326,7 +326,7 @@ def mine(result, organisations: Sequence[str] | None):
         "read from or recorded in the history",
         where,
     )
-    return attrs.evolve(result, problems=(*result.problems, refused))
+    return attrs.evolve(result, found_problems=(*result.found_problems, refused))
 
 
 def pending(report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")) -> Pending:
