@@ -45,6 +45,7 @@ def budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.B
     lines: list[m.BudgetLine] = []
     seen: dict[tuple[str, str], Where] = {}
     letters, rows = sheet_records(grid, BUDGET_LINES, cells, problems)
+    columns = dict(letters)  # shared by the sheet's lines: where later problems name their cells
     by_forecast = "gross_forecast" in letters and "income_forecast" in letters
     sheet = grid.name
     gross_income, budget_line = m.GrossIncome, m.BudgetLine
@@ -83,13 +84,16 @@ def budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.B
                     Where(sheet, row_no, letters.get("income_cash_limit", "")),
                 )
             )
-        lines.append(budget_line(portfolio, section, line, cash_limit, forecast, comment, where, full_year))
+        lines.append(
+            budget_line(portfolio, section, line, cash_limit, forecast, comment, where, full_year, columns=columns)
+        )
     return tuple(lines)
 
 
 def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Driver, ...]:
     out = []
     letters, rows = sheet_records(grid, ACTIVITY, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     sheet = grid.name
     line_letter = letters.get("line", "")
     group_letter = letters.get("group", "")
@@ -131,6 +135,7 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
                     where,
                     group,
                     Where(sheet, row_no, group_letter) if group else m.NOWHERE,
+                    columns=columns,
                 )
             )
     return tuple(out)
@@ -139,6 +144,7 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
 def _items(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.VarianceItem, ...]:
     out = []
     letters, rows = sheet_records(grid, VARIANCE_ITEMS, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     sheet = grid.name
     line_letter = letters.get("line", "")
     for row_no, (portfolio, line, description, gross, income, full_year) in rows:
@@ -147,30 +153,34 @@ def _items(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Varianc
         ):
             # What is checked later is the line it refers to.
             where = Where(sheet, row_no, line_letter)
-            out.append(m.VarianceItem(line, description, m.GrossIncome(gross, income), portfolio, where, full_year))
+            amount = m.GrossIncome(gross, income)
+            out.append(m.VarianceItem(line, description, amount, portfolio, where, full_year, columns=columns))
     return tuple(out)
 
 
 def _changes(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.CashLimitChange, ...]:
     out = []
     letters, rows = sheet_records(grid, CASH_LIMIT_CHANGES, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, category, gross, income, description) in rows:
         where = Where(grid.name, row_no)
         if (portfolio or named(CASH_LIMIT_CHANGES, where, letters, problems, portfolio=portfolio)) and (
             category in m.CATEGORIES
         ):
-            out.append(m.CashLimitChange(portfolio, line, category, m.GrossIncome(gross, income), description, where))
+            amount = m.GrossIncome(gross, income)
+            out.append(m.CashLimitChange(portfolio, line, category, amount, description, where, columns=columns))
     return tuple(out)
 
 
 def _savings(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Saving, ...]:
     out = []
     letters, rows = sheet_records(grid, SAVINGS, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, saving, amount, rag, comment) in rows:
         where = Where(grid.name, row_no)
         ok = bool(portfolio and saving) or named(SAVINGS, where, letters, problems, portfolio=portfolio, saving=saving)
         if ok and rag in m.RAGS:
-            out.append(m.Saving(portfolio, line, saving, amount, rag, comment, where))
+            out.append(m.Saving(portfolio, line, saving, amount, rag, comment, where, columns=columns))
     return tuple(out)
 
 
@@ -197,6 +207,7 @@ def normalise_year(text: str) -> str | None:
 def _capital(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.CapitalRow, ...]:
     out = []
     letters, rows = sheet_records(grid, CAPITAL, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, project, status, year_text, cash_limit, forecast) in rows:
         where = Where(grid.name, row_no)
         ok = bool(portfolio and project) or named(
@@ -213,7 +224,7 @@ def _capital(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Capit
             )
             ok = False
         if ok and year is not None and status in m.STATUSES:
-            out.append(m.CapitalRow(portfolio, project, status, year, cash_limit, forecast, where))
+            out.append(m.CapitalRow(portfolio, project, status, year, cash_limit, forecast, where, columns=columns))
     return tuple(out)
 
 
@@ -232,13 +243,14 @@ def _indicators(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.In
 def _management(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.ManagementAction, ...]:
     out = []
     letters, rows = sheet_records(grid, MANAGEMENT_ACTION, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, action, amount, rag) in rows:
         where = Where(grid.name, row_no)
         ok = bool(portfolio and action) or named(
             MANAGEMENT_ACTION, where, letters, problems, portfolio=portfolio, action=action
         )
         if ok and rag in m.RAGS:
-            out.append(m.ManagementAction(portfolio, line, action, amount, rag, where))
+            out.append(m.ManagementAction(portfolio, line, action, amount, rag, where, columns=columns))
     return tuple(out)
 
 
