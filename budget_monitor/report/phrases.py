@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from ..model import GrossIncome
-from ..money import display
+from ..money import display, signed_thousands
 from ..rules import Wording
 
 MILLION = Decimal(1_000_000)
@@ -43,7 +43,7 @@ def signed_k(amount: Decimal) -> str:
 
 def signed_shown(shown: Decimal) -> str:
     """``signed_k`` of an amount already rounded for display (£000)."""
-    return f"+£{shown:,}k" if shown > 0 else f"-£{-shown:,}k" if shown < 0 else "£0k"
+    return signed_thousands(shown, unit=True)
 
 
 def signed_m(amount: Decimal) -> str:
