@@ -92,12 +92,10 @@ _POWERS_OF_TEN = {Decimal(10) ** n: n for n in range(10)}
 _PLACES = [Decimal(1).scaleb(-n) for n in range(10)]
 
 
-def signed_thousands(shown: Decimal, unit: bool = False) -> str:
-    """An amount already shown in £000 (``display``) with its sign: ``+2,840``, ``-412``,
-    ``0``; with ``unit``, ``+£2,840k``, ``-£412k``, ``£0k``. The one formatter of signed
-    £000 text (the narrative's words, the bridge's labels, the command line's history)."""
-    if unit:
-        return f"+£{shown:,}k" if shown > 0 else f"-£{-shown:,}k" if shown < 0 else "£0k"
+def signed_thousands(shown: Decimal) -> str:
+    """An amount already shown in £000 (``display``) as a signed figure: ``+2,840``,
+    ``-412``, ``0`` (the bridge's labels, the command line's history). In words, with the
+    pound sign and the unit, it is ``report.phrases.money_text(shown, signed=True)``."""
     return f"{shown:+,}" if shown else "0"
 
 
