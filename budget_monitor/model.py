@@ -13,7 +13,7 @@ other part shares, and it imports none of them (only ``money``).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Literal, NamedTuple, overload
 
@@ -90,6 +90,24 @@ class Where:
 
 
 NOWHERE = Where("")
+#: No column letters: a record made in code, not read from a sheet (never changed: it is
+#: shared; a plain dict, as a record must pickle to reach a child process).
+NO_COLUMNS: Mapping[str, str] = {}
+
+
+def _columns() -> Mapping[str, str]:
+    """The ``columns`` field of a record that may refer to Budget lines: the letter of each
+    column of its sheet by key (``portfolio``, ``line``...), one mapping shared by the
+    sheet's rows, so that a problem found later (a name that is not on Budget lines) names
+    its cell. Not part of the record's value (equality, hashing)."""
+    return attrs.field(default=NO_COLUMNS, eq=False, repr=False, kw_only=True)
+
+
+def cell(where: Where, columns: Mapping[str, str], key: str) -> Where:
+    """The cell of ``where``'s row in the column ``key`` (``portfolio``, ``line``) of its
+    sheet, as a record's ``columns`` give it; ``where`` itself when there is no such column."""
+    letter = columns.get(key)
+    return where.at(letter) if letter else where
 
 
 @attrs.frozen
@@ -193,6 +211,7 @@ class BudgetLine:
     #: The part of the line's variance that recurs next year (its unexplained pressure or
     #: saving; items give their own), in pounds; None when not given.
     full_year_effect: Decimal | None = None
+    columns: Mapping[str, str] = _columns()
 
     @property
     def variance(self) -> GrossIncome:
@@ -226,6 +245,7 @@ class Driver:
     where: Where = NOWHERE
     group: str = ""
     group_where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -239,6 +259,7 @@ class VarianceItem:
     where: Where = NOWHERE
     #: The part of the item that recurs next year, in pounds (None when not given).
     full_year_effect: Decimal | None = None
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -251,6 +272,7 @@ class CashLimitChange:
     amount: GrossIncome
     description: str = ""
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -264,6 +286,7 @@ class Saving:
     rag: str
     comment: str = ""
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -277,6 +300,7 @@ class CapitalRow:
     cash_limit: Decimal
     forecast: Decimal
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -349,6 +373,7 @@ class ManagementAction:
     amount: Decimal
     rag: str
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen
@@ -363,6 +388,7 @@ class RollForward:
     purpose: str
     status: str
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen

@@ -298,6 +298,16 @@ def test_problems_in_the_previous_report_are_named_by_its_file(server, quarters,
     assert r.status_code == 422 and "last.json: " in r.text and "Traceback" not in r.text
 
 
+def test_a_previous_report_that_cannot_be_the_one_before_is_refused_naming_it(server, quarters):
+    folder, *_ = quarters
+    r = upload_with_previous(server.url, folder / "q3.xlsx", folder / "q3.xlsx", "q3.xlsx", "last.xlsx")
+    assert r.status_code == 422
+    assert "last.xlsx: the previous report is the input q3.xlsx itself (the same contents)" in r.text
+    r = upload_with_previous(server.url, folder / "q2.xlsx", folder / "q3.xlsx", "q2.xlsx", "next.xlsx")
+    assert r.status_code == 422
+    assert "next.xlsx: the previous report is for 2011-12 Q3, after this report&#x27;s 2011-12 Q2" in r.text
+
+
 def test_the_history_store_records_each_report_and_gives_the_previous_one(tmp_path, quarters):
     from budget_monitor import api
 
