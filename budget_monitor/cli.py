@@ -132,7 +132,12 @@ def report(
         None,
         "--previous",
         help="The previous report to measure the movement from: a quarterly workbook or a JSON report written by "
-        "--json [default: the latest earlier period in the history].",
+        "--json, of the same organisation and an earlier period [default: the latest earlier period in the history].",
+    ),
+    previous_any: bool = typer.Option(
+        False,
+        "--previous-any",
+        help="Compare with a --previous report of the same or a later period too (a warning, not an error).",
     ),
 ) -> None:
     """Write the monitoring report for a quarterly workbook, or one report for several, and
@@ -173,6 +178,8 @@ def report(
     from .store import DEFAULT_NAME
 
     store = None if no_history else (history if history is not None else out.parent / DEFAULT_NAME)
+    if previous_any and previous is None:
+        raise _usage("--previous-any says a --previous report of the same or a later period is meant: give --previous")
     if previous is not None and not previous.is_file():
         raise _usage(f"{previous}: the previous report does not exist (give a quarterly workbook or a --json report)")
     label = _label(workbooks)
@@ -188,6 +195,7 @@ def report(
             progress=progress.step,
             previous=previous,
             history=store,
+            previous_any=previous_any,
         )
     except api.OutputError as exc:
         progress.close()
@@ -216,7 +224,10 @@ def report(
     prev = result.previous
     since = ""
     if prev is not None:
-        source = "the history" if prev.source == "history" else prev.name
+        source = prev.name
+        if prev.source == "history":
+            draft = ", a draft: no version of that period is approved" if prev.status == "draft" else ""
+            source = f"the history, version {prev.version}{draft}"
         since = f"; movement since {prev.period or 'the previous report'} (from {source})"
     elif store is not None or previous is not None:
         since = "; no previous report, so no movement"
@@ -457,10 +468,9 @@ def _store(path: Path | None) -> Path:
 
 
 def _signed(amount) -> str:
-    from .money import display
+    from .money import display, signed_thousands
 
-    shown = display(amount)
-    return f"+{shown:,}" if shown > 0 else f"{shown:,}"
+    return signed_thousands(display(amount))
 
 
 @history_app.callback()

@@ -20,10 +20,12 @@ from ..model import (
     DriverEffect,
     GrossIncome,
     Indicator,
+    LineTotals,
     OverThreshold,
     Problem,
     Quarter,
     Where,
+    line_totals,
 )
 from ..rules import Rules
 from .accuracy import Accuracy
@@ -35,7 +37,8 @@ from .kpi import ActionPlan, Kpi, kpis
 from .management import ManagementSummary, summarise_actions
 from .mix import GroupMix, mixes
 from .movement import Movement, PreviousReport, TrendPoint
-from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
+from .references import LineIndex, check_references
+from .revenue import components, line_key, over_threshold, revenue_checks, split_driver
 from .savings import SavingsSummary, summarise_savings
 
 __all__ = [
@@ -92,16 +95,21 @@ class Report:
     full_year_effect: FullYearEffect | None = None
 
     @property
+    def totals(self) -> LineTotals:
+        """The lines added up (``model.line_totals``): cash limit, forecast and variance."""
+        return line_totals(self.lines)
+
+    @property
     def cash_limit(self) -> GrossIncome:
-        return sum((bl.cash_limit for bl in self.lines), GrossIncome())
+        return self.totals.cash_limit
 
     @property
     def forecast(self) -> GrossIncome:
-        return sum((bl.forecast for bl in self.lines), GrossIncome())
+        return self.totals.forecast
 
     @property
     def variance(self) -> GrossIncome:
-        return sum((bl.variance for bl in self.lines), GrossIncome())
+        return self.totals.variance
 
     @property
     def unexplained(self) -> tuple[Component, ...]:
@@ -139,6 +147,7 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         found += more
     if quarter.savings is not None:
         savings = summarise_savings(quarter.savings)
+    found += check_references(index, savings=quarter.savings or ())
     if quarter.capital is not None:
         capital, more = summarise_capital(quarter.capital, quarter.settings.period, rules.capital, rules.rephasing_list)
         found += more
@@ -153,7 +162,7 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         plan = ActionPlan(quarter.actions)
     management = None
     if quarter.management_actions is not None:
-        management, more = summarise_actions(quarter.management_actions, lines)
+        management, more = summarise_actions(quarter.management_actions, lines, index)
         found += more
     rolled = None
     if quarter.roll_forward is not None:

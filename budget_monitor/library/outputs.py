@@ -108,13 +108,14 @@ def make_report(
     organisations: Sequence[str] | None = None,
     user: str = "",
     client: str = "",
+    previous_any: bool = False,
 ) -> Result:
     """``analyse`` the workbooks, then, when there are no errors, write the report workbook
     to ``output``, and the JSON and the Word document where ``json`` and ``docx`` name
     them: what ``budget-monitor report`` does. Returns the result (its problems say why
     nothing was written, when they are errors). The paper is on the rules' ``[docx] template``.
 
-    ``previous``, ``previous_name``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
+    ``previous``, ``previous_name``, ``previous_any``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
     also recorded in that store (made if it does not exist) as the next version of its
     organisation and period, once its files are written, in one transaction:
     ``result.recorded`` says how. A report whose Settings give no period is not recorded
@@ -152,6 +153,7 @@ def make_report(
         previous_name=previous_name,
         history=store_path,
         organisations=organisations,
+        previous_any=previous_any,
     )
     if not result.ok:
         return result

@@ -38,13 +38,14 @@ from .phrases import (
     MILLION,
     MOST_NAMED,
     Say,
-    _join,
-    _k_shown,
-    _sentence,
+    as_sentence,
     capital_m,
     count_text,
     difference_text,
+    join,
+    k_shown,
     k_text,
+    rate_pair,
     rate_text,
     signed_k,
     units,
@@ -92,19 +93,20 @@ def driver_paragraph(e: DriverEffect, say: Say) -> str:
     else:
         parts.append(f"Forecast activity is at the affordable level of {u.count(d.budget_volume)}.")
     du = d.forecast_unit_cost - d.budget_unit_cost
-    cost = f"The cost of {rate_text(d.forecast_unit_cost)} {u.per}"
+    forecast_cost, budget_cost = rate_pair(d.forecast_unit_cost, d.budget_unit_cost)
+    cost = f"The cost of {forecast_cost} {u.per}"
     if du and e.unit_cost:
         where = "above" if du > 0 else "below"
-        says = f"{cost} is {difference_text(du)} {where} the budgeted {rate_text(d.budget_unit_cost)}, which "
+        says = f"{cost} is {difference_text(du)} {where} the budgeted {budget_cost}, which "
         shown = display(e.unit_cost)
         if not shown:
             says += "changes the cost by less than £1k."
         elif not display(e.activity):
             says += f"gives {say.a(e.unit_cost)}."
         elif (e.unit_cost > 0) == (e.activity > 0):
-            says += f"adds {_k_shown(shown)} to the {say.word(e.activity)}."
+            says += f"adds {k_shown(shown)} to the {say.word(e.activity)}."
         else:
-            says += f"reduces the {say.word(e.activity)} by {_k_shown(shown)}."
+            says += f"reduces the {say.word(e.activity)} by {k_shown(shown)}."
         parts.append(says)
     else:
         parts.append(f"{cost} is as budgeted.")
@@ -118,9 +120,10 @@ def driver_paragraph(e: DriverEffect, say: Say) -> str:
         )
     if e.income_rate and d.forecast_income_rate is not None and d.budget_income_rate is not None:
         dr = d.forecast_income_rate - d.budget_income_rate
+        now, budgeted = rate_pair(d.forecast_income_rate, d.budget_income_rate)
         parts.append(
-            f"The income rate of {rate_text(d.forecast_income_rate)} {u.per} is {difference_text(dr)} "
-            f"{'above' if dr > 0 else 'below'} the budgeted {rate_text(d.budget_income_rate)}, "
+            f"The income rate of {now} {u.per} is {difference_text(dr)} "
+            f"{'above' if dr > 0 else 'below'} the budgeted {budgeted}, "
             f"which gives {say.a(e.income_rate)}."
         )
     if e.income_joint:
@@ -130,7 +133,7 @@ def driver_paragraph(e: DriverEffect, say: Say) -> str:
 
 def item_sentence(description: str, x: GrossIncome, say: Say) -> str:
     """An explained item: ``Increased costs of legal services: a pressure of £2,840k.``"""
-    return _sentence(f"{description}: {say.whole(x)}")
+    return as_sentence(f"{description}: {say.whole(x)}")
 
 
 def unexplained_sentence(c: Component, say: Say) -> str:
@@ -138,7 +141,7 @@ def unexplained_sentence(c: Component, say: Say) -> str:
         what = f"{say.a(c.amount, 'gross')} is"
     else:
         what = f"{say.income(c.amount)} is"
-    return _sentence(f"{what} not explained by any driver or item and needs an explanation")
+    return as_sentence(f"{what} not explained by any driver or item and needs an explanation")
 
 
 # --- sections ----------------------------------------------------------------------------
@@ -159,7 +162,7 @@ def line_entry(
 ) -> Entry:
     """A budget line's section: the heading, the line as a whole, its drivers, items, and
     what needs an explanation."""
-    paragraphs = [_sentence(f"The forecast shows {say.whole(variance)}")]
+    paragraphs = [as_sentence(f"The forecast shows {say.whole(variance)}")]
     moving = [
         e
         for e in effects
@@ -189,7 +192,7 @@ def portfolio_paragraphs(
     lines (``n``) have a component over the threshold, of which ``shown`` are explained."""
     threshold = report.over_threshold.threshold
     out = [
-        _sentence(
+        as_sentence(
             f"Overall the forecast against the net cash limit of {k_text(cash_limit.net)} is {say.whole(variance)}"
         )
     ]
@@ -211,7 +214,7 @@ def portfolio_paragraphs(
 
 def method_paragraph(report: Report) -> str:
     """How drivers' variances are split: the formula of the report's split method."""
-    return _sentence(f"Drivers' variances follow the {DESCRIPTIONS[report.split_method]}")
+    return as_sentence(f"Drivers' variances follow the {DESCRIPTIONS[report.split_method]}")
 
 
 def split_paragraphs(report: Report, portfolio: str, state: bool) -> list[str]:
@@ -224,7 +227,7 @@ def split_paragraphs(report: Report, portfolio: str, state: bool) -> list[str]:
     for g in report.mixes or ():
         if g.portfolio == portfolio:
             text = mix_commentary(g)
-            out.append(_sentence(f"{g.group} ({g.unit}, taken together): {text[:1].lower()}{text[1:]}"))
+            out.append(as_sentence(f"{g.group} ({g.unit}, taken together): {text[:1].lower()}{text[1:]}"))
     return out
 
 
@@ -235,7 +238,7 @@ def cash_limit_paragraph(rec, say: Say) -> str:
         moves.append(f"{category.lower()} changes of {signed_k(amount.gross)} gross ({signed_k(amount.net)} net)")
     text = f"Cash limit: {k_text(rec.opening.gross)} gross ({k_text(rec.opening.net)} net) at the previous report"
     if moves:
-        text += "; " + _join(moves)
+        text += "; " + join(moves)
     text += f", giving a revised cash limit of {k_text(rec.revised.gross)} gross ({k_text(rec.revised.net)} net)."
     diff = rec.difference
     if display(diff.gross) or display(diff.net):
@@ -264,7 +267,7 @@ def savings_paragraph(savings: Sequence, say: Say) -> str | None:
         head = f"One saving of {k_text(total)} built into the budget is rated red (not expected to be delivered)"
     else:
         head = f"{len(red):,} savings totalling {k_text(total)} built into the budget are rated red (not expected to be delivered)"
-    return f"{head}: {_join(named)}."
+    return f"{head}: {join(named)}."
 
 
 def capital_paragraph(projects: Sequence, year: str, listed: Sequence) -> str | None:
@@ -291,7 +294,7 @@ def capital_paragraph(projects: Sequence, year: str, listed: Sequence) -> str | 
         if len(listed) > MOST_NAMED:
             names.append(f"{len(listed) - MOST_NAMED} more")
         one = len(listed) == 1
-        text += f" {'One project has a variance' if one else f'{len(listed):,} projects have variances'} over the threshold: {_join(names)}."
+        text += f" {'One project has a variance' if one else f'{len(listed):,} projects have variances'} over the threshold: {join(names)}."
     return text
 
 

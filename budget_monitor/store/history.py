@@ -37,7 +37,7 @@ import attrs
 
 from ..engine.accuracy import Figures
 from ..engine.movement import PreviousReport
-from ..model import BudgetLine, Component, Driver, DriverEffect, GrossIncome
+from ..model import BudgetLine, Component, ComponentColumns, Driver, DriverEffect, GrossIncome, LineColumns
 from ..periods import Period
 
 #: The store's file name in the report's folder when none is given.
@@ -520,23 +520,48 @@ class Store:
         return next(r for r in self.reports(organisation) if r.id == row[0])
 
     def previous_report(self, recorded: Recorded) -> PreviousReport:
-        """A recorded report's lines and components, as the movement needs them."""
+        """A recorded report's lines and components, as the movement needs them: as columns
+        (``LineColumns``, ``ComponentColumns``), each distinct text kept once and the
+        amounts as the whole pennies stored, no record made for each row."""
+        lines, comps = LineColumns(), ComponentColumns()
+        texts: dict[str, str] = {}
+        one = texts.setdefault
         with self._guard("reading the history"):
-            lines = tuple(
-                BudgetLine(p, s, ln, GrossIncome(_pounds(cg), _pounds(ci)), GrossIncome(_pounds(fg), _pounds(fi)), cm)
-                for p, s, ln, cg, ci, fg, fi, cm in self.conn.execute(
-                    "SELECT portfolio, section, line, cash_limit_gross, cash_limit_income, forecast_gross,"
-                    " forecast_income, comment FROM lines WHERE report_id = ? ORDER BY seq",
-                    (recorded.id,),
-                )
+            cur = self.conn.execute(
+                "SELECT portfolio, section, line, cash_limit_gross, cash_limit_income, forecast_gross,"
+                " forecast_income, comment FROM lines WHERE report_id = ? ORDER BY seq",
+                (recorded.id,),
             )
-            comps = tuple(
-                Component(p, ln, src, side, kind, _pounds(a))
-                for p, ln, src, side, kind, a in self.conn.execute(
-                    "SELECT portfolio, line, source, side, kind, amount FROM components WHERE report_id = ? ORDER BY seq",
-                    (recorded.id,),
-                )
+            pf_, sec_, ln_, cm_ = lines.portfolio.append, lines.section.append, lines.line.append, lines.comment.append
+            cg_, ci_, fg_, fi_ = (
+                lines.cash_gross.append, lines.cash_income.append, lines.fore_gross.append, lines.fore_income.append
+            )  # fmt: skip
+            while rows := cur.fetchmany(4096):
+                for p, s, ln, cg, ci, fg, fi, cm in rows:
+                    pf_(one(p, p))
+                    sec_(one(s, s))
+                    ln_(one(ln, ln))
+                    cm_(one(cm, cm))
+                    cg_(cg)
+                    ci_(ci)
+                    fg_(fg)
+                    fi_(fi)
+            cur = self.conn.execute(
+                "SELECT portfolio, line, source, side, kind, amount FROM components WHERE report_id = ? ORDER BY seq",
+                (recorded.id,),
             )
+            pf_, ln_, src_, side_, kind_ = (
+                comps.portfolio.append, comps.line.append, comps.source.append, comps.side.append, comps.kind.append
+            )  # fmt: skip
+            amount_ = comps.amount.append
+            while rows := cur.fetchmany(4096):
+                for p, ln, src, side, kind, a in rows:
+                    pf_(one(p, p))
+                    ln_(one(ln, ln))
+                    src_(one(src, src))
+                    side_(one(side, side))  # type: ignore[arg-type]
+                    kind_(one(kind, kind))
+                    amount_(a)
         return PreviousReport(
             recorded.organisation,
             recorded.period_text,

@@ -16,10 +16,9 @@ httpx = pytest.importorskip("httpx")
 
 from budget_monitor.rules import Limits  # noqa: E402
 from budget_monitor.serve import Settings  # noqa: E402
-from tests.serve.test_serve import session, upload  # noqa: E402
 from tests.support import badbooks as bb  # noqa: E402
 from tests.support.paths import SAMPLE  # noqa: E402
-from tests.support.server import Server  # noqa: E402
+from tests.support.server import Server, session, upload  # noqa: E402
 
 ROOMY = Limits(
     max_entry_bytes=1 << 30,

@@ -24,7 +24,7 @@ from budget_monitor.serve.jobs import Jobs, safe_stem  # noqa: E402
 from tests.support.badbooks import good_xlsx  # noqa: E402
 from tests.support.paths import SAMPLE  # noqa: E402
 from tests.support.series import net_variance, shown_k, write_q2_q3  # noqa: E402
-from tests.support.server import Server, text_in_money_cell  # noqa: E402
+from tests.support.server import Server, session, text_in_money_cell, upload  # noqa: E402
 
 LINK = re.compile(r'href="(/download/([A-Za-z0-9_-]+)/(\w+))"')
 
@@ -36,25 +36,6 @@ def server(tmp_path_factory):
     with Server(settings) as s:
         s.scratch = scratch
         yield s
-
-
-TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-def session(url: str) -> tuple[httpx.Client, str]:
-    """A client that has the form (its session cookie), and the form's CSRF token."""
-    client = httpx.Client(base_url=url, timeout=120)
-    found = TOKEN.search(client.get("/").text)
-    assert found is not None
-    return client, found.group(1)
-
-
-def upload(url: str, path: Path, name: str | None = None, **extra) -> httpx.Response:
-    """The form sent as a browser sends it: after loading it, with its CSRF token."""
-    client, token = session(url)
-    with closing(client), open(path, "rb") as fh:
-        files = {"workbook": (name or path.name, fh, "application/octet-stream")}
-        return client.post("/report", files=files, data={"csrf": token, **extra})
 
 
 def test_the_form_works_without_script_and_loads_nothing_from_elsewhere(server):
@@ -315,6 +296,16 @@ def test_problems_in_the_previous_report_are_named_by_its_file(server, quarters,
     bad_json.write_text('{"not": "a report"')
     r = upload_with_previous(server.url, folder / "q3.xlsx", bad_json)
     assert r.status_code == 422 and "last.json: " in r.text and "Traceback" not in r.text
+
+
+def test_a_previous_report_that_cannot_be_the_one_before_is_refused_naming_it(server, quarters):
+    folder, *_ = quarters
+    r = upload_with_previous(server.url, folder / "q3.xlsx", folder / "q3.xlsx", "q3.xlsx", "last.xlsx")
+    assert r.status_code == 422
+    assert "last.xlsx: the previous report is the input q3.xlsx itself (the same contents)" in r.text
+    r = upload_with_previous(server.url, folder / "q2.xlsx", folder / "q3.xlsx", "q2.xlsx", "next.xlsx")
+    assert r.status_code == 422
+    assert "next.xlsx: the previous report is for 2011-12 Q3, after this report&#x27;s 2011-12 Q2" in r.text
 
 
 def test_the_history_store_records_each_report_and_gives_the_previous_one(tmp_path, quarters):

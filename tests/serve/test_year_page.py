@@ -18,13 +18,13 @@ from budget_monitor.inputs.quarterbook import YEAR_PERIODS, illustrative_year, w
 from budget_monitor.money import display  # noqa: E402
 from budget_monitor.serve import Settings  # noqa: E402
 from tests.support.server import Server  # noqa: E402
+from tests.support.server import upload as form_upload  # noqa: E402
 
 LINK = re.compile(r'href="(/download/([A-Za-z0-9_-]+)/(\w+))"')
 
 
 def upload(url: str, path) -> httpx.Response:
-    with open(path, "rb") as fh:
-        return httpx.post(f"{url}/report", files={"workbook": (path.name, fh, "application/octet-stream")}, timeout=120)
+    return form_upload(url, path)
 
 
 def test_an_outturn_upload_with_a_store_shows_how_good_the_forecasts_were(tmp_path, sample_quarter):
