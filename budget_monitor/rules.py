@@ -108,10 +108,21 @@ class Rules:
     split_method: str = SPLIT_METHODS[0]
     #: A line or component is listed on the Movement sheet when it moved by this much.
     movement: Threshold = Threshold(Decimal(100_000))
+    #: ``[revenue] rounding``: a remainder (a line's unexplained variance, a net that
+    #: differs from its gross and income, subjective rows against their line) no larger
+    #: than this, in pounds, is rounding, not a variance; None: one unit of the sheet's
+    #: ``Units`` (£1,000 for £000).
+    rounding: Decimal | None = None
+
+    def rounding_for(self, units: str) -> Decimal:
+        """The rounding tolerance for a sheet in ``units`` (``£``, ``£000``, ``£m``)."""
+        if self.rounding is not None:
+            return self.rounding
+        return {"£": Decimal(1), "£m": Decimal(1_000_000)}.get(units, Decimal(1000))
 
 
 _KNOWN = {
-    "revenue": {"threshold", "round_to", "inclusive"},
+    "revenue": {"threshold", "round_to", "inclusive", "rounding"},
     "capital": {"threshold", "round_to", "inclusive", "rephasing_list"},
     "limits": {"max_entry_bytes", "max_total_bytes", "max_compression_ratio"},
     "narrative": {"units", "words", "docx_rows", "docx_sections"},
@@ -226,7 +237,15 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         else base.kpi_tolerance,
         split_method=_split_method(path, data.get("split", {})),
         movement=_threshold(path, "movement", data.get("movement", {}), base.movement),
+        rounding=_rounding(path, revenue["rounding"]) if "rounding" in revenue else None,
     )
+
+
+def _rounding(path: Path, value: object) -> Decimal:
+    """``[revenue] rounding``: pounds, zero or more (zero: every remainder is a variance)."""
+    if value == 0 and not isinstance(value, bool):
+        return Decimal(0)
+    return _decimal(path, "revenue.rounding", value)
 
 
 def load_rules(path: Path | None) -> Rules:

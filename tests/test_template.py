@@ -100,9 +100,11 @@ def test_every_sheet_has_every_header_of_the_spec_in_order(book):
 def test_settings_keys_and_defaults(book):
     ws = book[SETTINGS_SHEET]
     rows = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
-    assert rows == {"Organisation": None, "Period": None, "Title": None, "Units": "£000", "Capital units": "£m"}
+    assert rows == {"Organisation": None, "Period": None, "Title": None, "Units": "£000", "Capital units": "£m",
+                    "Variance sign": "forecast minus budget", "Negative numbers": "minus", "Order": "sheet order"}  # fmt: skip
     validations = _validations(ws)
-    assert validations == {"B5": tuple(UNITS), "B6": tuple(UNITS)}
+    assert validations == {"B5": tuple(UNITS), "B6": tuple(UNITS), "B7": m.VARIANCE_SIGNS, "B8": m.NEGATIVE_NUMBERS,
+                           "B9": m.ORDERS}  # fmt: skip
     assert (ws["A5"].value, ws["A6"].value) == ("Units", "Capital units")
 
 

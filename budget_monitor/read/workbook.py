@@ -224,13 +224,13 @@ def _read_sheet(key: str, grid: Grid, settings: m.Settings) -> tuple[tuple, list
     """The records of the sheet of records ``grid`` (``key`` its sheet key), and its problems."""
     problems: list[Problem] = []
     if key == _LINES_KEY:
-        cells = Cells(grid, problems, UNITS[settings.units], settings.units)
+        cells = Cells(grid, problems, UNITS[settings.units], settings.units, settings.sign)
         return _budget_lines(grid, cells, problems), problems
     spec, reader, _ = READERS[key]
     if spec is CAPITAL:
         cells = Cells(grid, problems, UNITS[settings.capital_units], settings.capital_units)
     else:
-        cells = Cells(grid, problems, UNITS[settings.units], settings.units)
+        cells = Cells(grid, problems, UNITS[settings.units], settings.units, settings.sign)
     return reader(grid, cells, problems), problems
 
 

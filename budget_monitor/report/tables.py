@@ -145,24 +145,45 @@ def revenue_table(report: Report, title: str) -> Table:
     report, each line's net variance then and the movement since (as shown: this net
     less that one, so the row casts)."""
     mv = getattr(report, "movement", None)
-    cols = REVENUE_COLUMNS if mv is None else REVENUE_COLUMNS[:7] + MOVEMENT_COLUMNS + REVENUE_COLUMNS[7:]
+    cols: tuple[Col, ...] = (
+        REVENUE_COLUMNS if mv is None else REVENUE_COLUMNS[:7] + MOVEMENT_COLUMNS + REVENUE_COLUMNS[7:]
+    )
+    net_only = any(bl.net_only for bl in report.lines)
+    if net_only:
+        # A net-only line has no gross or income: each net is a figure of its own, not
+        # gross plus income, and the column adds up down the table as the others do.
+        cols = tuple(attrs.evolve(c, across=()) if c.across else c for c in cols)
+    s = report.quarter.settings.sign  # the council's sign: every variance as it shows them
     width = len(cols) - 1
     rows: list[Row] = []
+    refs: list[str] = []  # each row's Ref (blank but for lines)
     portfolio_totals: list[int] = []
-    before = {} if mv is None else {(m.portfolio, m.line): k(m.previous.net) for m in mv.lines}
+    before = {} if mv is None else {(m.portfolio, m.line): s * k(m.previous.net) for m in mv.lines}
 
     def line_row(bl: BudgetLine, indent: str) -> Row:
         cl, var = bl.cash_limit, bl.variance
-        cells = [indent + bl.line, k(cl.gross), k(cl.income), None, k(var.gross), k(var.income), None, bl.comment]
+        refs.append(bl.ref)
+        cells: list[object]
+        if bl.net_only:
+            cells = [indent + bl.line, None, None, k(cl.net), None, None, s * k(var.net), bl.comment]
+        else:
+            cells = [indent + bl.line, k(cl.gross), k(cl.income), None, s * k(var.gross), s * k(var.income), None]
+            cells.append(bl.comment)
+            if net_only:
+                cells[3], cells[6] = figure(cells[1]) + figure(cells[2]), figure(cells[4]) + figure(cells[5])
         if mv is not None:
             last = before.get((bl.portfolio, bl.line), ZERO)
-            cells[7:7] = [last, k(var.gross) + k(var.income) - last]
+            now = figure(cells[6]) if bl.net_only else s * k(var.gross) + s * k(var.income)
+            cells[7:7] = [last, now - last]
         return Row(with_across(cells, cols))
 
     def gone_row(m: LineMovement, indent: str) -> Row:
         # No cash limit or variance now; the last report's net variance and its fall to zero.
-        last = k(m.previous.net)
+        refs.append("")
+        last = s * k(m.previous.net)
         cells: list[object] = [indent + m.line, None, None, None, None, None, None, GONE_COMMENT]
+        if net_only:
+            cells[6] = ZERO
         cells[7:7] = [last, -last]
         return Row(with_across(cells, cols))
 
@@ -170,7 +191,20 @@ def revenue_table(report: Report, title: str) -> Table:
         return gone_row(entry, indent) if isinstance(entry, LineMovement) else line_row(entry, indent)
 
     def heading(text: str, style: RowStyle) -> Row:
+        refs.append("")
         return Row((text,) + (None,) * width, style)
+
+    def total_of(text: str, style: RowStyle, sums: tuple[int, ...], members: Sequence[object]) -> Row:
+        refs.append("")
+        row = add_totals(rows, cols, Row((text,) + (None,) * width, style, sums))
+        only = [bl for bl in members if isinstance(bl, BudgetLine) and bl.net_only]
+        if only and len(only) < len(members):
+            # A total that mixes net-only lines with split ones says how much is net only.
+            limit = sum((k(bl.cash_limit.net) for bl in only), ZERO)
+            variance = sum((s * k(bl.variance.net) for bl in only), ZERO)
+            said = f"of which net only: cash limit {limit:,}, variance {variance:,}"
+            row = attrs.evolve(row, cells=row.cells[:-1] + (said,))
+        return row
 
     # A line the last report had and this one has not stays in its section, so that the
     # last report's column adds up to the last report's total.
@@ -185,7 +219,11 @@ def revenue_table(report: Report, title: str) -> Table:
         sections: dict[str, list[BudgetLine | LineMovement]] = {}
         for entry in lines:
             sections.setdefault(entry.section, []).append(entry)
-        for section, members in sorted(sections.items(), key=lambda kv: (kv[0] != "", kv[0].casefold())):
+        if report.quarter.settings.by_name:
+            ordered = sorted(sections.items(), key=lambda kv: (kv[0] != "", kv[0].casefold()))
+        else:  # the sheet's order, lines with no section where the sheet has them
+            ordered = list(sections.items())
+        for section, members in ordered:
             if not section:
                 for entry in members:
                     parts.append(len(rows))
@@ -197,27 +235,25 @@ def revenue_table(report: Report, title: str) -> Table:
                 rows.append(row_of(entry, "  "))
             if len(members) >= 2:
                 parts.append(len(rows))
-                rows.append(
-                    add_totals(
-                        rows,
-                        cols,
-                        Row((f"Total {section}",) + (None,) * width, "subtotal", tuple(range(first, len(rows)))),
-                    )
-                )
+                rows.append(total_of(f"Total {section}", "subtotal", tuple(range(first, len(rows))), members))
             else:
                 parts.append(first)
         portfolio_totals.append(len(rows))
-        rows.append(add_totals(rows, cols, Row((f"Total {portfolio}",) + (None,) * width, "total", tuple(parts))))
+        rows.append(total_of(f"Total {portfolio}", "total", tuple(parts), lines))
     if len(portfolio_totals) != 1:
-        rows.append(add_totals(rows, cols, Row(("Total",) + (None,) * width, "grand", tuple(portfolio_totals))))
+        rows.append(total_of("Total", "grand", tuple(portfolio_totals), report.lines))
     ma = getattr(report, "management", None)
     if ma is not None:
         # The variance before management action is the total above; the actions (gross,
         # as shown) and the variance after them follow it.
         total_row = len(rows) - 1
         cells: list[object] = ["Management action (see the Management action sheet)"] + [None] * width
-        cells[4], cells[5] = k(ma.total), ZERO
+        cells[4], cells[5] = s * k(ma.total), ZERO
+        if net_only:
+            cells[6] = cells[4]
+        refs.append("")
         rows.append(Row(with_across(cells, cols), "line"))
+        refs.append("")
         after = add_totals(
             rows,
             cols,
@@ -228,13 +264,21 @@ def revenue_table(report: Report, title: str) -> Table:
         if mv is not None:  # the last report's variance and the movement are before management action
             after = attrs.evolve(after, cells=after.cells[:7] + (None, None) + after.cells[9:])
         rows.append(after)
-    return Table(
+    table = Table(
         "Revenue by line",
         title,
         cols,
         tuple(rows),
-        notes=(
-            "£000. A positive variance is a pressure (overspend or income below budget); a negative one an underspend.",
+        notes=(sign_note(report),)
+        + (
+            (
+                (
+                    "Net-only lines give only net figures: their gross and income are blank, and net is not gross "
+                    "plus income on them or on a total that includes them ('of which net only')."
+                ),
+            )
+            if net_only
+            else ()
         )
         + (
             ()
@@ -247,6 +291,33 @@ def revenue_table(report: Report, title: str) -> Table:
         groups=((1, 3, "Cash limit (£000)"), (4, 6, "Forecast variance (£000)"))
         + (() if mv is None else ((7, 8, "Since the last report (£000)"),)),
     )
+    return with_refs(table, refs) if any(refs) else table
+
+
+def sign_note(report: Report) -> str:
+    """What the sign of a variance means, in the council's sign."""
+    if report.quarter.settings.sign == 1:
+        return (
+            "£000. A positive variance is a pressure (overspend or income below budget); a negative one an underspend."
+        )
+    return (
+        "£000. Variances are shown as budget minus forecast: a positive variance is an underspend; a negative one "
+        "a pressure (overspend or income below budget)."
+    )
+
+
+REF_COLUMN = Col("Ref", width=8)
+
+
+def with_refs(table: Table, refs: Sequence[str]) -> Table:
+    """``table`` with the council's ``Ref`` as its first column (``refs``: each row's)."""
+    cols = (REF_COLUMN,) + tuple(attrs.evolve(c, across=tuple(a + 1 for a in c.across)) for c in table.columns)
+    rows = tuple(
+        attrs.evolve(r, cells=(ref or None,) + r.cells, marks=("",) + r.marks if r.marks else ())
+        for r, ref in zip(table.rows, refs, strict=True)
+    )
+    groups = tuple((a + 1, b + 1, text) for a, b, text in table.groups)
+    return attrs.evolve(table, columns=cols, rows=rows, groups=groups)
 
 
 # --- Table 2: variances over the threshold in size order ----------------------------
@@ -296,6 +367,7 @@ def table2(report: Report, title: str) -> Table:
     """Pressures and underspends side by side, each largest first, with totals."""
     ot = report.over_threshold
     shades = shading(ot.pressures + ot.underspends)
+    s = report.quarter.settings.sign  # the council's sign
     rows: list[Row] = []
     for i in range(max(len(ot.pressures), len(ot.underspends))):
         cells: list[object] = [None] * 7
@@ -303,7 +375,7 @@ def table2(report: Report, title: str) -> Table:
         for offset, side in ((0, ot.pressures), (4, ot.underspends)):
             if i < len(side):
                 c = side[i]
-                cells[offset : offset + 3] = [i + 1, c.label, k(c.amount)]
+                cells[offset : offset + 3] = [i + 1, c.label, s * k(c.amount)]
                 mark = "unexplained" if c.kind == "unexplained" else ""
                 if _key(c) in shades and c.kind != "item" and c.kind != "unexplained":
                     mark = f"shade:{shades[_key(c)]}"
@@ -329,7 +401,16 @@ def table2(report: Report, title: str) -> Table:
             f"needing an explanation: £{shown['total_pressures'] - shown['explained_pressures']:,}k and "
             f"£{shown['total_underspends'] - shown['explained_underspends']:,}k."
         )
-    return Table("Variances over threshold", title, TABLE2_COLUMNS, tuple(rows), tuple(notes))
+    columns: tuple[Col, ...] = TABLE2_COLUMNS
+    if s != 1:  # budget minus forecast: a pressure is negative, an underspend positive
+        columns = tuple(
+            attrs.evolve(c, header={"Pressures (+)": "Pressures (-)", "Underspends (-)": "Underspends (+)"}[c.header])
+            if c.header in ("Pressures (+)", "Underspends (-)")
+            else c
+            for c in TABLE2_COLUMNS
+        )
+        notes.append("Variances are shown as budget minus forecast: a pressure is negative, an underspend positive.")
+    return Table("Variances over threshold", title, columns, tuple(rows), tuple(notes))
 
 
 # --- activity analysis ---------------------------------------------------------------

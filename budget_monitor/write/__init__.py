@@ -79,6 +79,7 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
     )
     workbook.worksheet_class = Sheet
     book = Book(workbook, s.organisation, s.period, s.title, max_rows=max_rows)
+    book.brackets = s.negative_numbers == "brackets"
     try:
         workbook.set_properties(
             {

@@ -189,6 +189,9 @@ class Book:
     _memo: dict = attrs.field(factory=dict)
     #: Text cells already rendered as XML, by their text (names and labels repeat).
     _text_xml: dict = attrs.field(factory=dict)
+    #: Negative figures in brackets (Settings ``Negative numbers``), by number format:
+    #: the cells stay numbers.
+    brackets: bool = False
 
     def memo(self, name: str, make):
         """``make()``, computed once per workbook (tables that several sheets refer to)."""
@@ -210,12 +213,12 @@ class Book:
     def number_props(self, col: Col) -> dict[str, object]:
         if col.kind == "money":
             places = "." + "0" * col.places if col.places else ""
-            return {"num_format": f"#,##0{places};-#,##0{places};0{places}"}
+            return {"num_format": self.negative(f"#,##0{places}")}
         if col.kind == "rate":
             return {"num_format": "#,##0.00;-#,##0.00"}
         if col.kind == "count":
             places = "." + "0" * col.places if col.places else ""
-            return {"num_format": f"#,##0{places};-#,##0{places};0{places}"}
+            return {"num_format": self.negative(f"#,##0{places}")}
         if col.kind == "int":
             return {"num_format": "0", "align": "center"}
         if col.kind == "number":  # figures as given, each with its own decimals (a KPI's actuals)
@@ -223,6 +226,14 @@ class Book:
         if col.header == "Comment":  # a gap after the figures before it
             return {"indent": 1}
         return {}
+
+    def negative(self, positive: str) -> str:
+        """The number format for figures shown as ``positive`` shows them, negatives with a
+        minus or (Settings ``Negative numbers``) in brackets, zero without decimals' sign."""
+        zero = positive.replace("#,##", "")
+        if self.brackets:
+            return f"{positive}_);({positive});{zero}_)"
+        return f"{positive};-{positive};{zero}"
 
     def row_props(self, style: str) -> dict[str, object]:
         props: dict[str, dict[str, object]] = {

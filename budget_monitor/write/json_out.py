@@ -31,6 +31,7 @@ from ..model import Action, Component, GrossIncome, OverThreshold, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
+from .json_council import amounts, council_dict, line_keys, net_only_total
 from .json_values import amount_text as _pounds
 from .json_values import gin
 from .json_values import gin_text as _gin
@@ -98,26 +99,24 @@ def _number(value: Decimal | None) -> str | None:
 def report_dict(report: Report) -> dict[str, object]:
     q = report.quarter
     ot = report.over_threshold
+    more = line_keys(report)
     out: dict[str, object] = {
         "schema": SCHEMA,
         "organisation": q.settings.organisation,
         "period": q.settings.period,
         "title": q.settings.title,
         "source_units": q.settings.units,
-        "totals": {
-            "cash_limit": gin(report.cash_limit),
-            "forecast": gin(report.forecast),
-            "variance": gin(report.variance),
-        },
+        "totals": report_dict_totals(report),
         "lines": [
             {
                 "portfolio": bl.portfolio,
                 "section": bl.section,
                 "line": bl.line,
-                "cash_limit": gin(bl.cash_limit),
-                "forecast": gin(bl.forecast),
-                "variance": gin(bl.variance),
+                "cash_limit": amounts(bl, bl.cash_limit),
+                "forecast": amounts(bl, bl.forecast),
+                "variance": amounts(bl, bl.variance),
                 "comment": bl.comment,
+                **(more(bl) if more is not None else {}),
             }
             for bl in report.lines
         ],
@@ -202,6 +201,7 @@ def report_dict(report: Report) -> dict[str, object]:
     out.update(printed_totals(report))
     out.update(series_dict(report.previous, report.movement))
     out["management_action"] = management_dict(report.management)
+    out.update(council_dict(report))
     return out
 
 
@@ -370,6 +370,22 @@ def report_dict_parts(report: Report) -> dict[str, object]:
 
 
 def report_dict_totals(report: Report) -> dict[str, object]:
+    if any(bl.net_only for bl in report.lines):
+        # Gross and income add what the lines give; the net-only lines' net is in the net
+        # alone (and in ``of_which_net_only``).
+        only = net_only_total(report.lines)
+        cg, ci, fg, fi, vg, vi = _line_totals(report)
+        cn, fn = cg + ci, fg + fi
+        cg, fg = cg - only.gross, fg - only.income
+
+        def parts(g: Decimal, i: Decimal, n: Decimal) -> dict[str, str]:
+            return {"gross": pounds_text(g), "income": pounds_text(i), "net": pounds_text(n)}
+
+        return {
+            "cash_limit": parts(cg, ci, cn),
+            "forecast": parts(fg, fi, fn),
+            "variance": parts(fg - cg, fi - ci, fn - cn),
+        }
     cg, ci, fg, fi, vg, vi = _line_totals(report)
     return {
         "cash_limit": gin(GrossIncome(cg, ci)),
@@ -540,11 +556,26 @@ def write_json(report: Report, fh: TextIO) -> None:
         c = bl.cash_limit
         f = bl.forecast
         cg, ci, fg, fi = c.gross, c.income, f.gross, f.income
+        if more is not None:
+            return _dumps(
+                {
+                    "portfolio": bl.portfolio,
+                    "section": bl.section,
+                    "line": bl.line,
+                    "cash_limit": amounts(bl, c),
+                    "forecast": amounts(bl, f),
+                    "variance": amounts(bl, bl.variance),
+                    "comment": bl.comment,
+                    **more(bl),
+                }
+            )
         return (
             f'{{"portfolio":{q[bl.portfolio]},"section":{q[bl.section]},"line":{t(bl.line)},'
             f'"cash_limit":{_gin(cg, ci)},"forecast":{_gin(fg, fi)},"variance":{_gin(fg - cg, fi - ci)},'
             f'"comment":{t(bl.comment)}}}'
         )
+
+    more = line_keys(report)
 
     def driver(e) -> str:
         d = e.driver
@@ -584,7 +615,11 @@ def write_json(report: Report, fh: TextIO) -> None:
     write(
         f'{{"schema":{t(SCHEMA)},"organisation":{t(s.organisation)},"period":{t(s.period)},'
         f'"title":{t(s.title)},"source_units":{t(s.units)},'
-        f'"totals":{{"cash_limit":{_gin(cg, ci)},"forecast":{_gin(fg, fi)},"variance":{_gin(vg, vi)}}},"lines":'
+        + (
+            f'"totals":{{"cash_limit":{_gin(cg, ci)},"forecast":{_gin(fg, fi)},"variance":{_gin(vg, vi)}}},"lines":'
+            if more is None or not any(bl.net_only for bl in report.lines)
+            else f'"totals":{_dumps(report_dict_totals(report))},"lines":'
+        )
     )
     _write_list(write, report.lines, line)
     write(',"drivers":')
@@ -651,6 +686,7 @@ def write_json(report: Report, fh: TextIO) -> None:
         ',"management_action":'
         + json.dumps(management_dict(report.management), ensure_ascii=False, separators=(",", ":"))
     )
+    write(_members(council_dict(report)))
     write("}\n")
 
 
