@@ -1,6 +1,6 @@
 """How close the engine is to the least a records-in, records-out engine can cost.
 
-    python benchmarks/engine_floor.py [N] [--seed S] [--repeat R]
+    python benchmarks/engine_floor.py [N] [--seed S] [--repeat R] [--workbook PATH]
 
 Reads the synthetic workbook of N budget lines (default 100,000; cached in
 benchmarks/data/ as run.py makes it), then times, in the same process and alternately,
@@ -127,9 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n", type=int, nargs="?", default=100_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--workbook", type=Path, help="this workbook instead of the generated one of N lines")
     args = ap.parse_args(argv)
     gc.disable()  # as the CLI runs
-    quarter, problems = read_workbook(input_path(args.n, args.seed))
+    quarter, problems = read_workbook(args.workbook or input_path(args.n, args.seed))
     rules = load_rules(RULES)
     engine_times, floor_times = [], []
     report = made = None

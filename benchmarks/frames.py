@@ -6,7 +6,7 @@ For each way of holding money (pandas' Arrow decimal type, the default; columns 
 ``Decimal`` objects, the alternative) a child process reads and analyses a synthetic
 workbook of N budget lines (default 100,000; ``generate.py``, cached in benchmarks/data/),
 notes its peak memory, makes the frames, notes the time and the new peak, then times what
-the README's walk-through does: the components sorted by amount (the largest pressures),
+docs/library.md's walk-through does: the components sorted by amount (the largest pressures),
 summed by portfolio and line, and the lines pivoted by section. The frames' own
 components are checked to add up to the total net variance exactly. Results are printed
 and written to benchmarks/data/frames.json.

@@ -6,10 +6,10 @@
     python benchmarks/mutation.py --only penny-half-even,unit-cost-sign --jobs 1
     python benchmarks/mutation.py --list           # the mutations, and whether each target is found
 
-It copies the project (the package, tests, rules, workbooks, benchmarks, README) to a
+It copies the project (the package, tests, rules, workbooks, benchmarks, docs, README) to a
 temporary folder per worker, checks that the suite passes there unchanged, then for each
 mutation changes one piece of code in the copy's ``budget_monitor``, runs the suite
-(``python -m pytest -x``, Hypothesis seeded and not shrinking what fails, ``tests/test_verify.py`` left out unless
+(``python -m pytest -x``, Hypothesis seeded and not shrinking what fails, ``tests/e2e/test_verify.py`` left out unless
 ``--with-verify``, the files most likely to fail first) and puts the file back. A
 mutation is **caught** when a test fails, **missed** when the suite passes. It prints a
 table (mutation, caught or missed, the first failing test or all of them with
@@ -169,11 +169,11 @@ MUTATIONS = [
 
 #: Test files run first (with -x the run stops at the first failure): fast and most likely to fail.
 FIRST = [
-    "tests/test_rounding.py",
-    "tests/test_thresholds.py",
-    "tests/test_effects.py",
-    "tests/test_properties.py",
-    "tests/test_golden.py",
+    "tests/test_money.py",
+    "tests/engine/test_thresholds.py",
+    "tests/engine/test_effects.py",
+    "tests/engine/test_properties.py",
+    "tests/e2e/test_golden.py",
 ]
 
 IGNORE = shutil.ignore_patterns(
@@ -326,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--all", action="store_true", help="run the whole suite for each mutation, naming every failing test"
     )
-    parser.add_argument("--with-verify", action="store_true", help="let tests/test_verify.py count too")
+    parser.add_argument("--with-verify", action="store_true", help="let tests/e2e/test_verify.py count too")
     parser.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     parser.add_argument("--timeout", type=float, default=1200, help="seconds for one run of the suite")
     parser.add_argument("--no-baseline", action="store_true", help="skip checking that the unchanged copy passes")

@@ -329,8 +329,8 @@ def worker_previous(inp: Path, store: Path) -> None:
 
     gc.disable()
     from budget_monitor.periods import parse_period
+    from budget_monitor.series import read_previous
     from budget_monitor.store import open_store
-    from budget_monitor.store.previous import read_previous
 
     t = time.perf_counter()
     st = open_store(store, create=False)

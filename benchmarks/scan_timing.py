@@ -7,7 +7,7 @@ row, a formula every tenth row, a hidden row every thousandth) at each size (def
 20,000 and 100,000 rows) to benchmarks/data/, scans each R times (default 5) and prints
 the best time, the time per 1,000 rows and the ratio of each size's time per row to the
 smallest size's (about 1 when the scan is linear). The suite checks linearity by counting
-bytes (``tests/test_package.py::test_big_sheet_scan_reads_each_byte_once``), never by
+bytes (``tests/read/test_kind_scan.py::test_big_sheet_scan_reads_each_byte_once``), never by
 the clock; this is where the clock is read.
 """
 

@@ -22,6 +22,7 @@ __all__ = [
     "Rules",
     "RulesError",
     "Source",
+    "TemplateError",
     "Where",
     "analyse",
     "forget_period",
@@ -33,6 +34,8 @@ __all__ = [
     "write_docx",
     "write_json",
     "write_report",
+    "write_accuracy_json",
+    "year_accuracy",
 ]
 
 if TYPE_CHECKING:
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
         Rules,
         RulesError,
         Source,
+        TemplateError,
         Where,
         analyse,
         forget_period,
@@ -53,9 +57,11 @@ if TYPE_CHECKING:
         load_rules,
         make_report,
         movement_view,
+        write_accuracy_json,
         write_docx,
         write_json,
         write_report,
+        year_accuracy,
     )
 
 

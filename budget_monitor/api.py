@@ -24,6 +24,7 @@ moved into place), never over an input.
 from __future__ import annotations
 
 import gc
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,7 +35,7 @@ import attrs
 
 from . import files
 from .model import Problem, Quarter, Where, error, has_errors
-from .rules import Rules, RulesError, load_rules
+from .rules import Rules, RulesError, TemplateError, load_rules
 
 if TYPE_CHECKING:
     from .engine import Report
@@ -49,6 +50,7 @@ __all__ = [
     "Rules",
     "RulesError",
     "Source",
+    "TemplateError",
     "Where",
     "analyse",
     "forget_period",
@@ -60,6 +62,8 @@ __all__ = [
     "write_docx",
     "write_json",
     "write_report",
+    "write_accuracy_json",
+    "year_accuracy",
 ]
 
 #: A file name: ``str`` or ``pathlib.Path`` (anything ``os.fspath`` takes).
@@ -451,12 +455,20 @@ def _analyse_many(
 # --- writing --------------------------------------------------------------------------------
 
 
+def check_targets(inputs: Sequence[Path], outputs: Sequence[tuple[str, Path]], store: Path | None = None) -> None:
+    """The one check of a run's outputs, before anything is read or written (the command
+    line and the page get it through ``make_report``): no output is an input, no two
+    outputs are one file, each can be written (``files.check_outputs``); the history store
+    is none of them and can be used. ``OutputError`` naming the first that cannot."""
+    bad = files.check_outputs(inputs, outputs)
+    if bad is not None:
+        raise OutputError(*bad)
+    if store is not None:
+        _check_store_target(store, inputs, [target for _, target in outputs])
+
+
 def _check_target(result: Result, target: Path) -> None:
-    problems = [p for s in result.sources for p in files.check_output(s.path, target)]
-    if not result.sources:
-        problems = files.check_output(Path(os.devnull), target)
-    if problems:
-        raise OutputError(target, problems[:1] if problems[0].code == "output-is-input" else problems)
+    check_targets([s.path for s in result.sources] or [Path(os.devnull)], [("output", target)])
 
 
 def write_report(result: Result, path: PathLike, *, progress: ProgressFn | None = None) -> None:
@@ -487,16 +499,17 @@ def write_json(result: Result, path: PathLike) -> None:
         files.atomic_write(target, lambda tmp: write_json_file(report, tmp))
 
 
-def write_docx(result: Result, path: PathLike) -> None:
-    """Write the committee's Word document (``.docx``: the narrative and the tables) of
-    ``result`` to ``path``, whole or not at all. Raises as ``write_report`` does."""
+def write_docx(result: Result, path: PathLike, template: PathLike | None = None) -> None:
+    """Write the committee paper of ``result``, on ``template`` (default: the rules' ``[docx] template``)."""
     from .write.docx import write_docx as write_word
+    from .write.word import check_template
 
     report = result._checked()
     target = Path(os.fspath(path))
     _check_target(result, target)
+    chosen = check_template(template if template is not None else report.rules.docx_template)
     with _no_gc():
-        files.atomic_write(target, lambda tmp: write_word(report, tmp))
+        files.atomic_write(target, lambda tmp: write_word(report, tmp, template=chosen))
 
 
 def steps(inputs: int = 1, json: bool = False, docx: bool = False) -> int:
@@ -523,7 +536,7 @@ def make_report(
     """``analyse`` the workbooks, then, when there are no errors, write the report workbook
     to ``output``, and the JSON and the Word document where ``json`` and ``docx`` name
     them: what ``budget-monitor report`` does. Returns the result (its problems say why
-    nothing was written, when they are errors).
+    nothing was written, when they are errors). The paper is on the rules' ``[docx] template``.
 
     ``previous``, ``previous_name``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
     also recorded in that store (made if it does not exist) as the next version of its
@@ -539,21 +552,21 @@ def make_report(
     from .write import background
     from .write import write_report as write_book
     from .write.json_out import write_json_file
+    from .write.word import check_template
 
     inputs = [Path(p) for p in _given(path_or_paths)]
     out = Path(os.fspath(output))
     json_out = None if json is None else Path(os.fspath(json))
     docx_out = None if docx is None else Path(os.fspath(docx))
     store_path = None if history is None else Path(os.fspath(history))
-    for target in [out] + [t for t in (json_out, docx_out) if t is not None]:
-        problems = [p for i in inputs for p in files.check_output(i, target)]
-        if problems:
-            raise OutputError(target, problems[:1] if problems[0].code == "output-is-input" else problems)
-    if store_path is not None:
-        _check_store_target(store_path, inputs, [out] + [t for t in (json_out, docx_out) if t is not None])
+    outputs = [("workbook", out), ("JSON", json_out), ("Word document", docx_out)]
+    check_targets(inputs, [(what, t) for what, t in outputs if t is not None], store_path)
+    rule_set = _rules(rules)
+    if docx_out is not None:
+        check_template(rule_set.docx_template)
     result = analyse(
         path_or_paths,
-        rules,
+        rule_set,
         title=title,
         names=names,
         progress=progress,
@@ -753,3 +766,35 @@ def forget_period(store: PathLike, period: str, organisation: str | None = None)
             return org, when.key, s.forget(org, when)
     except StoreError as exc:
         raise HistoryError(str(exc)) from None
+
+
+def year_accuracy(
+    store: PathLike, year: str, organisation: str | None = None, rules: Rules | PathLike | None = None
+) -> Any:
+    """How good the recorded forecasts of the financial ``year`` (``"2011-12"``) were
+    (``engine.accuracy.Accuracy``): each period's forecast variance against the outturn,
+    the error, its share of the cash limit, the bias, the mean absolute error and the first
+    period from which the forecasts stayed within ``[accuracy] tolerance``; measured
+    against the latest period recorded when there is no outturn yet (``accuracy.final`` is
+    False and ``accuracy.label`` says so). Read from the store, never re-analysed.
+    ``HistoryError`` when there is no store, or nothing of that year in it."""
+    from .series import store_accuracy
+    from .store import StoreError, store_at
+
+    tolerance = _rules(rules).accuracy_tolerance
+    try:
+        with store_at(Path(os.fspath(store)), create=False) as s:
+            return store_accuracy(s, year, organisation, tolerance)
+    except StoreError as exc:
+        raise HistoryError(str(exc)) from None
+    except ValueError as exc:
+        raise HistoryError(str(exc)) from None
+
+
+def write_accuracy_json(accuracy: Any, path: PathLike) -> None:
+    """Write ``{"forecast_accuracy": ...}`` (as the outturn report's JSON has it) for the
+    ``accuracy`` that ``year_accuracy`` gave, whole or not at all."""
+    from .write.year_json import accuracy_dict
+
+    text = json.dumps({"forecast_accuracy": accuracy_dict(accuracy)}, ensure_ascii=False, separators=(",", ":"))
+    files.atomic_write(Path(os.fspath(path)), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))

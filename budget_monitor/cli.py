@@ -1,8 +1,9 @@
 """The ``budget-monitor`` command: parse, call one library function, print, exit.
 
 Exit status: 0 done (warnings are printed), 1 the input has errors (each printed as
-``IN.xlsx: Sheet!Cell: message``; nothing is written), 2 a usage error, 3 an internal
-error (a short message says where the details were written).
+``IN.xlsx: Sheet!Cell: message``; nothing is written), 2 a usage error (a history store
+that cannot be used among them, whatever is wrong with it), 3 an internal error (a short
+message says where the details were written).
 
 Heavy modules are imported inside the commands so that ``--help`` stays quick.
 
@@ -72,10 +73,13 @@ def _count(problems) -> None:
 
 
 def _failed(label: str, result) -> typer.Exit:
-    """Print every problem of a result with errors; exit 1."""
+    """Print every problem of a result with errors; exit 1, or 2 when a history store
+    cannot be used (a file that is not one, another application's database, a damaged one)."""
+    from .series import UNUSABLE_STORE
+
     _show(label, result.problems)
     _count(result.problems)
-    return typer.Exit(EXIT_INPUT)
+    return typer.Exit(EXIT_USAGE if any(p.code == UNUSABLE_STORE for p in result.errors) else EXIT_INPUT)
 
 
 @app.command()
@@ -96,7 +100,16 @@ def report(
         None, "--rules", help="A rules file (TOML) with thresholds [default: built in, as rules/default.toml]."
     ),
     docx_path: Path | None = typer.Option(
-        None, "--docx", help="Also write a Word document for the committee here (.docx): the narrative and the tables."
+        None,
+        "--docx",
+        help="Also write the committee paper here (.docx, A4): summary, recommendations, the reasons for "
+        "variance in numbered paragraphs, the tables as appendices.",
+    ),
+    docx_template: Path | None = typer.Option(
+        None,
+        "--docx-template",
+        help="The council's committee-paper template (.docx) to build the paper on: its styles, page set-up, "
+        "header, footer and logo are kept [default: the rules' [docx] template, else the built-in look].",
     ),
     title: str | None = typer.Option(
         None, "--title", help="The report's title [default: the workbooks' Settings Title]."
@@ -134,12 +147,20 @@ def report(
         raise _usage(f"{out}: the report is an Excel workbook; give an output name ending in .xlsx")
     if docx_path is not None and docx_path.suffix.lower() != ".docx":
         raise _usage(f"{docx_path}: the committee paper is a Word document; give a name ending in .docx")
-    from .files import same_file
+    if docx_template is not None and docx_path is None:
+        raise _usage("--docx-template is the template of the Word paper: give --docx too (e.g. --docx q3-paper.docx)")
+    if docx_template is not None:  # over the rules' [docx] template
+        import attrs
 
-    if json_path is not None and same_file(out, json_path):
-        raise _usage(f"{json_path}: the JSON and the workbook cannot be the same file")
-    if docx_path is not None and any(same_file(docx_path, p) for p in (out, json_path) if p is not None):
-        raise _usage(f"{docx_path}: the Word document cannot be the same file as another output")
+        rule_set = attrs.evolve(rule_set, docx_template=docx_template)
+    if docx_path is not None:
+        from .rules import TemplateError
+        from .write.word import check_template
+
+        try:
+            check_template(rule_set.docx_template)
+        except TemplateError as exc:
+            raise _usage(f"{exc}; no report was written") from None
     if history is not None and no_history:
         raise _usage("--history and --no-history cannot be used together")
     from .store import DEFAULT_NAME
@@ -444,6 +465,40 @@ def history_forget(
     except api.HistoryError as exc:
         raise _usage(str(exc)) from None
     typer.echo(f"{path}: removed {org} {key} ({counted(removed, 'version')})")
+
+
+@app.command()
+def accuracy(
+    year: str = typer.Option(..., "--year", help="The financial year, e.g. 2011-12."),
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+    organisation: str | None = typer.Option(None, "--organisation", help="Whose year, when the store holds several."),
+    rules: Path | None = typer.Option(None, "--rules", help="A rules file (TOML): [accuracy] tolerance."),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the figures as JSON here."),
+) -> None:
+    """How good the year's recorded forecasts were: each line's and portfolio's mean
+    absolute error, bias and the first period from which its forecasts stayed within
+    tolerance (£000), against the outturn, or the latest period recorded when there is
+    no outturn yet (said so).
+
+    Example: budget-monitor accuracy --history reports/budget-monitor.sqlite --year 2011-12
+    """
+    from . import api
+
+    rule_set = _load_rules(rules)
+    path = _store(store_path)
+    try:
+        acc = api.year_accuracy(path, year, organisation, rule_set)
+    except api.HistoryError as exc:
+        raise _usage(str(exc)) from None
+    from .report.year import accuracy_lines_text
+
+    for text in accuracy_lines_text(acc):
+        typer.echo(text)
+    if json_path is not None:
+        try:
+            api.write_accuracy_json(acc, json_path)
+        except OSError as exc:
+            raise _usage(f"{json_path}: cannot write the JSON ({exc.strerror or exc})") from None
 
 
 def main() -> None:

@@ -10,7 +10,8 @@ was.
 
 Problem codes: ``output-is-input``, ``output-is-folder``, ``no-output-folder``,
 ``output-not-writable`` (the folder), ``output-open`` (Excel's lock file ``~$name`` is
-beside the output), ``output-read-only`` (from ``check_output``); ``cannot-write``
+beside the output), ``output-read-only`` (from ``check_output``); ``output-is-output``
+(from ``check_outputs``: two outputs name one file); ``cannot-write``
 (from ``try_write``: the write failed and nothing was changed).
 
 It must not know what is written: it handles paths, locks and bytes only.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .model import Problem, error
@@ -99,6 +100,21 @@ def check_output(input_path: Path | str, output_path: Path | str) -> list[Proble
             error("output-read-only", f"the output {out} is read-only; choose another name or make it writable")
         )
     return problems
+
+
+def check_outputs(inputs: Sequence[Path], outputs: Sequence[tuple[str, Path]]) -> tuple[Path, list[Problem]] | None:
+    """The first of ``outputs`` (each ``(what it is, path)``, e.g. ``("JSON", path)``) that
+    cannot be written, and why: ``check_output`` against every input, and no two outputs
+    the same file. None when every one can be written. The one check of a run's outputs,
+    made before anything is read or written."""
+    for k, (what, target) in enumerate(outputs):
+        problems = [p for i in inputs for p in check_output(i, target)]
+        if problems:
+            return target, problems[:1] if problems[0].code == "output-is-input" else problems
+        for other, earlier in outputs[:k]:
+            if same_file(target, earlier):
+                return target, [error("output-is-output", f"the {what} and the {other} cannot be the same file")]
+    return None
 
 
 def _temp_path(target: Path) -> Path:

@@ -12,6 +12,7 @@ other part shares, and it imports none of them (only ``money``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -146,6 +147,8 @@ def has_errors(problems: list[Problem] | tuple[Problem, ...]) -> bool:
 @attrs.frozen
 class Settings:
     """The ``Settings`` sheet: free text for the report's header, and the cash units.
+    ``committee``, ``meeting_date``, ``contact`` and ``recommendations`` (one per line) are
+    for the Word committee paper's front block; blank ones are left out.
     ``period_where`` is the cell the period was read from (not compared)."""
 
     organisation: str = ""
@@ -153,6 +156,10 @@ class Settings:
     title: str = ""
     units: str = "£000"
     capital_units: str = "£m"
+    committee: str = ""
+    meeting_date: str = ""
+    contact: str = ""
+    recommendations: str = ""
     period_where: Where = attrs.field(default=Where("Settings"), eq=False)
     variance_sign: str = VARIANCE_SIGNS[0]
     negative_numbers: str = NEGATIVE_NUMBERS[0]
@@ -498,3 +505,42 @@ class OverThreshold:
     @property
     def total_underspends(self) -> Decimal:
         return sum((c.amount for c in self.underspends), ZERO)
+
+
+def portfolio_variances(lines: Iterable[BudgetLine]) -> dict[str, GrossIncome]:
+    """Each portfolio's variance (forecast less cash limit), in the order first met; added
+    up as amounts, not as a record per addition (a report may have 100,000 lines)."""
+    gross: dict[str, Decimal] = {}
+    income: dict[str, Decimal] = {}
+    for bl in lines:
+        f, c, pf = bl.forecast, bl.cash_limit, bl.portfolio
+        gross[pf] = gross.get(pf, ZERO) + (f.gross - c.gross)
+        income[pf] = income.get(pf, ZERO) + (f.income - c.income)
+    return {pf: GrossIncome(g, income[pf]) for pf, g in gross.items()}
+
+
+@attrs.frozen
+class PreviousReport:
+    """The report movement is measured from: its lines and components as recorded.
+
+    ``source`` is ``history`` (read from the history store) or ``file`` (``--previous``);
+    ``name`` is the store or file it came from; ``recorded_at`` when it was recorded
+    (ISO 8601, UTC; blank for a file); ``version`` its version in the store.
+    """
+
+    organisation: str
+    period: str
+    source: Literal["history", "file"]
+    lines: tuple[BudgetLine, ...]
+    components: tuple[Component, ...]
+    recorded_at: str = ""
+    name: str = ""
+    version: int | None = None
+
+    @property
+    def variance(self) -> GrossIncome:
+        return sum((bl.variance for bl in self.lines), GrossIncome())
+
+    def portfolio_variances(self) -> dict[str, GrossIncome]:
+        """Each portfolio's variance, in the order of the lines."""
+        return portfolio_variances(self.lines)

@@ -17,6 +17,7 @@ import math
 import operator
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
 from itertools import compress, repeat
 
 ZERO = Decimal(0)
@@ -43,6 +44,25 @@ def penny(value: Decimal) -> Decimal:
     ``0.00``, never ``-0.00``."""
     result = value.quantize(PENNY, rounding=ROUND_HALF_UP, context=EXACT)
     return result if result else result.copy_abs()
+
+
+def fraction_penny(value: Fraction) -> Decimal:
+    """An exact fraction of pounds (a mean of amounts) to the penny, half away from zero:
+    the one rounding of a bias or a mean absolute error, for display."""
+    hundredths = value * 100
+    whole, rest = divmod(abs(hundredths.numerator), hundredths.denominator)
+    if 2 * rest >= hundredths.denominator:
+        whole += 1
+    return Decimal(-whole if hundredths < 0 else whole).scaleb(-2)
+
+
+def fraction_places(value: Fraction, places: int = 6) -> Decimal:
+    """An exact fraction (a share of a cash limit) to ``places`` decimals, half away from zero."""
+    scaled = value * 10**places
+    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    return Decimal(-whole if scaled < 0 else whole).scaleb(-places)
 
 
 def round_half_away(value: Decimal, unit: Decimal = Decimal(1)) -> Decimal:

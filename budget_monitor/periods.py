@@ -3,12 +3,13 @@
 A period is a month (``December 2011``, ``Dec 2011``, ``Dec 11``, ``Dec-11``, or the
 financial month ``2011-12 M09``, ``Period 9 2011/12``, ``P9 11/12``, ``M9 2011-12``), a
 financial quarter (``2011-12 Q3``, ``Q3 2011-12``, ``2004/5 Q2``, ``Quarter 3 2024/25``)
-or a financial year (``2011-12``, ``2024/25``); a date (``2011-12-01``, as a date cell
+a financial year (``2011-12``, ``2024/25``) or a year's outturn, reported once the year
+has ended (``2011-12 Outturn``, ``Outturn 2011/12``, ``2011-12 Final``); a date (``2011-12-01``, as a date cell
 reads) is its month, labelled ``December 2011``. ``place(text)`` gives a ``Period`` (or
 None when the text cannot be placed) and is the one place every part of the package
 places a period (``SPELLINGS`` lists the ways of writing one); ``unplaced(text)`` is what
 is said of one it cannot place. Periods sort in time by the month they end in, then (for
-one end month) the longer period first.
+one end month) the longer period first; a year's outturn after everything else of its year.
 
 Vocabulary level: pure, no I/O, no reading of workbooks; the reader calls ``place`` and
 reports a label it cannot place, with its cell.
@@ -34,6 +35,7 @@ _MONTH_NO = r"(?:M|P|Month|Period)\s*(0?[1-9]|1[0-2])"
 _FY = re.compile(rf"^(?:FY\s*)?{_YEAR}$", re.IGNORECASE)
 _FY_QUARTER = re.compile(rf"^(?:{_YEAR}\s*,?\s*{_QUARTER}|{_QUARTER}\s*,?\s*{_YEAR})$", re.IGNORECASE)
 _FY_MONTH = re.compile(rf"^(?:{_YEAR}\s*,?\s*{_MONTH_NO}|{_MONTH_NO}\s*,?\s*{_YEAR})$", re.IGNORECASE)
+_FY_OUTTURN = re.compile(rf"^(?:{_YEAR}\s*,?\s*(?:outturn|final)|(?:outturn|final)\s*,?\s*{_YEAR})$", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 _MONTH = re.compile(r"^([a-z]+)\.?[\s\-/']*(\d{2}|\d{4})$", re.IGNORECASE)
 
@@ -57,7 +59,7 @@ def fy_label(start_year: int) -> str:
 @attrs.frozen(order=False)
 class Period:
     """A placed period: the months it runs from and to (``month_index``), its kind
-    (``month``, ``quarter`` or ``year``) and its label as written."""
+    (``month``, ``quarter``, ``year`` or ``outturn``: the year's outturn) and its label as written."""
 
     first: int
     last: int
@@ -66,8 +68,18 @@ class Period:
 
     @property
     def sort_key(self) -> tuple[int, int]:
-        """Time order: by the month the period ends in, the longer period first."""
-        return (self.last, self.first)
+        """Time order: by the month the period ends in, the longer period first; a year's
+        outturn last of all (after its Q4 and March)."""
+        return (self.last, self._rank)
+
+    @property
+    def _rank(self) -> int:
+        return 1 if self.kind == "outturn" else self.first - self.last
+
+    @property
+    def is_outturn(self) -> bool:
+        """True for a year's outturn (``2011-12 Outturn``)."""
+        return self.kind == "outturn"
 
     @property
     def financial_year(self) -> int:
@@ -86,7 +98,10 @@ class Period:
 
     @property
     def standard(self) -> str:
-        """The label in one form: ``2011-12 Q3``, ``December 2011`` or ``2011-12``."""
+        """The label in one form: ``2011-12 Q3``, ``December 2011``, ``2011-12`` or
+        ``2011-12 Outturn``."""
+        if self.kind == "outturn":
+            return f"{fy_label(financial_year(self.last))} Outturn"
         if self.kind == "quarter":
             return self.quarter_label
         if self.kind == "year":
@@ -103,7 +118,7 @@ class Period:
     @property
     def ordinal(self) -> int:
         """One whole number in the order of ``sort_key`` (for storing and comparing)."""
-        return self.last * 16 + (self.first - self.last + 11)
+        return self.last * 16 + (self._rank + 11)
 
     def __lt__(self, other: Period) -> bool:
         return self.sort_key < other.sort_key
@@ -156,6 +171,15 @@ def _year(match: re.Match[str], text: str) -> Period | None:
     return Period(first, first + 11, "year", text)
 
 
+def _outturn(match: re.Match[str], text: str) -> Period | None:
+    a, b = _groups(match)
+    start = _fy_start(a, b)
+    if start is None:
+        return None
+    first = month_index(start, 4)
+    return Period(first, first + 11, "outturn", text)
+
+
 def _year_and(match: re.Match[str]) -> tuple[int | None, int]:
     """(the financial year's start, the number beside it) of ``2011-12 Q3`` / ``Q3 2011-12``."""
     g = _groups(match)
@@ -198,6 +222,7 @@ def _month(match: re.Match[str], text: str) -> Period | None:
 SPELLINGS: list[tuple[re.Pattern[str], Callable[[re.Match[str], str], Period | None]]] = [
     (_DATE, _date),
     (_FY, _year),
+    (_FY_OUTTURN, _outturn),
     (_FY_QUARTER, _fy_quarter),
     (_FY_MONTH, _fy_month),
     (_MONTH, _month),
@@ -220,7 +245,7 @@ def place(text: object) -> Period | None:
 
 EXPECTED = (
     "a month (December 2011, Dec 11, 2011-12 M09, Period 9 2011/12, P9 11/12), a quarter (2011-12 Q3, "
-    "2011/12 Q3, Q3 11/12, Quarter 3 2011/12) or a financial year (2011-12, 2011/12)"
+    "2011/12 Q3, Q3 11/12, Quarter 3 2011/12), a financial year (2011-12, 2011/12) or its outturn (2011-12 Outturn)"
 )
 
 

@@ -31,6 +31,11 @@ class RulesError(ValueError):
     """A rules file that cannot be used; the message names the file and the key."""
 
 
+class TemplateError(ValueError):
+    """A committee-paper template (``--docx-template``, ``[docx] template``) that cannot be
+    built on; the message names the file."""
+
+
 @attrs.frozen
 class Threshold:
     amount: Decimal
@@ -59,9 +64,16 @@ class Threshold:
 
 @attrs.frozen
 class Limits:
+    """What a workbook package may be before it is read: its unpacked sizes (zip bombs), and
+    each sheet's reach (rows, columns, and cells: the grid from A1 to its last cell, which
+    the reader allocates whole, and the cells it holds), declared or found."""
+
     max_entry_bytes: int = 1 << 30
     max_total_bytes: int = 4 << 30
     max_compression_ratio: int = 200
+    max_sheet_rows: int = 1_000_000
+    max_sheet_columns: int = 2_000
+    max_sheet_cells: int = 10_000_000
 
 
 #: The wording choices councils differ on, and what each may be.
@@ -120,16 +132,42 @@ class Rules:
             return self.rounding
         return {"£": Decimal(1), "£m": Decimal(1_000_000)}.get(units, Decimal(1000))
 
+    #: The council's Word template the committee paper is built on (``[docx] template``;
+    #: a relative path is taken from the rules file's folder). None: the built-in look.
+    docx_template: Path | None = None
+    #: A forecast is within tolerance of the outturn when its net error is at most this
+    #: fraction of the line's net cash limit (``[accuracy] tolerance``).
+    accuracy_tolerance: Decimal = Decimal("0.01")
+
 
 _KNOWN = {
     "revenue": {"threshold", "round_to", "inclusive", "rounding"},
     "capital": {"threshold", "round_to", "inclusive", "rephasing_list"},
-    "limits": {"max_entry_bytes", "max_total_bytes", "max_compression_ratio"},
+    "limits": {
+        "max_entry_bytes",
+        "max_total_bytes",
+        "max_compression_ratio",
+        "max_sheet_rows",
+        "max_sheet_columns",
+        "max_sheet_cells",
+    },
     "narrative": {"units", "words", "docx_rows", "docx_sections"},
     "kpi": {"amber_tolerance"},
     "split": {"method"},
     "movement": {"threshold", "round_to", "inclusive"},
+    "docx": {"template"},
+    "accuracy": {"tolerance"},
 }
+
+
+def _docx_template(path: Path, table: dict[str, object]) -> Path | None:
+    """``[docx] template``: a .docx file, relative to the rules file's folder ("" for none)."""
+    value = table.get("template", "")
+    if value == "":
+        return None  # the built-in look
+    if not isinstance(value, str) or not value.strip().lower().endswith(".docx"):
+        raise RulesError(f"{path}: docx.template = {value!r}: expected the path of a Word template ending in .docx")
+    return path.parent / Path(value.strip()).expanduser()
 
 
 def _wording(path: Path, table: dict[str, object]) -> Wording:
@@ -238,6 +276,10 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         split_method=_split_method(path, data.get("split", {})),
         movement=_threshold(path, "movement", data.get("movement", {}), base.movement),
         rounding=_rounding(path, revenue["rounding"]) if "rounding" in revenue else None,
+        docx_template=_docx_template(path, data.get("docx", {})),
+        accuracy_tolerance=_fraction(path, "accuracy.tolerance", data["accuracy"]["tolerance"])
+        if "tolerance" in data.get("accuracy", {})
+        else base.accuracy_tolerance,
     )
 
 

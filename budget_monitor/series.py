@@ -23,10 +23,15 @@ from pathlib import Path
 import attrs
 
 from .engine import Report
+from .engine.accuracy import Accuracy, Snapshot, accuracy
 from .engine.movement import PreviousReport, TrendPoint, movement, portfolio_variances
 from .model import Problem, Where, error
-from .periods import Period, PeriodError, parse_period
+from .periods import Period, PeriodError, fy_label, parse_period
 from .store import Pending, Store, prepare
+
+#: The code of the problem a history store that cannot be used makes (the command line
+#: exits 2 for it, as for any other usage error).
+UNUSABLE_STORE = "history-store"
 
 
 def report_period(report: Report) -> tuple[Period | None, list[Problem]]:
@@ -45,8 +50,6 @@ def find_previous(
     """``--previous PATH`` when given, else the latest recorded earlier period of the same
     organisation in ``store``, else None."""
     if previous_path is not None:
-        from .store.previous import read_previous
-
         return read_previous(previous_path, rules)
     if store is None or period is None:
         return None, []
@@ -54,6 +57,37 @@ def find_previous(
     if found is None:
         return None, []
     return store.previous_report(found), []
+
+
+def read_previous(path: Path, rules=None) -> tuple[PreviousReport | None, list[Problem]]:
+    """The report in ``path``: a JSON report read as written (``read.previous``), or a
+    quarterly workbook read and analysed as ``report`` would analyse it (with the same rules)."""
+    from .read.previous import previous_format, previous_from_json
+
+    found, problems = previous_format(path)
+    if found is None:
+        return None, problems
+    if found == "json":
+        return previous_from_json(path)
+    return previous_from_workbook(path, rules)
+
+
+def previous_from_workbook(path: Path, rules=None) -> tuple[PreviousReport | None, list[Problem]]:
+    from .engine import analyse
+    from .model import has_errors
+    from .read import read_workbook
+    from .rules import Rules
+
+    rules = rules if rules is not None else Rules()
+    quarter, problems = read_workbook(path, rules.limits)
+    if quarter is None or has_errors(problems):
+        return None, problems
+    report = analyse(quarter, rules, problems)
+    errors = [p for p in report.problems if p.level == "error"]
+    if errors:
+        return None, errors
+    s = quarter.settings
+    return PreviousReport(s.organisation, s.period, "file", report.lines, report.components, name=str(path)), []
 
 
 def trend_points(
@@ -75,10 +109,36 @@ def trend_points(
     return points
 
 
-def with_series(report: Report, previous: PreviousReport | None, points: list[TrendPoint] | None) -> Report:
-    """``report`` with its previous report, the movement since it and the trend."""
+def with_series(
+    report: Report, previous: PreviousReport | None, points: list[TrendPoint] | None, year: Accuracy | None = None
+) -> Report:
+    """``report`` with its previous report, the movement since it, the trend and (for an
+    outturn) the year's forecast accuracy."""
     mv = movement(previous, report.lines, report.components) if previous is not None else None
-    return attrs.evolve(report, previous=previous, movement=mv, trend=tuple(points) if points else None)
+    return attrs.evolve(report, previous=previous, movement=mv, trend=tuple(points) if points else None, accuracy=year)
+
+
+def year_snapshots(store: Store, organisation: str, period: Period) -> list[Snapshot]:
+    """The recorded periods of ``organisation`` in ``period``'s financial year, up to and
+    including ``period`` (the latest version of each), as the accuracy needs them."""
+    found = []
+    for recorded, lines, drivers in store.year(organisation, period.financial_year):
+        placed = parse_period(recorded.period)
+        if placed > period:
+            continue
+        found.append(Snapshot(recorded.period_text, recorded.period, lines, drivers, placed.is_outturn))
+    return found
+
+
+def outturn_accuracy(report: Report, period: Period | None, store: Store | None) -> Accuracy | None:
+    """For an outturn report: the year's recorded periods before it, set against it."""
+    if period is None or not period.is_outturn:
+        return None
+    s = report.quarter.settings
+    earlier = [x for x in year_snapshots(store, s.organisation, period) if x.key != period.key] if store else []
+    drivers = tuple(attrs.evolve(e.driver, portfolio=e.portfolio) for e in report.effects)
+    this = Snapshot(s.period, period.key, report.lines, drivers if report.quarter.drivers is not None else None, True)
+    return accuracy(earlier + [this], report.rules.accuracy_tolerance, s.organisation, fy_label(period.financial_year))
 
 
 def place(
@@ -128,12 +188,14 @@ def place(
         if found is not None and previous is not None and previous_name:
             found = attrs.evolve(found, name=previous_name)  # what the report calls it, as its problems do
         points = trend_points(report, period, store, found)
+        year = outturn_accuracy(report, period, store)
     except StoreError as exc:
-        return report, [error("history-store", str(exc), Where("", file=str(history)))]
+        message = str(exc).removeprefix(f"{history}: ")  # the problem names the file already
+        return report, [error(UNUSABLE_STORE, message, Where("", file=str(history)))]
     finally:
         if store is not None:
             store.close()
-    return with_series(report, found, points), []
+    return with_series(report, found, points, year), []
 
 
 def file_digest(path: Path) -> str:
@@ -177,6 +239,7 @@ def pending(report: Report, period: Period, inputs: Sequence[Path]) -> Pending:
         lines=report.lines,
         components=report.components,
         parts=parts_of(report),
+        drivers=report.effects,
     )
 
 
@@ -290,3 +353,28 @@ def start_recording(store_path: Path, report: Report, period: Period, inputs: Se
     os.close(go_r)
     os.close(res_w)
     return Recording(pid, go_w, res_r)
+
+
+def store_accuracy(store: Store, year: str, organisation: str | None, tolerance) -> Accuracy:
+    """The accuracy of ``organisation``'s recorded forecasts of the financial ``year``
+    (``2011-12``), against its outturn where one is recorded, else against its latest
+    period (labelled so). ``ValueError`` with a message when the year cannot be placed, has
+    nothing recorded, or is recorded for several organisations and none is named."""
+    placed = parse_period(year)  # PeriodError (a ValueError) says what was expected
+    if placed.kind not in ("year", "outturn"):
+        raise PeriodError(f"'{year}' is not a financial year; expected a year such as 2011-12")
+    fy = placed.financial_year
+    orgs = sorted({r.organisation for r in store.reports() if r.latest and parse_period(r.period).financial_year == fy})
+    if organisation is not None:
+        orgs = [o for o in orgs if o == organisation]
+    if not orgs:
+        who = f" for {organisation}" if organisation else ""
+        raise ValueError(f"{store.path}: nothing of the year {fy_label(fy)} is recorded{who}")
+    if len(orgs) > 1:
+        raise ValueError(
+            f"{store.path}: the year {fy_label(fy)} is recorded for {len(orgs)} organisations ({'; '.join(orgs)}); "
+            "name one with --organisation"
+        )
+    end = parse_period(f"{fy_label(fy)} Outturn")
+    snapshots = year_snapshots(store, orgs[0], end)
+    return accuracy(snapshots, tolerance, orgs[0], fy_label(fy))

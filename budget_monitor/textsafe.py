@@ -28,10 +28,20 @@ front (a zero-width space reads the same but makes equal texts differ, defeats
 searching, and becomes ``?`` in a non-Unicode CSV); a leading space (some CSV
 importers trim spaces and then see the formula).
 
+Charts take text too, as their titles and series names, and xlsxwriter reads a name
+that looks like a reference (``Annex!B2``, ``'@SUM(1+1)*cmd|' /C notepad'!A0``: text,
+a ``!``, a column and a row) as a formula pointing at a cell, not as text. ``chart_text``
+is the one path for every text a chart takes: ``neutralise``, and a word joiner
+(U+2060, zero-width and invisible) after each ``!`` that a column letter follows, so
+the name is always written as the literal text it is, never a reference. The report
+builds no defined name, header, footer, data validation or hyperlink from input text.
+
 No I/O; it must not import any other part of the package.
 """
 
 from __future__ import annotations
+
+import re
 
 #: Characters that make a spreadsheet read a cell as a formula when they come first.
 TRIGGERS = frozenset("=+-@\t\r")
@@ -46,6 +56,13 @@ XLSXWRITER_OPTIONS: dict[str, bool] = {
 }
 #: The most characters an Excel cell holds; xlsxwriter cuts longer strings silently.
 MAX_CELL_CHARS = 32_767
+
+#: Put after a ``!`` that would make a chart's text read as a cell reference: the word
+#: joiner, which shows as nothing and keeps the words together.
+WORD_JOINER = "\u2060"
+#: A ``!`` followed by what could be a column (``A1``, ``$A$1``, ``XFD1``): xlsxwriter
+#: (``^=?[^!]+!\$?[A-Z]+\$?\d+``), and Excel, would read the text as a reference.
+_REFERENCE_BANG = re.compile(r"!(?=\$?[A-Za-z])")
 
 _LEADING_SPACE = " \u00a0\u2007\u202f\u3000"
 #: The first characters of a text that ``neutralise`` may change (a trigger, or a space before one).
@@ -91,3 +108,18 @@ def cell_text(text: str) -> tuple[str, bool]:
     if len(safe) > MAX_CELL_CHARS:
         return safe[: MAX_CELL_CHARS - 3] + "...", True
     return safe, changed
+
+
+def chart_text(text: str) -> str:
+    """``text`` as a chart's title or series name: ``neutralise``d, and never read as a
+    reference to a cell (a word joiner after each ``!`` that a column letter follows).
+
+    >>> chart_text("Children subject to a plan (see Annex!B2)")
+    'Children subject to a plan (see Annex!\u2060B2)'
+    >>> chart_text("Legal costs")
+    'Legal costs'
+    """
+    safe = safe_text(text)
+    if "!" in safe:
+        safe = _REFERENCE_BANG.sub("!" + WORD_JOINER, safe)
+    return safe

@@ -2,18 +2,15 @@ from __future__ import annotations
 
 import csv
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import Phase, settings
 
+from tests.support.paths import SAMPLE_DIR
+
 # For benchmarks/mutation.py: find a failing example and stop there (shrinking a
 # generated quarter can take minutes), with no example kept from an earlier run.
 settings.register_profile("mutation", phases=[Phase.explicit, Phase.generate], database=None, print_blob=False)
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = ROOT / "workbooks" / "kcc-scs-2011-12-q3"
-SAMPLE = ROOT / "workbooks" / "kcc-scs-2011-12-q3.xlsx"
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,7 @@ import pytest
 import xlsxwriter
 
 from budget_monitor.files import atomic_write, check_output, same_file, try_write
-
-from . import badbooks as bb
+from tests.support import badbooks as bb
 
 
 def codes(problems) -> list[str]:
@@ -145,8 +144,7 @@ def test_the_command_reports_a_refused_output_folder(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     from budget_monitor.cli import app
-
-    from .conftest import SAMPLE
+    from tests.support.paths import SAMPLE
 
     locked = tmp_path / "locked"
     locked.mkdir()

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 from budget_monitor.rules import Rules, RulesError, load_rules, parse_rules
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
 
 
 def test_default_file_is_the_built_in_rules():

@@ -26,6 +26,7 @@ from ..model import (
     Where,
 )
 from ..rules import Rules
+from .accuracy import Accuracy
 from .capital import CapitalProject, CapitalSummary, summarise_capital
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
 from .council import Rounding, council_checks, roundings
@@ -83,6 +84,9 @@ class Report:
     management: ManagementSummary | None = None
     #: The remainders within ``[revenue] rounding``: rounding, not variances (``council``).
     rounding: tuple[Rounding, ...] = ()
+    #: An outturn report's year: each recorded period's forecast against the outturn (see
+    #: ``accuracy`` and ``series``); None for a quarter, or without a history store.
+    accuracy: Accuracy | None = None
 
     @property
     def cash_limit(self) -> GrossIncome:

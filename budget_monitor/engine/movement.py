@@ -26,40 +26,16 @@ from typing import Any, Literal, NamedTuple, TypeVar
 import attrs
 
 from ..model import BudgetLine, Component, GrossIncome, Side
+
+# The previous report and the portfolio sums are records of the vocabulary (the readers make them too).
+from ..model import PreviousReport as PreviousReport
+from ..model import portfolio_variances as portfolio_variances
 from ..money import ZERO
 from ..rules import Threshold
 
 _T = TypeVar("_T")
 
 Status = Literal["new", "gone", "changed", "same"]
-Source = Literal["history", "file"]
-
-
-@attrs.frozen
-class PreviousReport:
-    """The report movement is measured from: its lines and components as recorded.
-
-    ``source`` is ``history`` (read from the history store) or ``file`` (``--previous``);
-    ``name`` is the store or file it came from; ``recorded_at`` when it was recorded
-    (ISO 8601, UTC; blank for a file); ``version`` its version in the store.
-    """
-
-    organisation: str
-    period: str
-    source: Source
-    lines: tuple[BudgetLine, ...]
-    components: tuple[Component, ...]
-    recorded_at: str = ""
-    name: str = ""
-    version: int | None = None
-
-    @property
-    def variance(self) -> GrossIncome:
-        return sum((bl.variance for bl in self.lines), GrossIncome())
-
-    def portfolio_variances(self) -> dict[str, GrossIncome]:
-        """Each portfolio's variance, in the order of the lines."""
-        return portfolio_variances(self.lines)
 
 
 @attrs.frozen
@@ -264,18 +240,6 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
     for others in by_line.values():  # components of lines in neither list (not made by the engine)
         out_comps += others
     return Movement(previous, tuple(lm for _, lm in out_lines), tuple(out_comps))
-
-
-def portfolio_variances(lines: Iterable[BudgetLine]) -> dict[str, GrossIncome]:
-    """Each portfolio's variance (forecast less cash limit), in the order first met; added
-    up as amounts, not as a record per addition (a report may have 100,000 lines)."""
-    gross: dict[str, Decimal] = {}
-    income: dict[str, Decimal] = {}
-    for bl in lines:
-        f, c, pf = bl.forecast, bl.cash_limit, bl.portfolio
-        gross[pf] = gross.get(pf, ZERO) + (f.gross - c.gross)
-        income[pf] = income.get(pf, ZERO) + (f.income - c.income)
-    return {pf: GrossIncome(g, income[pf]) for pf, g in gross.items()}
 
 
 def portfolio_totals(lines: Iterable[LineMovement]) -> dict[str, tuple[GrossIncome, GrossIncome]]:

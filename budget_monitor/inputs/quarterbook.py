@@ -373,3 +373,93 @@ def illustrative_previous(q3: m.Quarter, period: str = "2011-12 Q2") -> m.Quarte
     return attrs.evolve(
         q3, settings=settings, lines=tuple(lines), drivers=tuple(drivers), items=tuple(items), changes=changes
     )
+
+
+#: The illustrative year's periods, in time order (see ``illustrative_year``).
+YEAR_PERIODS = ("2011-12 Q1", "2011-12 Q2", "2011-12 Q3", "2011-12 Outturn")
+
+#: Each line's net forecast error at Q1, Q2 and Q3 in the illustrative year (its forecast
+#: variance then less its outturn variance, in pounds), built so that the forecasts come
+#: within 1% of the net cash limit from Q2 (Fostering), from Q3 (Residential) or never
+#: (Assessment), and lean one way (16+: always above the outturn). Other lines: none.
+YEAR_ERRORS: dict[str, tuple[Decimal, Decimal, Decimal]] = {
+    "Fostering Service": (Decimal("-2400000.00"), Decimal("-150000.00"), Decimal("80000.00")),
+    "Residential Children's Services": (Decimal("500000.00"), Decimal("-300000.00"), Decimal("40000.00")),
+    "Assessment of Vulnerable Children": (Decimal("1000000.00"), Decimal("800000.00"), Decimal("600000.00")),
+    "16+ Service": (Decimal("120000.50"), Decimal("60000.25"), Decimal("30000.13")),
+}
+
+
+def illustrative_year(q3: m.Quarter) -> dict[str, m.Quarter]:
+    """An illustrative year made from the published ``q3`` (not published figures): its
+    Q1, Q2, Q3 and outturn (``YEAR_PERIODS``), for the tests of the year's end and the
+    sample's illustrative outturn. The outturn is ``q3`` with other volumes, unit costs, an
+    item and forecasts; each earlier period's forecasts are the outturn's plus
+    ``YEAR_ERRORS`` (gross), with the drivers' volumes and unit costs moved to match
+    (Fostering's in-house weeks were underestimated at Q1). ``Integrated Looked After
+    Children's Service`` is new at Q2; ``Closed Residential Unit`` is reported at Q1, Q2
+    and Q3 and gone before the outturn; Adoption's cash limit was £100,000 lower at Q1."""
+    import attrs
+
+    d = Decimal
+    gi = m.GrossIncome
+
+    def shift(bl: m.BudgetLine, amount: Decimal) -> m.BudgetLine:
+        return attrs.evolve(bl, forecast=bl.forecast + gi(amount, d(0)))
+
+    # The outturn: Q3 with its forecasts moved as the year ended.
+    out_moves = {
+        "Fostering Service": d("-104000.00"),
+        "Safeguarding": d("25000.00"),
+        "Children's Centres": d("-61000.00"),
+    }
+    out_lines = tuple(shift(bl, out_moves.get(bl.line, d(0))) for bl in q3.lines)
+    out_drivers = []
+    for dr in q3.drivers or ():
+        if dr.driver == "In House Non Related":
+            dr = attrs.evolve(dr, forecast_volume=d(49500), forecast_unit_cost=d("379.00"))
+        out_drivers.append(dr)
+    items = list(q3.items or ())
+    out_items = items[:-1] + [attrs.evolve(items[-1], amount=items[-1].amount + gi(d("-12500.00"), d(0)))]
+    outturn = attrs.evolve(
+        q3,
+        settings=attrs.evolve(q3.settings, period=YEAR_PERIODS[3]),
+        lines=out_lines,
+        drivers=tuple(out_drivers),
+        items=tuple(out_items),
+        changes=None,
+    )
+    closed = m.BudgetLine(out_lines[0].portfolio, "Social Services for Children", "Closed Residential Unit",
+                          gi(d(500000), d(-20000)), gi(d("612000.50"), d(-20000)))  # fmt: skip
+    # Fostering's in-house weeks and unit cost at Q1, Q2 and Q3
+    fostering = ((d(45000), d("380.00")), (d(49000), d("377.91")), (d(49777), d("377.91")))
+    year = {}
+    for k, period in enumerate(YEAR_PERIODS[:3]):
+        lines = []
+        for bl in out_lines:
+            if k == 0 and bl.line == "Integrated Looked After Children's Service":
+                continue  # new at Q2
+            bl = shift(bl, YEAR_ERRORS.get(bl.line, (d(0), d(0), d(0)))[k])
+            if k == 0 and bl.line == "Adoption Service":
+                bl = attrs.evolve(bl, cash_limit=bl.cash_limit - gi(d(100000), d(0)))
+            lines.append(bl)
+        lines.append(shift(closed, d(-15000) * k))
+        drivers = []
+        for dr in out_drivers:
+            if k == 0 and dr.line == "Integrated Looked After Children's Service":
+                continue
+            if dr.driver == "In House Non Related":
+                dr = attrs.evolve(dr, forecast_volume=fostering[k][0], forecast_unit_cost=fostering[k][1])
+            elif dr.line == "Residential Children's Services" and dr.driver == "Independent Sector":
+                dr = attrs.evolve(dr, forecast_unit_cost=dr.forecast_unit_cost + d("50.00") * (2 - k))
+            drivers.append(dr)
+        its = tuple(i for i in items if not (k == 0 and i.line == "Integrated Looked After Children's Service"))
+        year[period] = attrs.evolve(
+            outturn,
+            settings=attrs.evolve(q3.settings, period=period),
+            lines=tuple(lines),
+            drivers=tuple(drivers),
+            items=its,
+        )
+    year[YEAR_PERIODS[3]] = outturn
+    return year

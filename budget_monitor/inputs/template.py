@@ -202,7 +202,7 @@ GENERAL_NOTES: tuple[tuple[str, str], ...] = (
 
 SHEET_NOTES: dict[str, str] = {
     SETTINGS_SHEET: (
-        "The report's heading and the units of the cash figures. Keys are in column A and values in "
+        "The report's heading, the units of the cash figures and the Word committee paper's front block. Keys are in column A and values in "
         "column B: change the values, not the keys."
     ),
     BUDGET_LINES.name: (
@@ -271,6 +271,16 @@ SETTINGS_NOTES: dict[str, str] = {
     "capital_units": (
         f"The units of the cash figures on {CAPITAL.name}: {_or_list(list(UNITS))}. "
         f"Blank means {_DEFAULTS.capital_units}."
+    ),
+    "committee": "For the Word committee paper (--docx): the committee it goes to, such as Cabinet. Blank: left out.",
+    "meeting_date": "For the Word committee paper: the date of the meeting, such as 12 March 2012. Blank: left out.",
+    "contact": (
+        "For the Word committee paper: the contact officer, such as Jane Smith, Finance Business Partner, "
+        "01622 000000, jane.smith@example.gov.uk. Blank: left out."
+    ),
+    "recommendations": (
+        "For the Word committee paper: its recommendations, one a line (Alt+Enter between them). "
+        'Blank: "Members are asked to note the forecast revenue and capital position".'
     ),
     "variance_sign": (
         "How a variance typed on the sheets is signed, and how the report shows every variance: "

@@ -260,6 +260,10 @@ def _settings(parts: Sequence[tuple[str, Quarter]], title: str | None) -> tuple[
             variance_sign=first.variance_sign,
             negative_numbers=first.negative_numbers,
             order=first.order,
+            committee=first.committee,
+            meeting_date=first.meeting_date,
+            contact=first.contact,
+            recommendations=first.recommendations,
         ),
         problems,
     )

@@ -11,6 +11,7 @@ about the file; it reads no cell values and raises for no bad file.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 import zlib
@@ -21,7 +22,7 @@ from xml.sax.saxutils import unescape
 
 import attrs
 
-from ..model import Problem, column_letter
+from ..model import Problem, Where, column_letter, error
 from ..rules import Limits
 from .bombs import (
     _DTD,
@@ -118,6 +119,37 @@ _CELL_END = re.compile(rb"</" + _P + rb"c\s*>")
 _ROW_END = re.compile(rb"</" + _P + rb"row\s*>")
 _CALC_ON_LOAD = re.compile(rb"<" + _P + rb"calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*" + _TRUE)
 _ROOT_PREFIX = re.compile(rb"<([A-Za-z_][\w.\-]*:)?worksheet\b")
+#: The rows' and cells' references (``r="6"``, ``r="XFD1048576"``): what the reader allocates
+#: for is the grid they span.
+_CELL_COLUMN = re.compile(rb' r="([A-Za-z]{1,3})\d')
+_CELL_ROW = re.compile(rb' r="[A-Za-z]{1,3}(\d+)"')
+_DIGITS = "0123456789"
+
+
+@functools.cache
+def _row_numbers(prefix: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"<" + re.escape(prefix) + rb'row r="(\d+)"')
+
+
+@functools.cache
+def _odd_tags(prefix: bytes) -> re.Pattern[bytes]:
+    p = re.escape(b"<" + prefix)
+    return re.compile(p + rb"c[\t\n\r>/]|" + p + rb"row[\t\n\r>/]")
+
+
+def _greater(n: str, alphabet: str) -> bytes:
+    """A pattern for the numbers written in ``alphabet`` (digits, in order) greater than ``n``:
+    as many digits and larger at the first that differs, or more digits."""
+    first, last = alphabet[0], alphabet[-1]
+    alts = [f"[{first}-{last}]{{{len(n) + 1},}}"]
+    for i, ch in enumerate(n):
+        k = alphabet.index(ch)
+        if k < len(alphabet) - 1:
+            alts.append(re.escape(n[:i]) + f"[{alphabet[k + 1]}-{last}][{first}-{last}]{{{len(n) - i - 1}}}")
+    return ("(?:" + "|".join(alts) + ")").encode("ascii")
+
+
+_DIMENSION = re.compile(rb"<" + _P + rb"dimension\b[^>]*?\bref\s*=\s*" + _Q + rb"([^\"']*)" + _Q)
 
 
 # Whether a chunk holds any of these at all is asked of every chunk, so each question
@@ -199,6 +231,14 @@ class _SheetScan:
     autofilter: str = ""
     filter_active: bool = False
     needs_walk: bool = False  # a cell or row of interest has no reference (r=) attribute
+    #: How far the sheet reaches: its last row and column (1-based) as its rows' and cells'
+    #: references say, the cells it holds (``<c>`` tags), those of them with a reference,
+    #: and the range its ``<dimension>`` declares.
+    max_row: int = 0
+    max_col: int = 0
+    cells: int = 0
+    ref_cells: int = 0
+    declared: str = ""
     unsafe: bool = False
     prefix: bytes | None = None
     uncached_re: re.Pattern[bytes] | None = None
@@ -218,6 +258,9 @@ class _SheetScan:
             self.formula_re = _formula_search(self.prefix)
             head_end = data.find(b"<" + self.prefix + b"sheetData")
             outside = data if head_end < 0 else data[:head_end]
+            dim = _DIMENSION.search(outside)
+            if dim:
+                self.declared = dim.group(1).decode("ascii", "replace").strip()
             # Attributes are written in double quotes (as Excel does) unless the root says otherwise.
             self.error_types = (
                 _ERROR_TYPES if b"='" in data[: (root.end() + 4096) if root else 4096] else _ERROR_TYPES[:1]
@@ -227,6 +270,7 @@ class _SheetScan:
         if b"!" in data and b"<!" in data and _DTD.search(data):
             self.unsafe = True
             return
+        self._extent(data)
         first = _HIDDEN_OR_ZERO.search(data)
         if first is not None:  # neither needle stands before the first match
             if data.find(b"hidden", first.start()) >= 0:
@@ -249,6 +293,35 @@ class _SheetScan:
             self._uncached(data)
             if self.all_formulas:
                 self._formulas(data)
+
+    def _extent(self, data: bytes) -> None:
+        """How far this chunk's rows and cells reach, and how many cells it holds, in a few
+        quick passes over the references as every spreadsheet program writes them
+        (``<row r="14">``, ``<c r="E14"``). A row or cell without such a reference (placed
+        by counting, or with its reference spelt another way) sends the sheet to ``_walk``,
+        which counts exactly."""
+        prefix = self.prefix or b""
+        cell, row = b"<" + prefix + b"c", b"<" + prefix + b"row"
+        if _odd_tags(prefix).search(data):  # a row or cell tag without attributes, or spaced otherwise
+            self.needs_walk = True
+            return
+        cells = data.count(cell + b" ")
+        rows = data.count(row + b" ")
+        self.cells += cells
+        referenced = data.count(cell + b' r="')
+        self.ref_cells += referenced
+        numbers = _row_numbers(prefix).findall(data)
+        if referenced < cells or len(numbers) < rows:
+            self.needs_walk = True
+            return
+        if not cells:
+            return
+        for col in set(_CELL_COLUMN.findall(data)):
+            self.max_col = max(self.max_col, _col_number(col.decode("ascii")))
+        top = max(self.max_row, max(map(int, set(numbers))) if numbers else 0)
+        if re.search(rb' r="[A-Za-z]{1,3}' + _greater(str(top), _DIGITS) + rb'"', data):
+            top = max(top, max(map(int, set(_CELL_ROW.findall(data)))))
+        self.max_row = top
 
     def _hidden(self, data: bytes) -> None:
         for pos in _finds(data, b"hidden"):
@@ -378,6 +451,7 @@ def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo, all_formulas: bool = False
 
     scan = _SheetScan(all_formulas=all_formulas)
     row_no = col_no = 0
+    refs = 0
     with zf.open(info) as fh:
         for event, elem in SafeET.iterparse(fh, events=("start", "end"), forbid_dtd=True):
             tag = _local(elem.tag)
@@ -387,6 +461,16 @@ def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo, all_formulas: bool = False
                 col_no = 0
                 if elem.get("hidden", "").casefold() in ("1", "true") or _is_zero(elem.get("ht")):
                     scan.hidden_rows.add(row_no)
+                scan.max_row = max(scan.max_row, row_no)
+            elif event == "start" and tag == "c":
+                m = re.fullmatch(r"\s*\$?([A-Za-z]{1,3})\$?(\d+)\s*", elem.get("r") or "")
+                scan.cells += 1
+                if m:
+                    refs += 1
+                    scan.max_row = max(scan.max_row, int(m.group(2)))
+                    scan.max_col = max(scan.max_col, _col_number(m.group(1)))
+                else:
+                    scan.max_col = max(scan.max_col, col_no + 1)
             elif event == "end" and tag == "c":
                 ref = elem.get("r")
                 m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref or "")
@@ -423,7 +507,58 @@ def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo, all_formulas: bool = False
                     scan.filter_active = True
             elif event == "start" and tag == "sheetPr" and elem.get("filterMode", "").casefold() in ("1", "true"):
                 scan.filter_active = True
+            elif event == "start" and tag == "dimension":
+                scan.declared = (elem.get("ref") or "").strip()
+    scan.ref_cells = refs
     return scan
+
+
+_FURTHER = "refused before reading it (reading it would set aside memory for every cell of that grid)"
+
+
+def _declared_end(ref: str) -> tuple[int, int] | None:
+    """A ``<dimension ref="A1:XFD1048576">``'s last row and column, or None when it names none."""
+    found = re.findall(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref)
+    if not found:
+        return None
+    return max(int(r) for _, r in found), max(_col_number(c) for c, _ in found)
+
+
+def reach_problem(sheet: str, found: _SheetScan, limits: Limits) -> Problem | None:
+    """The error for a sheet that reaches further than ``limits`` allow, as its
+    ``<dimension>`` declares or as its cells are (rows, columns, the grid from A1 to its
+    last cell, the cells it holds), located at the furthest cell; None when it does not."""
+    ends = [("its cells reach", found.max_row, found.max_col)]
+    declared = _declared_end(found.declared)
+    if declared is not None:
+        ends.insert(0, (f"its dimension ({found.declared}) says it reaches", *declared))
+    for says, rows, cols in ends:
+        rows, cols = max(rows, 1), max(cols, 1)
+        over = [
+            f"{amount:,} {what}, more than the limit of {limit:,} (limits.{key})"
+            for key, limit, amount, what in (
+                ("max_sheet_rows", limits.max_sheet_rows, rows, "rows"),
+                ("max_sheet_columns", limits.max_sheet_columns, cols, "columns"),
+                ("max_sheet_cells", limits.max_sheet_cells, rows * cols, "cells from A1"),
+            )
+            if amount > limit
+        ]
+        if over:
+            corner = f"{column_letter(cols - 1)}{rows}"
+            return error(
+                "sheet-too-large",
+                f"the sheet is too large: {says} cell {corner}: {'; '.join(over)}; {_FURTHER}. Delete the rows "
+                f"and columns beyond the data (or clear cell {corner}) and save the workbook again",
+                Where(sheet, rows, column_letter(cols - 1)),
+            )
+    if found.cells > limits.max_sheet_cells:
+        return error(
+            "sheet-too-large",
+            f"the sheet is too large: it holds {found.cells:,} cells, more than the limit of "
+            f"{limits.max_sheet_cells:,} (limits.max_sheet_cells); {_FURTHER}",
+            Where(sheet),
+        )
+    return None
 
 
 def scan(path: Path | str, limits: Limits | None = None) -> tuple[PackageFacts | None, list[Problem]]:
@@ -444,14 +579,14 @@ def scan(path: Path | str, limits: Limits | None = None) -> tuple[PackageFacts |
             problems = check_limits(zf.infolist(), limits)
             if problems:
                 return None, problems
-            return _scan(zf)
+            return _scan(zf, limits)
         except _PackageError as exc:
             return None, exc.problems
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, OSError, ParseError) as exc:
             return None, [_corrupt(f"a part cannot be unpacked: {exc}")]
 
 
-def _scan(zf: zipfile.ZipFile) -> tuple[PackageFacts | None, list[Problem]]:
+def _scan(zf: zipfile.ZipFile, limits: Limits) -> tuple[PackageFacts | None, list[Problem]]:
     import defusedxml
 
     names = _names(zf)
@@ -491,6 +626,9 @@ def _scan(zf: zipfile.ZipFile) -> tuple[PackageFacts | None, list[Problem]]:
                 found = _walk(zf, info, recalc)
             except defusedxml.DefusedXmlException:
                 return None, [_unsafe_xml(info.filename)]
+        too_far = reach_problem(name, found, limits)
+        if too_far is not None:
+            return None, [too_far]
         filtered: frozenset[int] = frozenset()
         if found.filter_active and found.autofilter:
             span = _range_rows(found.autofilter)

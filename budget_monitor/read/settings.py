@@ -6,7 +6,9 @@ Reads key/value rows only; knows nothing of the other sheets.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 
 from .. import model as m
 from ..model import Problem, Where, error, warning
@@ -71,7 +73,9 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
         return m.Settings()
     found: dict[str, object] = {}
     names = {"organisation": "organisation", "organization": "organisation", "period": "period", "title": "title",
-             "units": "units", "capitalunits": "capital_units",
+             "units": "units", "capitalunits": "capital_units", "committee": "committee", "meetingdate": "meeting_date",
+             "meeting": "meeting_date", "contact": "contact", "contactofficer": "contact",
+             "recommendations": "recommendations", "recommendation": "recommendations",
              **{key: field for key, (field, _) in CHOICES.items()}}  # fmt: skip
     cells = Cells(grid, problems)
     seen: dict[str, int] = {}
@@ -84,8 +88,14 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
         if key not in names:
             continue
         row_no = grid.first_row + i
-        value = cells.text(row[a + 1] if a + 1 < len(row) else None, row_no, 1)
+        raw = row[a + 1] if a + 1 < len(row) else None
         field = names[key]
+        if field == "meeting_date":
+            value = meeting_date(raw, Where(grid.name, row_no, "B"), problems)
+        elif field == "recommendations" and isinstance(raw, str):
+            value = recommendation_lines(raw)
+        else:
+            value = cells.text(raw, row_no, 1)
         if field in seen:
             problems.append(
                 warning(
@@ -131,3 +141,33 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
             if value and place(value) is None:
                 problems.append(error("bad-period", f"Period: {unplaced(value)}", Where(grid.name, row_no, "B")))
     return m.Settings(**found)  # type: ignore[arg-type]
+
+
+def meeting_date(value: object, where: Where, problems: list[Problem]) -> str:
+    """``Meeting date`` as the paper prints it: a date cell as ``12 March 2012``, text as
+    written; a bare number (a date that lost its format) is reported, with its cell, and
+    left out."""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.day} {value:%B %Y}"
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool | int | float | Decimal):
+        shown = int(value) if isinstance(value, float) and value.is_integer() else value
+        problems.append(
+            warning(
+                "bad-meeting-date",
+                f"Meeting date: found the number {shown}; expected a date (such as 12 March 2012) or text: "
+                "the paper leaves the date out",
+                where,
+            )
+        )
+        return ""
+    return str(value)
+
+
+def recommendation_lines(text: str) -> str:
+    """``Recommendations`` as written, one recommendation a line (blank lines and the spaces
+    around each dropped)."""
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())

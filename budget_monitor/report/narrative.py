@@ -207,13 +207,18 @@ def portfolio_paragraphs(
     return out
 
 
+def method_paragraph(report: Report) -> str:
+    """How drivers' variances are split: the formula of the report's split method."""
+    return _sentence(f"Drivers' variances follow the {DESCRIPTIONS[report.split_method]}")
+
+
 def split_paragraphs(report: Report, portfolio: str, state: bool) -> list[str]:
     """How drivers' variances are split (once, for the first portfolio with drivers), and
     each of the portfolio's groups of drivers: volume, the shift between them, unit cost.
     ``state`` says whether this portfolio is the one to state the method in."""
     out = []
     if state:
-        out.append(_sentence(f"Drivers' variances follow the {DESCRIPTIONS[report.split_method]}"))
+        out.append(method_paragraph(report))
     for g in report.mixes or ():
         if g.portfolio == portfolio:
             text = mix_commentary(g)

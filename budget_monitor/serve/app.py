@@ -9,7 +9,13 @@
   read when it says its size, and as soon as it passes the limit when it does not.
 - Uploads are analysed in ``Settings.workers`` worker processes, so that one large
   workbook does not hold up the page; at most ``Settings.queue`` more wait their turn,
-  and beyond that the page answers at once that it is busy (503).
+  and beyond that the page answers at once that it is busy (503): the count is taken and
+  raised in one step, before anything is read. Each worker has a memory ceiling
+  (``Settings.worker_memory_mb``) and the page reads with ``Settings.limits`` where they
+  are lower than the rules'; a worker that dies (a workbook that asked for too much) is
+  replaced, with its pool, and the next upload is answered.
+- A request whose body stops arriving for ``Settings.read_timeout`` seconds, or has not
+  all arrived after ten times that, is answered 408.
 
 What this module must not do: analyse or render itself (``jobs``, ``page``), or serve a
 file that is not one of a job's outputs.
@@ -21,12 +27,15 @@ import asyncio
 import contextlib
 import multiprocessing
 import shutil
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import attrs
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -35,8 +44,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..rules import Limits
 from . import page
-from .jobs import OUTPUTS, Jobs, run_job, safe_stem
+from .jobs import OUTPUTS, Jobs, run_job, safe_stem, start_worker, warm
 
 STATIC = Path(__file__).parent / "static"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
@@ -54,6 +64,19 @@ SECURITY_HEADERS = [
 ]
 
 
+#: The page's own limits on what an upload may unpack to and how far its sheets may reach,
+#: used where they are lower than the rules' (the command line reads what its user
+#: trusts; the page, what anyone who can reach it sends).
+PAGE_LIMITS = Limits(
+    max_entry_bytes=256 << 20,
+    max_total_bytes=512 << 20,
+    max_compression_ratio=100,
+    max_sheet_rows=500_000,
+    max_sheet_columns=1_000,
+    max_sheet_cells=5_000_000,
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     """How the page runs. ``rules_dir``: a folder of rules files (``*.toml``) offered in the
@@ -68,6 +91,12 @@ class Settings:
     #: The history store (SQLite) each report is recorded in, and the previous report comes
     #: from when none is uploaded; None keeps nothing after answering.
     history: Path | None = None
+    #: Each worker's memory ceiling (address space, MB; 0 for none).
+    worker_memory_mb: int = 2048
+    #: The page's own ``[limits]``, used where they are lower than the rules'.
+    limits: Limits = field(default_factory=lambda: PAGE_LIMITS)
+    #: Seconds a request's body may stop arriving before it is answered 408.
+    read_timeout: float = 30.0
 
     @property
     def limit_mb(self) -> int:
@@ -78,12 +107,18 @@ class TooLarge(Exception):
     """The request body passed the upload limit."""
 
 
-class Guard:
-    """ASGI middleware: the upload limit, and the security headers on every answer."""
+class TooSlow(Exception):
+    """The request body stopped arriving (``Settings.read_timeout``)."""
 
-    def __init__(self, app: ASGIApp, limit: int):
+
+class Guard:
+    """ASGI middleware: the upload limit, the body's read timeout, and the security headers
+    on every answer."""
+
+    def __init__(self, app: ASGIApp, limit: int, read_timeout: float = 30.0):
         self.app = app
         self.limit = limit
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -101,10 +136,15 @@ class Guard:
                 await too_large(self.limit)(scope, receive, send_with_headers)
                 return
             seen = 0
+            deadline = time.monotonic() + 10 * self.read_timeout
 
             async def counted() -> Message:
                 nonlocal seen
-                message = await receive()
+                wait = min(self.read_timeout, deadline - time.monotonic())
+                try:
+                    message = await asyncio.wait_for(receive(), max(wait, 0.001))
+                except TimeoutError:
+                    raise TooSlow from None
                 if message["type"] == "http.request":
                     seen += len(message.get("body", b""))
                     if seen > self.limit:
@@ -114,6 +154,19 @@ class Guard:
             await self.app(scope, counted, send_with_headers)
             return
         await self.app(scope, receive, send_with_headers)
+
+
+def too_slow() -> Response:
+    return HTMLResponse(
+        page.message_page(
+            "The upload took too long",
+            "The file stopped arriving before it was all sent. Try again; a large workbook on a slow "
+            "connection may need saving without what it does not need.",
+            status="too-slow",
+        ),
+        status_code=408,
+        headers={"connection": "close"},
+    )
 
 
 def too_large(limit: int) -> Response:
@@ -135,10 +188,23 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     cfg = settings or Settings()
     state: dict[str, Any] = {}
 
+    limits = attrs.asdict(cfg.limits)
+
+    def new_pool() -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(
+            cfg.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=start_worker,
+            initargs=(cfg.worker_memory_mb,),
+        )
+        for _ in range(cfg.workers):
+            pool.submit(warm)  # every worker started, the library loaded, before the first upload
+        return pool
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state["jobs"] = Jobs(cfg.keep_minutes * 60, cfg.scratch)
-        state["pool"] = ProcessPoolExecutor(cfg.workers, mp_context=multiprocessing.get_context("spawn"))
+        state["pool"] = new_pool()
         state["waiting"] = 0
         sweeper = asyncio.create_task(_sweep(state["jobs"]))
         try:
@@ -181,11 +247,32 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         return form_page()
 
     async def report(request: Request) -> Response:
+        # Counted and raised in one step, with no await between: twenty uploads at once
+        # cannot all see room for themselves.
+        if state["waiting"] >= cfg.workers + cfg.queue:
+            return HTMLResponse(
+                page.message_page(
+                    "The page is busy",
+                    "Several reports are being made at the moment. Try again in a minute.",
+                    status="busy",
+                ),
+                status_code=503,
+                headers={"retry-after": "30"},
+            )
+        state["waiting"] += 1
+        try:
+            return await make(request)
+        finally:
+            state["waiting"] -= 1
+
+    async def make(request: Request) -> Response:
         jobs: Jobs = state["jobs"]
         try:
             form = await request.form(max_files=2, max_fields=4)
         except TooLarge:
             return too_large(cfg.max_upload_bytes)
+        except TooSlow:
+            return too_slow()
         except Exception:  # noqa: BLE001 - a malformed upload is the sender's problem, said plainly
             return form_page("The upload could not be read: send the form again.", 400)
         upload = form.get("workbook")
@@ -204,16 +291,6 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
                 return form_page(f"There are no thresholds called {rules_name}.", 400)
             assert cfg.rules_dir is not None
             rules_path = str(cfg.rules_dir / rules_name)
-        if state["waiting"] >= cfg.workers + cfg.queue:
-            return HTMLResponse(
-                page.message_page(
-                    "The page is busy",
-                    "Several reports are being made at the moment. Try again in a minute.",
-                    status="busy",
-                ),
-                status_code=503,
-                headers={"retry-after": "30"},
-            )
         job = jobs.new()
         job.stem = safe_stem(name)
         # Under its own name (made safe) in a folder of its own: the history records the name.
@@ -235,11 +312,11 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             previous_path.parent.mkdir(mode=0o700)
             await _save(previous, previous_path)
         await form.close()
-        state["waiting"] += 1
+        pool = state["pool"]
         try:
             loop = asyncio.get_running_loop()
             answer = await loop.run_in_executor(
-                state["pool"],
+                pool,
                 run_job,
                 str(job.folder),
                 str(workbook),
@@ -249,6 +326,22 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
                 rules_path,
                 job.stem,
                 None if cfg.history is None else str(cfg.history),
+                limits,
+            )
+        except BrokenProcessPool:
+            # A worker died (a workbook that asked for more memory than its ceiling): a new
+            # pool takes the next upload; this one is answered.
+            if state["pool"] is pool:
+                state["pool"] = new_pool()
+                pool.shutdown(wait=False, cancel_futures=True)
+            jobs.drop(job)
+            return HTMLResponse(
+                page.message_page(
+                    "The report could not be made",
+                    "Reading the workbook needed more than this page allows, and it was stopped. Nothing was kept. "
+                    "Check the workbook with budget-monitor check on your own computer.",
+                ),
+                status_code=500,
             )
         except Exception:  # noqa: BLE001 - a failed worker must not take the page down
             jobs.drop(job)
@@ -257,7 +350,6 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
                 status_code=500,
             )
         finally:
-            state["waiting"] -= 1
             for path in (workbook, previous_path):
                 if path is not None:
                     shutil.rmtree(path.parent, ignore_errors=True)
@@ -330,7 +422,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         ],
         lifespan=lifespan,
     )
-    return Guard(app, cfg.max_upload_bytes)
+    return Guard(app, cfg.max_upload_bytes, cfg.read_timeout)
 
 
 async def _save(upload: UploadFile, target: Path) -> None:

@@ -48,6 +48,41 @@ def safe_stem(filename: str) -> str:
     return cleaned[:80]
 
 
+def start_worker(memory_mb: int) -> None:
+    """Run in each worker process as it starts: its memory ceiling (the address space it and
+    the children it starts may use, ``RLIMIT_AS``), so that a workbook that asks for more
+    stops that worker alone (the page starts another), not the machine; then the library
+    loaded, so that the first upload does not wait for it."""
+    if memory_mb > 0:
+        import resource
+
+        ceiling = memory_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            ceiling = min(ceiling, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    from .. import api  # noqa: F401  - loaded once, before the first upload
+
+
+def warm() -> int:
+    """A task that does nothing: submitted once per worker when the page starts, so that
+    every worker is running (and has loaded the library) before the first upload."""
+    return os.getpid()
+
+
+def _limited(rules: Any, limits: dict[str, int] | None) -> Any:
+    """``rules`` (or the built-in rules) with each of the page's ``limits`` where it is lower."""
+    if not limits:
+        return rules
+    import attrs
+
+    from .. import api
+
+    base = rules if rules is not None else api.Rules()
+    lower = {k: min(v, getattr(base.limits, k)) for k, v in limits.items()}
+    return attrs.evolve(base, limits=attrs.evolve(base.limits, **lower))
+
+
 def run_job(
     folder: str,
     workbook: str,
@@ -57,12 +92,14 @@ def run_job(
     rules: str | None,
     stem: str,
     history: str | None = None,
+    limits: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Make the report of ``workbook`` (called ``label`` in problems) with ``rules`` (a rules
     file or None for the built-in ones) through the library's ``make_report``, writing the
     outputs into ``folder``: the movement since ``previous`` (a workbook or JSON report,
     called ``previous_label`` in problems) or, without one, since the latest earlier report
-    in the history store at ``history``, where the report is also recorded. Runs in a worker
+    in the history store at ``history``, where the report is also recorded; ``limits`` are the
+    page's own ``[limits]``, used where they are lower than the rules'. Runs in a worker
     process; returns plain data (no records cross the process boundary):
     ``{"ok": bool, "problems": [...], "json": str | None, "outputs": {kind: file name},
     "movement": api.movement_view(...), "history": {...} | None, "store": str}``
@@ -73,7 +110,7 @@ def run_job(
         "ok": False, "problems": [], "json": None, "outputs": {}, "movement": None, "history": None, "store": "",
     }  # fmt: skip
     try:
-        rule_set = api.load_rules(Path(rules)) if rules else None
+        rule_set = _limited(api.load_rules(Path(rules)) if rules else None, limits)
     except api.RulesError as exc:
         answer["problems"] = [_problem_dict(None, str(exc), "rules")]
         return answer

@@ -34,7 +34,7 @@ from pathlib import Path
 import attrs
 
 from ..engine.movement import PreviousReport
-from ..model import BudgetLine, Component, GrossIncome
+from ..model import BudgetLine, Component, Driver, DriverEffect, GrossIncome
 from ..periods import Period
 
 #: The store's file name in the report's folder when none is given.
@@ -89,6 +89,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) WITHOUT ROWID""",
         "CREATE INDEX reports_by_period ON reports (organisation, period_order, version)",
     ),
+    (  # 3: each report's drivers (volumes and unit costs as exact decimal text), for the
+        # year's forecast accuracy; reports recorded before have none
+        """CREATE TABLE drivers (
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            portfolio TEXT NOT NULL, line TEXT NOT NULL, driver TEXT NOT NULL, unit TEXT NOT NULL,
+            budget_volume TEXT NOT NULL, budget_unit_cost TEXT NOT NULL,
+            forecast_volume TEXT NOT NULL, forecast_unit_cost TEXT NOT NULL,
+            PRIMARY KEY (report_id, seq)
+        ) WITHOUT ROWID""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _TABLES = {"reports", "lines", "components"}
@@ -140,6 +151,7 @@ class Pending:
     comp_rows: list[tuple]
     parts: dict[str, str] | None
     variance_pennies: tuple[int, int]
+    driver_rows: list[tuple] = attrs.field(factory=list)
 
 
 def prepare(
@@ -152,9 +164,11 @@ def prepare(
     lines: Sequence[BudgetLine],
     components: Iterable[Component],
     parts: dict[str, str] | None = None,
+    drivers: Iterable[DriverEffect] = (),
 ) -> Pending:
     """The rows of a report to record: every amount in whole pennies (``ValueError`` for
-    one that is not), and the variance, added up in pennies. Touches no store."""
+    one that is not), and the variance, added up in pennies; each driver's volumes and
+    unit costs as exact decimal text. Touches no store."""
     pennies = _pennies
     line_rows = [
         (i, bl.portfolio, bl.section, bl.line, pennies(bl.cash_limit.gross), pennies(bl.cash_limit.income),
@@ -167,8 +181,22 @@ def prepare(
     # variance = forecast - cash limit, exact in pennies (each amount is a whole number of them)
     gross = sum(r[6] for r in line_rows) - sum(r[4] for r in line_rows)
     income = sum(r[7] for r in line_rows) - sum(r[5] for r in line_rows)
+    driver_rows = [
+        (i, e.portfolio, e.driver.line, e.driver.driver, e.driver.unit, str(e.driver.budget_volume),
+         str(e.driver.budget_unit_cost), str(e.driver.forecast_volume), str(e.driver.forecast_unit_cost))
+        for i, e in enumerate(drivers)
+    ]  # fmt: skip
     return Pending(
-        organisation, period, period_text, input_name, input_sha256, line_rows, comp_rows, parts, (gross, income)
+        organisation,
+        period,
+        period_text,
+        input_name,
+        input_sha256,
+        line_rows,
+        comp_rows,
+        parts,
+        (gross, income),
+        driver_rows,
     )
 
 
@@ -254,6 +282,10 @@ class Store:
                 if _pause is not None:
                     _pause()
                 conn.executemany("INSERT INTO components VALUES (?,?,?,?,?,?,?,?)", ((rid, *r) for r in p.comp_rows))
+                if p.driver_rows:
+                    conn.executemany(
+                        "INSERT INTO drivers VALUES (?,?,?,?,?,?,?,?,?,?)", ((rid, *r) for r in p.driver_rows)
+                    )
                 if p.parts:
                     conn.executemany(
                         "INSERT INTO parts VALUES (?,?,?)", [(rid, name, body) for name, body in p.parts.items()]
@@ -385,6 +417,50 @@ class Store:
                 (organisation,),
             ).fetchall()
         return [(p, t, pf, GrossIncome(_pounds(g), _pounds(i))) for p, t, pf, g, i in rows]
+
+    def year(
+        self, organisation: str, financial_year: int
+    ) -> list[tuple[Recorded, tuple[BudgetLine, ...], tuple[Driver, ...]]]:
+        """The latest version of each period of ``organisation`` in the financial year
+        starting in April of ``financial_year``, in time order (an outturn last): each with
+        its budget lines and its drivers (none for a report recorded before drivers were),
+        read as recorded."""
+        low = (financial_year * 12 + 3) * 16  # April's first ordinal
+        high = ((financial_year + 1) * 12 + 2) * 16 + 15  # March's last
+        with self._guard("reading the history"):
+            ids = {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT id FROM reports r WHERE organisation = ? AND period_order BETWEEN ? AND ?"
+                    " AND version = (SELECT max(version) FROM reports r2 WHERE r2.organisation = r.organisation"
+                    " AND r2.period = r.period)",
+                    (organisation, low, high),
+                )
+            }
+        found = [r for r in self.reports(organisation) if r.id in ids]
+        out = []
+        with self._guard("reading the history"):
+            for r in found:
+                lines = tuple(
+                    BudgetLine(
+                        p, s, ln, GrossIncome(_pounds(cg), _pounds(ci)), GrossIncome(_pounds(fg), _pounds(fi)), cm
+                    )
+                    for p, s, ln, cg, ci, fg, fi, cm in self.conn.execute(
+                        "SELECT portfolio, section, line, cash_limit_gross, cash_limit_income, forecast_gross,"
+                        " forecast_income, comment FROM lines WHERE report_id = ? ORDER BY seq",
+                        (r.id,),
+                    )
+                )
+                drivers = tuple(
+                    Driver(ln, dr, unit, Decimal(bv), Decimal(bu), Decimal(fv), Decimal(fu), portfolio=p)
+                    for p, ln, dr, unit, bv, bu, fv, fu in self.conn.execute(
+                        "SELECT portfolio, line, driver, unit, budget_volume, budget_unit_cost, forecast_volume,"
+                        " forecast_unit_cost FROM drivers WHERE report_id = ? ORDER BY seq",
+                        (r.id,),
+                    )
+                )
+                out.append((r, lines, drivers))
+        return out
 
     def close(self) -> None:
         self.conn.close()

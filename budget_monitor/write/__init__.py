@@ -27,6 +27,7 @@ from .schedule_sheets import capital_sheet, cash_limits_sheet, indicators_sheet,
 from .series import management_sheet, movement_sheet, trend_sheet
 from .stack import shared_checks_table
 from .summary import summary_sheet
+from .year_sheets import accuracy_sheet, year_sheet
 
 __all__ = ["SHEETS", "Book", "report_dict", "report_json", "write_report"]
 
@@ -53,6 +54,8 @@ SHEETS: list[Callable[[Book, Report], None]] = [
     management_sheet,
     movement_sheet,
     trend_sheet,
+    year_sheet,
+    accuracy_sheet,
     table2_sheet,
     activity_sheet,
     cash_limits_sheet,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..engine import Report
 from ..report import mix as mix_tables
 from ..report import tables
-from .book import Book
+from .book import Book, chart_title, series
 from .stack import PRESSURE, UNDERSPEND, Part, write_stack
 
 TITLE = "Activity analysis: volume and unit-cost effects"
@@ -49,16 +49,17 @@ def mix_chart(book: Book, sheet: str, first: int, groups: int):
         (6, "Mix effect", PRESSURE),
         (7, "Unit cost effect", UNDERSPEND),
     ):
-        chart.add_series(
+        series(
+            chart,
+            name,
             {
-                "name": name,
                 "categories": [sheet, first, 0, last, 0],
                 "values": [sheet, first, col, last, col],
                 "fill": {"color": colour},
                 "gap": 80,
-            }
+            },
         )
-    chart.set_title({"name": "Volume, mix and unit-cost effects (£000)", "name_font": {"size": 10, "bold": True}})
+    chart_title(chart, "Volume, mix and unit-cost effects (£000)")
     chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 560, "height": 320})

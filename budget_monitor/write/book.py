@@ -27,7 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..model import column_letter
 from ..report import tables
 from ..report.tables import Col, Formula, Row, Table
-from ..textsafe import neutralise
+from ..textsafe import chart_text, neutralise
 
 MAX_FORMULA = 8000  # Excel's limit is 8,192 characters
 EXCEL_MAX_ROWS = 1_048_576
@@ -36,6 +36,19 @@ LONG_TOTALS = "Some totals add up more separate rows than one Excel formula can 
 TITLE_ROWS = 3  # organisation, period and title, a blank row
 
 SHADES = ("#DDEBF7", "#FCE4D6", "#E2EFDA", "#FFF2CC", "#EDE1F5", "#D9E1F2", "#F8CBAD", "#C6E0B4")
+
+
+def chart_title(chart, text: str, size: int = 10) -> None:
+    """Give ``chart`` the title ``text``, always as the literal text (``chart_text``):
+    every chart title goes through here, whether its words are the report's or the input's."""
+    chart.set_title({"name": chart_text(text), "name_font": {"size": size, "bold": True}})
+
+
+def series(chart, name: str, options: dict) -> None:
+    """Add a series named ``name`` (the literal text, ``chart_text``) to ``chart``; its
+    categories and values are references the writer builds from the sheet's own name and
+    positions, never from input text."""
+    chart.add_series({"name": chart_text(name), **options})
 
 
 def ranges(rows: Sequence[int], col: str, offset: int) -> list[str]:

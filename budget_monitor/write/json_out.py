@@ -36,6 +36,7 @@ from .json_values import amount_text as _pounds
 from .json_values import gin
 from .json_values import gin_text as _gin
 from .series_json import management_dict, series_dict, write_series
+from .year_json import write_year_end, year_end_dict
 
 SCHEMA = "budget-monitor/report/1"
 
@@ -201,6 +202,7 @@ def report_dict(report: Report) -> dict[str, object]:
     out.update(printed_totals(report))
     out.update(series_dict(report.previous, report.movement))
     out["management_action"] = management_dict(report.management)
+    out.update(year_end_dict(report))
     out.update(council_dict(report))
     return out
 
@@ -461,7 +463,7 @@ def capital_dict(cap: CapitalSummary) -> dict[str, object]:
 # writes it: strings through the C function json.dumps uses for them
 # (``encode_basestring``), amounts as ``pounds_text`` gives them, ``None`` as ``null``.
 # Text fields are ``str`` (see ``model``); one that was not would stop the writing with a
-# TypeError, never be written differently. tests/test_json_stream.py holds the two to
+# TypeError, never be written differently. tests/write/test_json_stream.py holds the two to
 # the same bytes.
 
 #: How many records of a list are joined into one piece of text before it is written.
@@ -686,6 +688,7 @@ def write_json(report: Report, fh: TextIO) -> None:
         ',"management_action":'
         + json.dumps(management_dict(report.management), ensure_ascii=False, separators=(",", ":"))
     )
+    write_year_end(write, report, _write_list)
     write(_members(council_dict(report)))
     write("}\n")
 

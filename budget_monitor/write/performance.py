@@ -13,8 +13,7 @@ from __future__ import annotations
 from ..engine import Report
 from ..report import performance as perf
 from ..report.tables import Table
-from ..textsafe import neutralise
-from .book import Book, column_areas, part_name, spans
+from .book import Book, chart_title, column_areas, part_name, series, spans
 from .stack import ACTUAL, BUDGET, TITLE_ROWS, Part, _place, data_row, ref, stack_pages, write_stack
 
 CHART_ROWS = 18  # rows a KPI's part keeps for its chart
@@ -81,30 +80,31 @@ def kpi_chart(book: Book, sheet: str, first: int, last: int, table: Table, name:
     columns = book.workbook.add_chart({"type": "column"})
     line = book.workbook.add_chart({"type": "line"})
     categories = [sheet, first, 0, last, 0]
-    columns.add_series(
+    series(
+        columns,
+        "Actual",
         {
-            "name": "Actual",
             "categories": categories,
             "values": [sheet, first, 1, last, 1],
             "fill": {"color": ACTUAL},
             "gap": 60,
-        }
+        },
     )
-    line.add_series(
+    series(
+        line,
+        "Target",
         {
-            "name": "Target",
             "categories": categories,
             "values": [sheet, first, 2, last, 2],
             "line": {"color": BUDGET, "width": 2.25},
             "marker": {"type": "square", "size": 5, "fill": {"color": BUDGET}, "border": {"color": BUDGET}},
-        }
+        },
     )
     columns.combine(line)
     places = table.columns[1].places
     fmt = "#,##0" + ("." + "0" * places if places else "")
     title = name if len(name) <= 100 else name[:99] + "…"
-    # a chart name starting with "=" would be read as a reference: neutralise the input's text
-    columns.set_title({"name": neutralise(title)[0], "name_font": {"size": 9, "bold": True}})
+    chart_title(columns, title, 9)
     columns.set_y_axis({"num_format": fmt, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     columns.set_x_axis({"num_font": {"size": 8}})
     columns.set_legend({"position": "bottom"})

@@ -15,12 +15,13 @@ from ..engine import Report
 from ..model import column_letter
 from ..report import schedules
 from ..report.tables import Formula, Row, Table, figure
-from ..textsafe import neutralise
 from .book import (
     EXCEL_MAX_ROWS,
     Book,
     cell_ref,
+    chart_title,
     revenue_table,
+    series,
 )
 from .stack import ACTUAL, BUDGET, Part, col_index, shared_cash_limit_table, shared_savings_table, write_stack
 
@@ -165,27 +166,28 @@ def combined_chart(
     columns = book.workbook.add_chart({"type": "column"})
     line = book.workbook.add_chart({"type": "line"})
     categories = [sheet, first, 0, last, 0]
-    columns.add_series(
+    series(
+        columns,
+        "Actual",
         {
-            "name": "Actual",
             "categories": categories,
             "values": [sheet, first, actual_col, last, actual_col],
             "fill": {"color": ACTUAL},
             "gap": 60,
-        }
+        },
     )
-    line.add_series(
+    series(
+        line,
+        "Budget",
         {
-            "name": "Budget",
             "categories": categories,
             "values": [sheet, first, budget_col, last, budget_col],
             "line": {"color": BUDGET, "width": 2.25},
             "marker": {"type": "none"},
-        }
+        },
     )
     columns.combine(line)
-    # a chart name starting with "=" would be read as a reference: neutralise the input's text
-    columns.set_title({"name": neutralise(title)[0], "name_font": {"size": 10, "bold": True}})
+    chart_title(columns, title)
     columns.set_y_axis({"num_format": fmt, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     columns.set_x_axis({"num_font": {"size": 8}})
     columns.set_legend({"position": "bottom"})

@@ -22,8 +22,7 @@ from ..report.series import (
     working_rows,
 )
 from ..report.tables import Table, revenue_total_row
-from ..textsafe import neutralise
-from .book import Book, cell_ref, revenue_table
+from .book import Book, cell_ref, chart_title, revenue_table, series
 from .stack import col_index
 
 PRESSURE_UP = "#C00000"
@@ -64,7 +63,7 @@ def movement_sheet(book: Book, report: Report) -> None:
     ws.set_h_pagebreaks([row])  # the bridge and its chart on the first page, what moved after
     chart = book.workbook.add_chart({"type": "bar", "subtype": "stacked"})
     categories = [MOVEMENT, first, 0, last, 0]
-    series = (
+    bars = (
         (1, "Base", {"fill": {"none": True}, "border": {"none": True}}),
         (2, "Increase", {"fill": {"color": PRESSURE_UP}}),
         (3, "Increase (below zero)", {"fill": {"color": PRESSURE_UP}}),
@@ -72,12 +71,10 @@ def movement_sheet(book: Book, report: Report) -> None:
         (5, "Decrease (below zero)", {"fill": {"color": REDUCTION}}),
         (6, "Net variance", {"fill": {"color": TOTAL}}),
     )
-    for col, name, look in series:
+    for col, name, look in bars:
         values = [MOVEMENT, first, col, last, col]
-        chart.add_series({"name": name, "categories": categories, "values": values, "gap": 40, **look})
-    chart.set_title(
-        {"name": neutralise(f"From {before} to {now}: net variance (£000)")[0], "name_font": {"size": 10, "bold": True}}
-    )
+        series(chart, name, {"categories": categories, "values": values, "gap": 40, **look})
+    chart_title(chart, f"From {before} to {now}: net variance (£000)")
     chart.set_legend({"none": True})
     chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 8}})
     chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
@@ -96,15 +93,16 @@ def trend_sheet(book: Book, report: Report) -> None:
     header = data0 - 1
     chart = book.workbook.add_chart({"type": "line"})
     for i in range(len(table.rows) - 1):  # each portfolio, not the total
-        chart.add_series(
+        series(
+            chart,
+            str(table.rows[i].cells[0]),  # the portfolio's name as text, not a reference to its cell
             {
-                "name": [TREND, data0 + i, 0],
                 "categories": [TREND, header, 1, header, periods],
                 "values": [TREND, data0 + i, 1, data0 + i, periods],
                 "marker": {"type": "circle", "size": 6},
-            }
+            },
         )
-    chart.set_title({"name": "Net variance by portfolio (£000)", "name_font": {"size": 10, "bold": True}})
+    chart_title(chart, "Net variance by portfolio (£000)")
     chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 640, "height": 340})

@@ -25,10 +25,12 @@ from .book import (
     LINE_HEIGHT,
     Book,
     cell_ref,
+    chart_title,
     column_areas,
     locate,
     part_name,
     revenue_table,
+    series,
     spans,
     table2,
     wrapped_lines,
@@ -359,16 +361,17 @@ def largest(book: Book, ws, report: Report, row: int) -> None:
         row += 1
     last = row - 1
     chart = book.workbook.add_chart({"type": "bar"})
-    chart.add_series(
+    series(
+        chart,
+        "£000",
         {
-            "name": "£000",
             "categories": [SUMMARY, first, 0, last, 0],
             "values": [SUMMARY, first, 1, last, 1],
             "points": [{"fill": {"color": colour}, "border": {"none": True}} for *_, colour in picks],
             "gap": 40,
-        }
+        },
     )
-    chart.set_title({"name": heading, "name_font": {"size": 10, "bold": True}})
+    chart_title(chart, heading)
     chart.set_legend({"none": True})
     chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 8}})
     chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})

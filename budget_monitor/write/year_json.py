@@ -1,0 +1,157 @@
+"""The JSON of the year's end: ``forecast_accuracy`` (each line's, portfolio's and driver's
+forecasts against the outturn), and what carries into next year. Made from the engine's records; it computes nothing but
+the one display rounding of an exact mean (``money.fraction_penny``) or share
+(``money.fraction_places``).
+
+What it must not do: change the keys before it (these go last in the report's JSON, and
+only where the report has them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+
+from ..engine import Report
+from ..engine.accuracy import Accuracy, DriverAccuracy, Mean, Measured
+from ..money import fraction_penny, fraction_places, pounds_text
+from .json_values import gin
+
+#: Decimal places of a share of the cash limit in the JSON (0.012346 is 1.2346%).
+SHARE_PLACES = 6
+
+
+def mean_dict(x: Mean | None) -> dict[str, str] | None:
+    """An exact mean rounded once, half away from zero, to the penny."""
+    if x is None:
+        return None
+    return {
+        "gross": pounds_text(fraction_penny(x.gross)),
+        "income": pounds_text(fraction_penny(x.income)),
+        "net": pounds_text(fraction_penny(x.net)),
+    }
+
+
+def share_text(share: Fraction | None) -> str | None:
+    return None if share is None else str(fraction_places(share, SHARE_PLACES))
+
+
+def measured_dict(x: Measured, kind: str) -> dict[str, object]:
+    names: dict[str, object] = {"portfolio": x.portfolio}
+    if kind == "line":
+        names.update(section=x.section, line=x.line)
+    return {
+        **names,
+        "status": x.status,
+        "note": x.note,
+        "cash_limit": gin(x.cash_limit),
+        "outturn": None if x.outturn is None else gin(x.outturn),
+        "periods": [
+            {
+                "period": p.period,
+                "variance": gin(p.variance),
+                "error": gin(p.error),
+                "share_of_cash_limit": share_text(p.share),
+                "within_tolerance": p.within,
+            }
+            for p in x.points
+        ],
+        "bias": mean_dict(x.bias),
+        "mean_absolute_error": mean_dict(x.mean_absolute_error),
+        "first_within_tolerance": x.first_within,
+    }
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def driver_dict(x: DriverAccuracy) -> dict[str, object]:
+    return {
+        "portfolio": x.portfolio,
+        "line": x.line,
+        "driver": x.driver,
+        "unit": x.unit,
+        "status": x.status,
+        "note": x.note,
+        "outturn_volume": _number(x.outturn_volume),
+        "outturn_unit_cost": _number(x.outturn_unit_cost),
+        "periods": [
+            {
+                "period": p.period,
+                "volume": str(p.volume),
+                "unit_cost": str(p.unit_cost),
+                "volume_error": str(p.volume_error),
+                "unit_cost_error": str(p.unit_cost_error),
+                "cost_error": pounds_text(p.cost_error),
+                "volume_effect": pounds_text(p.volume_effect),
+                "unit_cost_effect": pounds_text(p.unit_cost_effect),
+            }
+            for p in x.points
+        ],
+    }
+
+
+def _head(acc: Accuracy) -> dict[str, object]:
+    return {
+        "organisation": acc.organisation,
+        "year": acc.year,
+        "against": acc.against,
+        "final": acc.final,
+        "label": acc.label,
+        "periods": list(acc.periods),
+        "tolerance": str(acc.tolerance),
+    }
+
+
+def accuracy_dict(acc: Accuracy) -> dict[str, object]:
+    """``forecast_accuracy``: what the figures are measured against, then the lines (largest
+    mean absolute error first), the portfolios, the whole report and the drivers."""
+    return {
+        **_head(acc),
+        "lines": [measured_dict(x, "line") for x in acc.lines],
+        "portfolios": [measured_dict(x, "portfolio") for x in acc.portfolios],
+        "total": measured_dict(acc.total, "total"),
+        "drivers": [driver_dict(x) for x in acc.drivers],
+    }
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_accuracy(
+    write: Callable[[str], object],
+    acc: Accuracy,
+    write_list: Callable[..., None],
+) -> None:
+    """``"forecast_accuracy": accuracy_dict(acc)`` as text (with its leading comma), a few
+    thousand lines at a time: the same text ``json.dumps`` gives of the dict."""
+    head = _dumps(_head(acc))[:-1]
+    write(f',"forecast_accuracy":{head},"lines":')
+    write_list(write, acc.lines, lambda x: _dumps(measured_dict(x, "line")))
+    write(',"portfolios":')
+    write_list(write, acc.portfolios, lambda x: _dumps(measured_dict(x, "portfolio")))
+    write(f',"total":{_dumps(measured_dict(acc.total, "total"))},"drivers":')
+    write_list(write, acc.drivers, lambda x: _dumps(driver_dict(x)))
+    write("}")
+
+
+def year_end_dict(report: Report) -> dict[str, object]:
+    """The year's-end keys of the report's JSON, those it has: they come after every other key."""
+    out: dict[str, object] = {}
+    if report.accuracy is not None:
+        out["forecast_accuracy"] = accuracy_dict(report.accuracy)
+    return out
+
+
+def write_year_end(
+    write: Callable[[str], object],
+    report: Report,
+    write_list: Callable[..., None],
+) -> None:
+    """``year_end_dict(report)``'s members as text, each with its leading comma."""
+    if report.accuracy is not None:
+        write_accuracy(write, report.accuracy, write_list)

@@ -1,0 +1,1 @@
+"""Tests of ``budget_monitor.api``: the library as a notebook uses it."""

@@ -1,0 +1,222 @@
+"""Any council's layout: net-only lines in the council's own numbered order, its variance
+sign and brackets, Ref, spend to date, rounding, a period as the council writes it; the
+same figures typed the other way give the same JSON; bad input gets located errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import budget_monitor as bm
+from tests.support.council import LINES, council_book
+from tests.support.paths import ROOT
+
+D = Decimal
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "budget_monitor", *args], capture_output=True, text=True, env=env,
+                          timeout=300)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def council(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("council")
+    return council_book(folder / "council.xlsx", subjective=False)
+
+
+def test_the_councils_workbook_is_clean_and_keeps_its_order_refs_and_figures(council):
+    result = bm.analyse(council)
+    assert result.ok, result.errors
+    # true warnings only: variances over the threshold that nothing explains
+    assert {p.code for p in result.warnings} <= {"unexplained"}, result.warnings
+    doc = json.loads(result.to_json())
+    assert doc["variance_sign"] == "budget minus forecast"
+    assert doc["period"] == "2004/5 Q2"
+    # the sheet's order (not by name) and its refs
+    assert [x["ref"] for x in doc["lines"]] == [ref for ref, *_ in LINES]
+    for x, (_ref, portfolio, section, line, limit, variance, actual) in zip(doc["lines"], LINES, strict=True):
+        assert (x["portfolio"], x["section"], x["line"]) == (portfolio, section, line)
+        assert x["net_only"] is True
+        # forecast minus budget of the typed figures, whatever the council's sign
+        assert D(x["variance"]["net"]) == variance * 1000
+        assert D(x["cash_limit"]["net"]) == limit * 1000
+        assert x["cash_limit"]["gross"] is None and x["cash_limit"]["income"] is None
+        assert D(x["actual_to_date"]) == actual * 1000
+    assert D(doc["totals"]["variance"]["net"]) == sum(v for *_, v, _ in LINES) * 1000
+    assert D(doc["of_which_net_only"]["variance"]) == D(doc["totals"]["variance"]["net"])
+
+
+def test_the_mirror_gives_the_same_json_but_its_sign(tmp_path):
+    typed = json.loads(bm.analyse(council_book(tmp_path / "a.xlsx", subjective=False)).to_json())
+    mirror = json.loads(bm.analyse(council_book(tmp_path / "b.xlsx", mirror=True, subjective=False)).to_json())
+    for doc in (typed, mirror):
+        for c in doc["checks"]:
+            c.pop("file")
+    assert typed.pop("variance_sign") == "budget minus forecast"
+    assert mirror.pop("variance_sign") == "forecast minus budget"
+    assert typed == mirror
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.integers(-99_999, 99_999), min_size=len(LINES), max_size=len(LINES)))
+def test_a_workbook_and_its_mirror_give_the_same_json(tmp_path, variances):
+    lines = [(*row[:5], D(v), row[6]) for row, v in zip(LINES, variances, strict=True)]
+    a = json.loads(bm.analyse(council_book(tmp_path / "a.xlsx", lines=lines, subjective=False)).to_json())
+    b = json.loads(bm.analyse(council_book(tmp_path / "b.xlsx", lines=lines, mirror=True, subjective=False)).to_json())
+    a.pop("variance_sign"), b.pop("variance_sign")
+    for doc in (a, b):
+        for c in doc["checks"]:
+            c.pop("file")
+    assert a == b
+    assert [D(x["variance"]["net"]) for x in a["lines"]] == [D(v) * 1000 for v in variances]
+
+
+def test_the_report_shows_the_councils_sign_brackets_and_refs(council, tmp_path):
+    out = tmp_path / "r.xlsx"
+    result = bm.make_report(council, out)
+    assert result.ok
+    ws = openpyxl.load_workbook(out)["Revenue by line"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(r for r in rows if r[1] == "Budget line")
+    assert header[0] == "Ref"
+    road = next(r for r in rows if r[1] and str(r[1]).strip() == "Road maintenance")
+    assert road[0] == "1"
+    net_col = header.index("Variance net")
+    assert road[net_col] == -268  # shown as budget minus forecast: an overspend is negative
+    assert road[header.index("Variance gross")] is None and road[header.index("Cash limit gross")] is None
+    cell = next(row for row in ws.iter_rows() if row[1].value and str(row[1].value).strip() == "Road maintenance")
+    assert "(" in cell[net_col].number_format  # brackets, and the cell is a number
+    refs = {ref for ref, *_ in LINES}
+    names = [str(r[1]).strip() for r in rows if r[0] in refs]
+    assert names == [line for _, _, _, line, *_ in LINES]  # the sheet's order
+
+
+@pytest.mark.parametrize(
+    "key, value, code, allowed",
+    [
+        (
+            "Variance sign",
+            "actual minus budget",
+            "bad-variance-sign",
+            "'forecast minus budget' or 'budget minus forecast'",
+        ),
+        ("Negative numbers", "red", "bad-negative-numbers", "'minus' or 'brackets'"),
+        ("Order", "by size", "bad-order", "'sheet order' or 'by name'"),
+        ("Variance sign", "=1+1", "bad-variance-sign", "'forecast minus budget'"),
+    ],
+)
+def test_an_unknown_setting_is_a_located_error_with_the_allowed_values(tmp_path, key, value, code, allowed):
+    def edit(wb, ws):
+        wb.get_worksheet_by_name("Settings").write_string(9, 0, key)
+        wb.get_worksheet_by_name("Settings").write_string(9, 1, value)
+
+    path = council_book(tmp_path / "bad.xlsx", subjective=False, edit=edit)
+    result = bm.analyse(path)
+    (p,) = [p for p in result.errors if p.code == code]
+    assert p.where.sheet == "Settings" and p.where.cell == "B10" and allowed in p.message and value in p.message
+    r = run("report", str(path), "--no-history")
+    assert r.returncode == 1 and "Settings!B10" in r.stderr and not (tmp_path / "bad-report.xlsx").exists()
+
+
+def _bad(tmp_path, edit, **kw) -> list:
+    path = council_book(tmp_path / "bad.xlsx", subjective=False, edit=edit, **kw)
+    r = run("report", str(path), "--no-history", "--json", str(tmp_path / "bad.json"))
+    assert r.returncode == 1, r.stderr
+    assert not (tmp_path / "bad-report.xlsx").exists() and not (tmp_path / "bad.json").exists()
+    assert "Traceback" not in r.stderr
+    return bm.analyse(path).errors
+
+
+def test_a_ref_used_twice_in_a_portfolio_is_a_located_error(tmp_path):
+    lines = list(LINES)
+    lines[1] = ("1", *lines[1][1:])
+    (p,) = _bad(tmp_path, None, lines=lines)
+    assert p.code == "duplicate-ref" and str(p.where) == "Budget lines!A3" and "row 2" in p.message
+
+
+def test_a_ref_may_repeat_in_another_portfolio(tmp_path):
+    lines = list(LINES)
+    lines[4] = ("1", *lines[4][1:])
+    assert bm.analyse(council_book(tmp_path / "ok.xlsx", lines=lines, subjective=False)).ok
+
+
+@pytest.mark.parametrize("name", ["Total", "Sub-total", "SUBTOTAL", "Total Highways", "(Highways subtotal)"])
+def test_a_total_row_pasted_in_is_a_located_error(tmp_path, name):
+    def edit(wb, ws):
+        ws.write_row(8, 0, ["9", "Place", "Highways", name, 7000, 0, 0])
+
+    (p,) = _bad(tmp_path, edit)
+    assert p.code == "total-row" and str(p.where) == "Budget lines!D9" and "adds up its sections itself" in p.message
+
+
+def test_a_row_that_adds_up_the_rows_above_it_is_a_warning(tmp_path):
+    lines = list(LINES[:2]) + [("2z", "Place", "Highways", "Highways", D(7000), D(223), D(3600))] + list(LINES[2:])
+    result = bm.analyse(council_book(tmp_path / "sub.xlsx", lines=lines, subjective=False))
+    assert result.ok
+    (p,) = [p for p in result.warnings if p.code == "looks-like-subtotal"]
+    assert str(p.where) == "Budget lines!4" and "'Road maintenance', 'Street lighting'" in p.message
+
+
+def test_net_and_gross_that_disagree_is_a_located_error_and_within_a_unit_is_rounding(tmp_path):
+    def book(net: float) -> Path:
+        path = tmp_path / f"split{net}.xlsx"
+        wb = xlsxwriter_workbook(path)
+        ws = wb.add_worksheet("Budget lines")
+        ws.write_row(0, 0, ["Portfolio", "Budget line", "Gross cash limit", "Income cash limit", "Net cash limit",
+                            "Gross forecast", "Income forecast", "Net forecast"])  # fmt: skip
+        ws.write_row(1, 0, ["P", "Split", 1000, -400, net, 1100, -400, 700])
+        ws.write_row(2, 0, ["P", "Net only", None, None, 50, None, None, 52])
+        wb.close()
+        return path
+
+    result = bm.analyse(book(600))
+    assert result.ok
+    doc = json.loads(result.to_json())
+    assert [x["net_only"] for x in doc["lines"]] == [False, True]
+    assert doc["lines"][1]["cash_limit"] == {"gross": None, "income": None, "net": "50000.00"}
+    # gross and income add what the lines give; the net-only line is in the net alone
+    assert doc["totals"]["cash_limit"] == {"gross": "1000000.00", "income": "-400000.00", "net": "650000.00"}
+    result = bm.analyse(book(601))  # £1k: the rounding of a figure in £000
+    assert result.ok
+    (r,) = json.loads(result.to_json())["rounding"]
+    assert r["what"] == "net cash limit against gross and income" and r["amount"] == "1000.00" and r["cell"] == "E2"
+    result = bm.analyse(book(603))
+    (p,) = result.errors
+    assert p.code == "net-disagrees" and str(p.where) == "Budget lines!E2"
+    assert "£603,000.00" in p.message and "£600,000.00" in p.message and "£3,000.00" in p.message
+
+
+def xlsxwriter_workbook(path: Path):
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(str(path))
+
+
+def test_a_forecast_below_what_is_spent_is_a_warning_naming_the_line(tmp_path):
+    lines = list(LINES)
+    lines[1] = (*lines[1][:6], D(1900))  # cash limit 1,800, forecast 1,755, spent 1,900
+    result = bm.analyse(council_book(tmp_path / "spent.xlsx", lines=lines, subjective=False))
+    (p,) = [p for p in result.warnings if p.code == "forecast-below-spent"]
+    assert str(p.where) == "Budget lines!3" and "Street lighting" in p.message and "£1,900,000.00" in p.message
+
+
+def test_shuffled_lines_with_order_by_name_change_nothing(tmp_path):
+    a = bm.analyse(council_book(tmp_path / "a.xlsx", order="by name", subjective=False))
+    b = bm.analyse(council_book(tmp_path / "b.xlsx", order="by name", lines=LINES[::-1], subjective=False))
+    da, db = json.loads(a.to_json()), json.loads(b.to_json())
+    for doc in (da, db):
+        for c in doc["checks"]:
+            c.pop("cell"), c.pop("file")
+        doc["checks"].sort(key=lambda c: c["message"])
+    assert da == db
+    assert [x["line"] for x in da["lines"]][:2] == ["Directorate", "Home care"]  # Adults first, by name

@@ -1,0 +1,1 @@
+"""Tests of ``budget_monitor.cli``: the command line."""

@@ -1,0 +1,1 @@
+"""End to end: whole runs against published figures, a series of reports, independent checks."""

@@ -1,0 +1,281 @@
+"""The year's end, run as a user runs it: an illustrative year (Q1, Q2, Q3 and the outturn,
+made from the sample quarter) recorded in one store; the outturn report's forecast
+accuracy checked against a computation of its own (integer pence, fractions); the
+outturn period's spellings and place in time; the store's migration and organisations;
+the ``accuracy`` command before there is an outturn."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from fractions import Fraction
+
+import pytest
+
+from budget_monitor import api
+from budget_monitor import model as m
+from budget_monitor.inputs.quarterbook import YEAR_PERIODS, illustrative_year, write_quarter
+from budget_monitor.periods import parse_period, place
+from tests.support.cli import run
+
+# --- the outturn period ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["2011-12 Outturn", "Outturn 2011/12", "2011-12 Final", "outturn 2011-2012"])
+def test_an_outturn_is_placed_after_everything_else_of_its_year(text):
+    p = parse_period(text)
+    assert p.is_outturn and p.standard == p.key == "2011-12 Outturn" and p.financial_year == 2011
+    for before in ("2011-12 Q4", "March 2012", "2011-12 M12", "2011-12", "2011-12 Q1"):
+        assert parse_period(before) < p and parse_period(before).ordinal < p.ordinal
+    assert p < parse_period("2012-13 Q1") and p.ordinal < parse_period("April 2012").ordinal
+    assert place("2011-13 Outturn") is None and place("Outturn") is None
+
+
+# --- the year recorded in one store --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def year(sample_quarter) -> dict[str, m.Quarter]:
+    return illustrative_year(sample_quarter)
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory, year):
+    """Each period's workbook reported in turn with one store; the outturn's JSON read back."""
+    folder = tmp_path_factory.mktemp("year")
+    store = folder / "budget-monitor.sqlite"
+    results = {}
+    for period, q in year.items():
+        name = period.replace(" ", "-")
+        write_quarter(q, folder / f"{name}.xlsx")
+        results[period] = api.make_report(
+            folder / f"{name}.xlsx", folder / f"{name}-report.xlsx", json=folder / f"{name}.json", history=store
+        )
+        assert results[period].ok, results[period].errors
+    doc = json.loads((folder / "2011-12-Outturn.json").read_text(encoding="utf-8"))
+    return folder, store, results, doc
+
+
+def _pence(x: Fraction) -> int:
+    """To the nearest penny, half away from zero (``x`` in pence)."""
+    n = abs(x.numerator) * 2 + x.denominator
+    r = n // (2 * x.denominator)
+    return r if x >= 0 else -r
+
+
+def _p(text: str) -> int:
+    whole = Fraction(text) * 100
+    assert whole.denominator == 1, text
+    return int(whole)
+
+
+def _variances(q: m.Quarter) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(portfolio, line) -> (gross, income, net variance) in pence, and the net cash limit."""
+    out = {}
+    for bl in q.lines:
+        g = _p(str(bl.forecast.gross)) - _p(str(bl.cash_limit.gross))
+        i = _p(str(bl.forecast.income)) - _p(str(bl.cash_limit.income))
+        out[(bl.portfolio, bl.line)] = (g, i, g + i)
+    return out
+
+
+def test_every_error_bias_and_mean_absolute_error_is_an_independent_computation(recorded, year):
+    _, _, _, doc = recorded
+    fa = doc["forecast_accuracy"]
+    assert fa["final"] is True and fa["against"] == "2011-12 Outturn" and fa["periods"] == list(YEAR_PERIODS)
+    quarters = [year[p] for p in YEAR_PERIODS]
+    var = [_variances(q) for q in quarters]
+    outturn = var[-1]
+    cash = {(bl.portfolio, bl.line): _p(str(bl.cash_limit.net)) for bl in quarters[-1].lines}
+    seen = set()
+    checked = 0
+    for entry in fa["lines"]:
+        key = (entry["portfolio"], entry["line"])
+        seen.add(key)
+        if key not in outturn:
+            assert entry["status"] == "gone" and entry["periods"] == [] and entry["bias"] is None
+            continue
+        errors = [
+            tuple(var[k][key][s] - outturn[key][s] for s in range(3)) for k in range(3) if key in var[k]
+        ]  # fmt: skip
+        periods = [YEAR_PERIODS[k] for k in range(3) if key in var[k]]
+        assert [p["period"] for p in entry["periods"]] == periods
+        for point, err in zip(entry["periods"], errors, strict=True):
+            assert tuple(_p(point["error"][s]) for s in ("gross", "income", "net")) == err
+            if not cash[key]:  # a line with no net cash limit: within only when exact
+                assert point["share_of_cash_limit"] is None and point["within_tolerance"] == (err[2] == 0)
+                continue
+            share = Fraction(err[2], abs(cash[key]))
+            assert Fraction(point["share_of_cash_limit"]) == Fraction(_pence(share * 10**6), 10**6)
+            assert point["within_tolerance"] == (abs(share) <= Fraction(1, 100))
+        n = len(errors)
+        for s, side in enumerate(("gross", "income", "net")):
+            assert _p(entry["bias"][side]) == _pence(Fraction(sum(e[s] for e in errors), n))
+            assert _p(entry["mean_absolute_error"][side]) == _pence(Fraction(sum(abs(e[s]) for e in errors), n))
+        checked += 1
+    assert seen == set().union(*var) and checked == len(outturn)
+    # listed by mean absolute error, largest first
+    maes = [Fraction(e["mean_absolute_error"]["net"]) for e in fa["lines"] if e["mean_absolute_error"]]
+    assert maes == sorted(maes, reverse=True)
+
+
+def test_the_portfolio_and_the_whole_report_are_measured_on_their_own_totals(recorded, year):
+    _, _, _, doc = recorded
+    fa = doc["forecast_accuracy"]
+    totals = [sum(v[2] for v in _variances(year[p]).values()) for p in YEAR_PERIODS]
+    errors = [t - totals[-1] for t in totals[:-1]]
+    assert [_p(x["error"]["net"]) for x in fa["total"]["periods"]] == errors
+    assert _p(fa["total"]["bias"]["net"]) == _pence(Fraction(sum(errors), 3))
+    assert _p(fa["total"]["mean_absolute_error"]["net"]) == _pence(Fraction(sum(map(abs, errors)), 3))
+    (portfolio,) = fa["portfolios"]
+    assert portfolio["periods"] == fa["total"]["periods"]
+
+
+def test_the_first_period_within_tolerance_is_right_on_lines_built_to_converge(recorded):
+    _, _, _, doc = recorded
+    first = {e["line"]: e["first_within_tolerance"] for e in doc["forecast_accuracy"]["lines"]}
+    assert first["Fostering Service"] == "2011-12 Q2"
+    assert first["Residential Children's Services"] == "2011-12 Q3"
+    assert first["Assessment of Vulnerable Children"] is None
+    assert first["Adoption Service"] == "2011-12 Q2"  # its cash limit was lower at Q1
+    assert first["Safeguarding"] == "2011-12 Q1"
+
+
+def test_a_line_new_during_the_year_and_one_gone_before_the_outturn_say_so(recorded):
+    _, _, _, doc = recorded
+    lines = {e["line"]: e for e in doc["forecast_accuracy"]["lines"]}
+    new = lines["Integrated Looked After Children's Service"]
+    assert new["status"] == "new" and "new at 2011-12 Q2" in new["note"]
+    assert [p["period"] for p in new["periods"]] == ["2011-12 Q2", "2011-12 Q3"]
+    gone = lines["Closed Residential Unit"]
+    assert gone["status"] == "gone" and gone["outturn"] is None and gone["periods"] == []
+    assert "gone before 2011-12 Outturn" in gone["note"] and gone["first_within_tolerance"] is None
+
+
+def test_each_driver_is_set_against_the_outturns(recorded, year):
+    _, _, _, doc = recorded
+    drivers = doc["forecast_accuracy"]["drivers"]
+    out = {(d.line, d.driver): d for d in year[YEAR_PERIODS[-1]].drivers}
+    assert {(d["line"], d["driver"]) for d in drivers} == set(out)
+    for entry in drivers:
+        o = out[(entry["line"], entry["driver"])]
+        ov, ou = Fraction(o.forecast_volume), Fraction(o.forecast_unit_cost)
+        for point in entry["periods"]:
+            q = year[point["period"]]
+            d = next(x for x in q.drivers if (x.line, x.driver) == (o.line, o.driver))
+            fv, fu = Fraction(d.forecast_volume), Fraction(d.forecast_unit_cost)
+            assert Fraction(point["volume_error"]) == fv - ov and Fraction(point["unit_cost_error"]) == fu - ou
+            cost = _pence(fv * fu * 100) - _pence(ov * ou * 100)
+            volume = _pence((fv - ov) * ou * 100)
+            assert (_p(point["cost_error"]), _p(point["volume_effect"])) == (cost, volume)
+            assert _p(point["unit_cost_effect"]) == cost - volume
+    fostering = next(e for e in drivers if e["driver"] == "In House Non Related")
+    assert Fraction(fostering["periods"][0]["volume_error"]) == -4500
+
+
+def test_the_outturn_report_has_the_year_and_accuracy_sheets_and_says_so(recorded):
+    folder, _, results, doc = recorded
+    import openpyxl
+
+    book = openpyxl.load_workbook(folder / "2011-12-Outturn-report.xlsx", read_only=True)
+    assert {"Year", "Forecast accuracy"} <= set(book.sheetnames)
+    q3 = openpyxl.load_workbook(folder / "2011-12-Q3-report.xlsx", read_only=True)
+    assert "Forecast accuracy" not in q3.sheetnames and "Year" not in q3.sheetnames
+    words = " ".join(
+        str(c) for row in book["Forecast accuracy"].iter_rows(values_only=True) for c in row if isinstance(c, str)
+    )
+    assert "The 2011-12 Q1 forecast understated the outturn by £489k, mostly Fostering Service volumes." in words
+    assert "Forecasts never came within 1% of the cash limit for Assessment of Vulnerable Children" in words
+    assert list(doc)[-1] == "forecast_accuracy"
+
+
+def test_without_an_outturn_the_command_measures_against_the_latest_period_and_says_so(tmp_path, recorded):
+    folder, store, _, _ = recorded
+    copy = tmp_path / "h.sqlite"
+    with sqlite3.connect(store) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    api.forget_period(copy, "2011-12 Outturn")
+    done = run("accuracy", "--history", str(copy), "--year", "2011-12", "--json", str(tmp_path / "a.json"))
+    assert done.returncode == 0, done.stderr
+    assert "measured against the latest period recorded (2011-12 Q3), not an outturn" in done.stdout
+    fa = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["forecast_accuracy"]
+    assert fa["final"] is False and fa["against"] == "2011-12 Q3"
+    fostering = next(e for e in fa["lines"] if e["line"] == "Fostering Service")
+    assert [_p(p["error"]["net"]) for p in fostering["periods"]] == [-248000000, -23000000]
+    missing = run("accuracy", "--history", str(copy), "--year", "2010-11")
+    assert missing.returncode == 2 and "nothing of the year 2010-11 is recorded" in missing.stderr
+
+
+def test_a_store_with_two_organisations_keeps_their_years_apart(tmp_path, year):
+    import attrs
+
+    store = tmp_path / "h.sqlite"
+    for org in ("Kent County Council", "Medway Council"):
+        for period in YEAR_PERIODS[1:3]:
+            q = year[period]
+            q = attrs.evolve(q, settings=attrs.evolve(q.settings, organisation=org))
+            if org == "Medway Council":
+                q = attrs.evolve(q, lines=q.lines[:3], drivers=None, items=None, savings=None, management_actions=None)
+            path = tmp_path / f"{org[:4]}-{period[-2:]}.xlsx"
+            write_quarter(q, path)
+            assert api.make_report(path, tmp_path / f"{path.stem}-r.xlsx", history=store).ok
+    with pytest.raises(api.HistoryError, match="recorded for 2 organisations"):
+        api.year_accuracy(store, "2011-12")
+    medway = api.year_accuracy(store, "2011-12", "Medway Council")
+    kent = api.year_accuracy(store, "2011-12", "Kent County Council")
+    assert len(medway.lines) == 3 and len(kent.lines) > 3 and medway.organisation == "Medway Council"
+
+
+def test_a_store_of_the_older_schema_migrates_in_place_and_its_reports_count(tmp_path, year):
+    from budget_monitor.store import SCHEMA_VERSION
+    from budget_monitor.store.history import MIGRATIONS
+
+    store = tmp_path / "old.sqlite"
+    q1 = tmp_path / "q1.xlsx"
+    write_quarter(year[YEAR_PERIODS[0]], q1)
+    assert api.make_report(q1, tmp_path / "q1-r.xlsx", history=store).ok
+    # make it as the version before drivers were kept wrote it
+    with sqlite3.connect(store) as conn:
+        conn.execute("DROP TABLE drivers")
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    inode = store.stat().st_ino
+    out = tmp_path / "out.xlsx"
+    write_quarter(year[YEAR_PERIODS[-1]], out)
+    result = api.make_report(out, tmp_path / "out-r.xlsx", history=store)
+    assert result.ok and store.stat().st_ino == inode
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    acc = result.report.accuracy
+    assert acc.periods == ("2011-12 Q1", "2011-12 Outturn")
+    fostering = next(x for x in acc.lines if x.line == "Fostering Service")
+    assert fostering.points[0].error.net == -2400000
+    # the old report had no drivers recorded: its drivers have no point for Q1
+    assert all(not d.points for d in acc.drivers)
+
+
+def test_the_accuracy_tolerance_is_a_rules_key(tmp_path):
+    from budget_monitor.rules import RulesError, parse_rules
+
+    assert parse_rules("[accuracy]\ntolerance = 0.05\n").accuracy_tolerance == Fraction(5, 100)
+    with pytest.raises(RulesError, match="accuracy.tolerance"):
+        parse_rules("[accuracy]\ntolerance = 2\n")
+
+
+def test_an_outturn_workbook_may_head_its_forecast_columns_outturn(tmp_path, year):
+    import openpyxl
+
+    plain, path = tmp_path / "plain.xlsx", tmp_path / "out.xlsx"
+    write_quarter(year[YEAR_PERIODS[-1]], plain, title_rows=False)
+    book = openpyxl.load_workbook(plain)
+    ws = book["Budget lines"]
+    headers = [c.value for c in ws[1]]
+    for cell in ws[1]:
+        if cell.value in ("Gross forecast", "Income forecast"):
+            cell.value = cell.value.replace("forecast", "outturn")
+    book.save(path)
+    assert "Gross forecast" in headers and "Gross outturn" in [
+        c.value for c in openpyxl.load_workbook(path)["Budget lines"][1]
+    ]
+    result, before = api.analyse(path), api.analyse(plain)
+    assert result.ok and result.errors == ()
+    assert [(bl.line, bl.forecast) for bl in result.lines] == [(bl.line, bl.forecast) for bl in before.lines]

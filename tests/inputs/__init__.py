@@ -1,0 +1,1 @@
+"""Tests of ``budget_monitor.inputs``: the template and the workbook writers."""

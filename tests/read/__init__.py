@@ -1,0 +1,1 @@
+"""Tests of ``budget_monitor.read``: files people send, cells, sheets, several workbooks, a previous report."""

@@ -1,0 +1,1 @@
+"""Tests of ``budget_monitor.report``: the tables and the narrative a reader sees."""

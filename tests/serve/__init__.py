@@ -1,0 +1,1 @@
+"""Tests of ``budget_monitor.serve``: the page over HTTP and in a browser."""

@@ -1,0 +1,1 @@
+"""Tests of ``budget_monitor.store``: the history store."""

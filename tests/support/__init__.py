@@ -1,0 +1,1 @@
+"""Shared builders of test inputs and oracles (expectations worked out apart from the package)."""
