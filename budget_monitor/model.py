@@ -390,6 +390,26 @@ class ManagementAction:
     where: Where = NOWHERE
 
 
+#: The sides of a Subjective analysis row, as written on the sheet.
+SUBJECTIVE_SIDES = ("Gross", "Income")
+
+
+@attrs.frozen
+class SubjectiveRow:
+    """One row of the ``Subjective analysis`` sheet: a kind of spending or income
+    (``subjective``: Employees, Premises, Client contributions...) on one side of a budget
+    line, with its cash limit and forecast (and spend to date, None when not given)."""
+
+    line: str
+    subjective: str
+    side: str  # "Gross" or "Income"
+    cash_limit: Decimal
+    forecast: Decimal
+    actual_to_date: Decimal | None = None
+    portfolio: str = ""
+    where: Where = NOWHERE
+
+
 @attrs.frozen
 class Quarter:
     """Everything read from one quarterly workbook. Optional sheets that were absent
@@ -407,6 +427,7 @@ class Quarter:
     kpis: tuple[KpiRow, ...] | None = None
     actions: tuple[Action, ...] | None = None
     management_actions: tuple[ManagementAction, ...] | None = None
+    subjective: tuple[SubjectiveRow, ...] | None = None
 
 
 # --- results ----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from ..rules import Rules
 from .accuracy import Accuracy
 from .capital import CapitalProject, CapitalSummary, summarise_capital
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
-from .council import Rounding, council_checks, roundings
+from .council import Rounding, SubjectiveAnalysis, council_checks, roundings, subjective_analysis
 from .indicators import order_indicators
 from .kpi import ActionPlan, Kpi, kpis
 from .management import ManagementSummary, summarise_actions
@@ -84,6 +84,8 @@ class Report:
     management: ManagementSummary | None = None
     #: The remainders within ``[revenue] rounding``: rounding, not variances (``council``).
     rounding: tuple[Rounding, ...] = ()
+    #: Each line's subjective rows and the summary by subjective (the optional sheet).
+    subjective: SubjectiveAnalysis | None = None
     #: An outturn report's year: each recorded period's forecast against the outturn (see
     #: ``accuracy`` and ``series``); None for a quarter, or without a history store.
     accuracy: Accuracy | None = None
@@ -129,7 +131,13 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         rank = {(bl.portfolio, bl.line): i for i, bl in enumerate(lines)}
         comps.sort(key=lambda c: rank[(c.portfolio, c.line)])  # stable: each line's in component order
     found += more
-    found += council_checks(lines, rules.rounding_for(quarter.settings.units))
+    tolerance = rules.rounding_for(quarter.settings.units)
+    found += council_checks(lines, tolerance)
+    subjective = None
+    subjective_rounding: list[Rounding] = []
+    if quarter.subjective is not None:
+        subjective, more, subjective_rounding = subjective_analysis(lines, quarter.subjective, index, tolerance)
+        found += more
     mix = None
     if quarter.drivers is not None and any(d.group for d in quarter.drivers):
         groups, more = mixes(effects, _group_of)
@@ -178,7 +186,8 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         plan,
         mixes=mix,
         management=management,
-        rounding=tuple(roundings(lines, comps, rules.rounding_for(quarter.settings.units))),
+        rounding=tuple(roundings(lines, comps, tolerance) + subjective_rounding),
+        subjective=subjective,
     )
 
 

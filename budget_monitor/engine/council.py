@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
-from ..model import BudgetLine, Component, Problem, Where, error, warning
+from ..model import BudgetLine, Component, Problem, SubjectiveRow, Where, error, warning
 from ..money import ZERO, pounds
+from .revenue import LineIndex
 
 
 @attrs.frozen
@@ -168,3 +170,140 @@ def roundings(lines: Sequence[BudgetLine], components: Iterable[Component], tole
         if (c.portfolio, c.line) in explained:
             out.append(Rounding(c.portfolio, c.line, f"unexplained {c.side} variance", c.amount, c.where))
     return out
+
+
+# --- the subjective analysis ------------------------------------------------------------
+
+
+@attrs.frozen
+class SubjectiveLine:
+    """One kind of spending or income on one side of a line: as given on the sheet, or
+    ``derived`` (a net-only line's other side: its net less the side given)."""
+
+    portfolio: str
+    line: str
+    subjective: str
+    side: str  # "gross" or "income"
+    cash_limit: Decimal
+    forecast: Decimal
+    derived: bool = False
+    where: Where = Where("")
+
+    @property
+    def variance(self) -> Decimal:
+        return self.forecast - self.cash_limit
+
+
+@attrs.frozen
+class SubjectiveTotal:
+    """One subjective on one side added up across the report (``derived``: the derived sides)."""
+
+    side: str
+    subjective: str
+    cash_limit: Decimal
+    forecast: Decimal
+    lines: int
+
+    @property
+    def variance(self) -> Decimal:
+        return self.forecast - self.cash_limit
+
+
+@attrs.frozen
+class SubjectiveAnalysis:
+    rows: tuple[SubjectiveLine, ...]
+    summary: tuple[SubjectiveTotal, ...]
+
+
+DERIVED = {"gross": "Gross (derived: net less income)", "income": "Income (derived: net less gross)"}
+
+
+def subjective_analysis(
+    lines: Sequence[BudgetLine], rows: Sequence[SubjectiveRow], index: LineIndex, tolerance: Decimal
+) -> tuple[SubjectiveAnalysis, list[Problem], list[Rounding]]:
+    """Each line's subjective rows, checked against the line (a side's rows add up to its
+    cash limit and forecast within ``tolerance``; on a net-only line both sides add up to
+    the net, or the side not given is derived), and the summary by subjective."""
+    problems: list[Problem] = []
+    rounding: list[Rounding] = []
+    by_line: dict[int, tuple[BudgetLine, dict[str, list[SubjectiveRow]]]] = {}
+    for r in rows:
+        bl = index.find(r.line, r.portfolio) or index.resolve(
+            r.line, r.portfolio, "subjective", r.where, problems, r.subjective
+        )
+        if bl is None:
+            continue
+        by_line.setdefault(id(bl), (bl, {}))[1].setdefault(r.side.casefold(), []).append(r)
+    out: list[SubjectiveLine] = []
+    for bl in lines:
+        found = by_line.get(id(bl))
+        if found is None:
+            continue
+        sides = found[1]
+        for side, given in sides.items():
+            out += [SubjectiveLine(bl.portfolio, bl.line, r.subjective, side, r.cash_limit, r.forecast, False, r.where)
+                    for r in given]  # fmt: skip
+        totals = {side: (sum((r.cash_limit for r in g), ZERO), sum((r.forecast for r in g), ZERO))
+                  for side, g in sides.items()}  # fmt: skip
+        if bl.net_only:
+            if len(totals) == 2:
+                got = (totals["gross"][0] + totals["income"][0], totals["gross"][1] + totals["income"][1])
+                _against(bl, "gross and income", got, (bl.cash_limit.net, bl.forecast.net), sides, tolerance,
+                         problems, rounding)  # fmt: skip
+            else:
+                ((side, (limit, forecast)),) = totals.items()
+                other = "income" if side == "gross" else "gross"
+                out.append(
+                    SubjectiveLine(bl.portfolio, bl.line, DERIVED[other], other, bl.cash_limit.net - limit,
+                                   bl.forecast.net - forecast, True, bl.where)
+                )  # fmt: skip
+        else:
+            for side, got in totals.items():
+                want = (bl.cash_limit.side(side), bl.forecast.side(side))  # type: ignore[arg-type]
+                _against(bl, side, got, want, {side: sides[side]}, tolerance, problems, rounding)
+    return SubjectiveAnalysis(tuple(out), _summary(out)), problems, rounding
+
+
+def _against(
+    bl: BudgetLine,
+    what: str,
+    got: tuple[Decimal, Decimal],
+    want: tuple[Decimal, Decimal],
+    sides: dict[str, list[SubjectiveRow]],
+    tolerance: Decimal,
+    problems: list[Problem],
+    rounding: list[Rounding],
+) -> None:
+    first = min((r.where for g in sides.values() for r in g), key=lambda w: w.row)
+    rows = sorted(r.where.row for g in sides.values() for r in g)
+    named = "net" if bl.net_only else what
+    differences = [g - w for g, w in zip(got, want, strict=True)]
+    if any(abs(d) > tolerance for d in differences):
+        problems.append(
+            error(
+                "subjective-sum",
+                f"the {what} rows of '{bl.line}' (rows {', '.join(map(str, rows))}) add up to cash limit "
+                f"{pounds(got[0])}, forecast {pounds(got[1])}, but the line's {named} cash limit is {pounds(want[0])}, "
+                f"forecast {pounds(want[1])}: a difference of {pounds(differences[0])} and {pounds(differences[1])} "
+                f"(more than the rounding of {pounds(tolerance)}); they must add up to the line",
+                first,
+            )
+        )
+        return
+    for label, d in zip(("cash limit", "forecast"), differences, strict=True):
+        if d:
+            rounding.append(Rounding(bl.portfolio, bl.line, f"subjective {what} rows against the {label}", d, first))
+
+
+def _summary(rows: Sequence[SubjectiveLine]) -> tuple[SubjectiveTotal, ...]:
+    found: dict[tuple[str, str], list[Any]] = {}
+    for r in rows:
+        key = (r.side, "Derived" if r.derived else " ".join(r.subjective.split()).casefold())
+        acc = found.get(key)
+        if acc is None:
+            acc = found[key] = [r.side, "Derived" if r.derived else r.subjective, ZERO, ZERO, 0]
+        acc[2] += r.cash_limit
+        acc[3] += r.forecast
+        acc[4] += 1
+    ordered = sorted(found.values(), key=lambda a: a[0] != "gross")  # gross first, each in first-seen order
+    return tuple(SubjectiveTotal(*a) for a in ordered)

@@ -33,6 +33,7 @@ from .sheets import (
     KPIS,
     MANAGEMENT_ACTION,
     SAVINGS,
+    SUBJECTIVE,
     VARIANCE_ITEMS,
     SheetSpec,
     sheet_key,
@@ -357,6 +358,34 @@ def _management(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Ma
     return tuple(out)
 
 
+def _subjective(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.SubjectiveRow, ...]:
+    out = []
+    letters, rows = _records(grid, SUBJECTIVE, cells, problems)
+    by_variance = "forecast" not in letters
+    sign = cells.sign
+    for row_no, (portfolio, line, subjective, side, cash_limit, forecast, variance, actual) in rows:
+        where = Where(grid.name, row_no)
+        ok = bool(line and subjective) or _named(SUBJECTIVE, where, letters, problems, line=line, subjective=subjective)
+        if by_variance:
+            forecast = None if variance is None else cash_limit + (variance if sign == 1 else -variance)
+        if forecast is None:
+            column = "variance" if by_variance else "forecast"
+            problems.append(
+                error(
+                    "blank",
+                    f"{SUBJECTIVE.column(column).header} is blank; expected an amount (0 for none)",
+                    where.at(letters.get(column, "")),
+                )
+            )
+            ok = False
+        if ok and side in m.SUBJECTIVE_SIDES and forecast is not None:
+            out.append(
+                m.SubjectiveRow(line, subjective, side, cash_limit, forecast, actual, portfolio,
+                                where.at(letters.get("line", "")))
+            )  # fmt: skip
+    return tuple(out)
+
+
 READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
     sheet_key(ACTIVITY.name): (ACTIVITY, _drivers, "drivers"),
     sheet_key(VARIANCE_ITEMS.name): (VARIANCE_ITEMS, _items, "items"),
@@ -367,4 +396,5 @@ READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
     sheet_key(KPIS.name): (KPIS, kpi_rows, "kpis"),
     sheet_key(ACTIONS.name): (ACTIONS, action_rows, "actions"),
     sheet_key(MANAGEMENT_ACTION.name): (MANAGEMENT_ACTION, _management, "management_actions"),
+    sheet_key(SUBJECTIVE.name): (SUBJECTIVE, _subjective, "subjective"),
 }

@@ -237,6 +237,20 @@ MANAGEMENT_ACTION = SheetSpec(
         _c("rag", "RAG", "choice", choices=m.RAGS, aliases=("RAG status", "Status")),
     ),
 )
+SUBJECTIVE = SheetSpec(
+    "Subjective analysis",
+    (
+        _c("portfolio", "Portfolio", required=False),
+        _c("line", "Budget line"),
+        _c("subjective", "Subjective", aliases=("Subjective heading", "Subjective analysis", "Type")),
+        _c("side", "Side", "choice", choices=m.SUBJECTIVE_SIDES),
+        _c("cash_limit", "Cash limit", "money", aliases=("Budget",)),
+        _c("forecast", "Forecast", "money", required=False, blank_is_none=True, aliases=("Forecast outturn",)),
+        _c("variance", "Variance", "money", required=False, blank_is_none=True),
+        _c("actual_to_date", "Actual to date", "money", required=False, blank_is_none=True),
+    ),
+    one_of=(("forecast",), ("variance",)),
+)
 SETTINGS_SHEET = "Settings"
 SHEETS: tuple[SheetSpec, ...] = (
     BUDGET_LINES,
@@ -249,6 +263,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     KPIS,
     ACTIONS,
     MANAGEMENT_ACTION,
+    SUBJECTIVE,
 )
 
 

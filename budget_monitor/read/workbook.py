@@ -211,7 +211,7 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         # The sheets that refer to budget lines are read for their own problems, but
         # not passed on: each of their rows would be reported again as referring to a
         # line that does not exist, when it is Budget lines that could not be read.
-        for field in ("drivers", "items", "changes"):
+        for field in ("drivers", "items", "changes", "subjective"):
             parts.pop(field, None)
     return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems
 

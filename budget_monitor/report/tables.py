@@ -20,7 +20,7 @@ from ..engine import Report
 from ..engine.conventions import DESCRIPTIONS
 from ..engine.movement import LineMovement
 from ..model import DRIVER_KINDS, BudgetLine, Component, DriverEffect, Problem, counted
-from ..money import ZERO, display
+from ..money import ZERO, display, pounds
 
 CellKind = Literal["text", "money", "count", "rate", "int", "number"]
 RowStyle = Literal["line", "heading", "subheading", "subtotal", "total", "grand", "unexplained", "note", "blank"]
@@ -581,14 +581,24 @@ def checks_table(report: Report, title: str, source: str = "") -> Table:
         rows.append(Row((p.level, _place(p, source), p.code, p.message), "line"))
     if not rows:
         rows.append(Row(("ok", "", "", "No errors or warnings."), "note"))
+    # Remainders within [revenue] rounding: the rounding of figures typed in Units, not variances.
+    for r in getattr(report, "rounding", ()):
+        place = str(r.where) if r.where.sheet else ""
+        said = f"{r.line}: {r.what}: {pounds(r.amount)}, within the rounding; not a variance"
+        rows.append(Row(("rounding", place, "rounding", said), "note"))
     errors = sum(1 for p in report.problems if p.level == "error")
     warnings = len(report.problems) - errors
+    roundings = len(getattr(report, "rounding", ()))
     return Table(
         "Checks",
         title,
         CHECK_COLUMNS,
         tuple(rows),
-        notes=(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}.",),
+        notes=(
+            f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
+            + (f"; {counted(roundings, 'remainder')} within the rounding, listed as rounding" if roundings else "")
+            + ".",
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from ..engine import Report
 from ..report import tables
 from .activity import activity_sheet
 from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
+from .council_sheets import subjective_sheet
 from .json_out import report_dict, report_json
 from .narrative_sheet import narrative_sheet
 from .performance import performance_sheet
@@ -63,6 +64,7 @@ SHEETS: list[Callable[[Book, Report], None]] = [
     savings_sheet,
     indicators_sheet,
     performance_sheet,
+    subjective_sheet,
     checks_sheet,
 ]
 

@@ -101,4 +101,30 @@ def council_dict(report: Report) -> dict[str, object]:
             }
             for r in report.rounding
         ]
+    sa = report.subjective
+    if sa is not None:
+        out["subjective"] = [
+            {
+                "portfolio": r.portfolio,
+                "line": r.line,
+                "subjective": r.subjective,
+                "side": r.side,
+                "cash_limit": pounds_text(r.cash_limit),
+                "forecast": pounds_text(r.forecast),
+                "variance": pounds_text(r.variance),
+                "derived": r.derived,
+            }
+            for r in sa.rows
+        ]
+        out["subjective_summary"] = [
+            {
+                "side": t.side,
+                "subjective": t.subjective,
+                "cash_limit": pounds_text(t.cash_limit),
+                "forecast": pounds_text(t.forecast),
+                "variance": pounds_text(t.variance),
+                "lines": t.lines,
+            }
+            for t in sa.summary
+        ]
     return out

@@ -129,7 +129,8 @@ def test_an_unknown_setting_is_a_located_error_with_the_allowed_values(tmp_path,
 
 
 def _bad(tmp_path, edit, **kw) -> list:
-    path = council_book(tmp_path / "bad.xlsx", subjective=False, edit=edit, **kw)
+    kw.setdefault("subjective", False)
+    path = council_book(tmp_path / "bad.xlsx", edit=edit, **kw)
     r = run("report", str(path), "--no-history", "--json", str(tmp_path / "bad.json"))
     assert r.returncode == 1, r.stderr
     assert not (tmp_path / "bad-report.xlsx").exists() and not (tmp_path / "bad.json").exists()
@@ -220,3 +221,97 @@ def test_shuffled_lines_with_order_by_name_change_nothing(tmp_path):
         doc["checks"].sort(key=lambda c: c["message"])
     assert da == db
     assert [x["line"] for x in da["lines"]][:2] == ["Directorate", "Home care"]  # Adults first, by name
+
+
+# --- the subjective analysis ------------------------------------------------------------
+
+
+def test_the_income_analysis_of_a_net_only_line_derives_and_marks_its_gross(tmp_path):
+    result = bm.analyse(council_book(tmp_path / "s.xlsx"))
+    assert result.ok, result.errors
+    doc = json.loads(result.to_json())
+    rows = [r for r in doc["subjective"] if r["line"] == "Residential care"]
+    given = [r for r in rows if not r["derived"]]
+    (derived,) = [r for r in rows if r["derived"]]
+    assert {r["side"] for r in given} == {"income"} and derived["side"] == "gross"
+    line = next(x for x in doc["lines"] if x["line"] == "Residential care")
+    # the rows, given and derived, add up to the line's net
+    for key in ("cash_limit", "forecast", "variance"):
+        assert sum(D(r[key]) for r in rows) == D(line[key]["net"])
+    assert derived["cash_limit"] == "17200000.00"  # 14,000 net less -3,200 income
+    summary = {(t["side"], t["subjective"]): t for t in doc["subjective_summary"]}
+    assert summary[("income", "Client contributions")]["variance"] == "200000.00"
+    assert summary[("gross", "Derived")]["lines"] == 1
+
+
+def test_the_subjective_sheet_shows_the_summary_with_a_chart(tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert bm.make_report(council_book(tmp_path / "s.xlsx"), out).ok
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        assert any(n.startswith("xl/charts/") for n in z.namelist())
+    book = openpyxl.load_workbook(out)
+    ws = book["Subjective analysis"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Client contributions" in texts and "Derived" in texts
+
+
+def _subjective_rows(rows):
+    def edit(wb, ws):
+        sa = wb.get_worksheet_by_name("Subjective analysis")
+        for i, row in enumerate(rows, start=3):
+            sa.write_row(i, 0, row)
+
+    return edit
+
+
+def test_subjective_rows_that_do_not_add_up_give_both_totals_and_the_difference(tmp_path):
+    lines = list(LINES)
+    # a split side on a net-only line: gross given too, and with income it misses the net by £50k
+    edit = _subjective_rows([["Residential care", "Employees", "Gross", 17_150, "(460)"]])
+    (p,) = _bad(tmp_path, edit, lines=lines, subjective=True)
+    assert p.code == "subjective-sum" and p.where.sheet == "Subjective analysis" and p.where.cell == "A2"
+    assert "£13,950,000.00" in p.message and "£14,000,000.00" in p.message and "-£50,000.00" in p.message
+
+
+@pytest.mark.parametrize(
+    "row, code, cell",
+    [
+        (["Nowhere", "Employees", "Gross", 1, 0], "unknown-line", "A4"),
+        (["Home care", "Employees", "Sideways", 1, 0], "not-allowed", "C4"),
+        (["Home care", "Employees", "Gross", "lots", 0], "not-a-number", "D4"),
+        (["Home care", "", "Gross", 1, 0], "blank", "B4"),
+        (["Home care", "Employees", "Gross", 1, None], "blank", "E4"),
+    ],
+)
+def test_hostile_subjective_rows_are_located_errors(tmp_path, row, code, cell):
+    errors = _bad(tmp_path, _subjective_rows([row]), subjective=True)
+    assert any(p.code == code and p.where.sheet == "Subjective analysis" and p.where.cell == cell for p in errors), [
+        (p.code, str(p.where)) for p in errors
+    ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.integers(-(10**9), 10**9), min_size=1, max_size=6),
+    st.lists(st.integers(-(10**9), 10**9), min_size=0, max_size=6),
+)
+def test_the_subjective_rows_sum_is_their_line_always(limits, forecasts):
+    """Whatever one side gives, the rows with the derived side add up to the line's net, to the penny."""
+    from budget_monitor import model as m
+    from budget_monitor.engine import analyse
+
+    forecasts = (forecasts + [0] * len(limits))[: len(limits)]
+    line = m.BudgetLine("P", "", "L", m.GrossIncome(D(123_456_78) / 100, D(0)), m.GrossIncome(D(98_765_43) / 100, D(0)),
+                        net_only=True)  # fmt: skip
+    rows = tuple(
+        m.SubjectiveRow("L", f"S{i}", "Income", D(a) / 100, D(b) / 100)
+        for i, (a, b) in enumerate(zip(limits, forecasts, strict=True))
+    )
+    report = analyse(m.Quarter(m.Settings(), (line,), subjective=rows))
+    sa = report.subjective
+    assert sa is not None
+    assert sum(r.cash_limit for r in sa.rows) == line.cash_limit.net
+    assert sum(r.forecast for r in sa.rows) == line.forecast.net
+    assert sum(t.cash_limit for t in sa.summary) == line.cash_limit.net
