@@ -205,7 +205,7 @@ def report(
             f"{label}: ... and {counted(len(warnings) - MAX_WARNINGS_SHOWN, 'more warning')}: "
             "every one is on the report's Checks sheet"
         )
-    ot = result.over_threshold
+    ot = result.checked().over_threshold
     prev = result.previous
     since = ""
     if prev is not None:
@@ -487,18 +487,15 @@ def accuracy(
     rule_set = _load_rules(rules)
     path = _store(store_path)
     try:
-        acc = api.year_accuracy(path, year, organisation, rule_set)
+        acc = api.year_accuracy(path, year, organisation, rule_set, json=json_path)
     except api.HistoryError as exc:
         raise _usage(str(exc)) from None
+    except OSError as exc:
+        raise _usage(f"{json_path}: cannot write the JSON ({exc.strerror or exc})") from None
     from .report.year import accuracy_lines_text
 
     for text in accuracy_lines_text(acc):
         typer.echo(text)
-    if json_path is not None:
-        try:
-            api.write_accuracy_json(acc, json_path)
-        except OSError as exc:
-            raise _usage(f"{json_path}: cannot write the JSON ({exc.strerror or exc})") from None
 
 
 def main() -> None:

@@ -385,7 +385,7 @@ def make_frames(result: Any, decimals: str = "object") -> Frames:
     """
     m = _Maker(decimals)
     report = result.report
-    file = result.sources[0].name if len(result.sources) == 1 else ""
+    file = result.workbooks[0].name if len(result.workbooks) == 1 else ""
     out = Frames()
     if report is None:
         out["problems"] = problems_frame(m, result.problems, file)

@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
-import signal
-import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import attrs
 
+from . import children
 from .engine import Report
 from .engine.accuracy import Accuracy, Snapshot, accuracy
 from .engine.movement import PreviousReport, TrendPoint, movement, portfolio_variances
 from .model import Problem, Where, error
 from .periods import Period, PeriodError, fy_label, parse_period
-from .store import Pending, Store, prepare
+from .periods import place as place_period
+from .store import Pending, Recorded, Store, StoreError, open_store, prepare
 
 #: The code of the problem a history store that cannot be used makes (the command line
 #: exits 2 for it, as for any other usage error).
@@ -158,7 +156,6 @@ def place(
     (errors naming it), a store that cannot be used (an error naming it). A store that does
     not exist yet has no history: nothing is made here."""
     from .read.rollup import tag_problems
-    from .store import StoreError, open_store
 
     period: Period | None = None
     if report.quarter.settings.period.strip():
@@ -249,55 +246,25 @@ def record(store: Store, report: Report, period: Period, inputs: Sequence[Path],
     return store.write(pending(report, period, inputs), before_commit=before_commit)
 
 
-class _Cancelled(Exception):
-    """The run that started the recording did not finish its files: roll back."""
-
-
 class Recording:
     """A report being recorded by a child process while this one writes the report's
     files. The child does everything in its transaction but commit, then waits: ``finish``
     lets it commit and gives the ``Recorded``; ``cancel`` (or this process ending) makes
     it roll back. Either way the store holds the whole new version or none of it."""
 
-    def __init__(self, pid: int, go: int, result: int):
-        self.pid, self.go, self.result = pid, go, result
-        self.done = False
+    def __init__(self, child: children.Child[Recorded]):
+        self.child = child
 
-    def finish(self):
+    def finish(self) -> Recorded:
         """Commit; the ``Recorded``, or ``StoreError`` with the child's message."""
-        from .store import StoreError
-
         try:
-            os.write(self.go, b"1")
-        except OSError:
-            pass  # the child has already stopped; its message says why
-        os.close(self.go)
-        with os.fdopen(self.result, "rb") as fh:
-            sent = fh.read()
-        os.waitpid(self.pid, 0)
-        self.done = True
-        try:
-            kind, value = pickle.loads(sent)
-        except Exception:  # noqa: BLE001 - nothing readable came back: the child stopped
+            return self.child.finish()
+        except children.ChildStopped:
             raise StoreError("the report could not be recorded (the recording process stopped)") from None
-        if kind == "ok":
-            return value
-        raise StoreError(value)
 
     def cancel(self) -> None:
         """Roll back (the child sees the pipe close without a go) and wait for it."""
-        if self.done:
-            return
-        self.done = True
-        for fd in (self.go, self.result):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        try:
-            os.waitpid(self.pid, 0)
-        except OSError:
-            pass
+        self.child.cancel()
 
 
 def start_recording(store_path: Path, report: Report, period: Period, inputs: Sequence[Path]) -> Recording | None:
@@ -306,72 +273,45 @@ def start_recording(store_path: Path, report: Report, period: Period, inputs: Se
     with ``record``, once the files are written). A store that does not exist yet is made
     only after the go, so a run whose files fail leaves no store behind. The caller must
     have closed its own connection to the store: SQLite connections do not cross a fork."""
-    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return None
     exists = store_path.exists()
-    go_r, go_w = os.pipe()
-    res_r, res_w = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    try:
-        pid = os.fork()
-    except OSError:
-        for fd in (go_r, go_w, res_r, res_w):
-            os.close(fd)
-        return None
-    if pid == 0:  # the child: record, wait for the go, commit; leave without running the parent's code
-        status = 1
+
+    def task(wait_for_go: Callable[[], None]) -> Recorded:
         try:
-            os.close(go_w)
-            os.close(res_r)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            from .store import StoreError, open_store
-
-            def wait_for_go() -> None:
-                if os.read(go_r, 1) != b"1":
-                    raise _Cancelled
-
+            rows = pending(report, period, inputs)  # before the go, beside the writing
+            if not exists:
+                wait_for_go()  # a new store is made only once the report's files are written
+            store = open_store(store_path)
             try:
-                rows = pending(report, period, inputs)  # before the go, beside the writing
-                if not exists:
-                    wait_for_go()  # a new store is made only once the report's files are written
-                store = open_store(store_path)
-                try:
-                    done = store.write(rows, before_commit=wait_for_go if exists else None)
-                finally:
-                    store.close()
-                os.write(res_w, pickle.dumps(("ok", done)))
-                status = 0
-            except _Cancelled:
-                status = 0
-            except StoreError as exc:
-                os.write(res_w, pickle.dumps(("error", str(exc))))
-            except BaseException as exc:  # noqa: BLE001 - said to the parent, which reports it
-                os.write(res_w, pickle.dumps(("error", f"{store_path}: the report could not be recorded ({exc})")))
-        finally:
-            os._exit(status)
-    os.close(go_r)
-    os.close(res_w)
-    return Recording(pid, go_w, res_r)
+                return store.write(rows, before_commit=wait_for_go if exists else None)
+            finally:
+                store.close()
+        except (StoreError, children.Cancelled):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - said to the parent, which reports it
+            raise StoreError(f"{store_path}: the report could not be recorded ({exc})") from None
+
+    child = children.start(task)
+    return None if child is None else Recording(child)
 
 
 def store_accuracy(store: Store, year: str, organisation: str | None, tolerance) -> Accuracy:
     """The accuracy of ``organisation``'s recorded forecasts of the financial ``year``
     (``2011-12``), against its outturn where one is recorded, else against its latest
-    period (labelled so). ``ValueError`` with a message when the year cannot be placed, has
-    nothing recorded, or is recorded for several organisations and none is named."""
-    placed = parse_period(year)  # PeriodError (a ValueError) says what was expected
-    if placed.kind not in ("year", "outturn"):
-        raise PeriodError(f"'{year}' is not a financial year; expected a year such as 2011-12")
+    period (labelled so). Raises when the year cannot be placed, has
+    nothing recorded, or is recorded for several organisations and none is named: a
+    ``StoreError`` naming the store."""
+    placed = place_period(year)
+    if placed is None or placed.kind not in ("year", "outturn"):
+        raise StoreError(f"{store.path}: '{year}' is not a financial year; expected a year such as 2011-12")
     fy = placed.financial_year
     orgs = sorted({r.organisation for r in store.reports() if r.latest and parse_period(r.period).financial_year == fy})
     if organisation is not None:
         orgs = [o for o in orgs if o == organisation]
     if not orgs:
         who = f" for {organisation}" if organisation else ""
-        raise ValueError(f"{store.path}: nothing of the year {fy_label(fy)} is recorded{who}")
+        raise StoreError(f"{store.path}: nothing of the year {fy_label(fy)} is recorded{who}")
     if len(orgs) > 1:
-        raise ValueError(
+        raise StoreError(
             f"{store.path}: the year {fy_label(fy)} is recorded for {len(orgs)} organisations ({'; '.join(orgs)}); "
             "name one with --organisation"
         )

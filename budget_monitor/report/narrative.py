@@ -50,8 +50,10 @@ from .phrases import (
     units,
 )
 from .tables import Col, Row, Table
+from .tense import outturn_words, words_for
+from .year import ACCURACY_HEADING, accuracy_paragraphs
 
-EntryKind = Literal["portfolio", "line", "indicators", "performance"]
+EntryKind = Literal["portfolio", "line", "indicators", "performance", "accuracy"]
 
 
 @attrs.frozen
@@ -443,6 +445,11 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
     performance = performance_paragraphs(report.kpis or (), report.actions, MOST_NAMED)
     if performance:
         out.append(Entry("performance", "", "", PERFORMANCE_HEADING, None, performance))
+    words = words_for(report.quarter.settings.period)  # an outturn says "outturn", not "forecast"
+    if words is outturn_words:
+        out = [attrs.evolve(e, paragraphs=tuple(words(p) for p in e.paragraphs)) for e in out]
+    if report.accuracy is not None:  # how good the year's forecasts were (it speaks of forecasts)
+        out.append(Entry("accuracy", "", "", ACCURACY_HEADING, None, tuple(accuracy_paragraphs(report.accuracy))))
     return tuple(out)
 
 

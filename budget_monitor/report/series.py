@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 import attrs
 
@@ -18,6 +19,9 @@ from ..money import ZERO, display
 from ..rules import Threshold
 from .phrases import signed_k
 from .tables import Col, Formula, Row, RowStyle, Table
+
+if TYPE_CHECKING:
+    from ..engine import Report
 
 MOVEMENT = "Movement"
 TREND = "Trend"
@@ -323,3 +327,84 @@ def rag_mark(rag: str) -> str:
     word = rag.strip().casefold()
     return {"red": "rag:red", "r": "rag:red", "amber": "rag:amber", "a": "rag:amber", "green": "rag:green",
             "g": "rag:green"}.get(word, "")  # fmt: skip
+
+
+class PreviousView(TypedDict):
+    organisation: str
+    period: str
+    source: str
+    name: str
+    recorded_at: str
+    version: int | None
+
+
+class BridgeView(TypedDict):
+    label: str
+    kind: str
+    amount: Decimal
+    start: Decimal
+    end: Decimal
+
+
+class MovedView(TypedDict):
+    label: str
+    status: str
+    previous: Decimal
+    now: Decimal
+    movement: Decimal
+
+
+class MovementView(TypedDict):
+    sentence: str
+    previous: PreviousView
+    period: str
+    bridge: list[BridgeView]
+    threshold: str
+    lines: list[MovedView]
+    components: list[MovedView]
+
+
+def _moved_view(row: MovedRow) -> MovedView:
+    label, status, previous, now, moved = row
+    return {"label": label, "status": status, "previous": previous, "now": now, "movement": moved}
+
+
+def movement_view(report: Report) -> MovementView | None:
+    """What a reader is shown of the movement since the previous report, as plain data
+    (None when the report has no previous report): the Summary's sentence, the bridge
+    from the last report's net variance to this one's by the largest causes, and the lines
+    and components that moved by at least the movement threshold, largest first. Figures
+    are as shown, in £000 (``Decimal``), so that every table casts; the page lays them out.
+
+        >>> import budget_monitor as bm
+        >>> bm.movement_view(bm.analyse("workbooks/kcc-scs-2011-12-q3.xlsx")) is None
+        True
+    """
+    from .schedules import size_text
+
+    mv = report.movement
+    if mv is None or report.previous is None:
+        return None
+    before = mv.previous.period or "last report"
+    now = report.quarter.settings.period or "this report"
+    lines, comps = moved_rows(mv, report.rules.movement)
+    p = mv.previous
+    return {
+        "sentence": moved_sentence(mv),
+        "previous": {
+            "organisation": p.organisation,
+            "period": p.period,
+            "source": p.source,
+            "name": p.name,
+            "recorded_at": p.recorded_at,
+            "version": p.version,
+        },
+        "period": now,
+        "bridge": [
+            {"label": s.label, "kind": s.kind, "amount": s.amount, "start": s.start, "end": s.end}
+            for s in bridge(mv, before, now)
+        ],
+        "threshold": size_text(report.rules.movement.amount),
+        "lines": [_moved_view(r) for r in lines],
+        "components": [_moved_view(r) for r in comps],
+    }

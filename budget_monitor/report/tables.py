@@ -21,6 +21,7 @@ from ..engine.conventions import DESCRIPTIONS
 from ..engine.movement import LineMovement
 from ..model import DRIVER_KINDS, BudgetLine, Component, DriverEffect, Problem, counted
 from ..money import ZERO, display, pounds
+from .tense import words_for
 
 CellKind = Literal["text", "money", "count", "rate", "int", "number"]
 RowStyle = Literal["line", "heading", "subheading", "subtotal", "total", "grand", "unexplained", "note", "blank"]
@@ -527,12 +528,13 @@ def activity_table(report: Report, title: str) -> Table:
         places = max(map(_decimal_places, volumes))
         cols = tuple(attrs.evolve(c, places=min(places, 4)) if c.kind == "count" else c for c in cols)
     rows: list[Row] = []
+    words = words_for(report.quarter.settings.period)
     for e in report.effects:
         d = e.driver
         cells: list[object] = [
             d.line, d.driver, d.unit, d.budget_volume, d.forecast_volume, e.volume_difference,
             d.budget_unit_cost, d.forecast_unit_cost, e.unit_cost_difference,
-            k(e.activity), k(e.unit_cost), k(e.income_activity), k(e.income_rate), None, commentary(e),
+            k(e.activity), k(e.unit_cost), k(e.income_activity), k(e.income_rate), None, words(commentary(e)),
         ]  # fmt: skip
         if three_way:
             cells[11:11] = [k(e.joint)]

@@ -20,6 +20,8 @@ from .phrases import k_text, signed_k
 from .tables import Col, Row, Table, add_totals
 
 ACCURACY = "Forecast accuracy"
+#: The narrative's heading for the paragraph on the year's forecasts.
+ACCURACY_HEADING = "How good the year's forecasts were"
 YEAR = "Year"
 #: How many lines the convergence chart follows (those with the largest mean absolute error).
 CONVERGING = 8
@@ -66,7 +68,7 @@ def accuracy_table(acc: Accuracy, title: str) -> Table:
         Col("Note", width=60),
     )
     rows = [Row(_measured_cells(acc, m, (m.line, m.portfolio))) for m in acc.lines]
-    rows.append(Row(("",) * len(cols), "blank"))
+    rows.append(Row(tuple("" if c.kind == "text" else None for c in cols), "blank"))
     rows += [Row(_measured_cells(acc, m, ("Portfolio total", m.portfolio)), "subtotal") for m in acc.portfolios]
     rows.append(Row(_measured_cells(acc, acc.total, ("Total", "")), "grand"))
     what = "the outturn" if acc.final else f"the latest period recorded ({acc.against}), not an outturn"

@@ -18,6 +18,7 @@ import attrs
 
 from ..engine import Report
 from ..report import tables
+from ..report.tense import words_for
 from .activity import activity_sheet
 from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
 from .council_sheets import subjective_sheet
@@ -83,7 +84,7 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "constant_memory": True},
     )
     workbook.worksheet_class = Sheet
-    book = Book(workbook, s.organisation, s.period, s.title, max_rows=max_rows)
+    book = Book(workbook, s.organisation, s.period, s.title, max_rows=max_rows, words=words_for(s.period))
     book.brackets = s.negative_numbers == "brackets"
     try:
         workbook.set_properties(

@@ -15,7 +15,8 @@ It must not compute figures: every figure comes from a ``Table``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import TextIO, cast
 
@@ -184,6 +185,10 @@ class Sheet(Worksheet):
         self.previous_row = row + 1
 
 
+def _same(text: str) -> str:
+    return text
+
+
 @attrs.define
 class Book:
     """The report workbook being written, with its formats."""
@@ -205,6 +210,32 @@ class Book:
     #: Negative figures in brackets (Settings ``Negative numbers``), by number format:
     #: the cells stay numbers.
     brackets: bool = False
+    #: How the report says its own words (titles, headers, notes): an outturn report says
+    #: "outturn" where a quarter's says "forecast" (``report.tense.words_for``).
+    words: Callable[[str], str] = attrs.field(default=_same)
+
+    @contextmanager
+    def own_words(self):
+        """Write the sheets inside as their tables say them (the year's-end sheets speak of
+        each period's forecast, in an outturn report too)."""
+        saved, self.words = self.words, _same
+        try:
+            yield
+        finally:
+            self.words = saved
+
+    def said(self, table: Table) -> Table:
+        """``table`` with its title, headers, groups and notes as the report says them."""
+        w = self.words
+        if w is _same:
+            return table
+        return attrs.evolve(
+            table,
+            title=w(table.title),
+            columns=tuple(attrs.evolve(c, header=w(c.header)) for c in table.columns),
+            groups=tuple((a, b, w(text)) for a, b, text in table.groups),
+            notes=tuple(w(n) for n in table.notes),
+        )
 
     def memo(self, name: str, make):
         """``make()``, computed once per workbook (tables that several sheets refer to)."""
@@ -277,7 +308,7 @@ class Book:
         """Organisation, report title and period, then the table's title; returns the next row."""
         head = " - ".join(x for x in (self.organisation, self.report_title) if x) or "Budget monitoring"
         self.text(ws, 0, 0, head, self.fmt(bold=True, font_size=14))
-        sub = " - ".join(x for x in (self.period, table_title) if x)
+        sub = " - ".join(x for x in (self.period, self.words(table_title)) if x)
         self.text(ws, 1, 0, sub, self.fmt(bold=True, font_size=12, font_color="#1F4E79"))
         return TITLE_ROWS
 
@@ -293,6 +324,7 @@ class Book:
         """Write ``table`` on its own sheet (or on ``ws`` at ``first_row``); returns the sheet
         and the sheet row of the table's first data row. A table longer than a sheet goes
         on to further sheets (see ``split``); ``part`` says ``table`` is one of those."""
+        table = self.said(table)
         if ws is None and not part:
             parts = split(table, self.max_rows)
             if len(parts) > 1:

@@ -26,6 +26,7 @@ callers that must not leave a partial file use ``files.atomic_write``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,8 +37,10 @@ from ..model import OverThreshold
 from ..money import ZERO, display
 from ..report import performance, schedules, tables
 from ..report import series as series_tables
+from ..report import year as year_tables
 from ..report.narrative import method_paragraph, narrative
 from ..report.tables import Row, Table
+from ..report.tense import words_for
 from ..rules import Wording
 from .word import (
     Styles,
@@ -241,9 +244,16 @@ def write_docx(
         if value.strip():
             add_paragraph(document, plain(value), styles.front, label=label)
 
-    appendices = _appendices(report, wording, max_rows)
+    words = words_for(settings.period)  # an outturn report says "outturn", not "forecast"
+    appendices = [_in_words(a, words) for a in _appendices(report, wording, max_rows)]
+    if report.accuracy is not None:  # before the methods; it speaks of each period's forecast
+        table = year_tables.accuracy_table(report.accuracy, "")
+        title = f"Forecast accuracy: each period's forecast against {report.accuracy.against} (£000)"
+        appendices.insert(
+            len(appendices) - 1, Appendix(title, (Part("", *_first_rows(table, max_rows, "Forecast accuracy")),))
+        )
     entries = narrative(report, wording, most=max_sections)
-    method = method_paragraph(report)
+    method = words(method_paragraph(report))
     portfolios = [e for e in entries if e.kind == "portfolio" and e.amount is not None and e.paragraphs]
 
     section("Summary")
@@ -257,7 +267,7 @@ def write_docx(
 
     section("Recommendations")
     for text in _recommendations(report):
-        numbered(text)
+        numbered(words(text))
 
     section("Major reasons for variance")
     listed = {(c.portfolio, c.line) for c in report.over_threshold.pressures + report.over_threshold.underspends}
@@ -280,6 +290,24 @@ def write_docx(
     for k, appendix in enumerate(appendices, 1):
         _appendix(document, styles, f"Appendix {k}: {appendix.title}", appendix)
     document.save(str(path))
+
+
+def _in_words(appendix: Appendix, words: Callable[[str], str]) -> Appendix:
+    """``appendix`` with its titles, notes and tables' headers and notes as the report says them."""
+
+    def said(table: Table) -> Table:
+        return attrs.evolve(
+            table,
+            columns=tuple(attrs.evolve(c, header=words(c.header)) for c in table.columns),
+            groups=tuple((a, b, words(text)) for a, b, text in table.groups),
+            notes=tuple(words(n) for n in table.notes),
+        )
+
+    def note(text: str | None) -> str | None:
+        return None if text is None else words(text)
+
+    parts = tuple(attrs.evolve(p, title=words(p.title), table=said(p.table), note=note(p.note)) for p in appendix.parts)
+    return Appendix(words(appendix.title), parts, note(appendix.note))
 
 
 def _has_text(part) -> bool:

@@ -166,7 +166,7 @@ def _write_page(book: Book, sheet: str, title: str, parts: Sequence[Part]) -> tu
     widths: dict[int, int] = {}
     for p in placed:
         if p.part.heading:
-            book.text(ws, p.heading_row, 0, p.part.heading, heading_fmt)
+            book.text(ws, p.heading_row, 0, book.words(p.part.heading), heading_fmt)
         _, data0 = book.table(p.part.table, ws, p.first_row, freeze=False)
         assert data0 == p.data0, (sheet, p.part.heading, data0, p.data0)
         for j, w in enumerate(column_widths(p.part.table)[0]):

@@ -266,13 +266,13 @@ def summary_sheet(book: Book, report: Report) -> None:
     )
     row = TITLE_ROWS
     for j, col in enumerate(SUMMARY_COLUMNS):
-        book.text(ws, row, j, col.header, header_fmt)
+        book.text(ws, row, j, book.words(col.header), header_fmt)
     ws.set_row(row, 22)
     row += 1
     for f in summary_figures(report, book):
         style = f.style
         amount_col = Col("Amount", "money", places=f.places)
-        book.text(ws, row, 0, f.label, cell_format(book, SUMMARY_COLUMNS[0], style))
+        book.text(ws, row, 0, book.words(f.label), cell_format(book, SUMMARY_COLUMNS[0], style))
         fmt = cell_format(book, amount_col, style)
         if isinstance(f.amount, str):
             ws.write_formula(row, 1, f.amount, fmt, f.amount_value)
@@ -298,7 +298,7 @@ def summary_sheet(book: Book, report: Report) -> None:
         row += 1
     note_fmt = book.fmt(italic=True, font_color="#595959")
     for n, note in enumerate(SUMMARY_NOTES):
-        book.text(ws, row + 1 + n, 0, note, note_fmt)
+        book.text(ws, row + 1 + n, 0, book.words(note), note_fmt)
     for j, col in enumerate(SUMMARY_COLUMNS):
         ws.set_column(j, j, col.width or 11)
     largest(book, ws, report, row + 2 + len(SUMMARY_NOTES))

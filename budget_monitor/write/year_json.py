@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 from ..engine import Report
 from ..engine.accuracy import Accuracy, DriverAccuracy, Mean, Measured
@@ -155,3 +156,8 @@ def write_year_end(
     """``year_end_dict(report)``'s members as text, each with its leading comma."""
     if report.accuracy is not None:
         write_accuracy(write, report.accuracy, write_list)
+
+
+def write_accuracy_file(acc: Accuracy, path: Path) -> None:
+    """``{"forecast_accuracy": accuracy_dict(acc)}`` as one line of JSON text at ``path``."""
+    path.write_text(_dumps({"forecast_accuracy": accuracy_dict(acc)}) + "\n", encoding="utf-8")

@@ -9,7 +9,7 @@ quarter, or no history store) has neither sheet.
 from __future__ import annotations
 
 from ..engine import Report
-from ..engine.accuracy import kpi_year
+from ..engine.accuracy import Accuracy, kpi_year
 from ..report.year import (
     ACCURACY,
     YEAR,
@@ -52,6 +52,11 @@ def accuracy_sheet(book: Book, report: Report) -> None:
     acc = report.accuracy
     if acc is None:
         return
+    with book.own_words():
+        _accuracy_sheet(book, report, acc)
+
+
+def _accuracy_sheet(book: Book, report: Report, acc: Accuracy) -> None:
     ws = book.workbook.add_worksheet(ACCURACY)
     book.page_setup(ws)
     what = "the outturn" if acc.final else "the latest period recorded"
@@ -93,6 +98,11 @@ def year_sheet(book: Book, report: Report) -> None:
     acc = report.accuracy
     if acc is None:
         return
+    with book.own_words():
+        _year_sheet(book, report, acc)
+
+
+def _year_sheet(book: Book, report: Report, acc: Accuracy) -> None:
     table = year_table(acc, "The year: net variance at each period (£000)")
     ws, data0 = book.table(table)
     portfolios = [i for i, r in enumerate(table.rows) if r.style in ("subtotal", "grand")]

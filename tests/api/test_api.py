@@ -115,13 +115,13 @@ def test_rules_given_three_ways(tmp_path):
 def test_names_replace_paths_in_problems(tmp_path):
     result = bm.analyse(SAMPLE, names=["q3.xlsx"])
     assert {p.where.file for p in result.problems} == {"q3.xlsx"}
-    assert result.sources[0].path == SAMPLE
+    assert result.workbooks[0].path == SAMPLE
 
 
 def test_public_names():
     for name in bm.__all__:
         assert getattr(bm, name) is getattr(api, name)
-        if getattr(api, name).__module__ == "budget_monitor.api":
+        if getattr(api, name).__module__.startswith("budget_monitor.library"):
             assert getattr(api, name).__doc__, name
     assert (ROOT / "budget_monitor" / "py.typed").exists()
     with pytest.raises(AttributeError):
@@ -134,10 +134,43 @@ def test_importing_the_package_stays_light():
     assert run.stdout.split() == ["False", "False"]
 
 
-@pytest.mark.parametrize("module", ["budget_monitor.api", "budget_monitor.frames"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "budget_monitor.api",
+        "budget_monitor.library.result",
+        "budget_monitor.library.analysis",
+        "budget_monitor.report.series",
+        "budget_monitor.frames",
+    ],
+)
 def test_docstring_examples_run(module, monkeypatch):
     import importlib
 
     monkeypatch.chdir(ROOT)
-    failed, tried = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert tried and not failed
+    found = doctest.testmod(
+        importlib.import_module(module), extraglobs={"analyse": bm.analyse}, optionflags=doctest.ELLIPSIS
+    )
+    assert found.attempted and not found.failed
+
+
+def test_every_part_of_the_report_is_a_typed_property_of_the_result():
+    """``Result`` has no catch-all: each field of the engine's ``Report`` (but the problems,
+    which the result keeps in two fields of its own) is a property, typed as the field is."""
+    import attrs
+
+    from budget_monitor.engine import Report
+
+    fields = {f.name for f in attrs.fields(Report)} - {"problems", "rules", "effects"}
+    missing = [name for name in sorted(fields) if not isinstance(getattr(api.Result, name, None), property)]
+    assert missing == [], f"give Result a property for each of {missing}"
+    assert "__getattr__" not in vars(api.Result)
+    assert api.Result.movement.fget.__annotations__["return"] == "Movement | None"
+    annotations = [getattr(api.Result, name).fget.__annotations__["return"] for name in sorted(fields)]
+    assert not [a for a in annotations if "Any" in a]
+
+
+def test_reading_and_the_analysis_keep_their_problems_apart(tmp_path):
+    result = bm.analyse(SAMPLE)
+    assert result.read_problems + result.found_problems == result.problems
+    assert all(p.code != "not-a-number" for p in result.found_problems)

@@ -73,7 +73,7 @@ def test_frames_of_each_part(council):
     # Arithmetic after a group-by stays exact.
     by_portfolio = f.lines.groupby("portfolio")[["variance_gross", "variance_income"]].sum()
     assert ((by_portfolio.variance_gross + by_portfolio.variance_income) / 1000).map(type).eq(Decimal).all()
-    assert f.problems.file.eq(str(council.sources[0].name)).all()
+    assert f.problems.file.eq(str(council.workbooks[0].name)).all()
     with pytest.raises(AttributeError, match="no frame named 'movement'"):
         f.movement  # noqa: B018
 

@@ -279,3 +279,35 @@ def test_an_outturn_workbook_may_head_its_forecast_columns_outturn(tmp_path, yea
     result, before = api.analyse(path), api.analyse(plain)
     assert result.ok and result.errors == ()
     assert [(bl.line, bl.forecast) for bl in result.lines] == [(bl.line, bl.forecast) for bl in before.lines]
+
+
+def test_no_sentence_of_the_outturn_report_says_forecast_of_the_outturn(recorded):
+    """The outturn report's own words are in the outturn tense; only the year's-end parts,
+    which speak of each earlier period's forecast, say "forecast"."""
+    import docx
+    import openpyxl
+
+    folder, _, results, doc = recorded
+    said = [t for e in doc["narrative"] if e["kind"] != "accuracy" for t in (e["heading"], *e["paragraphs"])]
+    assert said and [t for t in said if "forecast" in t.lower()] == []
+    assert "The outturn shows a net pressure of £7,819k" in " ".join(said)
+    accuracy = {t for e in doc["narrative"] if e["kind"] == "accuracy" for t in (e["heading"], *e["paragraphs"])}
+    book = openpyxl.load_workbook(folder / "2011-12-Outturn-report.xlsx", read_only=True)
+    found = [
+        (ws.title, c)
+        for ws in book.worksheets
+        if ws.title not in ("Forecast accuracy", "Year")
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if isinstance(c, str) and "forecast" in c.lower() and c not in accuracy
+    ]
+    assert found == []
+    api.write_docx(results["2011-12 Outturn"], folder / "outturn.docx")
+    word = docx.Document(str(folder / "outturn.docx"))
+    texts = [p.text for p in word.paragraphs]
+    end = texts.index("How good the year's forecasts were")
+    cells = [c.text for t in word.tables[:-1] for row in t.rows for c in row.cells]  # the last is the accuracy table
+    assert [t for t in texts[:end] + cells if "forecast" in t.lower()] == []
+    # a quarter still says forecast
+    q3 = json.loads((folder / "2011-12-Q3.json").read_text(encoding="utf-8"))
+    assert any("The forecast shows" in t for e in q3["narrative"] for t in e["paragraphs"])

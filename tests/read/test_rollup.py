@@ -83,7 +83,7 @@ def test_split_council_reports_as_the_whole(council):
     # Each check names the workbook its place is in.
     files = {Path(c["file"]).name for c in two["checks"]}
     assert files == {"a.xlsx", "b.xlsx"}
-    portfolio_file = {p: s.name for s in parts.sources for p in s.portfolios}
+    portfolio_file = {p: s.name for s in parts.workbooks for p in s.portfolios}
     for p in parts.problems:
         if p.code == "unexplained":
             line = next(bl for bl in parts.lines if bl.where == attrs.evolve(p.where, column=""))
