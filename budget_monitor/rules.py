@@ -283,10 +283,15 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
     )
 
 
-def _rounding(path: Path, value: object) -> Decimal:
-    """``[revenue] rounding``: pounds, zero or more (zero: every remainder is a variance)."""
+def _rounding(path: Path, value: object) -> Decimal | None:
+    """``[revenue] rounding``: ``"unit"`` (one unit of the sheet's Units: None), or pounds,
+    zero or more (zero: every remainder is a variance)."""
+    if isinstance(value, str) and value.strip().casefold() == "unit":
+        return None
     if value == 0 and not isinstance(value, bool):
         return Decimal(0)
+    if isinstance(value, str) and not value.strip().replace(".", "", 1).isdigit():
+        raise RulesError(f'{path}: revenue.rounding = {value!r}: expected "unit" or a number of pounds, such as 1000')
     return _decimal(path, "revenue.rounding", value)
 
 

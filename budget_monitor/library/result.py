@@ -32,6 +32,7 @@ from ..model import (
 if TYPE_CHECKING:
     from ..engine import CapitalSummary, CashLimitReconciliation, GroupMix, Report, SavingsSummary
     from ..engine.accuracy import Accuracy
+    from ..engine.council import Rounding, SubjectiveAnalysis
     from ..engine.kpi import ActionPlan, Kpi
     from ..engine.management import ManagementSummary
     from ..engine.movement import Movement, TrendPoint
@@ -236,6 +237,16 @@ class Result:
     @property
     def accuracy(self) -> Accuracy | None:
         return None if self.report is None else self.report.accuracy
+
+    @property
+    def rounding(self) -> tuple[Rounding, ...]:
+        """The remainders within ``[revenue] rounding``: rounding, not variances."""
+        return () if self.report is None else self.report.rounding
+
+    @property
+    def subjective(self) -> SubjectiveAnalysis | None:
+        """Each line's subjective rows and the summary by subjective (the optional sheet)."""
+        return None if self.report is None else self.report.subjective
 
     # --- outputs ----------------------------------------------------------------------------
 
