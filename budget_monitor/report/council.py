@@ -42,23 +42,15 @@ def subjective_summary_table(report: Report) -> Table | None:
         return None
     s = report.quarter.settings.sign
     rows: list[Row] = []
+    for t in sa.summary:  # gross first, then income: the chart takes them as one range
+        limit, forecast = k(t.cash_limit), k(t.forecast)
+        rows.append(Row((_side(t.side), t.subjective, limit, forecast, s * (forecast - limit), t.lines)))
+    listed = len(rows)
     for side in ("gross", "income"):
-        first = len(rows)
-        for t in (t for t in sa.summary if t.side == side):
-            limit, forecast = k(t.cash_limit), k(t.forecast)
-            rows.append(Row((_side(side), t.subjective, limit, forecast, s * (forecast - limit), t.lines)))
-        if len(rows) > first:
-            rows.append(
-                add_totals(
-                    rows,
-                    SUMMARY_COLUMNS,
-                    Row(
-                        (_side(side), f"Total {side}", None, None, None, None),
-                        "subtotal",
-                        tuple(range(first, len(rows))),
-                    ),
-                )
-            )
+        members = tuple(i for i, t in enumerate(sa.summary) if t.side == side)
+        if members:
+            total = Row((_side(side), f"Total {side}", None, None, None, None), "subtotal", members)
+            rows.append(add_totals(rows[:listed], SUMMARY_COLUMNS, total))
     notes = (
         "£000. Variance = forecast less cash limit" + ("" if s == 1 else ", shown as budget minus forecast") + ".",
         "Derived: a net-only line's side the sheet does not give, worked out as its net less the side it gives.",

@@ -19,7 +19,7 @@ import attrs
 from ..engine import Report
 from ..engine.conventions import DESCRIPTIONS
 from ..engine.movement import LineMovement
-from ..model import DRIVER_KINDS, BudgetLine, Component, DriverEffect, Problem, counted
+from ..model import DRIVER_KINDS, BudgetLine, Component, DriverEffect, Problem, column_letter, counted
 from ..money import ZERO, display, pounds
 from .tense import words_for
 
@@ -157,13 +157,13 @@ def revenue_table(report: Report, title: str) -> Table:
     s = report.quarter.settings.sign  # the council's sign: every variance as it shows them
     width = len(cols) - 1
     rows: list[Row] = []
-    refs: list[str] = []  # each row's Ref (blank but for lines)
+    refs: list[BudgetLine | None] = []  # each row's line (None but for lines)
     portfolio_totals: list[int] = []
     before = {} if mv is None else {(m.portfolio, m.line): s * k(m.previous.net) for m in mv.lines}
 
     def line_row(bl: BudgetLine, indent: str) -> Row:
         cl, var = bl.cash_limit, bl.variance
-        refs.append(bl.ref)
+        refs.append(bl)
         cells: list[object]
         if bl.net_only:
             cells = [indent + bl.line, None, None, k(cl.net), None, None, s * k(var.net), bl.comment]
@@ -180,7 +180,7 @@ def revenue_table(report: Report, title: str) -> Table:
 
     def gone_row(m: LineMovement, indent: str) -> Row:
         # No cash limit or variance now; the last report's net variance and its fall to zero.
-        refs.append("")
+        refs.append(None)
         last = s * k(m.previous.net)
         cells: list[object] = [indent + m.line, None, None, None, None, None, None, GONE_COMMENT]
         if net_only:
@@ -192,11 +192,11 @@ def revenue_table(report: Report, title: str) -> Table:
         return gone_row(entry, indent) if isinstance(entry, LineMovement) else line_row(entry, indent)
 
     def heading(text: str, style: RowStyle) -> Row:
-        refs.append("")
+        refs.append(None)
         return Row((text,) + (None,) * width, style)
 
     def total_of(text: str, style: RowStyle, sums: tuple[int, ...], members: Sequence[object]) -> Row:
-        refs.append("")
+        refs.append(None)
         row = add_totals(rows, cols, Row((text,) + (None,) * width, style, sums))
         only = [bl for bl in members if isinstance(bl, BudgetLine) and bl.net_only]
         if only and len(only) < len(members):
@@ -205,6 +205,10 @@ def revenue_table(report: Report, title: str) -> Table:
             variance = sum((s * k(bl.variance.net) for bl in only), ZERO)
             said = f"of which net only: cash limit {limit:,}, variance {variance:,}"
             row = attrs.evolve(row, cells=row.cells[:-1] + (said,))
+        elif only:  # net-only lines alone: no gross or income to add up, blank as on the lines
+            cells = list(row.cells)
+            cells[1] = cells[2] = cells[4] = cells[5] = None
+            row = attrs.evolve(row, cells=tuple(cells))
         return row
 
     # A line the last report had and this one has not stays in its section, so that the
@@ -252,9 +256,9 @@ def revenue_table(report: Report, title: str) -> Table:
         cells[4], cells[5] = s * k(ma.total), ZERO
         if net_only:
             cells[6] = cells[4]
-        refs.append("")
+        refs.append(None)
         rows.append(Row(with_across(cells, cols), "line"))
-        refs.append("")
+        refs.append(None)
         after = add_totals(
             rows,
             cols,
@@ -292,7 +296,47 @@ def revenue_table(report: Report, title: str) -> Table:
         groups=((1, 3, "Cash limit (£000)"), (4, 6, "Forecast variance (£000)"))
         + (() if mv is None else ((7, 8, "Since the last report (£000)"),)),
     )
-    return with_refs(table, refs) if any(refs) else table
+    if any(bl is not None and bl.ref for bl in refs):
+        table = with_refs(table, [bl.ref if bl is not None else "" for bl in refs])
+    if any(bl is not None and bl.extra is not None and bl.extra.actual_to_date is not None for bl in refs):
+        table = with_to_date(table, refs, report.quarter.settings.period)
+    return table
+
+
+def with_to_date(table: Table, lines: Sequence[BudgetLine | None], period: str) -> Table:
+    """``table`` with each line's net ``Actual to date`` and ``% spent`` (of its net cash
+    limit) before the Comment, totals added up as shown, and the ``% of year`` gone by at
+    the period's end in a note."""
+    from ..periods import place
+
+    net = next(j for j, c in enumerate(table.columns) if c.header == "Cash limit net")
+    cols = table.columns[:-1] + (Col("Actual to date", "money"), Col("% spent", "count", places=1)) + table.columns[-1:]
+    rows: list[Row] = []
+    for r, bl in zip(table.rows, lines, strict=True):
+        actual: Decimal | None = None
+        if bl is not None and bl.extra is not None and bl.extra.actual_to_date is not None:
+            actual = k(bl.extra.actual_to_date)
+        elif r.sums:
+            actual = sum((figure(rows[i].cells[-3]) for i in r.sums), ZERO)
+        limit = figure(r.cells[net])
+        spent: object = None
+        if actual is not None and limit:
+            # a live share of the row's own cells (a SUM of shares would not be one)
+            a, n, i = column_letter(len(cols) - 3), column_letter(net), len(rows)
+            spent = Formula(f"=ROUND({a}{{{i}}}/{n}{{{i}}}*100,1)", display(actual * 100, limit, 1))
+        rows.append(attrs.evolve(r, cells=r.cells[:-1] + (actual, spent) + r.cells[-1:],
+                                 marks=r.marks[:-1] + ("", "") + r.marks[-1:] if r.marks else ()))  # fmt: skip
+    notes = table.notes
+    placed = place(period)
+    if placed is not None:
+        months = placed.last - (placed.financial_year * 12 + 3) + 1
+        year = display(Decimal(months * 100), Decimal(12), 1)
+        said = (
+            f"% spent: actual to date as a share of the net cash limit; {months} of 12 months ({year}% of the year) "
+            f"had gone by at the end of {period}."
+        )
+        notes += (said,)
+    return attrs.evolve(table, columns=cols, rows=tuple(rows), notes=notes)
 
 
 def sign_note(report: Report) -> str:

@@ -35,8 +35,4 @@ def subjective_sheet(book: Book, report: Report) -> None:
         chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
         chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
         ws.insert_chart(data0 - 1, len(summary.columns) + 1, chart, {"x_scale": 1.3, "y_scale": 1.1})
-    start = data0 + len(summary.rows) + len(summary.notes) + 3
-    if len(summary.rows) + len(lines.rows) + 10 < book.max_rows:
-        book.table(lines, ws=ws, first_row=start, freeze=False)
-    else:
-        book.table(lines)  # a long table goes on its own sheets
+    book.table(lines)  # on a sheet of its own (further sheets when long)

@@ -315,3 +315,27 @@ def test_the_subjective_rows_sum_is_their_line_always(limits, forecasts):
     assert sum(r.cash_limit for r in sa.rows) == line.cash_limit.net
     assert sum(r.forecast for r in sa.rows) == line.forecast.net
     assert sum(t.cash_limit for t in sa.summary) == line.cash_limit.net
+
+
+def test_revenue_by_line_shows_actual_to_date_and_percent_spent(council, tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert bm.make_report(council, out).ok
+    ws = openpyxl.load_workbook(out)["Revenue by line"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(r for r in rows if r[1] == "Budget line")
+    road = next(r for r in rows if r[0] == "1")
+    assert road[header.index("Actual to date")] == 2900
+    spent = road[header.index("% spent")]
+    assert isinstance(spent, str) and spent.startswith("=ROUND(")  # a live share of the row's own cells
+    notes = [r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("% spent")]
+    assert notes and "6 of 12 months (50.0% of the year)" in notes[0]
+
+
+def test_a_hostile_ref_is_text_in_the_report(tmp_path):
+    lines = list(LINES)
+    lines[0] = ('=HYPERLINK("http://example.com","x")', *lines[0][1:])
+    out = tmp_path / "r.xlsx"
+    assert bm.make_report(council_book(tmp_path / "h.xlsx", lines=lines, subjective=False), out).ok
+    ws = openpyxl.load_workbook(out)["Revenue by line"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" and not c.value.startswith("=") for c in cells)
