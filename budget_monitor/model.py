@@ -55,6 +55,8 @@ NEGATIVE_NUMBERS = ("minus", "brackets")
 ORDERS = ("sheet order", "by name")
 RAGS = ("Red", "Amber", "Green")
 STATUSES = ("Rolling Programme", "Approval to Spend", "Approval to Plan", "Preliminary Stage")
+#: Where a request to carry an underspend into next year stands (the ``Roll forward`` sheet).
+ROLL_FORWARD_STATUSES = ("Proposed", "Agreed", "Declined")
 
 
 def column_letter(index: int) -> str:
@@ -226,6 +228,9 @@ class BudgetLine:
     forecast: GrossIncome
     comment: str = ""
     where: Where = NOWHERE
+    #: The part of the line's variance that recurs next year (its unexplained pressure or
+    #: saving; items give their own), in pounds; None when not given.
+    full_year_effect: Decimal | None = None
     #: The council's own number for the line (``1``, ``2.3``, ``4a``); blank when not given.
     ref: str = ""
     #: A net-only line gives only net figures: its net is held as ``gross`` (income zero),
@@ -278,6 +283,8 @@ class VarianceItem:
     amount: GrossIncome
     portfolio: str = ""
     where: Where = NOWHERE
+    #: The part of the item that recurs next year, in pounds (None when not given).
+    full_year_effect: Decimal | None = None
 
 
 @attrs.frozen
@@ -411,6 +418,20 @@ class SubjectiveRow:
 
 
 @attrs.frozen
+class RollForward:
+    """A request to carry part of a line's underspend into next year: ``amount`` in pounds
+    (positive), what it is for, and whether it is ``Proposed``, ``Agreed`` or ``Declined``.
+    ``where`` is the row's Amount cell."""
+
+    portfolio: str
+    line: str
+    amount: Decimal
+    purpose: str
+    status: str
+    where: Where = NOWHERE
+
+
+@attrs.frozen
 class Quarter:
     """Everything read from one quarterly workbook. Optional sheets that were absent
     give ``None`` (not an empty tuple, which means the sheet was there with no rows)."""
@@ -428,6 +449,7 @@ class Quarter:
     actions: tuple[Action, ...] | None = None
     management_actions: tuple[ManagementAction, ...] | None = None
     subjective: tuple[SubjectiveRow, ...] | None = None
+    roll_forward: tuple[RollForward, ...] | None = None
 
 
 # --- results ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from ..model import (
 from ..rules import Rules
 from .accuracy import Accuracy
 from .capital import CapitalProject, CapitalSummary, summarise_capital
+from .carry import FullYearEffect, RollForwardSummary, full_year_effect, roll_forward
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
 from .council import Rounding, SubjectiveAnalysis, council_checks, roundings, subjective_analysis
 from .indicators import order_indicators
@@ -89,6 +90,11 @@ class Report:
     #: An outturn report's year: each recorded period's forecast against the outturn (see
     #: ``accuracy`` and ``series``); None for a quarter, or without a history store.
     accuracy: Accuracy | None = None
+    #: Requests to carry underspends into next year, set against each line's underspend
+    #: (the optional Roll forward sheet); and the recurring part of this year's variances
+    #: (the optional Full year effect columns). None without them.
+    roll_forward: RollForwardSummary | None = None
+    full_year_effect: FullYearEffect | None = None
 
     @property
     def cash_limit(self) -> GrossIncome:
@@ -168,6 +174,11 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
     if quarter.management_actions is not None:
         management, more = summarise_actions(quarter.management_actions, lines)
         found += more
+    rolled = None
+    if quarter.roll_forward is not None:
+        rolled, more = roll_forward(quarter.roll_forward, lines)
+        found += more
+    recurring = full_year_effect(lines, quarter.items or ())
     # What the engine finds is listed by where it is, whatever order the rows came in.
     found[len(problems) :] = sorted(found[len(problems) :], key=_problem_order)
     return Report(
@@ -188,6 +199,8 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         management=management,
         rounding=tuple(roundings(lines, comps, tolerance) + subjective_rounding),
         subjective=subjective,
+        roll_forward=rolled,
+        full_year_effect=recurring,
     )
 
 

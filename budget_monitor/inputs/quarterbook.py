@@ -29,6 +29,7 @@ from ..read.sheets import (
     INDICATORS,
     KPIS,
     MANAGEMENT_ACTION,
+    ROLL_FORWARD,
     SAVINGS,
     VARIANCE_ITEMS,
     SheetSpec,
@@ -47,6 +48,7 @@ CSV_SHEETS = {
     "kpis": KPIS.name,
     "actions": ACTIONS.name,
     "management_action": MANAGEMENT_ACTION.name,
+    "roll_forward": ROLL_FORWARD.name,
 }
 
 #: How a KPI's polarity is written on the sheet.
@@ -107,6 +109,7 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
                 else {"gross_forecast": to_units(bl.forecast.gross, scale), "income_forecast": to_units(bl.forecast.income, scale)}
             ),
             "comment": bl.comment,
+            **({"full_year_effect": _units_or_none(bl.full_year_effect, scale)} if lines_fye else {}),
         }  # fmt: skip
         if with_ref:
             row["ref"] = bl.ref
@@ -128,6 +131,8 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
             row["last_year_outturn"] = units_or_none(x.last_year_outturn)
         return row
 
+    # the optional Full year effect columns only where a record has one
+    lines_fye = any(bl.full_year_effect is not None for bl in q.lines)
     out[BUDGET_LINES.name] = _rows(BUDGET_LINES, q.lines, line)
     if q.drivers is not None:
         z = Decimal(0)
@@ -145,10 +150,18 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
 
         out[ACTIVITY.name] = _rows(ACTIVITY, q.drivers, driver)
     if q.items is not None:
+        items_fye = any(i.full_year_effect is not None for i in q.items)
 
         def item(i):
             i = i or m.VarianceItem("", "", blank_gi)
-            return {"portfolio": i.portfolio, "line": i.line, "description": i.description, **_gi("", i.amount, scale)}
+            fye = {"full_year_effect": _units_or_none(i.full_year_effect, scale)} if items_fye else {}
+            return {
+                "portfolio": i.portfolio,
+                "line": i.line,
+                "description": i.description,
+                **_gi("", i.amount, scale),
+                **fye,
+            }
 
         out[VARIANCE_ITEMS.name] = _rows(VARIANCE_ITEMS, q.items, item)
     if q.changes is not None:
@@ -228,7 +241,19 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
             }
 
         out[MANAGEMENT_ACTION.name] = _rows(MANAGEMENT_ACTION, q.management_actions, management)
+    if q.roll_forward is not None:
+
+        def rolled(x):
+            x = x or m.RollForward("", "", Decimal(0), "", "")
+            return {"portfolio": x.portfolio, "line": x.line, "amount": to_units(x.amount, scale),
+                    "purpose": x.purpose, "status": x.status}  # fmt: skip
+
+        out[ROLL_FORWARD.name] = _rows(ROLL_FORWARD, q.roll_forward, rolled)
     return out
+
+
+def _units_or_none(value: Decimal | None, scale: Decimal) -> Decimal | None:
+    return None if value is None else to_units(value, scale)
 
 
 def _text_number(value: Decimal) -> str:

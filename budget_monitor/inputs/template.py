@@ -30,6 +30,7 @@ from ..read.sheets import (
     INDICATORS,
     KPIS,
     MANAGEMENT_ACTION,
+    ROLL_FORWARD,
     SAVINGS,
     SETTINGS_SHEET,
     SHEETS,
@@ -250,6 +251,10 @@ SHEET_NOTES: dict[str, str] = {
         "An action plan's progress: one row per action, with its RAG status. The report counts them "
         "and lists the red and amber ones beside the KPIs."
     ),
+    ROLL_FORWARD.name: (
+        "At year end: underspends asked to be carried into next year, one row per request. The report sets "
+        "each against its line's underspend and totals them by status."
+    ),
     MANAGEMENT_ACTION.name: (
         "Actions management has agreed to bring the forecast back towards the cash limit, not yet in "
         "the forecast: one row per action, its effect on the forecast spending in Units (negative "
@@ -355,6 +360,16 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "income_actual_to_date": "Optional: the income received so far this year, in Units, negative.",
         "last_year_budget": "Optional: last year's net budget for the line, in Units.",
         "last_year_outturn": "Optional: last year's net outturn for the line, in Units.",
+        "full_year_effect": "Optional: the part of the line's unexplained variance that recurs next year, in "
+        "Units (explained items give theirs on Variance items).",
+    },
+    ROLL_FORWARD.name: {
+        "portfolio": f"The portfolio, as on {BUDGET_LINES.name}.",
+        "line": f"The budget line whose underspend is to be carried forward, as on {BUDGET_LINES.name}.",
+        "amount": "How much of the underspend to carry into next year, in Units: a positive amount, at most "
+        "the line's underspend (a larger one is warned of).",
+        "purpose": "What the money is for next year.",
+        "status": "Proposed, Agreed or Declined.",
     },
     ACTIVITY.name: {
         "portfolio": _PORTFOLIO_REF,
@@ -382,6 +397,9 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "pressure, negative for an underspend.",
         "income": "The part of the line's income variance this explains, in Units: positive where "
         "income falls short of budget, negative where there is more income.",
+        "full_year_effect": "Optional: the part of this variance that recurs next year, in Units (a pressure "
+        "that started in October may recur at twice its in-year size). The report lists recurring pressures "
+        "and savings with their total.",
     },
     CASH_LIMIT_CHANGES.name: {
         "portfolio": f"The portfolio, as on {BUDGET_LINES.name}.",

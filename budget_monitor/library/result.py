@@ -32,6 +32,7 @@ from ..model import (
 if TYPE_CHECKING:
     from ..engine import CapitalSummary, CashLimitReconciliation, GroupMix, Report, SavingsSummary
     from ..engine.accuracy import Accuracy
+    from ..engine.carry import FullYearEffect, RollForwardSummary
     from ..engine.council import Rounding, SubjectiveAnalysis
     from ..engine.kpi import ActionPlan, Kpi
     from ..engine.management import ManagementSummary
@@ -236,7 +237,18 @@ class Result:
 
     @property
     def accuracy(self) -> Accuracy | None:
+        """An outturn report's year: each recorded period's forecast against the outturn."""
         return None if self.report is None else self.report.accuracy
+
+    @property
+    def roll_forward(self) -> RollForwardSummary | None:
+        """The Roll forward sheet's requests set against each line's underspend."""
+        return None if self.report is None else self.report.roll_forward
+
+    @property
+    def full_year_effect(self) -> FullYearEffect | None:
+        """The recurring pressures and savings (the Full year effect columns)."""
+        return None if self.report is None else self.report.full_year_effect
 
     @property
     def rounding(self) -> tuple[Rounding, ...]:

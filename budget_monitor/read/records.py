@@ -32,6 +32,7 @@ from .sheets import (
     INDICATORS,
     KPIS,
     MANAGEMENT_ACTION,
+    ROLL_FORWARD,
     SAVINGS,
     SUBJECTIVE,
     VARIANCE_ITEMS,
@@ -60,7 +61,7 @@ def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.
     sheet = grid.name
     gross_income, budget_line = m.GrossIncome, m.BudgetLine
     for row_no, (portfolio, section, line, gross_limit, income_limit, gross_forecast, income_forecast,
-                 gross_variance, income_variance, comment, ref, net_limit, net_forecast, net_variance,
+                 gross_variance, income_variance, comment, full_year, ref, net_limit, net_forecast, net_variance,
                  *extra) in rows:  # fmt: skip
         where = Where(sheet, row_no)
         if not (portfolio and line) and not _named(
@@ -158,10 +159,22 @@ def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.
             more = _extra(extra, net_given)
         if ref or net_only or more is not None:
             lines.append(
-                budget_line(portfolio, section, line, cash_limit, forecast, comment, where, ref, net_only, more)
+                budget_line(
+                    portfolio,
+                    section,
+                    line,
+                    cash_limit,
+                    forecast,
+                    comment,
+                    where,
+                    full_year,
+                    ref=ref,
+                    net_only=net_only,
+                    extra=more,
+                )
             )
         else:
-            lines.append(budget_line(portfolio, section, line, cash_limit, forecast, comment, where))
+            lines.append(budget_line(portfolio, section, line, cash_limit, forecast, comment, where, full_year))
     return tuple(lines)
 
 
@@ -257,13 +270,13 @@ def _items(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Varianc
     letters, rows = _records(grid, VARIANCE_ITEMS, cells, problems)
     sheet = grid.name
     line_letter = letters.get("line", "")
-    for row_no, (portfolio, line, description, gross, income) in rows:
+    for row_no, (portfolio, line, description, gross, income, full_year) in rows:
         if (line and description) or _named(
             VARIANCE_ITEMS, Where(sheet, row_no), letters, problems, line=line, description=description
         ):
             # What is checked later is the line it refers to.
             where = Where(sheet, row_no, line_letter)
-            out.append(m.VarianceItem(line, description, m.GrossIncome(gross, income), portfolio, where))
+            out.append(m.VarianceItem(line, description, m.GrossIncome(gross, income), portfolio, where, full_year))
     return tuple(out)
 
 
@@ -386,6 +399,17 @@ def _subjective(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Su
     return tuple(out)
 
 
+def _roll_forward(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.RollForward, ...]:
+    out = []
+    letters, rows = _records(grid, ROLL_FORWARD, cells, problems)
+    for row_no, (portfolio, line, amount, purpose, status) in rows:
+        where = Where(grid.name, row_no)
+        ok = bool(portfolio and line) or _named(ROLL_FORWARD, where, letters, problems, portfolio=portfolio, line=line)
+        if ok and status in m.ROLL_FORWARD_STATUSES:
+            out.append(m.RollForward(portfolio, line, amount, purpose, status, where.at(letters.get("amount", ""))))
+    return tuple(out)
+
+
 READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
     sheet_key(ACTIVITY.name): (ACTIVITY, _drivers, "drivers"),
     sheet_key(VARIANCE_ITEMS.name): (VARIANCE_ITEMS, _items, "items"),
@@ -397,4 +421,5 @@ READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
     sheet_key(ACTIONS.name): (ACTIONS, action_rows, "actions"),
     sheet_key(MANAGEMENT_ACTION.name): (MANAGEMENT_ACTION, _management, "management_actions"),
     sheet_key(SUBJECTIVE.name): (SUBJECTIVE, _subjective, "subjective"),
+    sheet_key(ROLL_FORWARD.name): (ROLL_FORWARD, _roll_forward, "roll_forward"),
 }

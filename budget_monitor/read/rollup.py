@@ -32,7 +32,18 @@ from ..periods import place
 #: The units of a combined quarter whose workbooks gave different ones.
 MIXED = "mixed"
 
-_PARTS = ("drivers", "items", "changes", "savings", "capital", "indicators", "kpis", "actions", "subjective")
+_PARTS = (
+    "drivers",
+    "items",
+    "changes",
+    "savings",
+    "capital",
+    "indicators",
+    "kpis",
+    "actions",
+    "roll_forward",
+    "subjective",
+)
 
 
 def _tagged_where(where: Where, name: str) -> Where:

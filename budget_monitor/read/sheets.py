@@ -107,6 +107,14 @@ BUDGET_LINES = SheetSpec(
         _c("gross_variance", "Gross variance", "money", required=False, blank_is_none=True),
         _c("income_variance", "Income variance", "money", required=False, blank_is_none=True),
         _c("comment", "Comment", required=False, aliases=("Comments", "Reason")),
+        _c(
+            "full_year_effect",
+            "Full year effect",
+            "money",
+            required=False,
+            blank_is_none=True,
+            aliases=("FYE", "Full-year effect"),
+        ),
         _c("ref", "Ref", required=False, aliases=("Ref.", "Reference", "Line ref", "Ref no", "Ref number")),
         _c("net_cash_limit", "Net cash limit", "money", required=False, blank_is_none=True,
            aliases=("Net budget", "Net cash limit budget")),
@@ -157,6 +165,14 @@ VARIANCE_ITEMS = SheetSpec(
         _c("description", "Description"),
         _c("gross", "Gross", "money"),
         _c("income", "Income", "money", required=False),
+        _c(
+            "full_year_effect",
+            "Full year effect",
+            "money",
+            required=False,
+            blank_is_none=True,
+            aliases=("FYE", "Full-year effect"),
+        ),
     ),
 )
 CASH_LIMIT_CHANGES = SheetSpec(
@@ -251,6 +267,16 @@ SUBJECTIVE = SheetSpec(
     ),
     one_of=(("forecast",), ("variance",)),
 )
+ROLL_FORWARD = SheetSpec(
+    "Roll forward",
+    (
+        _c("portfolio", "Portfolio"),
+        _c("line", "Budget line"),
+        _c("amount", "Amount", "money"),
+        _c("purpose", "Purpose", required=False, aliases=("For", "Reason")),
+        _c("status", "Status", "choice", choices=m.ROLL_FORWARD_STATUSES),
+    ),
+)
 SETTINGS_SHEET = "Settings"
 SHEETS: tuple[SheetSpec, ...] = (
     BUDGET_LINES,
@@ -264,6 +290,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     ACTIONS,
     MANAGEMENT_ACTION,
     SUBJECTIVE,
+    ROLL_FORWARD,
 )
 
 

@@ -29,7 +29,7 @@ from .schedule_sheets import capital_sheet, cash_limits_sheet, indicators_sheet,
 from .series import management_sheet, movement_sheet, trend_sheet
 from .stack import shared_checks_table
 from .summary import summary_sheet
-from .year_sheets import accuracy_sheet, year_sheet
+from .year_sheets import accuracy_sheet, next_year_sheet, year_sheet
 
 __all__ = ["SHEETS", "Book", "report_dict", "report_json", "write_report"]
 
@@ -65,6 +65,7 @@ SHEETS: list[Callable[[Book, Report], None]] = [
     savings_sheet,
     indicators_sheet,
     performance_sheet,
+    next_year_sheet,
     subjective_sheet,
     checks_sheet,
 ]

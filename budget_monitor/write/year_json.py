@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..engine import Report
 from ..engine.accuracy import Accuracy, DriverAccuracy, Mean, Measured
+from ..engine.carry import FullYearEffect, Recurring, RollForwardSummary
 from ..money import fraction_penny, fraction_places, pounds_text
 from .json_values import gin
 
@@ -145,6 +146,10 @@ def year_end_dict(report: Report) -> dict[str, object]:
     out: dict[str, object] = {}
     if report.accuracy is not None:
         out["forecast_accuracy"] = accuracy_dict(report.accuracy)
+    if report.roll_forward is not None:
+        out["roll_forward"] = roll_forward_dict(report.roll_forward)
+    if report.full_year_effect is not None:
+        out["full_year_effect"] = full_year_dict(report.full_year_effect)
     return out
 
 
@@ -156,6 +161,45 @@ def write_year_end(
     """``year_end_dict(report)``'s members as text, each with its leading comma."""
     if report.accuracy is not None:
         write_accuracy(write, report.accuracy, write_list)
+    if report.roll_forward is not None:
+        write(f',"roll_forward":{_dumps(roll_forward_dict(report.roll_forward))}')
+    if report.full_year_effect is not None:
+        write(f',"full_year_effect":{_dumps(full_year_dict(report.full_year_effect))}')
+
+
+def roll_forward_dict(rf: RollForwardSummary) -> dict[str, object]:
+    """``roll_forward``: each request with its line's underspend, and the totals by status."""
+    return {
+        "requests": [
+            {
+                "portfolio": q.request.portfolio,
+                "line": q.request.line,
+                "amount": pounds_text(q.request.amount),
+                "purpose": q.request.purpose,
+                "status": q.request.status,
+                "underspend": pounds_text(q.underspend),
+                "over_underspend": q.over,
+            }
+            for q in rf.requests
+        ],
+        "by_status": {status: pounds_text(v) for status, v in rf.by_status.items()},
+        "total": pounds_text(rf.total),
+    }
+
+
+def full_year_dict(fye: FullYearEffect) -> dict[str, object]:
+    """``full_year_effect``: the recurring pressures and savings (largest first) and totals."""
+
+    def one(r: Recurring) -> dict[str, str]:
+        return {"portfolio": r.portfolio, "line": r.line, "description": r.description, "amount": pounds_text(r.amount)}
+
+    return {
+        "pressures": [one(r) for r in fye.pressures],
+        "savings": [one(r) for r in fye.savings],
+        "total_pressures": pounds_text(fye.total_pressures),
+        "total_savings": pounds_text(fye.total_savings),
+        "total": pounds_text(fye.total),
+    }
 
 
 def write_accuracy_file(acc: Accuracy, path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..engine import Report
 from ..engine.accuracy import Accuracy, kpi_year
+from ..report.carry import full_year_table, roll_forward_table
 from ..report.year import (
     ACCURACY,
     YEAR,
@@ -129,3 +130,26 @@ def _year_sheet(book: Book, report: Report, acc: Accuracy) -> None:
         heading = book.fmt(bold=True, font_size=11, font_color="#1F4E79")
         book.text(ws, row, 0, "Performance indicators over the year", heading)
         book.table(kpi_year_table(kpis, kpi_periods(kpis), ""), ws=ws, first_row=row + 1, freeze=False)
+
+
+def next_year_sheet(book: Book, report: Report) -> None:
+    """What carries into next year: the roll-forward requests against each line's
+    underspend, with totals by status; then the recurring pressures and savings."""
+    rf, fye = report.roll_forward, report.full_year_effect
+    if rf is None and fye is None:
+        return
+    ws = None
+    row = 0
+    heading = book.fmt(bold=True, font_size=11, font_color="#1F4E79")
+    if rf is not None:
+        table = roll_forward_table(rf, "What carries into next year: underspends asked to be rolled forward (£000)")
+        ws, data0 = book.table(table, freeze=False)
+        row = data0 + len(table.rows) + len(table.notes) + 2
+    if fye is not None:
+        title = "Recurring pressures and savings: the full year effect (£000)"
+        table = full_year_table(fye, title)
+        if ws is None:
+            book.table(table, freeze=False)
+        else:
+            book.text(ws, row, 0, title, heading)
+            book.table(table, ws=ws, first_row=row + 1, freeze=False)

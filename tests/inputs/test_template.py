@@ -80,7 +80,7 @@ def test_sheets_in_the_contract_order_settings_first_about_last(book):
     assert [s.name for s in SHEETS] == [
         "Budget lines", "Activity", "Variance items", "Cash limit changes", "Savings", "Capital", "Indicators",
         "KPIs", "Actions",
-        "Management action",
+        "Management action", "Roll forward",
     ]  # fmt: skip
 
 

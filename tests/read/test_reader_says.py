@@ -250,7 +250,8 @@ def test_a_header_only_sheet_someone_made_is_still_worth_a_word(tmp_path):
     _, problems = read_workbook(filled_template(tmp_path, keep_about=False))
     empty = by_code(problems, "empty-sheet")
     assert sorted(p.where.sheet for p in empty) == ["Actions", "Capital", "Cash limit changes", "Indicators", "KPIs",
-                                                    "Management action", "Savings", "Variance items"]  # fmt: skip
+                                                    "Management action", "Roll forward", "Savings",
+                                                    "Variance items"]  # fmt: skip
     assert all(p.level == "warning" for p in empty)
 
 

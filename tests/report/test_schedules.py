@@ -176,7 +176,7 @@ def test_sheet_order(written):
     assert names[0] == "Summary" and names[-1] == "Checks"
     assert names.index("Cash limits") < names.index("Capital") < names.index("Savings") < names.index("Indicators")
     # every sheet but those of a series of reports, of management action and of the
-    # year's end (an outturn report's; none here)
+    # year's end (an outturn report's, and what carries into next year; none here), and of a subjective analysis
     assert len(SHEETS) - 6 == len(names)
 
 
