@@ -17,6 +17,8 @@ from ..money import PENNY
 
 JSON_SCHEMA = "budget-monitor/report/1"
 _SIDES = ("gross", "income")
+#: A net-only line's components are on its one side, net.
+_ALL_SIDES = ("gross", "income", "net")
 
 
 def previous_format(path: Path) -> tuple[Literal["json", "workbook"] | None, list[Problem]]:
@@ -61,6 +63,9 @@ def _gi(obj: dict, key: str, where: str) -> GrossIncome:
     inner = obj.get(key)
     if not isinstance(inner, dict):
         raise _Bad(f"{where}.{key}", 'missing; expected {"gross", "income", "net"}')
+    if obj.get("net_only") is True and inner.get("gross") is None and inner.get("income") is None:
+        # a net-only line: its net, held as the engine holds it (as gross, income zero)
+        return GrossIncome(_amount(inner, "net", f"{where}.{key}"), Decimal(0))
     return GrossIncome(_amount(inner, "gross", f"{where}.{key}"), _amount(inner, "income", f"{where}.{key}"))
 
 
@@ -105,6 +110,7 @@ def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]
                 BudgetLine(
                     _text(raw, "portfolio", where), _text(raw, "section", where), _text(raw, "line", where),
                     _gi(raw, "cash_limit", where), _gi(raw, "forecast", where), _text(raw, "comment", where),
+                    net_only=raw.get("net_only") is True,
                 )
             )  # fmt: skip
         except _Bad as bad:
@@ -116,8 +122,8 @@ def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]
             if not isinstance(raw, dict):
                 raise _Bad(where, "expected an object")
             side, kind = _text(raw, "side", where), _text(raw, "kind", where)
-            if side not in _SIDES:
-                raise _Bad(f"{where}.side", f"found '{side}'; expected gross or income")
+            if side not in _ALL_SIDES:
+                raise _Bad(f"{where}.side", f"found '{side}'; expected gross, income or net")
             if kind not in KIND_ORDER:
                 raise _Bad(f"{where}.kind", f"found '{kind}'; expected one of {', '.join(KIND_ORDER)}")
             comps.append(
@@ -148,7 +154,7 @@ def _casts(lines: list[BudgetLine], comps: list[Component], here: Where) -> list
         sums[key] = sums.get(key, Decimal(0)) + c.amount
     out = []
     for bl in lines:
-        for side in _SIDES:
+        for side in ("net",) if bl.net_only else _SIDES:
             got = sums.get((bl.portfolio.casefold(), bl.line.casefold(), side), Decimal(0))
             if got != bl.variance.side(side):  # type: ignore[arg-type]
                 out.append(

@@ -339,3 +339,22 @@ def test_a_hostile_ref_is_text_in_the_report(tmp_path):
     ws = openpyxl.load_workbook(out)["Revenue by line"]
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" and not c.value.startswith("=") for c in cells)
+
+
+def test_net_only_lines_move_between_reports_from_a_workbook_a_json_and_the_history(tmp_path):
+    before = council_book(tmp_path / "q1.xlsx", period="2004/5 Q1")
+    lines = list(LINES)
+    lines[0] = (*lines[0][:5], D(300), lines[0][6])  # Road maintenance: +268 -> +300
+    now = council_book(tmp_path / "q2.xlsx", lines=lines)
+    written = tmp_path / "q1.json"
+    assert bm.make_report(before, tmp_path / "q1-report.xlsx", json=written).ok
+    for previous in (before, written):
+        result = bm.analyse(now, previous=previous)
+        assert result.ok, result.errors
+        moved = {m.line: m for m in result.movement.lines}
+        assert moved["Road maintenance"].previous.net == D(268_000) and moved["Road maintenance"].status == "changed"
+        assert moved["Street lighting"].status == "same"
+    store = tmp_path / "h.sqlite"
+    assert bm.make_report(before, tmp_path / "a.xlsx", history=store).ok
+    result = bm.analyse(now, history=store)
+    assert result.ok and {m.line: m for m in result.movement.lines}["Road maintenance"].previous.net == D(268_000)
