@@ -358,3 +358,15 @@ def test_net_only_lines_move_between_reports_from_a_workbook_a_json_and_the_hist
     assert bm.make_report(before, tmp_path / "a.xlsx", history=store).ok
     result = bm.analyse(now, history=store)
     assert result.ok and {m.line: m for m in result.movement.lines}["Road maintenance"].previous.net == D(268_000)
+
+
+def test_frames_and_the_page_take_net_only_lines(council):
+    result = bm.analyse(council)
+    lines = result.frames().lines
+    assert list(lines["ref"]) == [ref for ref, *_ in LINES]
+    assert lines["net_only"].all() and lines["cash_limit_gross"].isna().all()
+    assert [D(str(x)) for x in lines["variance_net"]] == [v * 1000 for *_, v, _ in LINES]
+    from budget_monitor.serve import page
+
+    html = page.report_page("council.xlsx", "token", {"xlsx": "r.xlsx"}, result.to_json(), [])
+    assert "Road maintenance" in html
