@@ -34,6 +34,7 @@ from ..read.sheets import (
     SAVINGS,
     SETTINGS_SHEET,
     SHEETS,
+    SUBJECTIVE,
     TEMPLATE_NOTES_SHEET,
     TEMPLATE_NOTES_TITLE,
     VARIANCE_ITEMS,
@@ -260,6 +261,13 @@ SHEET_NOTES: dict[str, str] = {
         "the forecast: one row per action, its effect on the forecast spending in Units (negative "
         "reduces it) and how sure its delivery is. The report shows the variance before and after them."
     ),
+    SUBJECTIVE.name: (
+        "What kind of spending and income each line is (Employees, Premises, Client contributions...): "
+        "one row per line, subjective and side. A side's rows add up to the line's cash limit and forecast "
+        "on that side (within one unit of Units); on a net-only line both sides add up to the net, and a "
+        "side not given is worked out as the net less the other. The report sums each subjective across "
+        "the report, with a chart."
+    ),
 }
 
 SETTINGS_NOTES: dict[str, str] = {
@@ -362,6 +370,17 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "last_year_outturn": "Optional: last year's net outturn for the line, in Units.",
         "full_year_effect": "Optional: the part of the line's unexplained variance that recurs next year, in "
         "Units (explained items give theirs on Variance items).",
+    },
+    SUBJECTIVE.name: {
+        "portfolio": _PORTFOLIO_REF,
+        "line": _LINE_REF,
+        "subjective": "The kind of spending or income, such as Employees, Premises, Third party payments, Client "
+        "contributions or Grants. Rows with the same subjective are added up across the report.",
+        "side": "Gross for spending, Income for income.",
+        "cash_limit": "This subjective's share of the line's cash limit on its side, in Units (income negative).",
+        "forecast": "Its forecast for the year, in Units (income negative).",
+        "variance": "Instead of Forecast: its variance, in the sign Settings' Variance sign says, in Units.",
+        "actual_to_date": "Optional: its spending (or income) so far this year, in Units.",
     },
     ROLL_FORWARD.name: {
         "portfolio": f"The portfolio, as on {BUDGET_LINES.name}.",
