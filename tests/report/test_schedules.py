@@ -177,7 +177,7 @@ def test_sheet_order(written):
     assert names.index("Cash limits") < names.index("Capital") < names.index("Savings") < names.index("Indicators")
     # every sheet but those of a series of reports, of management action and of the
     # year's end (an outturn report's, and what carries into next year; none here), and of a subjective analysis
-    assert len(SHEETS) - 6 == len(names)
+    assert len(SHEETS) - 7 == len(names)
 
 
 REFERENCE = re.compile(r"^='((?:[^']|'')+)'!([A-Z]+[0-9]+)$")
