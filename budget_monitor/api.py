@@ -26,7 +26,14 @@ line or the page; it writes files only in the writers, and only whole, never ove
 from __future__ import annotations
 
 from .library.analysis import analyse
-from .library.history import forget_period, history_report, history_reports, year_accuracy
+from .library.history import (
+    approve_version,
+    audit_trail,
+    forget_period,
+    history_report,
+    history_reports,
+    year_accuracy,
+)
 from .library.outputs import check_targets as check_targets
 from .library.outputs import make_report, write_docx, write_json, write_report
 from .library.outputs import steps as steps
@@ -58,6 +65,8 @@ __all__ = [
     "Where",
     "Workbook",
     "analyse",
+    "approve_version",
+    "audit_trail",
     "forget_period",
     "history_report",
     "history_reports",

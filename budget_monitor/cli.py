@@ -33,7 +33,14 @@ MAX_WARNINGS_SHOWN = 50
 
 
 def _say(text: str) -> None:
-    typer.echo(text, err=True)
+    _echo(text, err=True)
+
+
+def _echo(text: str, err: bool = False) -> None:
+    """Print ``text``, with any control character in it (from a workbook, a store) made harmless."""
+    from .textsafe import printable
+
+    typer.echo(printable(text), err=err)
 
 
 def _show(label: str, problems) -> None:
@@ -125,7 +132,12 @@ def report(
         None,
         "--previous",
         help="The previous report to measure the movement from: a quarterly workbook or a JSON report written by "
-        "--json [default: the latest earlier period in the history].",
+        "--json, of the same organisation and an earlier period [default: the latest earlier period in the history].",
+    ),
+    previous_any: bool = typer.Option(
+        False,
+        "--previous-any",
+        help="Compare with a --previous report of the same or a later period too (a warning, not an error).",
     ),
 ) -> None:
     """Write the monitoring report for a quarterly workbook, or one report for several, and
@@ -166,6 +178,8 @@ def report(
     from .store import DEFAULT_NAME
 
     store = None if no_history else (history if history is not None else out.parent / DEFAULT_NAME)
+    if previous_any and previous is None:
+        raise _usage("--previous-any says a --previous report of the same or a later period is meant: give --previous")
     if previous is not None and not previous.is_file():
         raise _usage(f"{previous}: the previous report does not exist (give a quarterly workbook or a --json report)")
     label = _label(workbooks)
@@ -181,6 +195,7 @@ def report(
             progress=progress.step,
             previous=previous,
             history=store,
+            previous_any=previous_any,
         )
     except api.OutputError as exc:
         progress.close()
@@ -214,7 +229,7 @@ def report(
     elif store is not None or previous is not None:
         since = "; no previous report, so no movement"
     recorded = result.recorded
-    typer.echo(
+    _echo(
         f"{out}: {counted(len(result.lines), 'budget line')}; {counted(len(ot.pressures), 'pressure')} and "
         f"{counted(len(ot.underspends), 'underspend')} over the threshold; {counted(len(warnings), 'warning')}"
         + (f"; JSON in {json_path}" if json_path is not None else "")
@@ -257,7 +272,7 @@ def check(
         raise _failed(label, result)
     _show(label, result.problems)
     _count(result.problems)
-    typer.echo(f"{' and '.join(map(str, workbooks))}: no errors")
+    _echo(f"{' and '.join(map(str, workbooks))}: no errors")
 
 
 @app.command()
@@ -279,7 +294,7 @@ def template(
         raise _usage(f"{output}: already exists; choose another name or pass --force") from None
     except OSError as exc:
         raise _usage(f"{output}: cannot write ({exc.strerror or exc})") from None
-    typer.echo(f"{output}: blank quarterly workbook written")
+    _echo(f"{output}: blank quarterly workbook written")
 
 
 @app.command()
@@ -296,12 +311,32 @@ def serve(
         help="A history store (SQLite) to record each report in and take the previous report from when "
         "none is uploaded [default: none; the page keeps nothing after answering].",
     ),
+    auth: str | None = typer.Option(
+        None,
+        "--auth",
+        help="Who may use the page: 'users' (each signs in with a password from the --access file) or 'proxy' "
+        "(an authenticating reverse proxy in front sets the user's name in --user-header) [default: anyone who "
+        "can reach it].",
+    ),
+    access: Path | None = typer.Option(
+        None,
+        "--access",
+        help="The access file (TOML): each user's organisations, role and (with --auth users) password.",
+    ),
+    user_header: str = typer.Option(
+        "X-Remote-User", "--user-header", help="With --auth proxy: the request header holding the user's name."
+    ),
+    allowed_hosts: list[str] = typer.Option(
+        [], "--allowed-host", help="A host name the page answers to (repeat for more) [default: the --host]."
+    ),
 ) -> None:
     """Serve the page where a quarterly workbook is dropped in a browser.
 
     Needs the serve extra: pip install "budget-monitor[serve]".
 
     Example: budget-monitor serve --open
+
+    Example: budget-monitor serve --host 0.0.0.0 --allowed-host budgets.council.example --auth users --access access.toml --history reports/budget-monitor.sqlite
     """
     try:
         import uvicorn
@@ -311,15 +346,32 @@ def serve(
         raise _usage('the page needs the serve extra: pip install "budget-monitor[serve]"') from None
     if rules_dir is not None and not rules_dir.is_dir():
         raise _usage(f"{rules_dir}: no such folder")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    local = host in LOCAL_HOSTS
+    users = _access(auth, access, user_header)
+    if not local and auth is None:
+        if history is not None:
+            raise _usage(
+                f"--history with --host {host} needs --auth: without it anyone who can reach the page could read "
+                "and record any organisation's reports. Give --auth users or --auth proxy with --access, or "
+                "--host 127.0.0.1"
+            )
         _say(
             f"budget-monitor: WARNING: listening on {host}: anyone who can reach this machine on port {port} "
-            "can upload workbooks and read the reports made from them. Use --host 127.0.0.1 to keep it to this machine."
+            "can upload workbooks and read the reports made from them. Use --host 127.0.0.1 to keep it to this "
+            "machine, or --auth with --access to say who may use it."
         )
     if history is not None:
         _check_history(history)
+    hosts = tuple(allowed_hosts) or ((*LOCAL_HOSTS, host) if local else (host,))
     settings = Settings(
-        max_upload_bytes=max_upload_mb * 1024 * 1024, workers=workers, rules_dir=rules_dir, history=history
+        max_upload_bytes=max_upload_mb * 1024 * 1024,
+        workers=workers,
+        rules_dir=rules_dir,
+        history=history,
+        auth=auth or "",
+        users=users,
+        user_header=user_header,
+        allowed_hosts=hosts,
     )
     url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"
     _say(f"budget-monitor: the page is at {url} (Ctrl+C stops it)")
@@ -329,6 +381,52 @@ def serve(
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+#: The addresses that keep the page to this machine.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _access(auth: str | None, access: Path | None, user_header: str):
+    """The users of the access file for ``--auth`` (None without it)."""
+    if auth is None:
+        if access is not None:
+            raise _usage("--access is read with --auth users or --auth proxy")
+        return None
+    if auth not in ("users", "proxy"):
+        raise _usage(f"--auth {auth}: expected users or proxy")
+    if access is None:
+        raise _usage(f"--auth {auth} needs --access FILE, the access file naming each user's organisations and role")
+    if auth == "proxy" and not user_header.strip():
+        raise _usage("--user-header: name the header the proxy sets, such as X-Remote-User")
+    from .serve.access import AccessError, load_access
+
+    try:
+        return load_access(access, passwords=auth == "users")
+    except AccessError as exc:
+        raise _usage(str(exc)) from None
+
+
+@app.command()
+def password() -> None:
+    """Print the hash of a password read from standard input, for the access file of
+    serve --auth users (a salted argon2id hash: the password itself is kept nowhere).
+
+    Example: budget-monitor password < alice-password.txt
+    """
+    try:
+        from .serve.access import hash_password
+    except ImportError:  # pragma: no cover - argon2-cffi is in the serve extra
+        raise _usage('hashing passwords needs the serve extra: pip install "budget-monitor[serve]"') from None
+    if sys.stdin.isatty():
+        import getpass
+
+        text = getpass.getpass("Password: ")
+    else:
+        text = sys.stdin.readline().rstrip("\r\n")
+    if len(text) < 8:
+        raise _usage("the password is shorter than 8 characters; choose a longer one")
+    typer.echo(hash_password(text))
 
 
 def _check_history(path: Path) -> None:
@@ -352,7 +450,7 @@ history_app = typer.Typer(
     invoke_without_command=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
-    help="List, show or forget the reports recorded in the history store.\n\n"
+    help="List, show, approve or forget the reports recorded in the history store, or print its audit trail.\n\n"
     "Example: budget-monitor history --history reports/budget-monitor.sqlite",
 )
 app.add_typer(history_app, name="history")
@@ -378,8 +476,10 @@ def history(
     ctx: typer.Context,
     store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
 ) -> None:
-    """List what the history store holds: organisation, period, version, when, the input
-    file's name and SHA-256, and the net variance (£000); * marks the version that counts.
+    """List what the history store holds: organisation, period, version, whether it is a
+    draft or approved (and by whom), when and by whom it was recorded, the input file's
+    name and SHA-256, and the net variance (£000); * marks the version that counts (the
+    latest approved, else the latest draft).
 
     Example: budget-monitor history --history reports/budget-monitor.sqlite
     """
@@ -395,15 +495,19 @@ def history(
     except api.HistoryError as exc:
         raise _usage(str(exc)) from None
     if not rows:
-        typer.echo(f"{path}: nothing recorded yet")
+        _echo(f"{path}: nothing recorded yet")
         return
-    typer.echo("organisation | period | version | recorded at (UTC) | input | SHA-256 | net variance £000")
+    _echo(
+        "organisation | period | version | status | recorded at (UTC) | recorded by | input | SHA-256 | "
+        "net variance £000"
+    )
     for r in rows:
-        typer.echo(
-            f"{r.organisation} | {r.period_text} | {r.version}{'*' if r.latest else ''} | {r.recorded_at} | "
-            f"{r.input_name} | {r.input_sha256[:12]} | {_signed(r.variance.net)}"
+        status = f"approved by {r.approved_by}" if r.status == "approved" else "draft"
+        _echo(
+            f"{r.organisation} | {r.period_text} | {r.version}{'*' if r.latest else ''} | {status} | {r.recorded_at} | "
+            f"{r.recorded_by} | {r.input_name} | {r.input_sha256[:12]} | {_signed(r.variance.net)}"
         )
-    typer.echo(f"{counted(len(rows), 'report')} recorded in {path}")
+    _echo(f"{counted(len(rows), 'report')} recorded in {path}")
 
 
 @history_app.command("show")
@@ -424,17 +528,75 @@ def history_show(
         latest, recorded = api.history_report(path, period, organisation)
     except api.HistoryError as exc:
         raise _usage(str(exc)) from None
-    typer.echo(
-        f"{latest.organisation} - {latest.period_text} - version {latest.version}, recorded {latest.recorded_at}"
-    )
-    typer.echo(f"input: {latest.input_name} (SHA-256 {latest.input_sha256})")
+    _echo(f"{latest.organisation} - {latest.period_text} - version {latest.version}, recorded {latest.recorded_at}")
+    _echo(f"input: {latest.input_name} (SHA-256 {latest.input_sha256})")
     v = latest.variance
-    typer.echo(f"net variance {_signed(v.net)} (gross {_signed(v.gross)}, income {_signed(v.income)}) £000")
+    _echo(f"net variance {_signed(v.net)} (gross {_signed(v.gross)}, income {_signed(v.income)}) £000")
     for portfolio, total in recorded.portfolio_variances().items():
-        typer.echo(f"{portfolio}: {_signed(total.net)}")
+        _echo(f"{portfolio}: {_signed(total.net)}")
         for bl in recorded.lines:
             if bl.portfolio == portfolio:
-                typer.echo(f"  {bl.line}: {_signed(bl.variance.net)}")
+                _echo(f"  {bl.line}: {_signed(bl.variance.net)}")
+
+
+@history_app.command("approve")
+def history_approve(
+    ctx: typer.Context,
+    period: str = typer.Argument(..., help="The period, e.g. '2011-12 Q3'."),
+    version: int | None = typer.Option(None, "--version", min=1, help="The version to approve [default: the latest]."),
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+    organisation: str | None = typer.Option(None, "--organisation", help="Whose period, when the store holds several."),
+) -> None:
+    """Approve a recorded version of a period (the latest, unless --version says): the
+    movement of the next report is measured from it. Recorded in the audit trail with
+    this computer's user name.
+
+    Example: budget-monitor history approve "2011-12 Q3" --version 2
+    """
+    from . import api
+
+    path = _store(store_path or ctx.obj)
+    try:
+        done = api.approve_version(path, period, version, organisation)
+    except api.HistoryError as exc:
+        raise _usage(str(exc)) from None
+    _echo(f"{path}: approved {done.organisation} {done.period} version {done.version} as {done.approved_by}")
+
+
+@history_app.command("audit")
+def history_audit(
+    ctx: typer.Context,
+    since: str | None = typer.Option(None, "--since", help="Only from this date on (YYYY-MM-DD)."),
+    store_path: Path | None = typer.Option(None, "--history", help=_HISTORY_HELP),
+) -> None:
+    """Print the audit trail: every upload, recording, approval, download and forget, with
+    when (UTC), who, from where, the file and its SHA-256, organisation, period and version.
+
+    Example: budget-monitor history audit --since 2012-01-01
+    """
+    import datetime as dt
+
+    from . import api
+    from .model import counted
+
+    if since is not None:
+        try:
+            since = dt.date.fromisoformat(since.strip()).isoformat()
+        except ValueError:
+            raise _usage(f"--since {since}: expected a date such as 2012-01-31") from None
+    path = _store(store_path or ctx.obj)
+    try:
+        rows = api.audit_trail(path, since or "")
+    except api.HistoryError as exc:
+        raise _usage(str(exc)) from None
+    _echo("when (UTC) | user | from | action | file | SHA-256 | organisation | period | version | detail")
+    for a in rows:
+        version = "" if a.version is None else str(a.version)
+        _echo(
+            f"{a.at} | {a.user} | {a.client} | {a.action} | {a.file_name} | {a.file_sha256[:12]} | "
+            f"{a.organisation} | {a.period} | {version} | {a.detail}"
+        )
+    _echo(f"{counted(len(rows), 'entry', 'entries')} in the audit trail of {path}")
 
 
 @history_app.command("forget")
@@ -464,7 +626,7 @@ def history_forget(
         org, key, removed = api.forget_period(path, period, latest.organisation)
     except api.HistoryError as exc:
         raise _usage(str(exc)) from None
-    typer.echo(f"{path}: removed {org} {key} ({counted(removed, 'version')})")
+    _echo(f"{path}: removed {org} {key} ({counted(removed, 'version')})")
 
 
 @app.command()
@@ -495,7 +657,7 @@ def accuracy(
     from .report.year import accuracy_lines_text
 
     for text in accuracy_lines_text(acc):
-        typer.echo(text)
+        _echo(text)
 
 
 def main() -> None:

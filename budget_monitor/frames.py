@@ -17,7 +17,18 @@ also reachable as attributes, one for each part the result has:
   the cash limit's movement, gross, income and net) and ``movement_components`` (each
   component's amount then and now, its movement, and ``new``/``gone``/``changed``/``same``);
 - with a ``Management action`` sheet: ``management_action`` (the actions, with RAG) and
-  ``management_variance`` (the variance before and after them).
+  ``management_variance`` (the variance before and after them);
+- an outturn report with the history: ``accuracy`` (each line's status, net cash limit and
+  outturn, bias and mean absolute error, gross, income and net, each rounded once to the
+  penny, and the first period within tolerance; the portfolios and the total as
+  ``accuracy_portfolios``), ``accuracy_periods`` (each line's forecast variance at each
+  earlier period, the error against the outturn, its share of the net cash limit to six
+  places and whether it was within tolerance) and ``accuracy_drivers`` (each driver's
+  volume and unit cost at each period against the outturn's, and the cost error split
+  into volume and unit cost);
+- with a ``Roll forward`` sheet: ``roll_forward`` (each request with its line's
+  underspend); with a ``Full year effect`` column: ``full_year_effect`` (the recurring
+  pressures and savings).
 
 Money is exact: every amount, volume, unit cost and rate column holds the engine's own
 ``decimal.Decimal`` values (pandas ``object`` columns), so sums, group-bys, pivots and
@@ -25,8 +36,9 @@ arithmetic on them are exact and give Decimals; nothing is converted and no floa
 made. ``decimals="arrow"`` gives pandas' Arrow decimal type instead (``decimal128(18, 2)``
 for money), which sorts faster but fails on some operations (docs/library.md).
 
-``make_frames`` takes an ``api.Result`` (typed loosely: this module sits below the library
-and imports nothing of the package).
+``make_frames`` takes an ``api.Result`` (typed loosely: this module sits below the library).
+Each record's columns are those its JSON has (``schema``: one table of fields for both),
+a gross/income pair as three columns, with the record's place (``file``, ``sheet``, ``row``).
 
 What it must not do: compute figures of its own (it only lays out the records the
 engine made), or import pandas before it is asked for frames: pandas and pyarrow are an
@@ -39,6 +51,22 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
+
+from .schema import (
+    CAPITAL_PROJECT,
+    CASH_LIMIT_CHANGE,
+    CASH_LIMIT_PORTFOLIO,
+    CHECK,
+    COMPONENT,
+    DRIVER,
+    DRIVER_THREE_WAY,
+    INDICATOR,
+    LINE,
+    MOVED_COMPONENT,
+    MOVED_LINE,
+    SAVING,
+    Schema,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,17 +175,6 @@ def _col(records: Sequence[Any], name: str) -> list[Any]:
     return list(map(attrgetter(name), records))
 
 
-def _gin_columns(m: _Maker, records: Sequence[Any], name: str) -> dict[str, Any]:
-    values = _col(records, name)
-    gross = _col(values, "gross")
-    income = _col(values, "income")
-    return {
-        f"{name}_gross": m.money(gross),
-        f"{name}_income": m.money(income),
-        f"{name}_net": m.money([g + i for g, i in zip(gross, income, strict=True)]),
-    }
-
-
 def _where(wheres: Sequence[Any], file: str) -> dict[str, list[Any]]:
     return {
         "file": [w.file or file for w in wheres],
@@ -166,21 +183,37 @@ def _where(wheres: Sequence[Any], file: str) -> dict[str, list[Any]]:
     }
 
 
+def schema_columns(
+    m: _Maker, schema: Schema, records: Sequence[Any], file: str = "", skip: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The columns of ``records`` as ``schema`` exports them, in its order: text as text,
+    amounts as money, numbers as exact decimals, flags as booleans, a gross/income pair as
+    three money columns (``key_gross``, ``key_income``, ``key_net``); what is written whole
+    (``value``) is left out, and so is each key in ``skip``."""
+    skipped = set(skip)
+    rows = [schema.values(r, file) for r in records]
+    cols: dict[str, Any] = {}
+    for k, f in enumerate(schema.fields):
+        if f.key in skipped or f.kind == "value":
+            continue
+        values = [row[k] for row in rows]
+        if f.kind in ("text", "name", "flag"):
+            cols[f.key] = values
+        elif f.kind in ("amount", "amount?"):
+            cols[f.key] = m.money(values)
+        elif f.kind == "number":
+            cols[f.key] = m.number(values)
+        else:  # gin: net as GrossIncome.net adds it
+            gross = [x.gross for x in values]
+            income = [x.income for x in values]
+            cols[f"{f.key}_gross"] = m.money(gross)
+            cols[f"{f.key}_income"] = m.money(income)
+            cols[f"{f.key}_net"] = m.money([g + i for g, i in zip(gross, income, strict=True)])
+    return cols
+
+
 def lines_frame(m: _Maker, lines: Sequence[Any], file: str) -> pd.DataFrame:
-    cols: dict[str, Any] = {name: _col(lines, name) for name in ("portfolio", "section", "line")}
-    cols |= _gin_columns(m, lines, "cash_limit")
-    cols |= _gin_columns(m, lines, "forecast")
-    # The variance as BudgetLine.variance gives it (forecast - cash limit), without a record per line.
-    fc = [
-        (f.gross, f.income, c.gross, c.income)
-        for f, c in zip(_col(lines, "forecast"), _col(lines, "cash_limit"), strict=True)
-    ]
-    gross = [fg - cg for fg, _, cg, _ in fc]
-    income = [fi - ci for _, fi, _, ci in fc]
-    cols["variance_gross"] = m.money(gross)
-    cols["variance_income"] = m.money(income)
-    cols["variance_net"] = m.money([g + i for g, i in zip(gross, income, strict=True)])
-    cols["comment"] = _col(lines, "comment")
+    cols = schema_columns(m, LINE, lines)
     if any(bl.ref for bl in lines):
         cols["ref"] = _col(lines, "ref")
     if any(bl.net_only for bl in lines):
@@ -202,20 +235,10 @@ def _sections(lines: Iterable[Any]) -> dict[tuple[str, str], str]:
 def components_frame(
     m: _Maker, comps: Sequence[Any], sections: dict[tuple[str, str], str], file: str, labels: bool = False
 ) -> pd.DataFrame:
-    portfolio, line, source, side, kind, amount, where = ([c[i] for c in comps] for i in range(7))
-    cols: dict[str, Any] = {
-        "portfolio": portfolio,
-        "section": [sections.get(key, "") for key in zip(portfolio, line, strict=True)],
-        "line": line,
-        "source": source,
-        "side": side,
-        "kind": kind,
-        "amount": m.money(amount),
-        "needs_explanation": [k == "unexplained" for k in kind],
-    }
-    if labels:
-        cols["label"] = _col(comps, "label")
-    cols |= _where(where, file)
+    cols = schema_columns(m, COMPONENT, comps, skip=() if labels else ("label",))
+    section = [sections.get((c.portfolio, c.line), "") for c in comps]
+    cols = {"portfolio": cols.pop("portfolio"), "section": section, **cols}
+    cols |= _where(_col(comps, "where"), file)
     return m.frame(cols, len(comps))
 
 
@@ -227,76 +250,40 @@ def over_threshold_frame(m: _Maker, table: Any, sections: dict[tuple[str, str], 
     return frame
 
 
-def drivers_frame(m: _Maker, effects: Sequence[Any], file: str) -> pd.DataFrame:
-    ds = _col(effects, "driver")
-    cols: dict[str, Any] = {"portfolio": _col(effects, "portfolio")}
-    cols |= {name: _col(ds, name) for name in ("line", "driver", "unit")}
-    for name in ("budget_volume", "forecast_volume", "budget_unit_cost", "forecast_unit_cost",
-                 "budget_income_rate", "forecast_income_rate"):  # fmt: skip
-        cols[name] = m.number(_col(ds, name))
+def drivers_frame(m: _Maker, effects: Sequence[Any], file: str, three_way: bool = False) -> pd.DataFrame:
+    cols = schema_columns(m, DRIVER_THREE_WAY if three_way else DRIVER, effects)
     for name in ("budget_cost", "forecast_cost"):
         cols[name] = m.number(_col(effects, name))
-    for name in ("activity", "unit_cost", "income_activity", "income_rate"):
-        cols[name] = m.money(_col(effects, name))
-    cols |= _where(_col(ds, "where"), file)
+    cols |= _where(_col(_col(effects, "driver"), "where"), file)
     return m.frame(cols, len(effects))
 
 
 def problems_frame(m: _Maker, problems: Sequence[Any], file: str) -> pd.DataFrame:
-    wheres = _col(problems, "where")
-    cols = {
-        "level": _col(problems, "level"),
-        "code": _col(problems, "code"),
-        "message": _col(problems, "message"),
-        "file": [w.file or file for w in wheres],
-        "sheet": _col(wheres, "sheet"),
-        "cell": _col(wheres, "cell"),
-    }
-    return m.frame(cols, len(problems))
+    return m.frame(schema_columns(m, CHECK, problems, file), len(problems))
 
 
 def cash_limit_frames(m: _Maker, recs: Sequence[Any], file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    cols: dict[str, Any] = {"portfolio": _col(recs, "portfolio")}
-    for name in ("opening", "revised", "lines_total", "difference"):
-        cols |= _gin_columns(m, recs, name)
-    summary = m.frame(cols, len(recs))
+    summary = m.frame(schema_columns(m, CASH_LIMIT_PORTFOLIO, recs), len(recs))
     changes = [c for r in recs for c in r.changes]
-    cols = {name: _col(changes, name) for name in ("portfolio", "line", "category")}
-    cols |= _gin_columns(m, changes, "amount")
-    cols["description"] = _col(changes, "description")
+    cols = schema_columns(m, CASH_LIMIT_CHANGE, changes)
     cols |= _where(_col(changes, "where"), file)
     return summary, m.frame(cols, len(changes))
 
 
 def savings_frame(m: _Maker, items: Sequence[Any], file: str) -> pd.DataFrame:
-    cols: dict[str, Any] = {name: _col(items, name) for name in ("portfolio", "line", "saving")}
-    cols["amount"] = m.money(_col(items, "amount"))
-    cols["rag"] = _col(items, "rag")
-    cols["comment"] = _col(items, "comment")
+    cols = schema_columns(m, SAVING, items)
     cols |= _where(_col(items, "where"), file)
     return m.frame(cols, len(items))
 
 
 def capital_frame(m: _Maker, projects: Sequence[Any], file: str) -> pd.DataFrame:
-    cols: dict[str, Any] = {name: _col(projects, name) for name in ("portfolio", "project", "status")}
-    for name in (
-        "cash_limit",
-        "forecast",
-        "variance",
-        "real_variance",
-        "rephasing",
-        "total_cash_limit",
-        "total_forecast",
-    ):
-        cols[name] = m.money(_col(projects, name))
+    cols = schema_columns(m, CAPITAL_PROJECT, projects)
     cols |= _where(_col(projects, "where"), file)
     return m.frame(cols, len(projects))
 
 
 def indicators_frame(m: _Maker, indicators: Sequence[Any], file: str) -> pd.DataFrame:
-    cols: dict[str, Any] = {name: _col(indicators, name) for name in ("indicator", "unit", "period")}
-    for name in ("budget_level", "actual", "budget_unit_cost", "actual_unit_cost"):
-        cols[name] = m.number(_col(indicators, name))
+    cols = schema_columns(m, INDICATOR, indicators)
     cols |= _where(_col(indicators, "where"), file)
     return m.frame(cols, len(indicators))
 
@@ -345,17 +332,12 @@ def movement_frames(m: _Maker, mv: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     movement - cash-limit movement); each component's amount then and now. A line's
     movement on a side is the sum of its components' movements on that side, exactly."""
     lines = mv.lines
-    cols: dict[str, Any] = {name: _col(lines, name) for name in ("portfolio", "section", "line", "status")}
-    for name in ("previous", "variance", "movement", "forecast_movement", "cash_limit_movement"):
-        cols |= _gin_columns(m, lines, name)
+    cols = schema_columns(m, MOVED_LINE, lines)
     comps = mv.components
     sections = {(x.portfolio.casefold(), x.line.casefold()): x.section for x in lines}
-    ccols: dict[str, Any] = {"portfolio": _col(comps, "portfolio")}
-    ccols["section"] = [sections.get((c.portfolio.casefold(), c.line.casefold()), "") for c in comps]
-    ccols |= {name: _col(comps, name) for name in ("line", "source", "side", "kind")}
-    ccols["status"] = _col(comps, "status")
-    for name in ("previous", "amount", "movement"):
-        ccols[name] = m.money(_col(comps, name))
+    ccols = schema_columns(m, MOVED_COMPONENT, comps)
+    section = [sections.get((c.portfolio.casefold(), c.line.casefold()), "") for c in comps]
+    ccols = {"portfolio": ccols.pop("portfolio"), "section": section, **ccols}
     ccols["label"] = _col(comps, "label")
     return m.frame(cols, len(lines)), m.frame(ccols, len(comps))
 
@@ -376,6 +358,76 @@ def management_frames(m: _Maker, summary: Any, file: str) -> tuple[pd.DataFrame,
         "net": m.money([x.net for x in stages]),
     }
     return m.frame(cols, len(actions)), m.frame(variance, 2)
+
+
+def _rounded_mean(x: Any, side: str) -> Decimal | None:
+    from .money import fraction_penny
+
+    return None if x is None else fraction_penny(getattr(x, side))
+
+
+def accuracy_frames(m: _Maker, acc: Any) -> dict[str, pd.DataFrame]:
+    """The year's forecasts against the outturn: see the module's docstring."""
+    from .money import fraction_places
+
+    def summary(rows: Sequence[Any]) -> pd.DataFrame:
+        cols: dict[str, Any] = {name: _col(rows, name) for name in ("portfolio", "section", "line", "status", "note")}
+        cols["cash_limit_net"] = m.money([r.cash_limit.net for r in rows])
+        cols["outturn_net"] = m.number([None if r.outturn is None else r.outturn.net for r in rows])
+        for name, attr in (("bias", "bias"), ("mean_absolute_error", "mean_absolute_error")):
+            for side in ("gross", "income", "net"):
+                cols[f"{name}_{side}"] = m.number([_rounded_mean(getattr(r, attr), side) for r in rows])
+        cols["first_within_tolerance"] = [r.first_within for r in rows]
+        return m.frame(cols, len(rows))
+
+    points = [(x, p) for x in acc.lines for p in x.points]
+    cols: dict[str, Any] = {
+        "portfolio": [x.portfolio for x, _ in points],
+        "section": [x.section for x, _ in points],
+        "line": [x.line for x, _ in points],
+        "period": [p.period for _, p in points],
+    }
+    for name in ("variance", "error"):
+        for side in ("gross", "income", "net"):
+            cols[f"{name}_{side}"] = m.money([getattr(getattr(p, name), side) for _, p in points])
+    cols["share_of_cash_limit"] = m.number([None if p.share is None else fraction_places(p.share) for _, p in points])
+    cols["within_tolerance"] = [p.within for _, p in points]
+    dpoints = [(d, p) for d in acc.drivers for p in d.points]
+    dcols: dict[str, Any] = {
+        name: [getattr(d, name) for d, _ in dpoints] for name in ("portfolio", "line", "driver", "unit")
+    }
+    dcols["period"] = [p.period for _, p in dpoints]
+    for name in ("volume", "unit_cost", "volume_error", "unit_cost_error"):
+        dcols[name] = m.number([getattr(p, name) for _, p in dpoints])
+    for name in ("cost_error", "volume_effect", "unit_cost_effect"):
+        dcols[name] = m.money([getattr(p, name) for _, p in dpoints])
+    return {
+        "accuracy": summary(acc.lines),
+        "accuracy_portfolios": summary((*acc.portfolios, acc.total)),
+        "accuracy_periods": m.frame(cols, len(points)),
+        "accuracy_drivers": m.frame(dcols, len(dpoints)),
+    }
+
+
+def carry_frames(m: _Maker, report: Any) -> dict[str, pd.DataFrame]:
+    """The roll-forward requests and the recurring pressures and savings, where given."""
+    out = {}
+    if report.roll_forward is not None:
+        qs = report.roll_forward.requests
+        cols: dict[str, Any] = {name: [getattr(q.request, name) for q in qs] for name in ("portfolio", "line")}
+        cols["amount"] = m.money([q.request.amount for q in qs])
+        cols["purpose"] = [q.request.purpose for q in qs]
+        cols["status"] = [q.request.status for q in qs]
+        cols["underspend"] = m.money([q.underspend for q in qs])
+        cols["over_underspend"] = [q.over for q in qs]
+        out["roll_forward"] = m.frame(cols, len(qs))
+    if report.full_year_effect is not None:
+        fye = report.full_year_effect
+        rows = (*fye.pressures, *fye.savings)
+        fcols: dict[str, Any] = {name: _col(rows, name) for name in ("portfolio", "line", "description")}
+        fcols["amount"] = m.money(_col(rows, "amount"))
+        out["full_year_effect"] = m.frame(fcols, len(rows))
+    return out
 
 
 def make_frames(result: Any, decimals: str = "object") -> Frames:
@@ -404,7 +456,7 @@ def make_frames(result: Any, decimals: str = "object") -> Frames:
     out["lines"] = lines_frame(m, report.lines, file)
     out["components"] = components_frame(m, report.components, sections, file)
     out["over_threshold"] = over_threshold_frame(m, report.over_threshold, sections, file)
-    out["drivers"] = drivers_frame(m, report.effects, file)
+    out["drivers"] = drivers_frame(m, report.effects, file, report.split_method == "three-way")
     out["problems"] = problems_frame(m, result.problems, file)
     if report.cash_limits is not None:
         out["cash_limits"], out["cash_limit_changes"] = cash_limit_frames(m, report.cash_limits, file)
@@ -424,4 +476,7 @@ def make_frames(result: Any, decimals: str = "object") -> Frames:
         out["movement"], out["movement_components"] = movement_frames(m, report.movement)
     if getattr(report, "management", None) is not None:
         out["management_action"], out["management_variance"] = management_frames(m, report.management, file)
+    if getattr(report, "accuracy", None) is not None:
+        out.update(accuracy_frames(m, report.accuracy))
+    out.update(carry_frames(m, report))
     return out

@@ -222,6 +222,8 @@ def _decimal(path: Path, key: str, value: object) -> Decimal:
         amount = Decimal(str(value))
     except ArithmeticError:
         raise RulesError(f"{path}: {key} = {value!r}: expected a number") from None
+    if not amount.is_finite():  # "NaN", "Infinity": Decimal reads them, no threshold is one
+        raise RulesError(f"{path}: {key} = {value!r}: expected a number of pounds, such as 100000")
     if amount <= 0:
         raise RulesError(f"{path}: {key} = {value!r}: expected a positive amount")
     return amount

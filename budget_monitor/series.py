@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from . import children
 from .engine import Report
 from .engine.accuracy import Accuracy, Snapshot, accuracy
 from .engine.movement import PreviousReport, TrendPoint, movement, portfolio_variances
-from .model import Problem, Where, error
+from .model import Problem, Where, error, has_errors
 from .periods import Period, PeriodError, fy_label, parse_period
 from .periods import place as place_period
 from .store import Pending, Recorded, Store, StoreError, open_store, prepare
@@ -40,6 +41,82 @@ def report_period(report: Report) -> tuple[Period | None, list[Problem]]:
         return parse_period(s.period), []
     except PeriodError as exc:
         return None, [error("bad-period", f"Period: {exc}", where)]
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def same_as_input(path: Path, inputs: Sequence[tuple[str, Path]]) -> list[Problem]:
+    """An error when the previous report in ``path`` is one of ``inputs`` (each the name
+    problems give it and its path) itself: the same file, or the same contents (its
+    SHA-256), whose movement would be nil everywhere."""
+    digest = ""
+    for name, given in inputs:
+        try:
+            if os.path.samefile(path, given):
+                same = "the same file"
+            else:
+                digest = digest or file_digest(path)
+                same = "the same contents" if digest == file_digest(given) else ""
+        except OSError:
+            continue
+        if same:
+            return [
+                error(
+                    "previous-is-input",
+                    f"the previous report is the input {name} itself ({same}), so every movement would be nil; "
+                    "give the last report's workbook or the JSON report --json wrote",
+                    Where(""),
+                )
+            ]
+    return []
+
+
+def check_previous(
+    report: Report, period: Period | None, previous: PreviousReport, meant: bool = False
+) -> list[Problem]:
+    """Whether ``previous`` can be the report before ``report``: the same organisation (an
+    error naming both), a period that can be placed in time (an error), earlier than this
+    report's (a later or the same period is an error, or a warning when ``meant``:
+    ``--previous-any``). Each problem is about the file (its ``Where`` names no sheet);
+    the caller tags it with the name the report gives the file. (The store's previous
+    report is the same organisation's latest earlier period by its own rule.)"""
+    here = Where("")
+    problems: list[Problem] = []
+    org = report.quarter.settings.organisation
+    if not _same_name(previous.organisation, org):
+        problems.append(
+            error(
+                "previous-organisation",
+                f"the previous report is of '{previous.organisation or '(no organisation)'}' but this report is of "
+                f"'{org or '(no organisation)'}'; give a previous report of the same organisation",
+                here,
+            )
+        )
+    try:
+        before = parse_period(previous.period)
+    except PeriodError as exc:
+        problems.append(error("previous-period", f"the previous report's Period: {exc}", here))
+        return problems
+    if period is None:
+        return problems
+    if before < period:
+        return problems
+    when = "the same period as" if before.sort_key == period.sort_key else "after"
+    said = f"the previous report is for {previous.period}, {when} this report's {report.quarter.settings.period}"
+    if meant:
+        problems.append(Problem("warning", "previous-not-earlier", f"{said}; compared as --previous-any asks", here))
+    else:
+        problems.append(
+            error(
+                "previous-not-earlier",
+                f"{said}; give an earlier report, or say the comparison is meant (--previous-any; "
+                "previous_any=True in the library)",
+                here,
+            )
+        )
+    return problems
 
 
 def find_previous(
@@ -66,7 +143,7 @@ def read_previous(path: Path, rules=None) -> tuple[PreviousReport | None, list[P
     if found is None:
         return None, problems
     if found == "json":
-        return previous_from_json(path)
+        return previous_from_json(path, rules.limits if rules is not None else None)
     return previous_from_workbook(path, rules)
 
 
@@ -147,14 +224,18 @@ def place(
     previous_name: str | None = None,
     history: Path | None = None,
     label: str = "",
+    inputs: Sequence[tuple[str, Path]] = (),
+    previous_any: bool = False,
 ) -> tuple[Report, list[Problem]]:
     """``report`` in its series: with the previous report (``previous``, a file, called
     ``previous_name`` in problems and in the report when given, else the
     latest earlier period of the same organisation in the store at ``history``), the
     movement since it and the trend. Returns the report and the problems met: a period
     that cannot be placed (an error on Settings), a previous report that cannot be read
-    (errors naming it), a store that cannot be used (an error naming it). A store that does
-    not exist yet has no history: nothing is made here."""
+    or cannot be the one before this (``check_previous``: another organisation, a period
+    not earlier unless ``previous_any``, one of ``inputs`` itself; errors naming it), a
+    store that cannot be used (an error naming it). A store that does not exist yet has
+    no history: nothing is made here."""
     from .read.rollup import tag_problems
 
     period: Period | None = None
@@ -178,10 +259,16 @@ def place(
     try:
         if history is not None and period is not None and history.exists():
             store = open_store(history)
-        found, problems = find_previous(report, period, store, previous, rules)
+        name = previous_name or (str(previous) if previous is not None else "")
+        problems = same_as_input(previous, inputs) if previous is not None else []
         if problems:
-            name = previous_name or (str(previous) if previous is not None else "")
             return report, tag_problems(problems, name)
+        found, problems = find_previous(report, period, store, previous, rules)
+        if found is not None and previous is not None:
+            problems += check_previous(report, period, found, previous_any)
+        if has_errors(problems):
+            return report, tag_problems(problems, name)
+        said = tag_problems(problems, name)  # warnings: a comparison --previous-any says is meant
         if found is not None and previous is not None and previous_name:
             found = attrs.evolve(found, name=previous_name)  # what the report calls it, as its problems do
         points = trend_points(report, period, store, found)
@@ -192,7 +279,7 @@ def place(
     finally:
         if store is not None:
             store.close()
-    return with_series(report, found, points, year), []
+    return with_series(report, found, points, year), said
 
 
 def file_digest(path: Path) -> str:
@@ -222,7 +309,27 @@ def inputs_digest(inputs: Sequence[Path]) -> tuple[str, str]:
     return ", ".join(p.name for p in inputs), hashlib.sha256(joined.encode()).hexdigest()
 
 
-def pending(report: Report, period: Period, inputs: Sequence[Path]) -> Pending:
+def mine(result, organisations: Sequence[str] | None):
+    """``result``, with an error at its Organisation cell when ``organisations`` (those its
+    maker may report for) are given and its workbook names another."""
+    if organisations is None or result.report is None:
+        return result
+    s = result.report.quarter.settings
+    if " ".join(s.organisation.split()).casefold() in {" ".join(o.split()).casefold() for o in organisations}:
+        return result
+    label = result.workbooks[0].name if len(result.workbooks) == 1 else ""
+    where = attrs.evolve(s.organisation_where, file=s.organisation_where.file or label)
+    found = f"'{s.organisation}'" if s.organisation.strip() else "no organisation"
+    refused = error(
+        "organisation-not-yours",
+        f"Organisation: found {found}; you may make reports for {'; '.join(organisations)} only. Nothing was "
+        "read from or recorded in the history",
+        where,
+    )
+    return attrs.evolve(result, found_problems=(*result.found_problems, refused))
+
+
+def pending(report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")) -> Pending:
     """What recording ``report`` (made from the workbooks ``inputs``) writes: its rows in
     pennies and its other parts as JSON, made before the store is opened."""
     s = report.quarter.settings
@@ -237,13 +344,16 @@ def pending(report: Report, period: Period, inputs: Sequence[Path]) -> Pending:
         components=report.components,
         parts=parts_of(report),
         drivers=report.effects,
+        user=who[0],
+        client=who[1],
     )
 
 
-def record(store: Store, report: Report, period: Period, inputs: Sequence[Path], before_commit=None):
+def record(store: Store, report: Report, period: Period, inputs: Sequence[Path], before_commit=None, who=("", "")):
     """Record ``report`` (made from the workbooks ``inputs``) as the next version of its
-    organisation and period (``before_commit``: see ``Store.record``)."""
-    return store.write(pending(report, period, inputs), before_commit=before_commit)
+    organisation and period (``before_commit``: see ``Store.record``; ``who``: the user
+    recording it and from where)."""
+    return store.write(pending(report, period, inputs, who), before_commit=before_commit)
 
 
 class Recording:
@@ -267,7 +377,9 @@ class Recording:
         self.child.cancel()
 
 
-def start_recording(store_path: Path, report: Report, period: Period, inputs: Sequence[Path]) -> Recording | None:
+def start_recording(
+    store_path: Path, report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")
+) -> Recording | None:
     """Record ``report`` in a forked child process, all but the commit, while this process
     writes the files; None where there is no ``fork`` or only one core (record in turn,
     with ``record``, once the files are written). A store that does not exist yet is made
@@ -277,7 +389,7 @@ def start_recording(store_path: Path, report: Report, period: Period, inputs: Se
 
     def task(wait_for_go: Callable[[], None]) -> Recorded:
         try:
-            rows = pending(report, period, inputs)  # before the go, beside the writing
+            rows = pending(report, period, inputs, who)  # before the go, beside the writing
             if not exists:
                 wait_for_go()  # a new store is made only once the report's files are written
             store = open_store(store_path)

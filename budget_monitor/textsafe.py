@@ -123,3 +123,15 @@ def chart_text(text: str) -> str:
     if "!" in safe:
         safe = _REFERENCE_BANG.sub("!" + WORD_JOINER, safe)
     return safe
+
+
+#: Control characters (C0 but for tab and newline, DEL and C1) and the bidirectional overrides:
+#: in text printed to a terminal they can move the cursor, rewrite what was printed before, set
+#: the window's title or reverse what a reader sees.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` as a terminal may print it: each control character and bidirectional
+    override (an escape sequence's start among them) replaced by ``?``."""
+    return _TERMINAL_CONTROLS.sub("?", text)

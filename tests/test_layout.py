@@ -32,6 +32,8 @@ LAYERS: dict[str, int] = {
     "files": 2,
     # work run in a forked child beside this process (the JSON's writer, the recording)
     "children": 2,
+    # one schema per exported record: the JSON, the frames and the previous report's reader
+    "schema": 2,
     # the stages
     "read": 3,
     "engine": 3,
@@ -223,4 +225,21 @@ def test_no_module_of_the_package_imports_tests_or_benchmarks():
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names = [node.module]
             wrong += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in ("tests", "benchmarks")]
+    assert wrong == []
+
+
+def test_no_underscore_name_is_imported_from_another_module():
+    """A name that starts with ``_`` is its module's own: one another module needs is made public
+    (or moved to where both can use it)."""
+    wrong = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                wrong += [
+                    f"{path.relative_to(ROOT)}: {name} from {'.' * node.level}{node.module or ''}" for name in names
+                ]
+            elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+                if isinstance(node.value, ast.Name) and node.value.id in {p.stem for p in PACKAGE.rglob("*.py")}:
+                    wrong.append(f"{path.relative_to(ROOT)}: {node.value.id}.{node.attr}")
     assert wrong == []

@@ -36,7 +36,8 @@ from .kpi import ActionPlan, Kpi, kpis
 from .management import ManagementSummary, summarise_actions
 from .mix import GroupMix, mixes
 from .movement import Movement, PreviousReport, TrendPoint
-from .revenue import LineIndex, components, line_key, over_threshold, revenue_checks, split_driver
+from .references import LineIndex, check_references
+from .revenue import components, line_key, over_threshold, revenue_checks, split_driver
 from .savings import SavingsSummary, summarise_savings
 
 __all__ = [
@@ -158,6 +159,7 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         found += more
     if quarter.savings is not None:
         savings = summarise_savings(quarter.savings)
+    found += check_references(index, savings=quarter.savings or ())
     if quarter.capital is not None:
         capital, more = summarise_capital(quarter.capital, quarter.settings.period, rules.capital, rules.rephasing_list)
         found += more
@@ -172,7 +174,7 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         plan = ActionPlan(quarter.actions)
     management = None
     if quarter.management_actions is not None:
-        management, more = summarise_actions(quarter.management_actions, lines)
+        management, more = summarise_actions(quarter.management_actions, lines, index)
         found += more
     rolled = None
     if quarter.roll_forward is not None:

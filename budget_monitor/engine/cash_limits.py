@@ -23,7 +23,7 @@ from ..model import (
     warning,
 )
 from ..money import ZERO, pounds
-from .revenue import LineIndex
+from .references import LineIndex, refer
 
 
 @attrs.frozen
@@ -67,28 +67,16 @@ def reconcile_cash_limits(
         gross[key] += bl.cash_limit.gross
         income[key] += bl.cash_limit.income
     grouped: dict[str, list[CashLimitChange]] = defaultdict(list)
+    if index is None:
+        index = LineIndex(lines)
     for c in changes:
         key = c.portfolio.casefold()
-        if key not in portfolios:
-            problems.append(
-                error(
-                    "unknown-portfolio",
-                    f"Portfolio '{c.portfolio}' is not on Budget lines; expected one of {', '.join(sorted(portfolios.values()))}",
-                    c.where.at(""),
-                )
-            )
-            continue
-        if c.line:
-            if index is None:
-                index = LineIndex(lines)
-            if (key, c.line.casefold()) not in index.by_key:
-                problems.append(
-                    warning(
-                        "unknown-line",
-                        f"the change refers to the budget line '{c.line}', which is not on Budget lines in '{c.portfolio}'",
-                        c.where,
-                    )
-                )
+        if key not in portfolios or c.line and (key, c.line.casefold()) not in index.by_key:
+            what = f"the change '{c.description}'" if c.description else "the change"
+            # a portfolio that is not there is an error (the change is left out), a line a warning
+            refer(index, c.portfolio, c.line, what, c.where, c.columns, problems, line_level="warning")
+            if key not in portfolios:
+                continue
         grouped[key].append(c)
     totals = {key: GrossIncome(gross[key], income[key]) for key in portfolios}
     out = []

@@ -17,7 +17,7 @@ import attrs
 
 from ..model import BudgetLine, Component, Problem, SubjectiveRow, Where, error, warning
 from ..money import ZERO, pounds
-from .revenue import LineIndex
+from .references import LineIndex
 
 
 @attrs.frozen

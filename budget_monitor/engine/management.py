@@ -13,8 +13,9 @@ from decimal import Decimal
 
 import attrs
 
-from ..model import RAGS, BudgetLine, GrossIncome, ManagementAction, Problem, error
+from ..model import RAGS, BudgetLine, GrossIncome, ManagementAction, Problem
 from ..money import ZERO
+from .references import LineIndex, check_references
 
 
 @attrs.frozen
@@ -46,29 +47,12 @@ class ManagementSummary:
 
 
 def summarise_actions(
-    actions: Sequence[ManagementAction], lines: Sequence[BudgetLine]
+    actions: Sequence[ManagementAction], lines: Sequence[BudgetLine], index: LineIndex | None = None
 ) -> tuple[ManagementSummary, list[Problem]]:
     """The summary; an error for an action naming a portfolio or budget line that is not
-    on Budget lines (matched ignoring case)."""
-    problems: list[Problem] = []
-    portfolios = {bl.portfolio.casefold() for bl in lines}
-    keys = {(bl.portfolio.casefold(), bl.line.casefold()) for bl in lines}
-    for a in actions:
-        if a.portfolio.casefold() not in portfolios:
-            problems.append(
-                error(
-                    "unknown-portfolio",
-                    f"action '{a.action}' names the portfolio '{a.portfolio}', which is not on Budget lines",
-                    a.where,
-                )
-            )
-        elif a.line and (a.portfolio.casefold(), a.line.casefold()) not in keys:
-            problems.append(
-                error(
-                    "unknown-line",
-                    f"action '{a.action}' refers to the budget line '{a.line}', which is not in the portfolio '{a.portfolio}' on Budget lines",
-                    a.where,
-                )
-            )
+    on Budget lines (matched ignoring case), at its cell, with the closest name
+    (``references.check_references``). ``index`` is the lines' ``LineIndex`` where the
+    caller has one."""
+    problems = check_references(index or LineIndex(lines), actions=actions)
     variance = sum((bl.variance for bl in lines), GrossIncome())
     return ManagementSummary(tuple(actions), variance), problems

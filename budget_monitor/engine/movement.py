@@ -25,7 +25,7 @@ from typing import Any, Literal, NamedTuple, TypeVar
 
 import attrs
 
-from ..model import BudgetLine, Component, GrossIncome, Side
+from ..model import BudgetLine, Component, ComponentColumns, GrossIncome, LineColumns, Side
 
 # The previous report and the portfolio sums are records of the vocabulary (the readers make them too).
 from ..model import PreviousReport as PreviousReport
@@ -143,6 +143,14 @@ class TrendPoint:
     variance: GrossIncome
 
 
+def _pounds(pennies: int) -> Decimal:
+    return Decimal(pennies).scaleb(-2)
+
+
+def _same(amount: Any) -> Decimal:
+    return amount  # type: ignore[no-any-return]
+
+
 def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: Iterable[Component]) -> Movement:
     """The movement from ``previous`` to this report's ``lines`` and ``components``.
 
@@ -160,7 +168,36 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
             f = folded[text] = text.casefold()
         return f
 
-    prev_lines = {(fold(bl.portfolio), fold(bl.line)): bl for bl in previous.lines}
+    # The previous report is read as columns: the store's (whole pennies, made Decimal
+    # pounds where used) or, for a report read from a file, its records' own fields.
+    pl, pc = previous.lines, previous.components
+    conv: Callable[[Any], Decimal]
+    p_cg: Sequence[Any]
+    p_ci: Sequence[Any]
+    p_fg: Sequence[Any]
+    p_fi: Sequence[Any]
+    c_amount: Sequence[Any]
+    if isinstance(pl, LineColumns) and isinstance(pc, ComponentColumns):
+        conv = _pounds
+        p_pf, p_ln, p_cg, p_ci, p_fg, p_fi = (
+            pl.portfolio,
+            pl.line,
+            pl.cash_gross,
+            pl.cash_income,
+            pl.fore_gross,
+            pl.fore_income,
+        )
+        c_pf, c_ln, c_src, c_side, c_kind, c_amount = pc.portfolio, pc.line, pc.source, pc.side, pc.kind, pc.amount
+    else:
+        conv = _same
+        p_pf, p_ln = [bl.portfolio for bl in pl], [bl.line for bl in pl]
+        p_cg, p_ci = [bl.cash_limit.gross for bl in pl], [bl.cash_limit.income for bl in pl]
+        p_fg, p_fi = [bl.forecast.gross for bl in pl], [bl.forecast.income for bl in pl]
+        c_pf, c_ln, c_src = [c.portfolio for c in pc], [c.line for c in pc], [c.source for c in pc]
+        c_side, c_kind, c_amount = [c.side for c in pc], [c.kind for c in pc], [c.amount for c in pc]
+
+    # A key met twice keeps its first place and its last line, as a dict of records would.
+    prev_lines = {(fold(p), fold(ln)): i for i, (p, ln) in enumerate(zip(p_pf, p_ln, strict=False))}
     out_lines: list[tuple[tuple[str, str, str], LineMovement]] = []
     seen: set[tuple[str, str]] = set()
     zero = GrossIncome()
@@ -168,16 +205,16 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
         pf, ln = fold(bl.portfolio), fold(bl.line)
         key = (pf, ln)
         seen.add(key)
-        before = prev_lines.get(key)
+        i = prev_lines.get(key)
         now_f, now_c = bl.forecast, bl.cash_limit
-        if before is None:
+        if i is None:
             status: Status = "new"
             fm, cm, prev_v = now_f, now_c, zero
         else:
-            bf, bc = before.forecast, before.cash_limit
-            fm = GrossIncome(now_f.gross - bf.gross, now_f.income - bf.income)
-            cm = GrossIncome(now_c.gross - bc.gross, now_c.income - bc.income)
-            prev_v = GrossIncome(bf.gross - bc.gross, bf.income - bc.income)
+            bfg, bfi, bcg, bci = conv(p_fg[i]), conv(p_fi[i]), conv(p_cg[i]), conv(p_ci[i])
+            fm = GrossIncome(now_f.gross - bfg, now_f.income - bfi)
+            cm = GrossIncome(now_c.gross - bcg, now_c.income - bci)
+            prev_v = GrossIncome(bfg - bcg, bfi - bci)
             status = "changed" if fm.gross or fm.income or cm.gross or cm.income else "same"
         variance = GrossIncome(now_f.gross - now_c.gross, now_f.income - now_c.income)
         out_lines.append(
@@ -186,8 +223,9 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
                 LineMovement(bl.portfolio, bl.section, bl.line, status, prev_v, variance, fm, cm),
             )
         )
-    for key, before in prev_lines.items():
+    for key, i in prev_lines.items():
         if key not in seen:
+            before = pl[i]
             out_lines.append(
                 (
                     (key[0], fold(before.section), key[1]),
@@ -205,23 +243,22 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
             )
     out_lines.sort(key=lambda pair: pair[0])
 
-    # Components: previous amounts queued by key, taken in order by this report's.
-    waiting: dict[tuple[str, str, str, str, str], list[Component]] = {}
-    for c in previous.components:
-        k = (fold(c.portfolio), fold(c.line), fold(c.source), c.side, c.kind)
+    # Components: previous amounts (their positions) queued by key, taken in order by this report's.
+    waiting: dict[tuple[str, str, str, str, str], list[int]] = {}
+    for j, k in enumerate(zip(map(fold, c_pf), map(fold, c_ln), map(fold, c_src), c_side, c_kind, strict=False)):
         found = waiting.get(k)
         if found is None:
-            waiting[k] = [c]
+            waiting[k] = [j]
         else:
-            found.append(c)
+            found.append(j)
     by_line: dict[tuple[str, str], list[ComponentMovement]] = {}
     for c in components:
         k = (fold(c.portfolio), fold(c.line), fold(c.source), c.side, c.kind)
         found = waiting.get(k)
         if found:
-            before_c = found.pop(0)
-            status = "same" if before_c.amount == c.amount else "changed"
-            cm_ = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, status, before_c.amount, c.amount)
+            before_amount = conv(c_amount[found.pop(0)])
+            status = "same" if before_amount == c.amount else "changed"
+            cm_ = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, status, before_amount, c.amount)
         else:
             cm_ = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, "new", ZERO, c.amount)
         line_key = k[:2]
@@ -231,8 +268,9 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
         else:
             got.append(cm_)
     for waiting_key, left in waiting.items():
-        for c in left:
-            gone = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, "gone", c.amount, ZERO)
+        for j in left:
+            g = pc[j]
+            gone = ComponentMovement(g.portfolio, g.line, g.source, g.side, g.kind, "gone", g.amount, ZERO)
             by_line.setdefault(waiting_key[:2], []).append(gone)
     out_comps: list[ComponentMovement] = []
     for order, _ in out_lines:

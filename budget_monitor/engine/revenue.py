@@ -6,8 +6,6 @@ It must not read or write files, print, or round for display.
 
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, localcontext
 from typing import Any
@@ -21,13 +19,13 @@ from ..model import (
     OverThreshold,
     Problem,
     VarianceItem,
-    Where,
-    error,
+    cell,
     warning,
 )
 from ..money import EXACT, ZERO, penny, pounds
 from ..rules import Threshold
 from .conventions import DEFAULT_METHOD, split_exact, split_income
+from .references import LineIndex
 
 
 def split_driver(driver: Driver, portfolio: str = "") -> DriverEffect:
@@ -91,81 +89,6 @@ def line_key(bl: BudgetLine) -> tuple[str, str, str]:
     return (bl.portfolio.casefold(), bl.section.casefold(), bl.line.casefold())
 
 
-class LineIndex:
-    """Budget lines by name (ignoring case), for resolving what drivers and items refer to."""
-
-    def __init__(self, lines: Sequence[BudgetLine], keys: Sequence[tuple[str, ...]] | None = None):
-        """``keys``, where the caller has them, are each line's (portfolio, section, line)
-        casefolded, as ``line_key`` makes them."""
-        self.lines = lines
-        self.by_key: dict[tuple[str, str], list[BudgetLine]] = {}
-        by_key = self.by_key
-        for bl, k in zip(lines, keys if keys is not None else map(line_key, lines), strict=True):
-            key = (k[0], k[2])
-            found = by_key.get(key)
-            if found is None:
-                by_key[key] = [bl]
-            else:
-                found.append(bl)
-
-    @functools.cached_property
-    def by_name(self) -> dict[str, list[BudgetLine]]:
-        """Lines by name alone, for references that give no portfolio (made when one does)."""
-        out: dict[str, list[BudgetLine]] = defaultdict(list)
-        for (_, name), found in self.by_key.items():
-            out[name] += found
-        return out
-
-    def find(self, ref_line: str, ref_portfolio: str) -> BudgetLine | None:
-        """The one budget line that ``ref_line`` (in ``ref_portfolio`` where given) names,
-        or ``None`` when there is none or more than one (``resolve`` then says which)."""
-        if ref_portfolio:
-            found = self.by_key.get((ref_portfolio.casefold(), ref_line.casefold()))
-        else:
-            found = self.by_name.get(ref_line.casefold())
-        return found[0] if found is not None and len(found) == 1 else None
-
-    def resolve(
-        self, ref_line: str, ref_portfolio: str, what: str, where: Where, problems: list[Problem], name: str = ""
-    ) -> BudgetLine | None:
-        """The budget line a driver or item refers to, by name (and portfolio where given);
-        ``what`` and ``name`` say what refers to it (``driver``, ``Client weeks``) in messages."""
-        candidates = self.by_name.get(ref_line.casefold(), ())
-        if len(candidates) == 1 and not ref_portfolio:
-            return candidates[0]
-        portfolio = ref_portfolio.casefold()
-        matches = [bl for bl in candidates if not portfolio or bl.portfolio.casefold() == portfolio]
-        if len(matches) == 1:
-            return matches[0]
-        if name:
-            what = f"{what} '{name}'"
-        if not matches:
-            if candidates:
-                found = ", ".join(sorted(bl.portfolio for bl in candidates))
-                message = f"{what} refers to the budget line '{ref_line}' in the portfolio '{ref_portfolio}', but that line is in {found}"
-            else:
-                import difflib
-
-                names = [bl.line for bl in self.lines]
-                near = difflib.get_close_matches(ref_line, names, n=1, cutoff=0.6)
-                if not near:  # a shortened name: 'Early Years' for 'Early Years & Childcare...'
-                    near = sorted(n for n in names if n.casefold().startswith(ref_line.casefold()))[:1]
-                hint = f"; did you mean '{near[0]}'?" if near else ""
-                message = f"{what} refers to the budget line '{ref_line}', which is not on Budget lines{hint}"
-            problems.append(error("unknown-line", message, where))
-            return None
-        portfolios = ", ".join(sorted(bl.portfolio for bl in matches))
-        problems.append(
-            error(
-                "ambiguous-line",
-                f"{what} refers to the budget line '{ref_line}', which is in more than one portfolio ({portfolios}); "
-                "add a Portfolio column to say which",
-                where,
-            )
-        )
-        return None
-
-
 _KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 
 
@@ -202,8 +125,9 @@ def components(
     with localcontext(EXACT):
         for d in drivers:
             bl = index.find(d.line, d.portfolio) or index.resolve(
-                d.line, d.portfolio, "driver", d.where, problems, d.driver
-            )
+                d.line, d.portfolio, "driver", d.where, problems, d.driver,
+                portfolio_where=cell(d.where, d.columns, "portfolio"),
+            )  # fmt: skip
             if bl is None:
                 continue
             key = (id(bl), d.driver.casefold())
@@ -242,8 +166,9 @@ def components(
                     parts.append(Component(portfolio, line, name, "income", "income_joint", e.income_joint, where))
         for item in items:
             bl = index.find(item.line, item.portfolio) or index.resolve(
-                item.line, item.portfolio, "item", item.where, problems, item.description
-            )
+                item.line, item.portfolio, "item", item.where, problems, item.description,
+                portfolio_where=cell(item.where, item.columns, "portfolio"),
+            )  # fmt: skip
             if bl is None:
                 continue
             parts = parts_of.get(id(bl))

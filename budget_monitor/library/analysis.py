@@ -70,6 +70,8 @@ def analyse(
     previous: PathLike | None = None,
     previous_name: str | None = None,
     history: PathLike | None = None,
+    organisations: Sequence[str] | None = None,
+    previous_any: bool = False,
 ) -> Result:
     """Read, check and analyse one quarterly workbook, or several as one report.
 
@@ -83,7 +85,12 @@ def analyse(
     else ``history`` names a history store (SQLite) whose latest earlier period of the same
     organisation is the previous report, read as recorded; the store's periods of the
     financial year also give the trend. The figures of this report never depend on either.
-    See ``budget_monitor.series``.
+    See ``budget_monitor.series``. ``organisations``, when given, are those the caller may
+    report for: a workbook naming another is an error at its Organisation cell, and no
+    history is read for it. A ``previous`` report of another organisation, of a period that
+    cannot be placed in time or is not earlier than this report's, or that is the input
+    itself is an error naming it (a later or the same period only a warning with
+    ``previous_any=True``: the comparison is meant).
 
     Bad input never raises: the result holds the problems (``result.ok`` is False when
     any is an error).
@@ -102,13 +109,22 @@ def analyse(
         raise ValueError(f"{len(paths)} workbooks but {len(labels)} names")
     with no_gc():
         result = _analysed(paths, labels, rule_set, title, progress)
+        if organisations is not None:
+            from ..series import mine
+
+            result = mine(result, organisations)
         if previous is None and history is None:
             return result
-        return _in_series(result, rule_set, previous, previous_name, history)
+        return _in_series(result, rule_set, previous, previous_name, history, previous_any)
 
 
 def _in_series(
-    result: Result, rules: Rules, previous: PathLike | None, previous_name: str | None, history: PathLike | None
+    result: Result,
+    rules: Rules,
+    previous: PathLike | None,
+    previous_name: str | None,
+    history: PathLike | None,
+    previous_any: bool = False,
 ) -> Result:
     """``result`` with the previous report, the movement since it and the trend (see
     ``series.place``); problems finding them join what the analysis found."""
@@ -125,6 +141,8 @@ def _in_series(
         previous_name=previous_name,
         history=None if history is None else Path(os.fspath(history)),
         label=label,
+        inputs=[(w.name, w.path) for w in result.workbooks],
+        previous_any=previous_any,
     )
     return attrs.evolve(result, report=placed, found_problems=result.found_problems + tuple(found))
 

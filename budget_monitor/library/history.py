@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..engine.accuracy import Accuracy
     from ..model import PreviousReport
     from ..periods import Period
-    from ..store import Recorded, Store
+    from ..store import AuditRow, Recorded, Store
 
 
 @contextmanager
@@ -79,6 +79,24 @@ def forget_period(store: PathLike, period: str, organisation: str | None = None)
         when, versions = _recorded_period(s, period, organisation)
         org = versions[0].organisation
         return org, when.key, s.forget(org, when)
+
+
+def approve_version(
+    store: PathLike, period: str, version: int | None = None, organisation: str | None = None, user: str = ""
+) -> Recorded:
+    """Approve ``version`` of ``period`` (its latest when None) as ``user`` (default: this
+    computer's user), with its row in the audit trail: the version (``Recorded``) as now
+    approved. ``HistoryError`` when there is no such version or it is approved already."""
+    with _stored(store) as s:
+        when, versions = _recorded_period(s, period, organisation)
+        return s.approve(versions[0].organisation, when, version, user)
+
+
+def audit_trail(store: PathLike, since: str = "") -> list[AuditRow]:
+    """The store's audit trail (``store.AuditRow``: when, who, from where, what, on what),
+    oldest first, from ``since`` (an ISO 8601 date) on. ``HistoryError`` as for ``history_reports``."""
+    with _stored(store) as s:
+        return s.audit_trail(since)
 
 
 def year_accuracy(

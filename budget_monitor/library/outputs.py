@@ -105,17 +105,23 @@ def make_report(
     history: PathLike | None = None,
     names: Sequence[str] | None = None,
     previous_name: str | None = None,
+    organisations: Sequence[str] | None = None,
+    user: str = "",
+    client: str = "",
+    previous_any: bool = False,
 ) -> Result:
     """``analyse`` the workbooks, then, when there are no errors, write the report workbook
     to ``output``, and the JSON and the Word document where ``json`` and ``docx`` name
     them: what ``budget-monitor report`` does. Returns the result (its problems say why
     nothing was written, when they are errors). The paper is on the rules' ``[docx] template``.
 
-    ``previous``, ``previous_name``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
+    ``previous``, ``previous_name``, ``previous_any``, ``history`` and ``names`` are as for ``analyse``; with ``history``, the report is
     also recorded in that store (made if it does not exist) as the next version of its
     organisation and period, once its files are written, in one transaction:
     ``result.recorded`` says how. A report whose Settings give no period is not recorded
-    (a warning says so).
+    (a warning says so). ``organisations`` are as for ``analyse``; ``user`` and ``client``
+    (who records the report, and from where) go into the store's audit trail (default:
+    this computer's user).
 
     The outputs are checked before anything is read (``OutputError``). Where the machine
     can, the JSON is written by a child process while this one writes the workbook, and
@@ -146,6 +152,8 @@ def make_report(
         previous=previous,
         previous_name=previous_name,
         history=store_path,
+        organisations=organisations,
+        previous_any=previous_any,
     )
     if not result.ok:
         return result
@@ -168,7 +176,7 @@ def make_report(
 
                 # Another child records the report beside the writing and commits only once
                 # the files are written (started after the JSON's, which must not hold its pipe).
-                recording = start_recording(store_path, report, period, inputs)
+                recording = start_recording(store_path, report, period, inputs, (user, client))
             files.atomic_write(
                 out,
                 lambda tmp: write_book(report, tmp, progress=None if progress is None else _sheet_steps(progress)),
@@ -193,7 +201,7 @@ def make_report(
     if store_path is None or period is None:
         return result
     try:
-        recorded = _record(store_path, report, period, inputs, recording)
+        recorded = _record(store_path, report, period, inputs, recording, (user, client))
     except HistoryError as exc:
         exc.result = result
         raise
@@ -218,7 +226,12 @@ def _check_store_target(store: Path, inputs: Sequence[Path], outputs: Sequence[P
 
 
 def _record(
-    store_path: Path, report: Report, period: Period, inputs: Sequence[Path], recording: Recording | None
+    store_path: Path,
+    report: Report,
+    period: Period,
+    inputs: Sequence[Path],
+    recording: Recording | None,
+    who: tuple[str, str] = ("", ""),
 ) -> Recorded:
     """Commit the recording started beside the writing, or record now; ``HistoryError`` on failure."""
     from ..series import record
@@ -228,7 +241,7 @@ def _record(
         if recording is not None:
             return recording.finish()
         with store_at(store_path) as store:
-            return record(store, report, period, inputs)
+            return record(store, report, period, inputs, who=who)
     except StoreError as exc:
         raise HistoryError(str(exc)) from None
 

@@ -28,7 +28,7 @@ MAX_ENTRIES = 10_000
 #: (a DTD may only stand in the prolog, before the root element).
 PROLOG_BYTES = 64 * 1024
 
-_SAVE_AS = "open it in Excel and save it as an Excel Workbook (.xlsx)"
+SAVE_AS = "open it in Excel and save it as an Excel Workbook (.xlsx)"
 
 HERE = Where("")
 
@@ -36,7 +36,7 @@ HERE = Where("")
 # --- zip packages -------------------------------------------------------------------------
 
 
-def _corrupt(reason: str) -> Problem:
+def corrupt_file(reason: str) -> Problem:
     return error(
         "corrupt-file",
         f"the file is a damaged or incomplete workbook ({reason}); it may have been cut short when copied "
@@ -44,13 +44,13 @@ def _corrupt(reason: str) -> Problem:
     )
 
 
-def _open_zip(path: Path) -> tuple[zipfile.ZipFile | None, list[Problem]]:
+def open_zip(path: Path) -> tuple[zipfile.ZipFile | None, list[Problem]]:
     try:
         return zipfile.ZipFile(path), []
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
-        return None, [_corrupt(f"not a complete zip package: {exc}")]
+        return None, [corrupt_file(f"not a complete zip package: {exc}")]
     except OSError as exc:
-        return None, [_corrupt(f"{exc.strerror or exc}")]
+        return None, [corrupt_file(f"{exc.strerror or exc}")]
 
 
 def check_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> list[Problem]:
@@ -70,7 +70,7 @@ def check_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> list[Problem]:
         name = info.filename
         key = name.replace("\\", "/").casefold()
         if key in seen:
-            return [_corrupt(f"two parts are named {name}")]
+            return [corrupt_file(f"two parts are named {name}")]
         seen.add(key)
         if info.flag_bits & 0x1:
             return [
@@ -109,22 +109,22 @@ def check_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> list[Problem]:
     return []
 
 
-def _names(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+def part_names(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     """Part name (forward slashes, case folded) -> entry. Part names are case-insensitive."""
     return {info.filename.replace("\\", "/").lstrip("/").casefold(): info for info in zf.infolist()}
 
 
-def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+def read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     with zf.open(info) as fh:
         return fh.read(limit)
 
 
-_XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
-_DTD = re.compile(rb"<!(?i:doctype|entity)")
+XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
+DOCTYPE_OR_ENTITY = re.compile(rb"<!(?i:doctype|entity)")
 _ROOT = re.compile(rb"<[A-Za-z_]")
 
 
-def _decode_xml_start(data: bytes) -> bytes:
+def decode_xml_start(data: bytes) -> bytes:
     """XML parts are UTF-8 as Excel writes them; UTF-16 is allowed, so search it as UTF-8."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<"):
         codec = "utf-16-le" if data.startswith(b"\xff\xfe") or data[:2] == b"<\x00" else "utf-16-be"
@@ -132,11 +132,11 @@ def _decode_xml_start(data: bytes) -> bytes:
     return data
 
 
-def _unsafe_xml(name: str) -> Problem:
+def unsafe_xml(name: str) -> Problem:
     return error(
         "unsafe-xml",
         f"the part {name} declares a DOCTYPE or XML entities, which Excel never writes and which can be "
-        f"used to attack the program reading it; refused. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]} again",
+        f"used to attack the program reading it; refused. {SAVE_AS[0].upper()}{SAVE_AS[1:]} again",
     )
 
 
@@ -145,24 +145,24 @@ def check_xml_prologs(zf: zipfile.ZipFile) -> list[Problem]:
     external entities). A DTD can only stand before the root element, so the start
     of each part is enough; ``scan`` also searches the whole of every part it reads."""
     for info in zf.infolist():
-        if info.is_dir() or not _XML_PART.search(info.filename):
+        if info.is_dir() or not XML_PART.search(info.filename):
             continue
-        head = _decode_xml_start(_read_small(zf, info, PROLOG_BYTES))
-        if _DTD.search(head):
-            return [_unsafe_xml(info.filename)]
+        head = decode_xml_start(read_small(zf, info, PROLOG_BYTES))
+        if DOCTYPE_OR_ENTITY.search(head):
+            return [unsafe_xml(info.filename)]
         if len(head) >= PROLOG_BYTES and not _ROOT.search(head):
-            return [_unsafe_xml(info.filename)]
+            return [unsafe_xml(info.filename)]
     return []
 
 
 # --- relationships --------------------------------------------------------------------------
 
 
-def _local(tag: str) -> str:
+def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _parse(data: bytes, name: str):
+def parse(data: bytes, name: str):
     """A small XML part parsed with defusedxml (DTDs and entities refused)."""
     import defusedxml.ElementTree as SafeET
     from defusedxml import DefusedXmlException
@@ -170,24 +170,24 @@ def _parse(data: bytes, name: str):
     try:
         return SafeET.fromstring(data, forbid_dtd=True), []
     except DefusedXmlException:
-        return None, [_unsafe_xml(name)]
+        return None, [unsafe_xml(name)]
     except (ParseError, ValueError) as exc:
-        return None, [_corrupt(f"the part {name} is not well-formed XML: {exc}")]
+        return None, [corrupt_file(f"the part {name} is not well-formed XML: {exc}")]
 
 
-def _rels(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], part: str) -> dict[str, tuple[str, str]]:
+def part_relationships(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], part: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (type, target part name) for the part ``part``."""
     folder, base = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", base + ".rels").lstrip("/").casefold()
     info = names.get(rels_name)
     if info is None:
         return {}
-    root, problems = _parse(_read_small(zf, info, 16 << 20), info.filename)
+    root, problems = parse(read_small(zf, info, 16 << 20), info.filename)
     if root is None:
-        raise _PackageError(problems)
+        raise PackageError(problems)
     out: dict[str, tuple[str, str]] = {}
     for rel in root:
-        if _local(rel.tag) != "Relationship" or rel.get("TargetMode", "").casefold() == "external":
+        if local_name(rel.tag) != "Relationship" or rel.get("TargetMode", "").casefold() == "external":
             continue
         target = (rel.get("Target") or "").replace("\\", "/")
         if target.startswith("/"):
@@ -198,19 +198,19 @@ def _rels(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], part: str) -> 
     return out
 
 
-def _workbook_part(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> str | None:
+def workbook_part(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> str | None:
     """The workbook part's name, found as the package's officeDocument relationship."""
     try:
-        for rel_type, target in _rels(zf, names, "").values():
+        for rel_type, target in part_relationships(zf, names, "").values():
             key = target.casefold()
             if rel_type.endswith("/officeDocument") and key in names and key.endswith(".xml"):
                 return target
-    except _PackageError:
+    except PackageError:
         pass
     return "xl/workbook.xml" if "xl/workbook.xml" in names else None
 
 
-class _PackageError(Exception):
+class PackageError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__(problems[0].message if problems else "")
         self.problems = problems

@@ -53,7 +53,16 @@ from pathlib import Path
 from ..files import lock_file
 from ..model import Problem, error, warning
 from ..rules import Limits
-from .bombs import _SAVE_AS, _corrupt, _names, _open_zip, _read_small, _workbook_part, check_limits, check_xml_prologs
+from .bombs import (
+    SAVE_AS,
+    check_limits,
+    check_xml_prologs,
+    corrupt_file,
+    open_zip,
+    part_names,
+    read_small,
+    workbook_part,
+)
 
 #: Kinds ``inspect`` returns that can be read (the rest are refused with an error).
 READABLE = frozenset({"xlsx", "xlsm", "xls", "xlsb", "ods"})
@@ -65,7 +74,7 @@ HEAD_BYTES = 1 << 20
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
-_PASSWORD = "password-protected: remove the password in Excel (File > Info > Protect Workbook) and save again"
+PASSWORD = "password-protected: remove the password in Excel (File > Info > Protect Workbook) and save again"
 
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _MACRO_TYPE = b"macroEnabled"
@@ -151,7 +160,7 @@ def _inspect_cfb(sample: bytes) -> tuple[str, list[Problem]]:
     Office document. The directory's stream names are UTF-16LE; a substring search is
     enough to tell these apart."""
     if _utf16("EncryptedPackage") in sample or _utf16("EncryptionInfo") in sample:
-        return "encrypted", [error("password-protected", f"the workbook is {_PASSWORD}")]
+        return "encrypted", [error("password-protected", f"the workbook is {PASSWORD}")]
     if _utf16("Workbook") in sample or _utf16("Book\x00") in sample:
         return "xls", [
             warning(
@@ -167,7 +176,7 @@ def _inspect_cfb(sample: bytes) -> tuple[str, list[Problem]]:
         what = "a PowerPoint presentation (.ppt)"
     else:
         what = "an old-style Office file that holds no workbook"
-    return "office", [error("not-a-workbook", f"the file is {what}, not a workbook; {_SAVE_AS}")]
+    return "office", [error("not-a-workbook", f"the file is {what}, not a workbook; {SAVE_AS}")]
 
 
 def _inspect_other(head: bytes, path: Path) -> tuple[str, list[Problem]]:
@@ -183,7 +192,7 @@ def _inspect_other(head: bytes, path: Path) -> tuple[str, list[Problem]]:
             error(
                 "not-a-workbook",
                 "the file is not a workbook: it does not start like any spreadsheet format "
-                f"(.xlsx, .xlsm, .xls, .xlsb, .ods); {_SAVE_AS}",
+                f"(.xlsx, .xlsm, .xls, .xlsb, .ods); {SAVE_AS}",
             )
         ]
     start = text.lstrip().casefold()[:2048]
@@ -192,7 +201,7 @@ def _inspect_other(head: bytes, path: Path) -> tuple[str, list[Problem]]:
             error(
                 "html-file",
                 f"the file is a web page (HTML) named {ext}, not a workbook (some systems export tables "
-                f"this way); {_SAVE_AS}",
+                f"this way); {SAVE_AS}",
             )
         ]
     if start.startswith("<"):
@@ -200,11 +209,11 @@ def _inspect_other(head: bytes, path: Path) -> tuple[str, list[Problem]]:
             what = "an Excel 2003 XML spreadsheet"
         else:
             what = "an XML file"
-        return "xml", [error("not-a-workbook", f"the file is {what} named {ext}, not a workbook; {_SAVE_AS}")]
+        return "xml", [error("not-a-workbook", f"the file is {what} named {ext}, not a workbook; {SAVE_AS}")]
     return "text", [
         error(
             "text-file",
-            f"the file is CSV or plain text named {ext}, not an Excel workbook; {_SAVE_AS}",
+            f"the file is CSV or plain text named {ext}, not an Excel workbook; {SAVE_AS}",
         )
     ]
 
@@ -233,7 +242,7 @@ def _mostly_utf8(sample: bytes) -> bool:
 
 
 def _inspect_zip(path: Path, limits: Limits) -> tuple[str, list[Problem]]:
-    zf, problems = _open_zip(path)
+    zf, problems = open_zip(path)
     if zf is None:
         return "corrupt", problems
     with zf:
@@ -245,14 +254,14 @@ def _inspect_zip(path: Path, limits: Limits) -> tuple[str, list[Problem]]:
             if kind in READABLE:
                 problems = check_xml_prologs(zf) + problems
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, OSError) as exc:
-            return "corrupt", [_corrupt(f"a part cannot be unpacked: {exc}")]
+            return "corrupt", [corrupt_file(f"a part cannot be unpacked: {exc}")]
     return kind, problems
 
 
 def _zip_kind(zf: zipfile.ZipFile) -> tuple[str, list[Problem]]:
-    names = _names(zf)
+    names = part_names(zf)
     if "mimetype" in names:
-        mime = _read_small(zf, names["mimetype"], 200).strip()
+        mime = read_small(zf, names["mimetype"], 200).strip()
         if mime == _ODS_MIME or mime.startswith(_ODS_MIME + b"-template"):
             return "ods", [
                 warning(
@@ -267,7 +276,7 @@ def _zip_kind(zf: zipfile.ZipFile) -> tuple[str, list[Problem]]:
             if mime.startswith(b"application/vnd.oasis")
             else ("a zip archive that is not a workbook")
         )
-        return "zip", [error("not-a-workbook", f"the file is {what}; {_SAVE_AS}")]
+        return "zip", [error("not-a-workbook", f"the file is {what}; {SAVE_AS}")]
     if "xl/workbook.bin" in names:
         return "xlsb", [
             warning(
@@ -276,10 +285,10 @@ def _zip_kind(zf: zipfile.ZipFile) -> tuple[str, list[Problem]]:
                 "and cells with Excel errors cannot be checked in this format; save it as .xlsx to have them checked",
             )
         ]
-    workbook = _workbook_part(zf, names)
+    workbook = workbook_part(zf, names)
     if workbook is not None:
         content_types = names.get("[content_types].xml")
-        types = _read_small(zf, content_types, 1 << 20) if content_types else b""
+        types = read_small(zf, content_types, 1 << 20) if content_types else b""
         if _MACRO_TYPE in types or "xl/vbaproject.bin" in names:
             notes = []
             if "xl/vbaproject.bin" in names:
@@ -299,4 +308,4 @@ def _zip_kind(zf: zipfile.ZipFile) -> tuple[str, list[Problem]]:
         what = "an Office file that holds no workbook"
     else:
         what = "a zip archive, not a workbook"
-    return "zip", [error("not-a-workbook", f"the file is {what}; {_SAVE_AS}")]
+    return "zip", [error("not-a-workbook", f"the file is {what}; {SAVE_AS}")]

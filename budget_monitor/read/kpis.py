@@ -15,7 +15,7 @@ from ..model import Problem, Where, error, warning
 from ..periods import place, unplaced
 from .cells import Cells
 from .grid import Grid
-from .rows import _named, _records
+from .rows import named, sheet_records
 from .sheets import ACTIONS, KPIS
 
 
@@ -29,12 +29,12 @@ def _unit_text(unit: str) -> str:
 
 def kpi_rows(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.KpiRow, ...]:
     out = []
-    letters, rows = _records(grid, KPIS, cells, problems)
+    letters, rows = sheet_records(grid, KPIS, cells, problems)
     sheet = grid.name
     first: dict[tuple[str, str], tuple[str, str, int]] = {}  # each indicator's polarity, unit and first row
     for row_no, (indicator, service_area, polarity_text, unit, period, actual, target, minimum) in rows:
         where = Where(sheet, row_no)
-        ok = bool(indicator and period) or _named(KPIS, where, letters, problems, indicator=indicator, period=period)
+        ok = bool(indicator and period) or named(KPIS, where, letters, problems, indicator=indicator, period=period)
         polarity = m.POLARITIES.get(polarity_text.casefold())  # a word not allowed is reported as the cell is read
         placed = place(period) if period else None
         if period and placed is None:
@@ -73,10 +73,10 @@ def kpi_rows(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.KpiRo
 
 def action_rows(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Action, ...]:
     out = []
-    letters, rows = _records(grid, ACTIONS, cells, problems)
+    letters, rows = sheet_records(grid, ACTIONS, cells, problems)
     for row_no, (action, target, progress, rag) in rows:
         where = Where(grid.name, row_no)
-        ok = bool(action) or _named(ACTIONS, where, letters, problems, action=action)
+        ok = bool(action) or named(ACTIONS, where, letters, problems, action=action)
         if ok and rag in m.RAGS:
             out.append(m.Action(action, target, progress, rag, where))
     return tuple(out)

@@ -3,22 +3,79 @@ read as written (its lines and components), never recomputed. File -> ``Previous
 + located problems. (A quarterly workbook given as the previous report is read and
 analysed as ``report`` would analyse it: ``series.read_previous``.) Problems name the file
 and where in it; nothing here writes anything.
+
+A JSON report is bounded before it is parsed, as a workbook is (``bombs``): its size (the
+rules' ``limits.max_entry_bytes``, what any one part of a workbook may unpack to), its
+depth (``MAX_DEPTH``: ``json`` recurses, and a file nested 100,000 deep would end in
+``RecursionError``) and how many values it holds (``MAX_VALUES``). The depth is measured
+by a cheap scan of its brackets alone (C-speed ``bytes`` methods, a tenth of the time of
+parsing), and the parse is guarded as well.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..model import KIND_ORDER, BudgetLine, Component, GrossIncome, PreviousReport, Problem, Where, error
 from ..money import PENNY
+from ..rules import Limits
+from ..schema import COMPONENT, LINE, Schema
 
 JSON_SCHEMA = "budget-monitor/report/1"
 _SIDES = ("gross", "income")
 #: A net-only line's components are on its one side, net.
 _ALL_SIDES = ("gross", "income", "net")
+#: The deepest a previous report's JSON may nest (a report's is about six deep).
+MAX_DEPTH = 64
+#: The most values it may hold (counted as its commas, an upper bound): a report of
+#: 100,000 budget lines holds about 6 million.
+MAX_VALUES = 50_000_000
+#: Every byte but the four brackets, for ``bytes.translate`` to delete.
+_NOT_BRACKETS = bytes(range(256)).translate(None, b"[]{}")
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def too_deep(data: bytes, depth: int = MAX_DEPTH) -> bool:
+    """Whether the JSON text ``data`` nests more than ``depth`` deep (or about twice that:
+    each pass takes away the innermost pairs of brackets, one or two levels). Brackets
+    inside strings count in the first, quick look; only a text that looks too deep is
+    looked at again without its strings (slower, and rare)."""
+
+    def passes(brackets: bytes) -> bool:
+        for _ in range(depth):
+            fewer = brackets.replace(b"[]", b"").replace(b"{}", b"")
+            if not fewer or fewer == brackets:  # all matched, or unmatched: the parser says
+                return False
+            brackets = fewer
+        return True
+
+    return passes(data.translate(None, _NOT_BRACKETS)) and passes(_STRING.sub(b"", data).translate(None, _NOT_BRACKETS))
+
+
+def _bounds(path: Path, limits: Limits) -> tuple[bytes | None, str]:
+    """The file's bytes, or None and the bound it breaks."""
+    most = limits.max_entry_bytes
+    size = path.stat().st_size
+    if size > most:
+        return (
+            None,
+            f"the JSON is {size:,} bytes, more than a previous report may be ({most:,}: limits.max_entry_bytes)",
+        )
+    with open(path, "rb") as fh:
+        data = fh.read(most + 1)
+    if len(data) > most:  # it grew while being read
+        return None, f"the JSON is more than a previous report may be ({most:,} bytes: limits.max_entry_bytes)"
+    values = data.count(b",") + 1
+    if values > MAX_VALUES:
+        return None, f"the JSON holds about {values:,} values, more than a previous report may ({MAX_VALUES:,})"
+    if too_deep(data):
+        return None, f"the JSON is nested more than {MAX_DEPTH} deep"
+    return data, ""
 
 
 def previous_format(path: Path) -> tuple[Literal["json", "workbook"] | None, list[Problem]]:
@@ -39,17 +96,26 @@ class _Bad(Exception):
         self.where = where
 
 
+def _shown(value: object) -> str:
+    """A value found where another was expected, as a message shows it: short, whatever it is."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return json.dumps(value)[:40]
+
+
 def _text(obj: dict, key: str, where: str) -> str:
     value = obj.get(key, "")
     if not isinstance(value, str):
-        raise _Bad(f"{where}.{key}", f"found {json.dumps(value)[:40]}; expected text")
+        raise _Bad(f"{where}.{key}", f"found {_shown(value)}; expected text")
     return value
 
 
 def _amount(obj: dict, key: str, where: str) -> Decimal:
     value = obj.get(key)
     if not isinstance(value, str):
-        raise _Bad(f"{where}.{key}", f'found {json.dumps(value)[:40]}; expected an amount as text, e.g. "3178994.04"')
+        raise _Bad(f"{where}.{key}", f'found {_shown(value)}; expected an amount as text, e.g. "3178994.04"')
     try:
         amount = Decimal(value)
     except InvalidOperation:
@@ -69,11 +135,56 @@ def _gi(obj: dict, key: str, where: str) -> GrossIncome:
     return GrossIncome(_amount(inner, "gross", f"{where}.{key}"), _amount(inner, "income", f"{where}.{key}"))
 
 
-def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]]:
-    """A JSON report written by ``--json``: its lines and components as written."""
+#: The fields read back, as the JSON names them in ``schema.LINE`` and ``schema.COMPONENT``:
+#: a record's own (its place in the workbook is not in the JSON).
+LINE_FIELDS = ("portfolio", "section", "line", "cash_limit", "forecast", "comment")
+COMPONENT_FIELDS = ("portfolio", "line", "source", "side", "kind", "amount")
+#: What a field may hold beyond its kind, and how a message says so.
+_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
+    "side": (_SIDES, "gross or income"),
+    "kind": (KIND_ORDER, "one of " + ", ".join(KIND_ORDER)),
+}
+
+
+def _fields(raw: object, schema: Schema, wanted: tuple[str, ...], where: str) -> dict[str, Any]:
+    """The ``wanted`` fields of a record, read from ``raw`` as ``schema`` writes them."""
+    if not isinstance(raw, dict):
+        raise _Bad(where, "expected an object")
+    readers: dict[str, Callable[[dict, str, str], object]] = {
+        "text": _text,
+        "name": _text,
+        "amount": _amount,
+        "gin": _gi,
+    }
+    out: dict[str, Any] = {}
+    for f in schema.fields:
+        name = f.attribute
+        if name not in wanted:
+            continue
+        value = readers[f.kind](raw, f.key, where)
+        allowed = _CHOICES.get(name)
+        if allowed is not None and value not in allowed[0]:
+            raise _Bad(f"{where}.{f.key}", f"found '{value}'; expected {allowed[1]}")
+        out[name] = value
+    return out
+
+
+def previous_from_json(path: Path, limits: Limits | None = None) -> tuple[PreviousReport | None, list[Problem]]:
+    """A JSON report written by ``--json``: its lines and components as written. A file
+    beyond the bounds (``_bounds``: size, depth, values) is a problem, not parsed."""
     here = Where("")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw, broken = _bounds(path, limits or Limits())
+    except OSError as exc:
+        return None, [error("no-previous", f"cannot read the previous report ({exc.strerror or exc})", here)]
+    if raw is None:
+        return None, [error("previous-too-big", f"{broken}; expected a report written by --json", here)]
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:  # nested deeper than the scan saw (it never should be)
+        return None, [
+            error("previous-too-big", "the JSON is nested too deep; expected a report written by --json", here)
+        ]
     except UnicodeDecodeError:
         return None, [
             error(
@@ -88,12 +199,16 @@ def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]
                 here,
             )
         ]
+    except ValueError:  # a number of more digits than Python converts (a report's amounts are text)
+        return None, [
+            error("bad-previous", "a number in the JSON is too long to read; expected a report written by --json", here)
+        ]
     if not isinstance(data, dict) or data.get("schema") != JSON_SCHEMA:
         found = data.get("schema") if isinstance(data, dict) else None
         return None, [
             error(
                 "bad-previous",
-                f'schema is {json.dumps(found)}; expected "{JSON_SCHEMA}" (a report written by --json)',
+                f'schema is {_shown(found)}; expected "{JSON_SCHEMA}" (a report written by --json)',
                 here,
             )
         ]
@@ -104,34 +219,14 @@ def previous_from_json(path: Path) -> tuple[PreviousReport | None, list[Problem]
     for i, raw in enumerate(raw_lines if isinstance(raw_lines, list) else []):
         where = f"lines[{i}]"
         try:
-            if not isinstance(raw, dict):
-                raise _Bad(where, "expected an object")
-            lines.append(
-                BudgetLine(
-                    _text(raw, "portfolio", where), _text(raw, "section", where), _text(raw, "line", where),
-                    _gi(raw, "cash_limit", where), _gi(raw, "forecast", where), _text(raw, "comment", where),
-                    net_only=raw.get("net_only") is True,
-                )
-            )  # fmt: skip
+            lines.append(BudgetLine(**_fields(raw, LINE, LINE_FIELDS, where)))
         except _Bad as bad:
             problems.append(error("bad-previous", f"{bad.where}: {bad}", here))
     raw_comps = data.get("components")
     for i, raw in enumerate(raw_comps if isinstance(raw_comps, list) else []):
         where = f"components[{i}]"
         try:
-            if not isinstance(raw, dict):
-                raise _Bad(where, "expected an object")
-            side, kind = _text(raw, "side", where), _text(raw, "kind", where)
-            if side not in _ALL_SIDES:
-                raise _Bad(f"{where}.side", f"found '{side}'; expected gross, income or net")
-            if kind not in KIND_ORDER:
-                raise _Bad(f"{where}.kind", f"found '{kind}'; expected one of {', '.join(KIND_ORDER)}")
-            comps.append(
-                Component(
-                    _text(raw, "portfolio", where), _text(raw, "line", where), _text(raw, "source", where),
-                    side, kind, _amount(raw, "amount", where),  # type: ignore[arg-type]
-                )
-            )  # fmt: skip
+            comps.append(Component(**_fields(raw, COMPONENT, COMPONENT_FIELDS, where)))
         except _Bad as bad:
             problems.append(error("bad-previous", f"{bad.where}: {bad}", here))
     if "lines" not in data or not isinstance(data["lines"], list):

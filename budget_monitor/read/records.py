@@ -22,7 +22,7 @@ from ..money import (
 from .cells import Cells
 from .grid import Grid
 from .kpis import action_rows, kpi_rows
-from .rows import _named, _records
+from .rows import named, sheet_records
 from .sheets import (
     ACTIONS,
     ACTIVITY,
@@ -48,11 +48,12 @@ from .sheets import (
 _TOTAL_ROW = re.compile(r"^\(?\s*(sub[\s-]?)?totals?\b|\b(sub[\s-]?)?total\s*\)?\s*$", re.IGNORECASE)
 
 
-def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.BudgetLine, ...]:
+def budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.BudgetLine, ...]:
     lines: list[m.BudgetLine] = []
     seen: dict[tuple[str, str], Where] = {}
     refs: dict[tuple[str, str], int] = {}
-    letters, rows = _records(grid, BUDGET_LINES, cells, problems)
+    letters, rows = sheet_records(grid, BUDGET_LINES, cells, problems)
+    columns = dict(letters)  # shared by the sheet's lines: where later problems name their cells
     by_forecast = "gross_forecast" in letters and "income_forecast" in letters
     by_variance = not by_forecast and "gross_variance" in letters and "income_variance" in letters
     net_columns = any(k in letters for k in ("net_cash_limit", "net_forecast", "net_variance"))
@@ -64,7 +65,7 @@ def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.
                  gross_variance, income_variance, comment, full_year, ref, net_limit, net_forecast, net_variance,
                  *extra) in rows:  # fmt: skip
         where = Where(sheet, row_no)
-        if not (portfolio and line) and not _named(
+        if not (portfolio and line) and not named(
             BUDGET_LINES, where, letters, problems, portfolio=portfolio, line=line
         ):
             continue
@@ -168,13 +169,16 @@ def _budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.
                     comment,
                     where,
                     full_year,
+                    columns=columns,
                     ref=ref,
                     net_only=net_only,
                     extra=more,
                 )
             )
         else:
-            lines.append(budget_line(portfolio, section, line, cash_limit, forecast, comment, where, full_year))
+            lines.append(
+                budget_line(portfolio, section, line, cash_limit, forecast, comment, where, full_year, columns=columns)
+            )
     return tuple(lines)
 
 
@@ -216,15 +220,14 @@ def _extra(values: list, net_given: tuple[tuple[str, Decimal, Where], ...]) -> m
 
 def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Driver, ...]:
     out = []
-    letters, rows = _records(grid, ACTIVITY, cells, problems)
+    letters, rows = sheet_records(grid, ACTIVITY, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     sheet = grid.name
     line_letter = letters.get("line", "")
     group_letter = letters.get("group", "")
     for row_no, (portfolio, line, driver, unit, budget_volume, budget_unit_cost, forecast_volume, forecast_unit_cost,
                  b, f, group) in rows:  # fmt: skip
-        ok = bool(line and driver) or _named(
-            ACTIVITY, Where(sheet, row_no), letters, problems, line=line, driver=driver
-        )
+        ok = bool(line and driver) or named(ACTIVITY, Where(sheet, row_no), letters, problems, line=line, driver=driver)
         if (b is None) != (f is None):
             blank = "forecast_income_rate" if f is None else "budget_income_rate"
             problems.append(
@@ -260,6 +263,7 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
                     where,
                     group,
                     Where(sheet, row_no, group_letter) if group else m.NOWHERE,
+                    columns=columns,
                 )
             )
     return tuple(out)
@@ -267,39 +271,44 @@ def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Drive
 
 def _items(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.VarianceItem, ...]:
     out = []
-    letters, rows = _records(grid, VARIANCE_ITEMS, cells, problems)
+    letters, rows = sheet_records(grid, VARIANCE_ITEMS, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     sheet = grid.name
     line_letter = letters.get("line", "")
     for row_no, (portfolio, line, description, gross, income, full_year) in rows:
-        if (line and description) or _named(
+        if (line and description) or named(
             VARIANCE_ITEMS, Where(sheet, row_no), letters, problems, line=line, description=description
         ):
             # What is checked later is the line it refers to.
             where = Where(sheet, row_no, line_letter)
-            out.append(m.VarianceItem(line, description, m.GrossIncome(gross, income), portfolio, where, full_year))
+            amount = m.GrossIncome(gross, income)
+            out.append(m.VarianceItem(line, description, amount, portfolio, where, full_year, columns=columns))
     return tuple(out)
 
 
 def _changes(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.CashLimitChange, ...]:
     out = []
-    letters, rows = _records(grid, CASH_LIMIT_CHANGES, cells, problems)
+    letters, rows = sheet_records(grid, CASH_LIMIT_CHANGES, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, category, gross, income, description) in rows:
         where = Where(grid.name, row_no)
-        if (portfolio or _named(CASH_LIMIT_CHANGES, where, letters, problems, portfolio=portfolio)) and (
+        if (portfolio or named(CASH_LIMIT_CHANGES, where, letters, problems, portfolio=portfolio)) and (
             category in m.CATEGORIES
         ):
-            out.append(m.CashLimitChange(portfolio, line, category, m.GrossIncome(gross, income), description, where))
+            amount = m.GrossIncome(gross, income)
+            out.append(m.CashLimitChange(portfolio, line, category, amount, description, where, columns=columns))
     return tuple(out)
 
 
 def _savings(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Saving, ...]:
     out = []
-    letters, rows = _records(grid, SAVINGS, cells, problems)
+    letters, rows = sheet_records(grid, SAVINGS, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, saving, amount, rag, comment) in rows:
         where = Where(grid.name, row_no)
-        ok = bool(portfolio and saving) or _named(SAVINGS, where, letters, problems, portfolio=portfolio, saving=saving)
+        ok = bool(portfolio and saving) or named(SAVINGS, where, letters, problems, portfolio=portfolio, saving=saving)
         if ok and rag in m.RAGS:
-            out.append(m.Saving(portfolio, line, saving, amount, rag, comment, where))
+            out.append(m.Saving(portfolio, line, saving, amount, rag, comment, where, columns=columns))
     return tuple(out)
 
 
@@ -325,10 +334,11 @@ def normalise_year(text: str) -> str | None:
 
 def _capital(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.CapitalRow, ...]:
     out = []
-    letters, rows = _records(grid, CAPITAL, cells, problems)
+    letters, rows = sheet_records(grid, CAPITAL, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, project, status, year_text, cash_limit, forecast) in rows:
         where = Where(grid.name, row_no)
-        ok = bool(portfolio and project) or _named(
+        ok = bool(portfolio and project) or named(
             CAPITAL, where, letters, problems, portfolio=portfolio, project=project
         )
         year = normalise_year(year_text)
@@ -342,16 +352,16 @@ def _capital(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Capit
             )
             ok = False
         if ok and year is not None and status in m.STATUSES:
-            out.append(m.CapitalRow(portfolio, project, status, year, cash_limit, forecast, where))
+            out.append(m.CapitalRow(portfolio, project, status, year, cash_limit, forecast, where, columns=columns))
     return tuple(out)
 
 
 def _indicators(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Indicator, ...]:
     out = []
-    letters, rows = _records(grid, INDICATORS, cells, problems)
+    letters, rows = sheet_records(grid, INDICATORS, cells, problems)
     for row_no, (indicator, unit, period, budget_level, actual, budget_unit_cost, actual_unit_cost) in rows:
         where = Where(grid.name, row_no)
-        if (indicator and period) or _named(INDICATORS, where, letters, problems, indicator=indicator, period=period):
+        if (indicator and period) or named(INDICATORS, where, letters, problems, indicator=indicator, period=period):
             out.append(
                 m.Indicator(indicator, unit, period, budget_level, actual, budget_unit_cost, actual_unit_cost, where)
             )
@@ -360,25 +370,26 @@ def _indicators(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.In
 
 def _management(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.ManagementAction, ...]:
     out = []
-    letters, rows = _records(grid, MANAGEMENT_ACTION, cells, problems)
+    letters, rows = sheet_records(grid, MANAGEMENT_ACTION, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, action, amount, rag) in rows:
         where = Where(grid.name, row_no)
-        ok = bool(portfolio and action) or _named(
+        ok = bool(portfolio and action) or named(
             MANAGEMENT_ACTION, where, letters, problems, portfolio=portfolio, action=action
         )
         if ok and rag in m.RAGS:
-            out.append(m.ManagementAction(portfolio, line, action, amount, rag, where))
+            out.append(m.ManagementAction(portfolio, line, action, amount, rag, where, columns=columns))
     return tuple(out)
 
 
 def _subjective(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.SubjectiveRow, ...]:
     out = []
-    letters, rows = _records(grid, SUBJECTIVE, cells, problems)
+    letters, rows = sheet_records(grid, SUBJECTIVE, cells, problems)
     by_variance = "forecast" not in letters
     sign = cells.sign
     for row_no, (portfolio, line, subjective, side, cash_limit, forecast, variance, actual) in rows:
         where = Where(grid.name, row_no)
-        ok = bool(line and subjective) or _named(SUBJECTIVE, where, letters, problems, line=line, subjective=subjective)
+        ok = bool(line and subjective) or named(SUBJECTIVE, where, letters, problems, line=line, subjective=subjective)
         if by_variance:
             forecast = None if variance is None else cash_limit + (variance if sign == 1 else -variance)
         if forecast is None:
@@ -401,12 +412,14 @@ def _subjective(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Su
 
 def _roll_forward(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.RollForward, ...]:
     out = []
-    letters, rows = _records(grid, ROLL_FORWARD, cells, problems)
+    letters, rows = sheet_records(grid, ROLL_FORWARD, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, amount, purpose, status) in rows:
         where = Where(grid.name, row_no)
-        ok = bool(portfolio and line) or _named(ROLL_FORWARD, where, letters, problems, portfolio=portfolio, line=line)
+        ok = bool(portfolio and line) or named(ROLL_FORWARD, where, letters, problems, portfolio=portfolio, line=line)
         if ok and status in m.ROLL_FORWARD_STATUSES:
-            out.append(m.RollForward(portfolio, line, amount, purpose, status, where.at(letters.get("amount", ""))))
+            at = where.at(letters.get("amount", ""))
+            out.append(m.RollForward(portfolio, line, amount, purpose, status, at, columns=columns))
     return tuple(out)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from ..model import Problem, Quarter, Settings, Where, error, warning
+from ..model import Problem, Quarter, Settings, Where, cell, error, warning
 from ..periods import place
 
 #: The units of a combined quarter whose workbooks gave different ones.
@@ -97,7 +97,7 @@ def _periods(parts: Sequence[tuple[str, Quarter]]) -> list[Problem]:
             error(
                 "period-differs",
                 f"{said}, but {first_name}'s is {theirs}; the workbooks of one report must be for the same period",
-                _settings_where(name),
+                attrs.evolve(q.settings.period_where, file=name) if got.strip() else _settings_where(name),
             )
         )
     return out
@@ -106,11 +106,11 @@ def _periods(parts: Sequence[tuple[str, Quarter]]) -> list[Problem]:
 def _portfolio_places(q: Quarter) -> Iterable[tuple[str, Where]]:
     """Every portfolio a workbook names, with the first place it is named."""
     for bl in q.lines:
-        yield bl.portfolio, bl.where
-    for field in ("changes", "savings", "capital", "drivers", "items"):
+        yield bl.portfolio, cell(bl.where, bl.columns, "portfolio")
+    for field in ("changes", "savings", "capital", "drivers", "items", "management_actions"):
         for r in getattr(q, field) or ():
             if r.portfolio:
-                yield r.portfolio, r.where
+                yield r.portfolio, cell(r.where, r.columns, "portfolio")
 
 
 def _portfolios(parts: Sequence[tuple[str, Quarter]]) -> list[Problem]:
@@ -130,7 +130,7 @@ def _portfolios(parts: Sequence[tuple[str, Quarter]]) -> list[Problem]:
                         "portfolio-in-two-workbooks",
                         f"the portfolio '{portfolio}' is also in {other} ({place}); "
                         "a portfolio may come from one workbook only",
-                        where.at(""),
+                        where,
                     )
                 )
         for key, (_, where) in mine.items():

@@ -1,5 +1,5 @@
 """A sheet's table: finding its header row, then turning its rows into values column by
-column (``_records``), with every problem located at its cell.
+column (``sheet_records``), with every problem located at its cell.
 
 Works on one grid at a time, through the column specs of ``sheets``; builds no model
 records (``records`` does) and does no arithmetic beyond reading numbers.
@@ -334,7 +334,7 @@ def _column_values(column: Column, raw: list[object], scale: Decimal) -> tuple[S
     return values, any(map(operator.is_, table.values(), repeat(_ONE_BY_ONE)))
 
 
-def _records(
+def sheet_records(
     grid: Grid,
     spec: SheetSpec,
     cells: Cells,
@@ -357,7 +357,7 @@ def _records(
     columns = [(spec.column(k), j, header.columns[k]) for k, j in header.index.items()]
     first_row = grid.first_row
     # Rows holding an Excel error or an unsaved formula look blank in the values alone.
-    flagged = {_split_ref(ref)[0] for ref in (*grid.errors, *grid.uncached_formulas)}
+    flagged = {split_ref(ref)[0] for ref in (*grid.errors, *grid.uncached_formulas)}
     numbers = [
         first_row + i
         for i, row in enumerate(grid.rows[start:], start)
@@ -433,7 +433,7 @@ def _rows_with_problems(
             )
 
 
-def _named(spec: SheetSpec, where: Where, letters: dict[str, str], problems: list[Problem], **names: str) -> bool:
+def named(spec: SheetSpec, where: Where, letters: dict[str, str], problems: list[Problem], **names: str) -> bool:
     """Are the name cells ``names`` (key=value) of a row all filled in? Each blank one is a problem."""
     ok = True
     for key, value in names.items():
@@ -450,7 +450,7 @@ def _stale_formulas(grid: Grid, numbers: list[int], columns: list, problems: lis
     read = {column_letter(col) for _, _, col in columns}
     rows = set(numbers)
     found = sorted(
-        (row, len(col), col) for row, col in map(_split_ref, grid.stale_formulas) if row in rows and col in read
+        (row, len(col), col) for row, col in map(split_ref, grid.stale_formulas) if row in rows and col in read
     )
     if not found:
         return
@@ -482,6 +482,6 @@ def _row_ranges(rows: list[int]) -> str:
     return ", ".join(out)
 
 
-def _split_ref(ref: str) -> tuple[int, str]:
+def split_ref(ref: str) -> tuple[int, str]:
     match = re.match(r"([A-Z]+)(\d+)", ref)
     return (int(match.group(2)), match.group(1)) if match else (0, "")

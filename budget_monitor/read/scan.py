@@ -25,20 +25,20 @@ import attrs
 from ..model import Problem, Where, column_letter, error
 from ..rules import Limits
 from .bombs import (
-    _DTD,
-    _XML_PART,
-    _corrupt,
-    _decode_xml_start,
-    _local,
-    _names,
-    _open_zip,
-    _PackageError,
-    _parse,
-    _read_small,
-    _rels,
-    _unsafe_xml,
-    _workbook_part,
+    DOCTYPE_OR_ENTITY,
+    XML_PART,
+    PackageError,
     check_limits,
+    corrupt_file,
+    decode_xml_start,
+    local_name,
+    open_zip,
+    parse,
+    part_names,
+    part_relationships,
+    read_small,
+    unsafe_xml,
+    workbook_part,
 )
 
 #: Sheet XML is scanned in chunks of about this many bytes.
@@ -267,7 +267,7 @@ class _SheetScan:
             )
         if final:
             outside = data  # the final chunk holds the head too when it is also the first
-        if b"!" in data and b"<!" in data and _DTD.search(data):
+        if b"!" in data and b"<!" in data and DOCTYPE_OR_ENTITY.search(data):
             self.unsafe = True
             return
         self._extent(data)
@@ -435,7 +435,7 @@ def _last_row_end(data: bytes) -> int:
 
 def _decode_whole_if_utf16(block: bytes, fh) -> bytes:
     if block.startswith((b"\xff\xfe", b"\xfe\xff")) or block[:2] in (b"<\x00", b"\x00<"):
-        return _decode_xml_start(block + fh.read())
+        return decode_xml_start(block + fh.read())
     return block
 
 
@@ -454,7 +454,7 @@ def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo, all_formulas: bool = False
     refs = 0
     with zf.open(info) as fh:
         for event, elem in SafeET.iterparse(fh, events=("start", "end"), forbid_dtd=True):
-            tag = _local(elem.tag)
+            tag = local_name(elem.tag)
             if event == "start" and tag == "row":
                 r = elem.get("r")
                 row_no = int(r) if r and r.isdigit() else row_no + 1
@@ -480,7 +480,7 @@ def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo, all_formulas: bool = False
                 else:
                     col_no += 1
                     cell = f"{column_letter(col_no - 1)}{row_no}"
-                children = {_local(ch.tag): ch for ch in elem}
+                children = {local_name(ch.tag): ch for ch in elem}
                 t = elem.get("t", "n")
                 v = children.get("v")
                 if all_formulas and "f" in children:
@@ -503,7 +503,7 @@ def _walk(zf: zipfile.ZipFile, info: zipfile.ZipInfo, all_formulas: bool = False
                 scan.hidden_columns.extend(column_letter(n - 1) for n in range(max(lo, 1), min(hi, 16384) + 1))
             elif event == "end" and tag == "autoFilter":
                 scan.autofilter = elem.get("ref", "")
-                if any(_local(ch.tag) == "filterColumn" for ch in elem):
+                if any(local_name(ch.tag) == "filterColumn" for ch in elem):
                     scan.filter_active = True
             elif event == "start" and tag == "sheetPr" and elem.get("filterMode", "").casefold() in ("1", "true"):
                 scan.filter_active = True
@@ -571,7 +571,7 @@ def scan(path: Path | str, limits: Limits | None = None) -> tuple[PackageFacts |
     """
     path = Path(path)
     limits = limits or Limits()
-    zf, problems = _open_zip(path)
+    zf, problems = open_zip(path)
     if zf is None:
         return None, problems
     with zf:
@@ -580,33 +580,33 @@ def scan(path: Path | str, limits: Limits | None = None) -> tuple[PackageFacts |
             if problems:
                 return None, problems
             return _scan(zf, limits)
-        except _PackageError as exc:
+        except PackageError as exc:
             return None, exc.problems
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, OSError, ParseError) as exc:
-            return None, [_corrupt(f"a part cannot be unpacked: {exc}")]
+            return None, [corrupt_file(f"a part cannot be unpacked: {exc}")]
 
 
 def _scan(zf: zipfile.ZipFile, limits: Limits) -> tuple[PackageFacts | None, list[Problem]]:
     import defusedxml
 
-    names = _names(zf)
-    workbook = _workbook_part(zf, names)
+    names = part_names(zf)
+    workbook = workbook_part(zf, names)
     if workbook is None:
-        return None, [_corrupt("it has no workbook part (xl/workbook.xml)")]
+        return None, [corrupt_file("it has no workbook part (xl/workbook.xml)")]
     wb_info = names[workbook.casefold()]
-    wb_data = _read_small(zf, wb_info, 64 << 20)
-    root, problems = _parse(wb_data, wb_info.filename)
+    wb_data = read_small(zf, wb_info, 64 << 20)
+    root, problems = parse(wb_data, wb_info.filename)
     if root is None:
         return None, problems
-    rels = _rels(zf, names, wb_info.filename.replace("\\", "/").lstrip("/"))
+    rels = part_relationships(zf, names, wb_info.filename.replace("\\", "/").lstrip("/"))
     recalc = bool(_CALC_ON_LOAD.search(wb_data))
     sheets: list[SheetFacts] = []
     r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     for elem in root.iter():
-        if _local(elem.tag) != "sheet":
+        if local_name(elem.tag) != "sheet":
             continue
         name = elem.get("name", "")
-        rid = elem.get(r_id) or next((v for k, v in elem.attrib.items() if _local(k) == "id"), "")
+        rid = elem.get(r_id) or next((v for k, v in elem.attrib.items() if local_name(k) == "id"), "")
         rel_type, target = rels.get(rid, ("", ""))
         state = elem.get("state", "visible") or "visible"
         if state not in ("visible", "hidden", "veryHidden"):
@@ -620,12 +620,12 @@ def _scan(zf: zipfile.ZipFile, limits: Limits) -> tuple[PackageFacts | None, lis
         except defusedxml.DefusedXmlException:  # pragma: no cover - feed refuses DTDs first
             found.unsafe = True
         if found.unsafe:
-            return None, [_unsafe_xml(info.filename)]
+            return None, [unsafe_xml(info.filename)]
         if found.needs_walk:
             try:
                 found = _walk(zf, info, recalc)
             except defusedxml.DefusedXmlException:
-                return None, [_unsafe_xml(info.filename)]
+                return None, [unsafe_xml(info.filename)]
         too_far = reach_problem(name, found, limits)
         if too_far is not None:
             return None, [too_far]
@@ -653,15 +653,15 @@ def _scan(zf: zipfile.ZipFile, limits: Limits) -> tuple[PackageFacts | None, lis
     # and reading a part to its end is what checks its size and CRC.
     sheet_parts = {s.part for s in sheets}
     for info in zf.infolist():
-        if info.is_dir() or info.filename in sheet_parts or not _XML_PART.search(info.filename):
+        if info.is_dir() or info.filename in sheet_parts or not XML_PART.search(info.filename):
             continue
         unsafe = _SheetScan()
 
         def feed(data: bytes, final: bool = False, unsafe=unsafe) -> None:
-            if _DTD.search(data):
+            if DOCTYPE_OR_ENTITY.search(data):
                 unsafe.unsafe = True
 
         _stream_part(zf, info, feed)
         if unsafe.unsafe:
-            return None, [_unsafe_xml(info.filename)]
+            return None, [unsafe_xml(info.filename)]
     return PackageFacts(tuple(sheets), recalc), []

@@ -136,6 +136,8 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
                 continue
             value = chosen
         found[field] = value
+        if field == "organisation":
+            found["organisation_where"] = Where(grid.name, row_no, "B")
         if field == "period":
             found["period_where"] = Where(grid.name, row_no, "B")
             if value and place(value) is None:

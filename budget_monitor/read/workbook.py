@@ -20,8 +20,8 @@ from ..money import (
 )
 from .cells import Cells
 from .grid import Grid
-from .records import READERS, _budget_lines
-from .rows import _split_ref, closest
+from .records import READERS, budget_lines
+from .rows import closest, split_ref
 from .settings import parse_settings
 from .sheets import (
     BUDGET_LINES,
@@ -98,7 +98,7 @@ def sheet_problems(grid: Grid, earlier: Grid | None) -> list[Problem]:
     if grid.hidden:
         found.append(warning("hidden-sheet", "the sheet is hidden; it is read like any other", Where(grid.name)))
     for ref in grid.merged:
-        row, column = _split_ref(ref)
+        row, column = split_ref(ref)
         if _in_table(grid, row):
             found.append(
                 warning(
@@ -225,7 +225,7 @@ def _read_sheet(key: str, grid: Grid, settings: m.Settings) -> tuple[tuple, list
     problems: list[Problem] = []
     if key == _LINES_KEY:
         cells = Cells(grid, problems, UNITS[settings.units], settings.units, settings.sign)
-        return _budget_lines(grid, cells, problems), problems
+        return budget_lines(grid, cells, problems), problems
     spec, reader, _ = READERS[key]
     if spec is CAPITAL:
         cells = Cells(grid, problems, UNITS[settings.capital_units], settings.capital_units)

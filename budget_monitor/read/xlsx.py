@@ -28,9 +28,9 @@ from typing import Any, cast
 
 from ..model import Problem, Where, error, has_errors, warning
 from ..rules import Limits
-from .bombs import _SAVE_AS
+from .bombs import SAVE_AS
 from .grid import Grid
-from .kind import _PASSWORD, READABLE, SCANNABLE, inspect
+from .kind import PASSWORD, READABLE, SCANNABLE, inspect
 from .scan import PackageFacts, scan
 
 #: Sheet types calamine lists that hold no cells.
@@ -67,8 +67,8 @@ def _unreadable(exc: BaseException) -> Problem:
     import python_calamine
 
     if isinstance(exc, python_calamine.PasswordError):
-        return error("password-protected", f"the workbook is {_PASSWORD}")
-    return error("unreadable", f"the file cannot be read as a workbook ({_short(exc)}); {_SAVE_AS} again")
+        return error("password-protected", f"the workbook is {PASSWORD}")
+    return error("unreadable", f"the file cannot be read as a workbook ({_short(exc)}); {SAVE_AS} again")
 
 
 def _read_values(path: Path, facts: PackageFacts | None) -> tuple[list[Grid] | None, list[Problem]]:

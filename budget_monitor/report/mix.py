@@ -11,7 +11,7 @@ from fractions import Fraction
 from ..engine import Report
 from ..engine.mix import GroupMix
 from ..money import EXACT, display
-from .tables import Col, Row, Table, _amount_k, _count, add_totals, k, with_across
+from .tables import Col, Row, Table, add_totals, amount_k, count_text, k, with_across
 
 MIX_COLUMNS = (
     Col("Group", width=30),
@@ -64,7 +64,7 @@ def mix_sentence(g: GroupMix) -> str:
     verb = "adds" if g.mix > 0 else "saves"
     return (
         f"the shift towards {towards.driver.driver} (from {percent(b)}% to {percent(f)}% of the "
-        f"{_noun(g.unit)}) {verb} {_amount_k(g.mix)}"
+        f"{_noun(g.unit)}) {verb} {amount_k(g.mix)}"
     )
 
 
@@ -78,18 +78,18 @@ def mix_commentary(g: GroupMix) -> str:
         more = "more" if dv > 0 else "fewer"
         effect = "a pressure" if g.volume > 0 else "a saving"
         parts.append(
-            f"{_count(abs(dv))} {more} {noun} than affordable at the budget average cost of £{display(average, Decimal(1), 2):,} "
-            f"give {effect} of {_amount_k(g.volume)}"
+            f"{count_text(abs(dv))} {more} {noun} than affordable at the budget average cost of £{display(average, Decimal(1), 2):,} "
+            f"give {effect} of {amount_k(g.volume)}"
         )
     elif dv:
-        parts.append(f"{_count(abs(dv))} {noun} with no affordable level give {_amount_k(g.volume)}")
+        parts.append(f"{count_text(abs(dv))} {noun} with no affordable level give {amount_k(g.volume)}")
     else:
-        parts.append(f"{noun} at the affordable level of {_count(g.budget_volume)}")
+        parts.append(f"{noun} at the affordable level of {count_text(g.budget_volume)}")
     shift = mix_sentence(g)
     parts.append(shift or "the mix is as budgeted")
     if g.unit_cost:
         parts.append(
-            f"unit costs {'above' if g.unit_cost > 0 else 'below'} budget {'add' if g.unit_cost > 0 else 'save'} {_amount_k(g.unit_cost)}"
+            f"unit costs {'above' if g.unit_cost > 0 else 'below'} budget {'add' if g.unit_cost > 0 else 'save'} {amount_k(g.unit_cost)}"
         )
     else:
         parts.append("unit costs are as budgeted")

@@ -38,12 +38,12 @@ from .phrases import (
     MILLION,
     MOST_NAMED,
     Say,
-    _join,
-    _k_shown,
-    _sentence,
+    as_sentence,
     capital_m,
     count_text,
     difference_text,
+    join,
+    k_shown,
     k_text,
     rate_text,
     signed_k,
@@ -102,9 +102,9 @@ def driver_paragraph(e: DriverEffect, say: Say) -> str:
         elif not display(e.activity):
             says += f"gives {say.a(e.unit_cost)}."
         elif (e.unit_cost > 0) == (e.activity > 0):
-            says += f"adds {_k_shown(shown)} to the {say.word(e.activity)}."
+            says += f"adds {k_shown(shown)} to the {say.word(e.activity)}."
         else:
-            says += f"reduces the {say.word(e.activity)} by {_k_shown(shown)}."
+            says += f"reduces the {say.word(e.activity)} by {k_shown(shown)}."
         parts.append(says)
     else:
         parts.append(f"{cost} is as budgeted.")
@@ -130,7 +130,7 @@ def driver_paragraph(e: DriverEffect, say: Say) -> str:
 
 def item_sentence(description: str, x: GrossIncome, say: Say) -> str:
     """An explained item: ``Increased costs of legal services: a pressure of £2,840k.``"""
-    return _sentence(f"{description}: {say.whole(x)}")
+    return as_sentence(f"{description}: {say.whole(x)}")
 
 
 def unexplained_sentence(c: Component, say: Say) -> str:
@@ -140,7 +140,7 @@ def unexplained_sentence(c: Component, say: Say) -> str:
         what = f"{say.a(c.amount, 'gross')} is"
     else:
         what = f"{say.income(c.amount)} is"
-    return _sentence(f"{what} not explained by any driver or item and needs an explanation")
+    return as_sentence(f"{what} not explained by any driver or item and needs an explanation")
 
 
 # --- sections ----------------------------------------------------------------------------
@@ -163,9 +163,9 @@ def line_entry(
     """A budget line's section: the heading, the line as a whole, its drivers, items, and
     what needs an explanation. A net-only line is spoken of as net throughout."""
     if net_only:
-        paragraphs = [_sentence(f"The forecast shows {say.a(variance.net, 'net')}")]
+        paragraphs = [as_sentence(f"The forecast shows {say.a(variance.net, 'net')}")]
     else:
-        paragraphs = [_sentence(f"The forecast shows {say.whole(variance)}")]
+        paragraphs = [as_sentence(f"The forecast shows {say.whole(variance)}")]
     moving = [
         e
         for e in effects
@@ -180,7 +180,7 @@ def line_entry(
             amounts[c.side == "income"] += c.amount
     ordered = sorted(items.items(), key=lambda kv: (-abs(kv[1][0] + kv[1][1]), kv[0]))
     if net_only:
-        sentences = [_sentence(f"{desc}: {say.a(g + i, 'net')}") for desc, (g, i) in ordered]
+        sentences = [as_sentence(f"{desc}: {say.a(g + i, 'net')}") for desc, (g, i) in ordered]
     else:
         sentences = [item_sentence(desc, GrossIncome(g, i), say) for desc, (g, i) in ordered]
     if sentences:
@@ -201,7 +201,7 @@ def portfolio_paragraphs(
     lines (``n``) have a component over the threshold, of which ``shown`` are explained."""
     threshold = report.over_threshold.threshold
     out = [
-        _sentence(
+        as_sentence(
             f"Overall the forecast against the net cash limit of {k_text(cash_limit.net)} is {say.whole(variance)}"
         )
     ]
@@ -223,7 +223,7 @@ def portfolio_paragraphs(
 
 def method_paragraph(report: Report) -> str:
     """How drivers' variances are split: the formula of the report's split method."""
-    return _sentence(f"Drivers' variances follow the {DESCRIPTIONS[report.split_method]}")
+    return as_sentence(f"Drivers' variances follow the {DESCRIPTIONS[report.split_method]}")
 
 
 def split_paragraphs(report: Report, portfolio: str, state: bool) -> list[str]:
@@ -236,7 +236,7 @@ def split_paragraphs(report: Report, portfolio: str, state: bool) -> list[str]:
     for g in report.mixes or ():
         if g.portfolio == portfolio:
             text = mix_commentary(g)
-            out.append(_sentence(f"{g.group} ({g.unit}, taken together): {text[:1].lower()}{text[1:]}"))
+            out.append(as_sentence(f"{g.group} ({g.unit}, taken together): {text[:1].lower()}{text[1:]}"))
     return out
 
 
@@ -247,7 +247,7 @@ def cash_limit_paragraph(rec, say: Say) -> str:
         moves.append(f"{category.lower()} changes of {signed_k(amount.gross)} gross ({signed_k(amount.net)} net)")
     text = f"Cash limit: {k_text(rec.opening.gross)} gross ({k_text(rec.opening.net)} net) at the previous report"
     if moves:
-        text += "; " + _join(moves)
+        text += "; " + join(moves)
     text += f", giving a revised cash limit of {k_text(rec.revised.gross)} gross ({k_text(rec.revised.net)} net)."
     diff = rec.difference
     if display(diff.gross) or display(diff.net):
@@ -276,7 +276,7 @@ def savings_paragraph(savings: Sequence, say: Say) -> str | None:
         head = f"One saving of {k_text(total)} built into the budget is rated red (not expected to be delivered)"
     else:
         head = f"{len(red):,} savings totalling {k_text(total)} built into the budget are rated red (not expected to be delivered)"
-    return f"{head}: {_join(named)}."
+    return f"{head}: {join(named)}."
 
 
 def capital_paragraph(projects: Sequence, year: str, listed: Sequence) -> str | None:
@@ -303,7 +303,7 @@ def capital_paragraph(projects: Sequence, year: str, listed: Sequence) -> str | 
         if len(listed) > MOST_NAMED:
             names.append(f"{len(listed) - MOST_NAMED} more")
         one = len(listed) == 1
-        text += f" {'One project has a variance' if one else f'{len(listed):,} projects have variances'} over the threshold: {_join(names)}."
+        text += f" {'One project has a variance' if one else f'{len(listed):,} projects have variances'} over the threshold: {join(names)}."
     return text
 
 
@@ -414,7 +414,7 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
         paragraphs = portfolio_paragraphs(report, portfolio, variance, cash_limit, over[portfolio], say, len(sections))
         all_net = all(bl.net_only for bl in lines)
         if all_net:  # no gross or income to speak of: the net, in words that say so
-            paragraphs[0] = _sentence(
+            paragraphs[0] = as_sentence(
                 f"Overall the forecast against the net cash limit of {k_text(cash_limit.net)} is "
                 f"{say.a(variance.net, 'net')}"
             )

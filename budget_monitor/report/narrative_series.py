@@ -28,7 +28,7 @@ from ..engine.movement import ComponentMovement, LineMovement, Movement
 from ..model import RAGS, GrossIncome, ManagementAction
 from ..money import ZERO, display
 from ..rules import Threshold
-from .phrases import MOST_NAMED, Say, _join, _sentence, signed_shown
+from .phrases import MOST_NAMED, Say, as_sentence, join, signed_shown
 from .schedules import size_text
 
 #: How many of a line's component movements its section names, largest first.
@@ -104,7 +104,7 @@ def portfolio_movement(
             named.append(f"{len(others) - MOST_NAMED:,} more on the Movement sheet")
         other = "other " if any(p == portfolio for p, _ in with_section) else ""
         head = f"One {other}budget line moved" if len(others) == 1 else f"{len(others):,} {other}budget lines moved"
-        out.append(f"{head} by {size_text(threshold.amount)} or more {since}: {_join(named)}.")
+        out.append(f"{head} by {size_text(threshold.amount)} or more {since}: {join(named)}.")
     return out
 
 
@@ -169,7 +169,7 @@ def line_movement(m: LineMovement, parts: Sequence[ComponentMovement], mv: Movem
         return text + "."
     named = [_part_moved(c) for c in shown[:LARGEST_PARTS]]
     more = len(shown) - LARGEST_PARTS
-    text += f"{lead}: {_join(named)}"
+    text += f"{lead}: {join(named)}"
     if more > 0:
         text += f", with {'one smaller movement' if more == 1 else f'{more:,} smaller movements'}"
     return text + "."
@@ -179,7 +179,7 @@ def gone_portfolio(mv: Movement, portfolio: str, say: Say) -> str:
     """A portfolio in the last report that this one does not have."""
     before = sum((m.previous.net for m in mv.lines if m.portfolio == portfolio), ZERO)
     at, _ = _when(mv)
-    return _sentence(
+    return as_sentence(
         f"This portfolio is not in this report; its forecast {_noun(say, before)} {at} was {signed_shown(display(before))}"
     )
 
@@ -220,7 +220,7 @@ def management_paragraph(summary: ManagementSummary, portfolio: str, variance: G
             text += f" {rag}: {named[0]}."
         else:
             rag_total = sum((shown[id(a)] for a in these), ZERO)
-            text += f" {rag}, {len(these):,} actions totalling {signed_shown(rag_total)}: {_join(named)}."
+            text += f" {rag}, {len(these):,} actions totalling {signed_shown(rag_total)}: {join(named)}."
     return text
 
 

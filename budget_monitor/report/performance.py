@@ -27,7 +27,7 @@ SUMMARY_COLUMNS = (
     Col("Target", "number"),
     Col("Status"),
     Col("Previous status"),
-    Col("Direction of travel"),
+    Col(DIRECTION := "Direction of travel (↑ better)"),
 )
 #: Where the statuses are in the summary, for colouring and counting.
 STATUS_COLUMNS = (5, 6)

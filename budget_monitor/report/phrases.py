@@ -31,7 +31,7 @@ def k_text(amount: Decimal) -> str:
     return f"£{abs(display(amount)):,}k"
 
 
-def _k_shown(shown: Decimal) -> str:
+def k_shown(shown: Decimal) -> str:
     """``k_text`` of an amount already rounded for display."""
     return f"£{abs(shown):,}k"
 
@@ -176,11 +176,11 @@ class Say:
         return f"{self.a(x.net, qualifier)} ({self.a(x.gross, 'gross')} and {self.income(x.income)})"
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def _join(parts: Sequence[str]) -> str:
+def join(parts: Sequence[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]

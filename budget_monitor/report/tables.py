@@ -501,11 +501,11 @@ def _noun(unit: str) -> tuple[str, str]:
     return (unit.strip() or "volume"), "unit cost"
 
 
-def _amount_k(amount: Decimal) -> str:
+def amount_k(amount: Decimal) -> str:
     return f"£{abs(k(amount)):,}k"
 
 
-def _count(value: Decimal) -> str:
+def count_text(value: Decimal) -> str:
     v = value.normalize()
     if v == v.to_integral_value():
         return f"{v.quantize(Decimal(1)):,}"
@@ -523,29 +523,29 @@ def commentary(e: DriverEffect) -> str:
         where = "above" if dv > 0 else "below"
         kind = "pressure" if e.activity > 0 else "saving"
         first = (
-            f"forecast {noun} {_count(abs(dv))} {where} the affordable level of {_count(d.budget_volume)} "
-            f"give a {kind} of {_amount_k(e.activity)}"
+            f"forecast {noun} {count_text(abs(dv))} {where} the affordable level of {count_text(d.budget_volume)} "
+            f"give a {kind} of {amount_k(e.activity)}"
         )
     else:
-        first = f"forecast {noun} at the affordable level of {_count(d.budget_volume)}"
+        first = f"forecast {noun} at the affordable level of {count_text(d.budget_volume)}"
     du = e.unit_cost_difference
     if du and e.unit_cost:
         where = "above" if du > 0 else "below"
         if not dv:
-            second = f"the {cost_noun} £{abs(du):,.2f} {where} budget gives a {'pressure' if e.unit_cost > 0 else 'saving'} of {_amount_k(e.unit_cost)}"
+            second = f"the {cost_noun} £{abs(du):,.2f} {where} budget gives a {'pressure' if e.unit_cost > 0 else 'saving'} of {amount_k(e.unit_cost)}"
         elif (e.unit_cost > 0) == (e.activity > 0):
-            second = f"the {cost_noun} £{abs(du):,.2f} {where} budget adds {_amount_k(e.unit_cost)}"
+            second = f"the {cost_noun} £{abs(du):,.2f} {where} budget adds {amount_k(e.unit_cost)}"
         else:
-            second = f"the {cost_noun} £{abs(du):,.2f} {where} budget reduces it by {_amount_k(e.unit_cost)}"
+            second = f"the {cost_noun} £{abs(du):,.2f} {where} budget reduces it by {amount_k(e.unit_cost)}"
     else:
         second = f"the {cost_noun} is as budgeted"
     text = f"{first}; {second}"
     if e.joint:
-        text += f"; the two changes together {'add' if e.joint > 0 else 'take off'} {_amount_k(e.joint)} (joint effect)"
+        text += f"; the two changes together {'add' if e.joint > 0 else 'take off'} {amount_k(e.joint)} (joint effect)"
     if e.income_activity or e.income_rate or e.income_joint:
         total = e.income_activity + e.income_rate + e.income_joint
         text += (
-            f"; income that follows the volume is {_amount_k(total)} {'lower' if total > 0 else 'higher'} than budgeted"
+            f"; income that follows the volume is {amount_k(total)} {'lower' if total > 0 else 'higher'} than budgeted"
         )
     return text[0].upper() + text[1:]
 

@@ -16,6 +16,12 @@
   replaced, with its pool, and the next upload is answered.
 - A request whose body stops arriving for ``Settings.read_timeout`` seconds, or has not
   all arrived after ten times that, is answered 408.
+- Who may use it (``auth.Gate``): without ``Settings.auth`` anyone who reaches it; with
+  ``users`` those who sign in, with ``proxy`` those a reverse proxy names, each for the
+  organisations the access file gives. Every form carries the session's CSRF token; a
+  POST whose ``Origin`` is not one of ``Settings.allowed_hosts`` is refused (403), and so
+  is any request for another host (400). Nothing that shows figures is cached
+  (``Cache-Control: no-store`` on every answer but the static files).
 
 What this module must not do: analyse or render itself (``jobs``, ``page``), or serve a
 file that is not one of a job's outputs.
@@ -26,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import secrets
 import shutil
 import time
 from collections.abc import AsyncIterator
@@ -39,13 +46,15 @@ import attrs
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rules import Limits
 from . import page
+from .access import User
+from .auth import Gate, client_of
 from .jobs import OUTPUTS, Jobs, run_job, safe_stem, start_worker, warm
 
 STATIC = Path(__file__).parent / "static"
@@ -59,7 +68,9 @@ SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" with a form it
+    # posts, and the Origin check could not tell the page's own forms from another site's.
+    (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 
@@ -97,6 +108,13 @@ class Settings:
     limits: Limits = field(default_factory=lambda: PAGE_LIMITS)
     #: Seconds a request's body may stop arriving before it is answered 408.
     read_timeout: float = 30.0
+    #: "" (anyone who reaches the page), "users" (sign-in) or "proxy" (the user_header's name).
+    auth: str = ""
+    #: The access file's users (``access.load_access``), with ``auth``.
+    users: dict[str, User] | None = None
+    user_header: str = "X-Remote-User"
+    #: The host names the page answers to (the Host header), and the origins a form may come from.
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
 
     @property
     def limit_mb(self) -> int:
@@ -115,20 +133,42 @@ class Guard:
     """ASGI middleware: the upload limit, the body's read timeout, and the security headers
     on every answer."""
 
-    def __init__(self, app: ASGIApp, limit: int, read_timeout: float = 30.0):
+    def __init__(self, app: ASGIApp, limit: int, read_timeout: float = 30.0, hosts: tuple[str, ...] = ()):
         self.app = app
         self.limit = limit
         self.read_timeout = read_timeout
+        self.hosts = {h.strip("[]").casefold() for h in hosts}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        static = scope["path"].startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                extra = SECURITY_HEADERS if static else SECURITY_HEADERS + [(b"cache-control", b"no-store")]
+                headers = [(k, v) for k, v in message.get("headers", []) if static or k.lower() != b"cache-control"]
+                message["headers"] = headers + extra
             await send(message)
+
+        headers = dict(scope["headers"])
+        if self.hosts and _hostname(headers.get(b"host", b"").decode("latin-1")) not in self.hosts:
+            await PlainTextResponse("This page does not answer to that host name.", 400)(scope, receive, send)
+            return
+        if scope["method"] == "POST" and b"origin" in headers:
+            origin = headers[b"origin"].decode("latin-1")
+            if origin == "null" or _hostname(origin.split("://", 1)[-1]) not in self.hosts:
+                page_403 = HTMLResponse(
+                    page.message_page(
+                        "The form did not come from this page",
+                        "Forms are taken only from this page itself. Go back to it, reload it and send the form again.",
+                        status="refused-403",
+                    ),
+                    status_code=403,
+                )
+                await page_403(scope, receive, send_with_headers)
+                return
 
         if scope["method"] == "POST":
             length = dict(scope["headers"]).get(b"content-length")
@@ -154,6 +194,14 @@ class Guard:
             await self.app(scope, counted, send_with_headers)
             return
         await self.app(scope, receive, send_with_headers)
+
+
+def _hostname(host: str) -> str:
+    """``budgets.example:8000`` -> ``budgets.example``; ``[::1]:8000`` -> ``::1``."""
+    host = host.strip().casefold()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def too_slow() -> Response:
@@ -187,6 +235,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     """The page's ASGI application (serve it with uvicorn: ``budget-monitor serve``)."""
     cfg = settings or Settings()
     state: dict[str, Any] = {}
+    gate = Gate(cfg.auth, cfg.users, cfg.user_header, cfg.history)
 
     limits = attrs.asdict(cfg.limits)
 
@@ -227,24 +276,23 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             return []
         return sorted(p.name for p in cfg.rules_dir.glob("*.toml"))
 
-    def form_page(error: str = "", status_code: int = 200) -> HTMLResponse:
-        return HTMLResponse(
-            page.layout(
-                "Make the monitoring report",
-                page.form(
-                    rules_files(),
-                    limit_mb=cfg.limit_mb,
-                    error=error,
-                    previous=takes_previous(),
-                    history=cfg.history is not None,
-                ),
-                history=cfg.history is not None,
-            ),
-            status_code=status_code,
+    def form_page(request: Request, error: str = "", status_code: int = 200) -> Response:
+        session, user, answer = gate.identify(request)
+        if answer is not None:
+            return answer
+        body = page.form(
+            rules_files(),
+            limit_mb=cfg.limit_mb,
+            error=error,
+            previous=takes_previous(),
+            history=cfg.history is not None,
+            csrf=session.csrf,
         )
+        html = gate.layout("Make the monitoring report", body, session, user, history=cfg.history is not None)
+        return gate.remember(HTMLResponse(html, status_code=status_code), session, request)
 
     async def home(request: Request) -> Response:
-        return form_page()
+        return form_page(request)
 
     async def report(request: Request) -> Response:
         # Counted and raised in one step, with no await between: twenty uploads at once
@@ -267,32 +315,39 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
 
     async def make(request: Request) -> Response:
         jobs: Jobs = state["jobs"]
+        session, user, refusal = gate.identify(request)
+        if refusal is not None:
+            return refusal
         try:
-            form = await request.form(max_files=2, max_fields=4)
+            form = await request.form(max_files=2, max_fields=5)
         except TooLarge:
             return too_large(cfg.max_upload_bytes)
         except TooSlow:
             return too_slow()
         except Exception:  # noqa: BLE001 - a malformed upload is the sender's problem, said plainly
-            return form_page("The upload could not be read: send the form again.", 400)
+            return form_page(request, "The upload could not be read: send the form again.", 400)
+        forged = gate.forged(session, form)
+        if forged is not None:
+            return forged
         upload = form.get("workbook")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return form_page("Choose the quarterly workbook to upload.", 400)
+            return form_page(request, "Choose the quarterly workbook to upload.", 400)
         name = Path(upload.filename.replace("\\", "/")).name
         suffix = Path(name).suffix.lower()
         if suffix not in WORKBOOK_SUFFIXES:
-            return form_page(f"{name} is not a workbook: choose an .xlsx, .xlsm or .ods file.", 400)
+            return form_page(request, f"{name} is not a workbook: choose an .xlsx, .xlsm or .ods file.", 400)
         previous = form.get("previous")
         has_previous = isinstance(previous, UploadFile) and bool(previous.filename)
         rules_name = str(form.get("rules") or "")
         rules_path: str | None = None
         if rules_name:
             if rules_name not in rules_files():
-                return form_page(f"There are no thresholds called {rules_name}.", 400)
+                return form_page(request, f"There are no thresholds called {rules_name}.", 400)
             assert cfg.rules_dir is not None
             rules_path = str(cfg.rules_dir / rules_name)
         job = jobs.new()
         job.stem = safe_stem(name)
+        job.owner = user.name if user is not None else session.token
         # Under its own name (made safe) in a folder of its own: the history records the name.
         workbook = job.folder / "input" / (job.stem + suffix)
         workbook.parent.mkdir(mode=0o700)
@@ -300,14 +355,16 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         previous_path = previous_label = None
         if has_previous and not takes_previous():
             jobs.drop(job)
-            return form_page("This version cannot compare with a previous report: upload the workbook alone.", 400)
+            return form_page(
+                request, "This version cannot compare with a previous report: upload the workbook alone.", 400
+            )
         if has_previous:
             assert isinstance(previous, UploadFile) and previous.filename
             previous_label = Path(previous.filename.replace("\\", "/")).name
             p_suffix = Path(previous_label).suffix.lower()
             if p_suffix not in PREVIOUS_SUFFIXES:
                 jobs.drop(job)
-                return form_page(f"{previous_label} is not a workbook or a JSON report.", 400)
+                return form_page(request, f"{previous_label} is not a workbook or a JSON report.", 400)
             previous_path = job.folder / "previous" / (safe_stem(previous_label) + p_suffix)
             previous_path.parent.mkdir(mode=0o700)
             await _save(previous, previous_path)
@@ -327,6 +384,11 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
                 job.stem,
                 None if cfg.history is None else str(cfg.history),
                 limits,
+                {
+                    "user": user.name if user is not None else "",
+                    "client": client_of(request),
+                    "organisations": list(user.organisations) if user is not None else None,
+                },
             )
         except BrokenProcessPool:
             # A worker died (a workbook that asked for more memory than its ceiling): a new
@@ -353,6 +415,13 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             for path in (workbook, previous_path):
                 if path is not None:
                     shutil.rmtree(path.parent, ignore_errors=True)
+        about = answer.get("input") or {}
+        job.about = {"file_name": name, "file_sha256": about.get("sha256", ""),
+                     "organisation": about.get("organisation", ""), "period": about.get("period", "")}  # fmt: skip
+        errors = sum(1 for p in answer["problems"] if p["level"] == "error")
+        detail = "report made" if answer["ok"] else f"refused: {errors} errors" if errors else "refused"
+        if not answer.get("store"):
+            await gate.audit(request, user, "upload", **job.about, detail=detail)
         if answer.get("store"):
             jobs.drop(job)
             return HTMLResponse(
@@ -368,9 +437,11 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             jobs.drop(job)
             files = [name] + ([previous_label] if previous_label else [])
             return HTMLResponse(
-                page.layout(
+                gate.layout(
                     f"Problems in {name}",
                     page.problems_page(name, answer["problems"], files),
+                    session,
+                    user,
                     status="problems",
                     history=cfg.history is not None,
                 ),
@@ -388,14 +459,18 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             has_store=cfg.history is not None,
         )
         return HTMLResponse(
-            page.layout(f"Report for {name}", body, status="report", history=cfg.history is not None),
+            gate.layout(f"Report for {name}", body, session, user, status="report", history=cfg.history is not None),
             headers={"cache-control": "no-store"},
         )
 
     async def download(request: Request) -> Response:
+        session, user, refusal = gate.identify(request)
+        if refusal is not None:
+            return refusal
         job = state["jobs"].get(request.path_params["token"])
         kind = request.path_params["kind"]
-        if job is None or kind not in job.outputs:
+        owner = user.name if user is not None else session.token
+        if job is None or kind not in job.outputs or (cfg.auth and not secrets.compare_digest(job.owner, owner)):
             return HTMLResponse(
                 page.message_page(
                     "That download is not here",
@@ -405,6 +480,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
                 status_code=404,
             )
         file = job.outputs[kind]
+        await gate.audit(request, user, "download", **job.about, detail=OUTPUTS[kind][0])
         return FileResponse(
             job.folder / file,
             media_type=OUTPUTS[kind][2],
@@ -416,13 +492,18 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         routes=[
             Route("/", home),
             Route("/report", report, methods=["POST"]),
-            Route("/report", lambda request: form_page(), methods=["GET"]),
+            Route("/report", form_page, methods=["GET"]),
             Route("/download/{token}/{kind}", download),
+            Route("/sign-in", gate.sign_in_form, methods=["GET"]),
+            Route("/sign-in", gate.sign_in, methods=["POST"]),
+            Route("/sign-out", gate.sign_out, methods=["POST"]),
+            Route("/history", gate.versions, methods=["GET"]),
+            Route("/approve", gate.approve, methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,
     )
-    return Guard(app, cfg.max_upload_bytes, cfg.read_timeout)
+    return Guard(app, cfg.max_upload_bytes, cfg.read_timeout, cfg.allowed_hosts)
 
 
 async def _save(upload: UploadFile, target: Path) -> None:

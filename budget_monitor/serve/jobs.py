@@ -93,13 +93,16 @@ def run_job(
     stem: str,
     history: str | None = None,
     limits: dict[str, int] | None = None,
+    who: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Make the report of ``workbook`` (called ``label`` in problems) with ``rules`` (a rules
     file or None for the built-in ones) through the library's ``make_report``, writing the
     outputs into ``folder``: the movement since ``previous`` (a workbook or JSON report,
     called ``previous_label`` in problems) or, without one, since the latest earlier report
     in the history store at ``history``, where the report is also recorded; ``limits`` are the
-    page's own ``[limits]``, used where they are lower than the rules'. Runs in a worker
+    page's own ``[limits]``, used where they are lower than the rules'; ``who`` the signed-in
+    user (``user``, ``client``: their address, ``organisations``: those they may report for,
+    or None for any). Runs in a worker
     process; returns plain data (no records cross the process boundary):
     ``{"ok": bool, "problems": [...], "json": str | None, "outputs": {kind: file name},
     "movement": api.movement_view(...), "history": {...} | None, "store": str}``
@@ -127,14 +130,25 @@ def run_job(
             previous=previous,
             previous_name=previous_label,
             history=history,
+            organisations=who.get("organisations") if who else None,
+            user=who.get("user", "") if who else "",
+            client=who.get("client", "") if who else "",
         )
     except api.OutputError as exc:  # the history store is not one, or cannot be made
-        answer["store"] = "; ".join(f"{exc.target}: {p.message}" for p in exc.problems)
+        # named by its file name: a page never shows where on the server it is
+        answer["store"] = "; ".join(f"{Path(exc.target).name}: {p.message}" for p in exc.problems)
         return answer
     except api.HistoryError as exc:  # the files were written; the store was left as it was
         assert exc.result is not None
         result = exc.result
-        answer["history"] = {"recorded": False, "message": str(exc)}
+        message = str(exc).replace(str(history), Path(str(history)).name)
+        answer["history"] = {"recorded": False, "message": message}
+    source = result.workbooks[0] if result.workbooks else None
+    answer["input"] = {
+        "sha256": _digest(workbook),
+        "organisation": source.organisation if source is not None else "",
+        "period": source.period if source is not None else "",
+    }
     answer["problems"] = [_problem_dict(p, p.message, label) for p in result.problems]
     if not result.ok:
         return answer
@@ -146,6 +160,16 @@ def run_job(
     if rec is not None:
         answer["history"] = {"recorded": True, "period": rec.period_text or rec.period, "version": rec.version}
     return answer
+
+
+def _digest(path: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def _problem_dict(p: Any, message: str, label: str) -> dict[str, str]:
@@ -172,6 +196,10 @@ class Job:
     created: float
     stem: str = "workbook"
     outputs: dict[str, str] = field(default_factory=dict)
+    #: Whose it is: the signed-in user's name, or without sign-in the session's token.
+    owner: str = ""
+    #: What the audit trail says of its downloads: the input's name and SHA-256, organisation, period.
+    about: dict[str, str] = field(default_factory=dict)
 
 
 class Jobs:

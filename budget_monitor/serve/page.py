@@ -37,7 +37,8 @@ def _k(value: Decimal | str) -> str:
     return f"{shown:+,.0f}" if shown else "0"
 
 
-def layout(title: str, body: str, *, status: str = "", history: bool = False) -> str:
+def layout(title: str, body: str, *, status: str = "", history: bool = False, account: str = "") -> str:
+    """A whole page; ``account`` is the header's line saying who is signed in (``auth.Gate.account``)."""
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -50,7 +51,7 @@ def layout(title: str, body: str, *, status: str = "", history: bool = False) ->
 <body>
 <a class="skip" href="#main">Skip to main content</a>
 <header class="banner"><div class="width"><a class="service" href="/">{SERVICE}</a>
-<span class="tag">Quarterly report from a workbook</span></div></header>
+<span class="tag">Quarterly report from a workbook</span>{account}</div></header>
 <div class="width">
 <main id="main" tabindex="-1"{' data-status="' + escape(status) + '"' if status else ""}>
 {body}
@@ -63,9 +64,17 @@ after the answer; the reports are kept for a short while for you to download, th
 """
 
 
-def form(rules: Sequence[str], *, limit_mb: int, error: str = "", previous: bool = True, history: bool = False) -> str:
+def form(
+    rules: Sequence[str],
+    *,
+    limit_mb: int,
+    error: str = "",
+    previous: bool = True,
+    history: bool = False,
+    csrf: str = "",
+) -> str:
     """The upload form: it works as a plain HTML form; the page's script adds dropping a
-    file on it and a progress bar."""
+    file on it and a progress bar. ``csrf`` is the session's token, sent back with the form."""
     options = ['<option value="">Built-in thresholds (£100k revenue, £250k capital)</option>']
     options += [f'<option value="{escape(r)}">{escape(r)}</option>' for r in rules]
     error_html = ""
@@ -90,6 +99,7 @@ the movement since then.{HISTORY_HINT if history else ""}</p>
 Table 2 and the charts, with the report workbook, the Word document and the JSON to download; or,
 if the workbook has problems, each problem with its sheet and cell.</p>
 <form id="upload" method="post" action="/report" enctype="multipart/form-data">
+<input type="hidden" name="csrf" value="{escape(csrf)}">
 <div class="field drop" id="drop">
 <label for="workbook">Quarterly workbook</label>
 <p class="hint" id="workbook-hint">An .xlsx, .xlsm or .ods file, up to {limit_mb} MB.</p>
@@ -182,6 +192,7 @@ def report_page(
 <section aria-labelledby="summary-h"><h2 id="summary-h">Summary (£000)</h2>
 {_summary(totals)}{_moved_sentence(movement, organisation, has_store)}</section>
 {_movement(movement)}
+{_accuracy(data.get("forecast_accuracy"))}
 <section aria-labelledby="lines-h"><h2 id="lines-h">Largest net variances by budget line (£000)</h2>
 {charts.bars("Net variance by budget line, £000", _by_line(data))}
 </section>
@@ -190,6 +201,46 @@ def report_page(
 {_narrative(data)}
 <p class="again"><a class="button secondary" href="/">Make another report</a></p>
 """
+
+
+#: How many lines the page's accuracy table shows (those with the largest mean absolute error).
+ACCURACY_LINES = 10
+
+
+def _accuracy(fa: dict[str, Any] | None) -> str:
+    """An outturn report's year: how far each period's forecast was from the outturn (a chart
+    of the whole report's net error by period), and the portfolios' and the lines' with the
+    largest mean absolute error (£000), from the JSON report's ``forecast_accuracy``."""
+    if not fa:
+        return ""
+    total = fa["total"]
+    errors = [(p["period"], display(Decimal(p["error"]["net"]))) for p in total["periods"]]
+    chart = charts.bars(f"Net forecast error at each period against {fa['against']}, £000", errors) if errors else ""
+
+    def row(name: str, x: dict[str, Any], cls: str = "") -> str:
+        mae, bias = x["mean_absolute_error"], x["bias"]
+        return (
+            f'<tr class="{cls}"><td>{escape(name)}</td>'
+            f'<td class="num" data-figure="mae">{_k(mae["net"]) if mae else ""}</td>'
+            f'<td class="num">{_k(bias["net"]) if bias else ""}</td>'
+            f"<td>{escape(x['first_within_tolerance'] or 'never')}</td></tr>"
+        )
+
+    rows = [row("Whole report", total, "total")]
+    rows += [row(p["portfolio"], p) for p in fa["portfolios"]]
+    rows += [row(ln["line"], ln) for ln in fa["lines"][:ACCURACY_LINES] if ln["mean_absolute_error"]]
+    what = "the outturn" if fa["final"] else f"the latest period recorded ({fa['against']})"
+    return (
+        '<section aria-labelledby="acc-h" class="accuracy">'
+        f'<h2 id="acc-h">How good the year\'s forecasts were (£000)</h2>'
+        f"<p>Each period's forecast net variance against {escape(what)}: a positive error overstated it, a "
+        f"negative one understated it. Within tolerance: within {escape(str(Decimal(fa['tolerance']) * 100))}% of "
+        "the net cash limit from that period on.</p>"
+        f"{chart}"
+        '<table class="table accuracy"><thead><tr><th scope="col">Portfolio or budget line</th>'
+        '<th scope="col" class="num">Mean absolute error</th><th scope="col" class="num">Bias (mean error)</th>'
+        '<th scope="col">Within tolerance from</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></section>"
+    )
 
 
 def _by_line(data: dict[str, Any]) -> list[tuple[str, Decimal]]:
@@ -293,7 +344,8 @@ def _from(previous: dict[str, Any]) -> str:
     if previous["source"] == "history":
         when = str(previous.get("recorded_at") or "")[:16].replace("T", " ")
         version = previous.get("version")
-        return f"the history (version {version}, recorded {when} UTC)" if version and when else "the history"
+        draft = ", a draft: no version of that period is approved" if previous.get("status") == "draft" else ""
+        return f"the history (version {version}, recorded {when} UTC{draft})" if version and when else "the history"
     return str(previous.get("name") or "the uploaded file")
 
 

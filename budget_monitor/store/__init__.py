@@ -6,6 +6,7 @@ See ``history`` for how it stays whole. Nothing here computes figures.
 from .history import (
     DEFAULT_NAME,
     SCHEMA_VERSION,
+    AuditRow,
     Pending,
     Recorded,
     Store,
@@ -18,6 +19,7 @@ from .history import (
 
 __all__ = [
     "DEFAULT_NAME",
+    "AuditRow",
     "SCHEMA_VERSION",
     "Pending",
     "Recorded",

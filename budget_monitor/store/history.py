@@ -22,6 +22,8 @@ previous report is read from here, never re-analysed), or print.
 
 from __future__ import annotations
 
+import getpass
+import os
 import random
 import sqlite3
 import time
@@ -34,7 +36,7 @@ from pathlib import Path
 import attrs
 
 from ..engine.movement import PreviousReport
-from ..model import BudgetLine, Component, Driver, DriverEffect, GrossIncome
+from ..model import BudgetLine, Component, ComponentColumns, Driver, DriverEffect, GrossIncome, LineColumns
 from ..periods import Period
 
 #: The store's file name in the report's folder when none is given.
@@ -100,7 +102,38 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (report_id, seq)
         ) WITHOUT ROWID""",
     ),
+    (  # 4: who recorded each version and who approved it (a version is a draft until then),
+        # and the audit trail, which no statement may change or delete
+        "ALTER TABLE reports ADD COLUMN recorded_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE reports ADD COLUMN approved_by TEXT",
+        "ALTER TABLE reports ADD COLUMN approved_at TEXT",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,              -- ISO 8601, UTC
+            user TEXT NOT NULL,
+            client TEXT NOT NULL,          -- the client's address, or where the command ran
+            action TEXT NOT NULL,          -- upload, record, approve, download, forget
+            file_name TEXT NOT NULL DEFAULT '',
+            file_sha256 TEXT NOT NULL DEFAULT '',
+            organisation TEXT NOT NULL DEFAULT '',
+            period TEXT NOT NULL DEFAULT '',
+            version INTEGER,
+            detail TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE TRIGGER audit_kept BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+        "CREATE TRIGGER audit_whole BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+    ),
 )
+#: The version of a period that counts (for the movement, the trend and the year): its
+#: latest approved version, or its latest draft where none is approved. ``r`` is the row.
+COUNTS = (
+    "r.version = coalesce((SELECT max(a.version) FROM reports a WHERE a.organisation = r.organisation"
+    " AND a.period = r.period AND a.approved_at IS NOT NULL), (SELECT max(a.version) FROM reports a"
+    " WHERE a.organisation = r.organisation AND a.period = r.period))"
+)
+#: Where a command runs, for the audit trail, when no client address is given.
+HERE = "this computer"
+ACTIONS = ("upload", "record", "approve", "download", "forget")
 SCHEMA_VERSION = len(MIGRATIONS)
 _TABLES = {"reports", "lines", "components"}
 
@@ -123,6 +156,30 @@ class Recorded:
     input_sha256: str
     variance: GrossIncome
     latest: bool = True
+    recorded_by: str = ""
+    approved_by: str = ""
+    approved_at: str = ""
+
+    @property
+    def status(self) -> str:
+        """``approved`` once an approver has approved it, else ``draft``."""
+        return "approved" if self.approved_at else "draft"
+
+
+@attrs.frozen
+class AuditRow:
+    """One row of the audit trail: when (ISO 8601, UTC), who, from where, what, on what."""
+
+    at: str
+    user: str
+    client: str
+    action: str
+    file_name: str = ""
+    file_sha256: str = ""
+    organisation: str = ""
+    period: str = ""
+    version: int | None = None
+    detail: str = ""
 
 
 def _pennies(amount: Decimal) -> int:
@@ -152,6 +209,9 @@ class Pending:
     parts: dict[str, str] | None
     variance_pennies: tuple[int, int]
     driver_rows: list[tuple] = attrs.field(factory=list)
+    #: Who records it and from where, for the version and the audit trail.
+    user: str = ""
+    client: str = ""
 
 
 def prepare(
@@ -165,6 +225,8 @@ def prepare(
     components: Iterable[Component],
     parts: dict[str, str] | None = None,
     drivers: Iterable[DriverEffect] = (),
+    user: str = "",
+    client: str = "",
 ) -> Pending:
     """The rows of a report to record: every amount in whole pennies (``ValueError`` for
     one that is not), and the variance, added up in pennies; each driver's volumes and
@@ -197,6 +259,8 @@ def prepare(
         parts,
         (gross, income),
         driver_rows,
+        user,
+        client,
     )
 
 
@@ -271,11 +335,17 @@ class Store:
                     "SELECT coalesce(max(version), 0) + 1 FROM reports WHERE organisation = ? AND period = ?",
                     (p.organisation, p.period.key),
                 ).fetchone()
+                user = p.user or local_user()
                 cur = conn.execute(
                     "INSERT INTO reports (organisation, period, period_text, period_order, version, recorded_at,"
-                    " input_name, input_sha256, variance_gross, variance_income) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    " input_name, input_sha256, variance_gross, variance_income, recorded_by)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (p.organisation, p.period.key, p.period_text, p.period.ordinal, version, when, p.input_name,
-                     p.input_sha256, p.variance_pennies[0], p.variance_pennies[1]),
+                     p.input_sha256, p.variance_pennies[0], p.variance_pennies[1], user),
+                )  # fmt: skip
+                self._audit(
+                    AuditRow(when, user, p.client or HERE, "record", p.input_name, p.input_sha256, p.organisation,
+                             p.period.key, version)
                 )  # fmt: skip
                 rid = cur.lastrowid
                 conn.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?,?,?,?,?)", ((rid, *r) for r in p.line_rows))
@@ -308,10 +378,84 @@ class Store:
             p.input_name,
             p.input_sha256,
             variance,
+            recorded_by=user,
         )
 
-    def forget(self, organisation: str, period: Period) -> int:
-        """Remove every version of (organisation, period); how many were removed."""
+    def _audit(self, row: AuditRow) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, user, client, action, file_name, file_sha256, organisation, period, version,"
+            " detail) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            attrs.astuple(row),
+        )
+
+    def audit(self, row: AuditRow) -> None:
+        """Add ``row`` to the audit trail (its own transaction)."""
+        with self._guard("adding to the audit trail"):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._audit(row)
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def audit_trail(self, since: str = "") -> list[AuditRow]:
+        """The audit trail in the order it was written, from ``since`` (ISO 8601 date or time) on."""
+        with self._guard("reading the audit trail"):
+            rows = self.conn.execute(
+                "SELECT at, user, client, action, file_name, file_sha256, organisation, period, version, detail"
+                " FROM audit WHERE at >= ? ORDER BY id",
+                (since,),
+            ).fetchall()
+        return [AuditRow(*r) for r in rows]
+
+    def approve(
+        self, organisation: str, period: Period, version: int | None, user: str, client: str = HERE
+    ) -> Recorded:
+        """Approve ``version`` of (organisation, period) (its latest when None) as ``user`` (blank: this computer's),
+        with its row in the audit trail, in one transaction; ``StoreError`` when there is
+        no such version or it is approved already."""
+        when = datetime.now(UTC).isoformat(timespec="seconds")
+        conn = self.conn
+        with self._guard("approving the version"):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = conn.execute(
+                    "SELECT version, approved_by, approved_at, input_name, input_sha256 FROM reports"
+                    " WHERE organisation = ? AND period = ? AND version = coalesce(?, (SELECT max(version)"
+                    " FROM reports WHERE organisation = ? AND period = ?))",
+                    (organisation, period.key, version, organisation, period.key),
+                ).fetchone()
+                if row is None:
+                    which = f"version {version} of " if version is not None else ""
+                    raise StoreError(f"{self.path.name}: {which}{organisation} {period.key} is not recorded")
+                number, by, at, name, digest = row
+                if at:
+                    raise StoreError(
+                        f"{self.path.name}: version {number} of {organisation} {period.key} was approved by {by} "
+                        f"at {at}"
+                    )
+                conn.execute(
+                    "UPDATE reports SET approved_by = ?, approved_at = ? WHERE organisation = ? AND period = ?"
+                    " AND version = ?",
+                    (user or local_user(), when, organisation, period.key, number),
+                )
+                self._audit(
+                    AuditRow(
+                        when, user or local_user(), client, "approve", name, digest, organisation, period.key, number
+                    )
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        return next(r for r in self.reports(organisation, period) if r.version == number)
+
+    def forget(self, organisation: str, period: Period, user: str = "", client: str = HERE) -> int:
+        """Remove every version of (organisation, period), with a row in the audit trail
+        (which keeps its own rows): how many were removed."""
         with self._guard("removing the period"):
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE")
@@ -319,6 +463,11 @@ class Store:
                 n = conn.execute(
                     "DELETE FROM reports WHERE organisation = ? AND period = ?", (organisation, period.key)
                 ).rowcount
+                when = datetime.now(UTC).isoformat(timespec="seconds")
+                self._audit(
+                    AuditRow(when, user or local_user(), client, "forget", organisation=organisation,
+                             period=period.key, detail=f"{n} versions removed")
+                )  # fmt: skip
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -330,13 +479,12 @@ class Store:
 
     def reports(self, organisation: str | None = None, period: Period | None = None) -> list[Recorded]:
         """Every recorded version, by organisation, period (in time) and version; ``latest``
-        marks the version that counts for its period."""
+        marks the version that counts for its period (``COUNTS``: the latest approved, else
+        the latest draft)."""
         sql = (
             "SELECT id, organisation, period, period_text, version, recorded_at, input_name, input_sha256,"
-            " variance_gross, variance_income,"
-            " version = (SELECT max(version) FROM reports r2 WHERE r2.organisation = reports.organisation"
-            "            AND r2.period = reports.period)"
-            " FROM reports"
+            f" variance_gross, variance_income, {COUNTS}, recorded_by, approved_by, approved_at"
+            " FROM reports r"
         )
         where, args = [], []
         if organisation is not None:
@@ -352,17 +500,18 @@ class Store:
             rows = self.conn.execute(sql, args).fetchall()
         return [
             Recorded(
-                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], GrossIncome(_pounds(r[8]), _pounds(r[9])), bool(r[10])
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], GrossIncome(_pounds(r[8]), _pounds(r[9])), bool(r[10]),
+                r[11], r[12] or "", r[13] or "",
             )
             for r in rows
-        ]
+        ]  # fmt: skip
 
     def latest_before(self, organisation: str, period: Period) -> Recorded | None:
-        """The latest version of the latest period of ``organisation`` before ``period``."""
+        """The version that counts (``COUNTS``) of the latest period of ``organisation`` before ``period``."""
         with self._guard("reading the history"):
             row = self.conn.execute(
-                "SELECT id FROM reports WHERE organisation = ? AND period_order < ?"
-                " ORDER BY period_order DESC, version DESC LIMIT 1",
+                f"SELECT id FROM reports r WHERE organisation = ? AND period_order < ? AND {COUNTS}"
+                " ORDER BY period_order DESC LIMIT 1",
                 (organisation, period.ordinal),
             ).fetchone()
         if row is None:
@@ -370,23 +519,48 @@ class Store:
         return next(r for r in self.reports(organisation) if r.id == row[0])
 
     def previous_report(self, recorded: Recorded) -> PreviousReport:
-        """A recorded report's lines and components, as the movement needs them."""
+        """A recorded report's lines and components, as the movement needs them: as columns
+        (``LineColumns``, ``ComponentColumns``), each distinct text kept once and the
+        amounts as the whole pennies stored, no record made for each row."""
+        lines, comps = LineColumns(), ComponentColumns()
+        texts: dict[str, str] = {}
+        one = texts.setdefault
         with self._guard("reading the history"):
-            lines = tuple(
-                BudgetLine(p, s, ln, GrossIncome(_pounds(cg), _pounds(ci)), GrossIncome(_pounds(fg), _pounds(fi)), cm)
-                for p, s, ln, cg, ci, fg, fi, cm in self.conn.execute(
-                    "SELECT portfolio, section, line, cash_limit_gross, cash_limit_income, forecast_gross,"
-                    " forecast_income, comment FROM lines WHERE report_id = ? ORDER BY seq",
-                    (recorded.id,),
-                )
+            cur = self.conn.execute(
+                "SELECT portfolio, section, line, cash_limit_gross, cash_limit_income, forecast_gross,"
+                " forecast_income, comment FROM lines WHERE report_id = ? ORDER BY seq",
+                (recorded.id,),
             )
-            comps = tuple(
-                Component(p, ln, src, side, kind, _pounds(a))
-                for p, ln, src, side, kind, a in self.conn.execute(
-                    "SELECT portfolio, line, source, side, kind, amount FROM components WHERE report_id = ? ORDER BY seq",
-                    (recorded.id,),
-                )
+            pf_, sec_, ln_, cm_ = lines.portfolio.append, lines.section.append, lines.line.append, lines.comment.append
+            cg_, ci_, fg_, fi_ = (
+                lines.cash_gross.append, lines.cash_income.append, lines.fore_gross.append, lines.fore_income.append
+            )  # fmt: skip
+            while rows := cur.fetchmany(4096):
+                for p, s, ln, cg, ci, fg, fi, cm in rows:
+                    pf_(one(p, p))
+                    sec_(one(s, s))
+                    ln_(one(ln, ln))
+                    cm_(one(cm, cm))
+                    cg_(cg)
+                    ci_(ci)
+                    fg_(fg)
+                    fi_(fi)
+            cur = self.conn.execute(
+                "SELECT portfolio, line, source, side, kind, amount FROM components WHERE report_id = ? ORDER BY seq",
+                (recorded.id,),
             )
+            pf_, ln_, src_, side_, kind_ = (
+                comps.portfolio.append, comps.line.append, comps.source.append, comps.side.append, comps.kind.append
+            )  # fmt: skip
+            amount_ = comps.amount.append
+            while rows := cur.fetchmany(4096):
+                for p, ln, src, side, kind, a in rows:
+                    pf_(one(p, p))
+                    ln_(one(ln, ln))
+                    src_(one(src, src))
+                    side_(one(side, side))  # type: ignore[arg-type]
+                    kind_(one(kind, kind))
+                    amount_(a)
         return PreviousReport(
             recorded.organisation,
             recorded.period_text,
@@ -394,8 +568,9 @@ class Store:
             lines,
             comps,
             recorded_at=recorded.recorded_at,
-            name=str(self.path),
+            name=self.path.name,  # the store by its file name: never a server's path in a report
             version=recorded.version,
+            status=recorded.status,
         )
 
     def parts(self, recorded: Recorded) -> dict[str, str]:
@@ -404,15 +579,14 @@ class Store:
             return dict(self.conn.execute("SELECT name, body FROM parts WHERE report_id = ?", (recorded.id,)))
 
     def portfolio_variances(self, organisation: str) -> list[tuple[str, str, str, GrossIncome]]:
-        """For the latest version of each recorded period of ``organisation``: (period,
-        period as written, portfolio, variance), periods in time order."""
+        """For the version that counts (``COUNTS``) of each recorded period of ``organisation``:
+        (period, period as written, portfolio, variance), periods in time order."""
         with self._guard("reading the history"):
             rows = self.conn.execute(
                 "SELECT r.period, r.period_text, l.portfolio, sum(l.forecast_gross - l.cash_limit_gross),"
                 " sum(l.forecast_income - l.cash_limit_income)"
                 " FROM reports r JOIN lines l ON l.report_id = r.id"
-                " WHERE r.organisation = ? AND r.version = (SELECT max(version) FROM reports r2"
-                "   WHERE r2.organisation = r.organisation AND r2.period = r.period)"
+                f" WHERE r.organisation = ? AND {COUNTS}"
                 " GROUP BY r.id, l.portfolio ORDER BY r.period_order, min(l.seq)",
                 (organisation,),
             ).fetchall()
@@ -421,7 +595,7 @@ class Store:
     def year(
         self, organisation: str, financial_year: int
     ) -> list[tuple[Recorded, tuple[BudgetLine, ...], tuple[Driver, ...]]]:
-        """The latest version of each period of ``organisation`` in the financial year
+        """The version that counts (``COUNTS``) of each period of ``organisation`` in the financial year
         starting in April of ``financial_year``, in time order (an outturn last): each with
         its budget lines and its drivers (none for a report recorded before drivers were),
         read as recorded."""
@@ -431,9 +605,7 @@ class Store:
             ids = {
                 row[0]
                 for row in self.conn.execute(
-                    "SELECT id FROM reports r WHERE organisation = ? AND period_order BETWEEN ? AND ?"
-                    " AND version = (SELECT max(version) FROM reports r2 WHERE r2.organisation = r.organisation"
-                    " AND r2.period = r.period)",
+                    f"SELECT id FROM reports r WHERE organisation = ? AND period_order BETWEEN ? AND ? AND {COUNTS}",
                     (organisation, low, high),
                 )
             }
@@ -493,12 +665,13 @@ def check_file(path: Path) -> None:
     if head and head != _HEADER:
         raise StoreError(
             f"{path}: is not a budget-monitor history store (not an SQLite database); it was left as it is. "
-            "Name another file with --history, or --no-history"
+            "Name another file with --history"
         )
 
 
 def open_store(path: Path | str, create: bool = True) -> Store:
-    """Open (and, with ``create``, make or migrate) the store at ``path``.
+    """Open (and, with ``create``, make) the store at ``path``; an older store is brought up
+    to date in place either way (``MIGRATIONS``).
 
     Raises ``StoreError`` when the file is not a store, is damaged, is from a newer
     version of budget-monitor, or cannot be opened; it is then left untouched.
@@ -510,6 +683,8 @@ def open_store(path: Path | str, create: bool = True) -> Store:
         raise StoreError(f"{path}: there is no history store here")
     if not exists and not path.parent.is_dir():
         raise StoreError(f"{path}: the folder {path.parent} does not exist")
+    if not exists:
+        _create_private(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
@@ -522,6 +697,27 @@ def open_store(path: Path | str, create: bool = True) -> Store:
         conn.close()
         raise
     return store
+
+
+def _create_private(path: Path) -> None:
+    """Make the store's file readable and writable by its owner only (0600), before SQLite
+    opens it (an empty file is a new store to SQLite, which gives its journal files the
+    same mode); another run may have just made it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot make the history store ({exc.strerror or exc})") from None
+    os.close(fd)
+
+
+def local_user() -> str:
+    """The name of whoever runs this command, for the audit trail and a version's recorder."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def _settle(conn: sqlite3.Connection, path: Path, create: bool) -> None:
@@ -564,8 +760,6 @@ def _settle_once(conn: sqlite3.Connection, path: Path, create: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     if version < SCHEMA_VERSION:
-        if not create:
-            raise StoreError(f"{path}: the history store needs upgrading; run a report with it first")
         conn.execute("PRAGMA journal_mode = WAL")
         _migrate(conn)
     elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

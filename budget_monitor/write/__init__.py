@@ -20,13 +20,13 @@ from ..engine import Report
 from ..report import tables
 from ..report.tense import words_for
 from .activity import activity_sheet
-from .book import EXCEL_MAX_ROWS, Book, Sheet, revenue_table, table2
+from .book import EXCEL_MAX_ROWS, Book, Sheet, legible, revenue_table, table2
 from .council_sheets import subjective_sheet
 from .json_out import report_dict, report_json
+from .movement_sheets import management_sheet, movement_sheet, trend_sheet
 from .narrative_sheet import narrative_sheet
 from .performance import performance_sheet
 from .schedule_sheets import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet
-from .series import management_sheet, movement_sheet, trend_sheet
 from .stack import shared_checks_table
 from .summary import summary_sheet
 from .year_sheets import accuracy_sheet, next_year_sheet, year_sheet
@@ -98,6 +98,8 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
             if progress is not None:
                 progress(sheet.__name__.removesuffix("_sheet").replace("_", " "))
             sheet(book, report)
+        for ws in workbook.worksheets():
+            legible(ws)
     finally:
         with zip_level(ZIP_LEVEL):
             workbook.close()

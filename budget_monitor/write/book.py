@@ -27,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..model import column_letter
 from ..report import tables
+from ..report.performance import DIRECTION
 from ..report.tables import Col, Formula, Row, Table
 from ..textsafe import chart_text, neutralise
 
@@ -152,6 +153,11 @@ class Sheet(Worksheet):
     dim_rowmax: int
     dim_colmin: int
     dim_colmax: int
+    #: Rows written by ``raw_row`` with a height of their own (points), for the page breaks.
+    raw_heights: dict[int, float]
+    #: Runs of rows [first, end) that should print on one page when they fit on one
+    #: (the tables of a sheet of several): ``legible`` breaks the page before them.
+    keep_whole: list[tuple[int, int]]
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         if formula.startswith("=") and ("(" not in formula or _PLAIN_SUM.fullmatch(formula)):
@@ -178,6 +184,10 @@ class Sheet(Worksheet):
             self.dim_colmin = min(self.dim_colmin, first_col)
             self.dim_colmax = max(self.dim_colmax, last_col)
         fh = cast(TextIO, self.fh)  # the row stream's file, open in constant-memory mode
+        if height is not None:
+            if not hasattr(self, "raw_heights"):
+                self.raw_heights = {}
+            self.raw_heights[row] = height
         if height is None:
             fh.write(f'<row r="{row + 1}">{cells}</row>')
         else:
@@ -267,8 +277,8 @@ class Book:
             return {"num_format": "0", "align": "center"}
         if col.kind == "number":  # figures as given, each with its own decimals (a KPI's actuals)
             return {"num_format": "General"}
-        if col.header == "Comment":  # a gap after the figures before it
-            return {"indent": 1}
+        if col.header == DIRECTION:  # arrows large enough to read
+            return {"font_size": 14, "bold": True, "align": "center", "valign": "vcenter"}
         return {}
 
     def negative(self, positive: str) -> str:
@@ -361,6 +371,8 @@ class Book:
         data0 = header_row + 1
         letters = [column_letter(first_col + j) for j in range(len(table.columns))]
         widths, wrap = column_widths(table)
+        if first_row is None:  # a sheet of its own: fitted to the page, text columns wrapped
+            widths, wrap = fit_to_page(table, widths, wrap, PAGE_CHARS[1 if ws.orientation == 1 else 0])
         formats: dict[tuple, object] = {}
         long_before = self.figures_for_totals
         for i, r in enumerate(table.rows):
@@ -401,6 +413,8 @@ class Book:
             for j, col in enumerate(table.columns):
                 mark = r.marks[j] if r.marks else ""
                 props = {**self.number_props(col), **self.row_props(r.style)}
+                if j and col.kind == "text" and table.columns[j - 1].kind in FIGURES:
+                    props["indent"] = 2  # a gap after the figures before it
                 if j in wrap:
                     props["text_wrap"] = True
                 if mark:
@@ -474,15 +488,140 @@ class Book:
             ws.raw_row(sheet_row, first_col + (first or 0), first_col + (last or 0), "".join(out), height)
 
     def page_setup(self, ws) -> None:
+        """A4 landscape, margins, the sheet's name and page number in the footer; the
+        scale is set once the sheet is written (``legible``)."""
         ws.set_landscape()
         ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        ws.set_margins(left=MARGIN, right=MARGIN, top=0.5, bottom=0.5)
         ws.set_footer("&L&A&RPage &P of &N")
         ws.hide_gridlines(2)
 
 
+#: The side margins (inches) and the printable width of A4 in points, landscape and portrait.
+MARGIN = 0.4
+PRINTABLE = {0: 841.89 - 2 * MARGIN * 72, 1: 595.28 - 2 * MARGIN * 72}
+#: The smallest print scale (%): the report's smallest text, 10 points, prints at 8.
+MIN_SCALE = 80
+#: Room for fonts a little wider than the widths were measured in (LibreOffice's stand-ins).
+FONT_ROOM = 1.1
+#: A first column wider than this share of the page is not repeated on the pages to its right.
+REPEAT_SHARE = 0.4
+
+
+def printed_width(ws) -> int:
+    """How wide the sheet prints at 100%, in pixels: its columns up to the last written
+    (or the print area's last), and any chart reaching further right."""
+    last = ws.dim_colmax if ws.dim_colmax is not None else 0
+    area = getattr(ws, "print_area_range", None)
+    if area:
+        m = re.search(r"\$?([A-Z]{1,3})\$?\d+$", area)
+        if m:
+            last = _column_number(m.group(1))
+    edges = [0]
+    for col in range(last + 1):
+        edges.append(edges[-1] + ws._size_col(col))
+    widest = edges[-1]
+    for _row, col, chart, x_offset, _y, x_scale, *_ in ws.charts:
+        if area and col > last:
+            continue  # a chart outside the print area is not printed
+        left = sum(ws._size_col(c) for c in range(col)) + x_offset
+        widest = max(widest, int(left + chart.width * x_scale))
+    return widest
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def legible(ws) -> int:
+    """Set the sheet's print scale so that its text prints no smaller than 8 points on A4:
+    as large as fits the page's width (at most 100%), never below ``MIN_SCALE``. A sheet
+    too wide even then prints two (or more) pages wide, its first column repeated on each
+    (when it is narrow enough), as its header rows are down the pages. Returns the scale."""
+    width_pt = printed_width(ws) * 0.75 * FONT_ROOM  # 96 pixels an inch
+    room = PRINTABLE[1 if ws.orientation == 1 else 0]
+    scale = max(MIN_SCALE, min(100, int(room / width_pt * 100))) if width_pt else 100
+    ws.fit_page = 0
+    ws.set_print_scale(scale)
+    if width_pt * scale / 100 > room and ws._size_col(0) * 0.75 * scale / 100 < REPEAT_SHARE * room:
+        ws.repeat_columns(0)
+    runs = getattr(ws, "keep_whole", None)
+    if runs:
+        breaks = page_breaks(ws, runs, scale)
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
+    return scale
+
+
+#: The printable height of A4 in points (0.5 inch margins), landscape and portrait.
+PRINTABLE_HEIGHT = {0: 595.28 - 72, 1: 841.89 - 72}
+
+
+def page_breaks(ws, runs: list[tuple[int, int]], scale: int) -> list[int]:
+    """The rows to break the page before so that each run of rows that fits on a page
+    is not split: the page breaks where the printing would, row by row, and before a run
+    that would cross the bottom of the page but fits on one."""
+    page = PRINTABLE_HEIGHT[1 if ws.orientation == 1 else 0] * 100 / scale
+    sizes = ws.row_sizes
+    raw = getattr(ws, "raw_heights", {})
+    default = ws.default_row_height * 0.75
+
+    def height(row: int) -> float:
+        if row in raw:
+            return raw[row]
+        size = sizes.get(row)
+        return size[0] * 0.75 if size else default
+
+    starts = {first: end for first, end in runs}
+    last = max(end for _, end in runs)
+    breaks = []
+    used = 0.0
+    row = 0
+    while row < last:
+        if row in starts and used > 0:
+            whole = sum(height(r) for r in range(row, starts[row]))
+            if whole <= page and used + whole > page:
+                breaks.append(row)
+                used = 0.0
+        h = height(row)
+        if used + h > page:  # the printing breaks here of itself
+            used = 0.0
+        used += h
+        row += 1
+    return breaks
+
+
 MAX_TEXT_WIDTH = 100
+#: The kinds of column that hold figures (right-aligned): a text column after one starts indented.
+FIGURES = ("money", "rate", "count", "number")
+#: About how many characters of column width print across A4 at ``MIN_SCALE`` (with room to
+#: spare for fonts wider than Arial), landscape and portrait.
+PAGE_CHARS = {0: 160, 1: 108}
+#: The narrowest a text column is made to fit the page (its text then wraps).
+MIN_TEXT_WIDTH = 24
+
+
+def fit_to_page(table: Table, widths: list[int], wrap: set[int], room: int) -> tuple[list[int], set[int]]:
+    """Narrow the wide text columns, in proportion, so that the table's columns fit ``room``
+    characters (never below ``MIN_TEXT_WIDTH``; their text then wraps). A table of figures
+    too wide even so is left to print two pages wide (``legible``)."""
+    excess = sum(widths) - room
+    wide = [j for j, col in enumerate(table.columns) if col.kind == "text" and widths[j] > MIN_TEXT_WIDTH]
+    if excess <= 0 or not wide:
+        return widths, wrap
+    spare = sum(widths[j] - MIN_TEXT_WIDTH for j in wide)
+    take = min(1.0, excess / spare)
+    out = list(widths)
+    wrapped = set(wrap)
+    for j in wide:
+        out[j] = widths[j] - int((widths[j] - MIN_TEXT_WIDTH) * take + 0.999)
+        wrapped.add(j)
+    return out, wrapped
+
+
 #: Column widths are fitted to the first rows of a long table (and its last, the totals).
 WIDTH_SAMPLE = 5000
 
@@ -492,7 +631,7 @@ LINE_HEIGHT = 12.75
 
 def wrapped_lines(text: str, width: int) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide (roughly)."""
-    room = max(int((width - 1) * 1.25), 1)  # proportional text: about 1.25 characters a unit
+    room = max(int((width - 1) * 1.15), 1)  # proportional text: about 1.15 characters a unit (bold a little wider)
     return sum(max(1, -(-len(part) // room)) for part in text.split("\n"))
 
 

@@ -35,8 +35,9 @@ import attrs
 from ..engine import Report
 from ..model import OverThreshold
 from ..money import ZERO, display
+from ..report import management as management_tables
+from ..report import movement as movement_tables
 from ..report import performance, schedules, tables
-from ..report import series as series_tables
 from ..report import year as year_tables
 from ..report.narrative import method_paragraph, narrative
 from ..report.tables import Row, Table
@@ -367,10 +368,10 @@ def _appendices(report: Report, wording: Wording, max_rows: int) -> list[Appendi
     one(f"Table 2: revenue variances over £{k:,}k in size order (£000)", *_table2(report, max_rows), shade=True)
     if report.movement is not None:
         before = report.movement.previous.period or "the last report"
-        table = series_tables.moved_table(report.movement, report.rules.movement, "")
+        table = movement_tables.moved_table(report.movement, report.rules.movement, "")
         one(f"Movement since the last report, {before} (£000)", *_first_rows(table, max_rows, "Movement"))
     if report.management is not None:
-        table = series_tables.management_table(report.management, "")
+        table = management_tables.management_table(report.management, "")
         one("Management action (£000)", *_first_rows(table, max_rows, "Management action"))
     if report.cash_limits is not None:
         table, _ = schedules.cash_limit_table(report)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from ..engine import Report
 from ..model import BudgetLine, GrossIncome
 from ..money import pounds_text
-from .json_values import gin
+from ..schema import LINE, dumps, gin_dict
 
 
 def _money(x: Decimal | None) -> str | None:
@@ -27,7 +27,23 @@ def amounts(bl: BudgetLine, x: GrossIncome) -> dict[str, str | None]:
     """``gin(x)``, with gross and income null on a net-only line."""
     if bl.net_only:
         return {"gross": None, "income": None, "net": pounds_text(x.net)}
-    return dict(gin(x))
+    return dict(gin_dict(x))
+
+
+def line_dict(bl: BudgetLine, more: Callable[[BudgetLine], dict[str, object]]) -> dict[str, object]:
+    """A line's JSON (``schema.LINE``) with a net-only line's gross and income null, and
+    the keys ``more`` gives it."""
+    out = LINE.as_dict(bl)
+    if bl.net_only:
+        out.update(cash_limit=amounts(bl, bl.cash_limit), forecast=amounts(bl, bl.forecast),
+                   variance=amounts(bl, bl.variance))  # fmt: skip
+    out.update(more(bl))
+    return out
+
+
+def line_text(bl: BudgetLine, more: Callable[[BudgetLine], dict[str, object]]) -> str:
+    """``line_dict`` as the streamed JSON writes it."""
+    return dumps(line_dict(bl, more))
 
 
 def percent(part: Decimal | None, whole: Decimal) -> str | None:

@@ -5,8 +5,9 @@ Every amount is a string of pounds with two decimals, exact (``"3178994.04"``).
 ``report_dict`` is the definition: the report as plain dicts and lists. ``write_json``
 writes the same JSON text that ``json.dumps(report_dict(report), ensure_ascii=False,
 separators=(",", ":"))`` gives, followed by a newline, without building either the dict
-or the whole text: each record's text is made directly, and lists go to the file a few
-thousand records at a time.
+or the whole text: lists go to the file a few thousand records at a time. Each exported
+record (a line, a component, a driver, a check...) is one table of fields in ``schema``,
+from which both its dict and its text are made: a key is added there, once.
 
 It must not compute figures beyond what the engine and ``report.tables`` give.
 """
@@ -17,6 +18,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import partial
 from itertools import islice
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -31,10 +33,27 @@ from ..model import Action, Component, GrossIncome, OverThreshold, Problem
 from ..money import pounds_text
 from ..report.narrative import Entry, narrative
 from ..report.tables import shown_totals
-from .json_council import amounts, council_dict, line_keys, net_only_total
-from .json_values import amount_text as _pounds
-from .json_values import gin
-from .json_values import gin_text as _gin
+from ..schema import (
+    CAPITAL_PROJECT,
+    CASH_LIMIT_CHANGE,
+    CASH_LIMIT_PORTFOLIO,
+    CHECK,
+    COMPONENT,
+    DRIVER,
+    DRIVER_THREE_WAY,
+    INDICATOR,
+    INDICATOR_TOTAL,
+    LINE,
+    NARRATIVE,
+    SAVING,
+    SECTION,
+    Quoted,
+    dumps,
+)
+from ..schema import amount_text as _pounds
+from ..schema import gin_dict as gin
+from ..schema import gin_text as _gin
+from .json_council import council_dict, line_dict, line_keys, line_text, net_only_total
 from .series_json import management_dict, series_dict, write_series
 from .year_json import write_year_end, year_end_dict
 
@@ -42,16 +61,7 @@ SCHEMA = "budget-monitor/report/1"
 
 
 def component(c: Component) -> dict[str, object]:
-    return {
-        "portfolio": c.portfolio,
-        "line": c.line,
-        "source": c.source,
-        "side": c.side,
-        "kind": c.kind,
-        "amount": pounds_text(c.amount),
-        "label": c.label,
-        "needs_explanation": c.kind == "unexplained",
-    }
+    return COMPONENT.as_dict(c)
 
 
 def mix_dict(g: GroupMix) -> dict[str, object]:
@@ -80,17 +90,9 @@ def mix_dict(g: GroupMix) -> dict[str, object]:
     }
 
 
-def check(p: Problem, source: str = "") -> dict[str, str]:
+def check(p: Problem, source: str = "") -> dict[str, object]:
     """A problem; ``file`` is the workbook it is in (``source``, the report's, when its place names none)."""
-    w = p.where
-    return {
-        "level": p.level,
-        "code": p.code,
-        "message": p.message,
-        "sheet": w.sheet,
-        "cell": w.cell,
-        "file": w.file or source,
-    }
+    return CHECK.as_dict(p, source)
 
 
 def _number(value: Decimal | None) -> str | None:
@@ -108,42 +110,11 @@ def report_dict(report: Report) -> dict[str, object]:
         "title": q.settings.title,
         "source_units": q.settings.units,
         "totals": report_dict_totals(report),
-        "lines": [
-            {
-                "portfolio": bl.portfolio,
-                "section": bl.section,
-                "line": bl.line,
-                "cash_limit": amounts(bl, bl.cash_limit),
-                "forecast": amounts(bl, bl.forecast),
-                "variance": amounts(bl, bl.variance),
-                "comment": bl.comment,
-                **(more(bl) if more is not None else {}),
-            }
-            for bl in report.lines
-        ],
+        "lines": [LINE.as_dict(bl) for bl in report.lines]
+        if more is None
+        else [line_dict(bl, more) for bl in report.lines],
         "drivers": [
-            {
-                "portfolio": e.portfolio,
-                "line": e.driver.line,
-                "driver": e.driver.driver,
-                "unit": e.driver.unit,
-                "budget_volume": _number(e.driver.budget_volume),
-                "forecast_volume": _number(e.driver.forecast_volume),
-                "budget_unit_cost": _number(e.driver.budget_unit_cost),
-                "forecast_unit_cost": _number(e.driver.forecast_unit_cost),
-                "budget_income_rate": _number(e.driver.budget_income_rate),
-                "forecast_income_rate": _number(e.driver.forecast_income_rate),
-                "activity": pounds_text(e.activity),
-                "unit_cost": pounds_text(e.unit_cost),
-                "income_activity": pounds_text(e.income_activity),
-                "income_rate": pounds_text(e.income_rate),
-                **(
-                    {"joint": pounds_text(e.joint), "income_joint": pounds_text(e.income_joint)}
-                    if report.split_method == "three-way"
-                    else {}
-                ),
-            }
-            for e in report.effects
+            (DRIVER_THREE_WAY if report.split_method == "three-way" else DRIVER).as_dict(e) for e in report.effects
         ],
         "components": [component(c) for c in report.components],
         "over_threshold": {
@@ -157,40 +128,19 @@ def report_dict(report: Report) -> dict[str, object]:
             "shown_in_thousands": {key: str(value) for key, value in shown_totals(report).items()},
         },
         "unexplained": pounds_text(sum((c.amount for c in report.unexplained), Decimal(0))),
-        "checks": [check(p, report.quarter.source) for p in report.problems],
+        "checks": [CHECK.as_dict(p, report.quarter.source) for p in report.problems],
     }
     if report.cash_limits is not None:
         out["cash_limits"] = cash_limits_dict(report)
     if report.savings is not None:
         out["savings"] = {
             "by_rag": {rag: pounds_text(v) for rag, v in report.savings.by_rag.items()},
-            "items": [
-                {
-                    "portfolio": s.portfolio,
-                    "line": s.line,
-                    "saving": s.saving,
-                    "amount": pounds_text(s.amount),
-                    "rag": s.rag,
-                    "comment": s.comment,
-                }
-                for s in report.savings.items
-            ],
+            "items": [SAVING.as_dict(x) for x in report.savings.items],
         }
     if report.capital is not None:
         out["capital"] = {**capital_dict(report.capital), **capital_totals(report)}
     if report.indicators is not None:
-        out["indicators"] = [
-            {
-                "indicator": i.indicator,
-                "unit": i.unit,
-                "period": i.period,
-                "budget_level": _number(i.budget_level),
-                "actual": _number(i.actual),
-                "budget_unit_cost": _number(i.budget_unit_cost),
-                "actual_unit_cost": _number(i.actual_unit_cost),
-            }
-            for i in report.indicators
-        ]
+        out["indicators"] = [INDICATOR.as_dict(i) for i in report.indicators]
     out["narrative"] = [narrative_entry(e) for e in narrative(report)]
     if report.kpis is not None:
         out["kpis"] = [kpi_dict(k) for k in report.kpis]
@@ -214,32 +164,9 @@ def _number_or_none(value: Decimal | None) -> str | None:
 def printed_totals(report: Report) -> dict[str, object]:
     """The subtotals the report prints, appended after the other keys: ``sections`` (Table
     1's section rows) and, with indicators, ``indicator_totals`` (each indicator's years)."""
-    out: dict[str, object] = {
-        "sections": [
-            {
-                "portfolio": s.portfolio,
-                "section": s.section,
-                "cash_limit": gin(s.cash_limit),
-                "forecast": gin(s.forecast),
-                "variance": gin(s.variance),
-            }
-            for s in section_totals(report.lines)
-        ]
-    }
+    out: dict[str, object] = {"sections": [SECTION.as_dict(x) for x in section_totals(report.lines)]}
     if report.quarter.indicators is not None:
-        out["indicator_totals"] = [
-            {
-                "indicator": t.indicator,
-                "unit": t.unit,
-                "year": t.year,
-                "periods": t.periods,
-                "budget_level": _number_or_none(t.budget_level),
-                "actual": _number_or_none(t.actual),
-                "budget_unit_cost": _number_or_none(t.budget_unit_cost),
-                "monthly_average": _number_or_none(t.monthly_average),
-            }
-            for t in indicator_totals(report.quarter.indicators)
-        ]
+        out["indicator_totals"] = [INDICATOR_TOTAL.as_dict(t) for t in indicator_totals(report.quarter.indicators)]
     return out
 
 
@@ -261,17 +188,7 @@ def capital_totals(report: Report) -> dict[str, object]:
 def narrative_entry(e: Entry) -> dict[str, object]:
     """A narrative entry: the spec's keys (amounts in exact pounds; None where the entry has
     no amount, as the indicators' has not), then ``kind``."""
-    x = e.amount
-    return {
-        "portfolio": e.portfolio,
-        "line": e.line,
-        "heading": e.heading,
-        "net": None if x is None else pounds_text(x.net),
-        "gross": None if x is None else pounds_text(x.gross),
-        "income": None if x is None else pounds_text(x.income),
-        "paragraphs": list(e.paragraphs),
-        "kind": e.kind,
-    }
+    return NARRATIVE.as_dict(e)
 
 
 def kpi_dict(k: Kpi) -> dict[str, object]:
@@ -403,51 +320,16 @@ def cash_limits_dict(report: Report) -> dict[str, object]:
         opening, revised, lines_total = opening + r.opening, revised + r.revised, lines_total + r.lines_total
     return {
         "opening": gin(opening),
-        "changes": [
-            {
-                "portfolio": c.portfolio,
-                "category": c.category,
-                "line": c.line,
-                "gross": pounds_text(c.amount.gross),
-                "income": pounds_text(c.amount.income),
-                "description": c.description,
-            }
-            for r in recs
-            for c in r.changes
-        ],
+        "changes": [CASH_LIMIT_CHANGE.as_dict(c) for r in recs for c in r.changes],
         "revised": gin(revised),
         "lines_total": gin(lines_total),
         "difference": gin(lines_total - revised),
-        "portfolios": [
-            {
-                "portfolio": r.portfolio,
-                "opening": gin(r.opening),
-                "revised": gin(r.revised),
-                "lines_total": gin(r.lines_total),
-                "difference": gin(r.difference),
-            }
-            for r in recs
-        ],
+        "portfolios": [CASH_LIMIT_PORTFOLIO.as_dict(r) for r in recs],
     }
 
 
 def capital_dict(cap: CapitalSummary) -> dict[str, object]:
-
-    def project(p) -> dict[str, object]:
-        return {
-            "portfolio": p.portfolio,
-            "project": p.project,
-            "status": p.status,
-            "cash_limit": pounds_text(p.cash_limit),
-            "forecast": pounds_text(p.forecast),
-            "variance": pounds_text(p.variance),
-            "real_variance": pounds_text(p.real_variance),
-            "rephasing": pounds_text(p.rephasing),
-            "total_cash_limit": pounds_text(p.total_cash_limit),
-            "total_forecast": pounds_text(p.total_forecast),
-            "by_year": [{"year": y, "cash_limit": pounds_text(c), "forecast": pounds_text(f)} for y, c, f in p.by_year],
-        }
-
+    project = CAPITAL_PROJECT.as_dict
     return {
         "year": cap.year,
         "projects": [project(p) for p in cap.projects],
@@ -468,35 +350,6 @@ def capital_dict(cap: CapitalSummary) -> dict[str, object]:
 
 #: How many records of a list are joined into one piece of text before it is written.
 CHUNK = 2000
-
-
-class _Quoted(dict):
-    """JSON text of the strings that repeat (portfolios, sections, kinds...), each made once."""
-
-    def __missing__(self, value: object) -> str:
-        if type(value) is not str:  # not expected; json.dumps says what any other value is
-            return json.dumps(value, ensure_ascii=False)
-        text = self[value] = encode_basestring(value)
-        return text
-
-
-def _narrative_text(e: Entry) -> str:
-    """``narrative_entry(e)`` as JSON text."""
-    t = encode_basestring
-    x = e.amount
-    if x is None:
-        amounts = '"net":null,"gross":null,"income":null'
-    else:
-        amounts = f'"net":"{_pounds(x.net)}","gross":"{_pounds(x.gross)}","income":"{_pounds(x.income)}"'
-    paragraphs = ",".join(map(t, e.paragraphs))
-    return (
-        f'{{"portfolio":{t(e.portfolio)},"line":{t(e.line)},"heading":{t(e.heading)},{amounts},'
-        f'"paragraphs":[{paragraphs}],"kind":{t(e.kind)}}}'
-    )
-
-
-def _number_text(value: Decimal | None) -> str:
-    return "null" if value is None else f'"{value!s}"'
 
 
 def _gin_text(x: GrossIncome) -> str:
@@ -549,68 +402,17 @@ def write_json(report: Report, fh: TextIO) -> None:
     separators=(",", ":"))`` and a newline; neither the dict nor the whole text is made.
     """
     write = fh.write
-    q = _Quoted()  # texts of the strings that repeat
+    q = Quoted()  # texts of the strings that repeat
     t = encode_basestring  # for those that seldom do
     p = _pounds
-    source = report.quarter.source
 
-    def line(bl) -> str:
-        c = bl.cash_limit
-        f = bl.forecast
-        cg, ci, fg, fi = c.gross, c.income, f.gross, f.income
-        if more is not None:
-            return _dumps(
-                {
-                    "portfolio": bl.portfolio,
-                    "section": bl.section,
-                    "line": bl.line,
-                    "cash_limit": amounts(bl, c),
-                    "forecast": amounts(bl, f),
-                    "variance": amounts(bl, bl.variance),
-                    "comment": bl.comment,
-                    **more(bl),
-                }
-            )
-        return (
-            f'{{"portfolio":{q[bl.portfolio]},"section":{q[bl.section]},"line":{t(bl.line)},'
-            f'"cash_limit":{_gin(cg, ci)},"forecast":{_gin(fg, fi)},"variance":{_gin(fg - cg, fi - ci)},'
-            f'"comment":{t(bl.comment)}}}'
-        )
-
+    line = LINE.text_maker(q)
+    driver = (DRIVER_THREE_WAY if report.split_method == "three-way" else DRIVER).text_maker(q)
+    component = COMPONENT.text_maker(q)
+    check = CHECK.text_maker(q, report.quarter.source)
     more = line_keys(report)
-
-    def driver(e) -> str:
-        d = e.driver
-        return (
-            f'{{"portfolio":{q[e.portfolio]},"line":{t(d.line)},"driver":{q[d.driver]},"unit":{q[d.unit]},'
-            f'"budget_volume":{_number_text(d.budget_volume)},"forecast_volume":{_number_text(d.forecast_volume)},'
-            f'"budget_unit_cost":{_number_text(d.budget_unit_cost)},'
-            f'"forecast_unit_cost":{_number_text(d.forecast_unit_cost)},'
-            f'"budget_income_rate":{_number_text(d.budget_income_rate)},'
-            f'"forecast_income_rate":{_number_text(d.forecast_income_rate)},'
-            f'"activity":"{p(e.activity)}","unit_cost":"{p(e.unit_cost)}",'
-            f'"income_activity":"{p(e.income_activity)}","income_rate":"{p(e.income_rate)}"{joint(e)}}}'
-        )
-
-    def joint(e) -> str:  # the joint effects, under the three-way split only
-        return f',"joint":"{p(e.joint)}","income_joint":"{p(e.income_joint)}"' if three_way else ""
-
-    three_way = report.split_method == "three-way"
-
-    def component(c) -> str:
-        kind = c.kind
-        return (
-            f'{{"portfolio":{q[c.portfolio]},"line":{t(c.line)},"source":{q[c.source]},"side":{q[c.side]},'
-            f'"kind":{q[kind]},"amount":"{p(c.amount)}","label":{t(c.label)},'
-            f'"needs_explanation":{"true" if kind == "unexplained" else "false"}}}'
-        )
-
-    def check(x) -> str:
-        w = x.where
-        return (
-            f'{{"level":{q[x.level]},"code":{q[x.code]},"message":{t(x.message)},'
-            f'"sheet":{q[w.sheet]},"cell":{t(w.cell)},"file":{q[w.file or source]}}}'
-        )
+    if more is not None:  # the keys of a council's layout: each line as its dict is written
+        line = partial(line_text, more=more)
 
     s = report.quarter.settings
     cg, ci, fg, fi, vg, vi = _line_totals(report)
@@ -647,32 +449,16 @@ def write_json(report: Report, fh: TextIO) -> None:
         sv = report.savings
         by_rag = _object((rag, f'"{p(v)}"') for rag, v in sv.by_rag.items())
         write(f',"savings":{{"by_rag":{by_rag},"items":')
-        _write_list(
-            write,
-            sv.items,
-            lambda x: (
-                f'{{"portfolio":{q[x.portfolio]},"line":{t(x.line)},"saving":{t(x.saving)},'
-                f'"amount":"{p(x.amount)}","rag":{q[x.rag]},"comment":{t(x.comment)}}}'
-            ),
-        )
+        _write_list(write, sv.items, SAVING.text_maker(q))
         write("}")
     if report.capital is not None:
         write(',"capital":')
         _write_capital(write, report.capital, q, _members(capital_totals(report)))
     if report.indicators is not None:
         write(',"indicators":')
-        _write_list(
-            write,
-            report.indicators,
-            lambda i: (
-                f'{{"indicator":{q[i.indicator]},"unit":{q[i.unit]},"period":{q[i.period]},'
-                f'"budget_level":{_number_text(i.budget_level)},"actual":{_number_text(i.actual)},'
-                f'"budget_unit_cost":{_number_text(i.budget_unit_cost)},'
-                f'"actual_unit_cost":{_number_text(i.actual_unit_cost)}}}'
-            ),
-        )
+        _write_list(write, report.indicators, INDICATOR.text_maker(q))
     write(',"narrative":')
-    _write_list(write, narrative(report), _narrative_text)
+    _write_list(write, narrative(report), NARRATIVE.text_maker(q))
     if report.kpis is not None:
         write(',"kpis":')
         _write_list(write, report.kpis, lambda k: _dumps(kpi_dict(k)))
@@ -693,8 +479,7 @@ def write_json(report: Report, fh: TextIO) -> None:
     write("}\n")
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+_dumps = dumps
 
 
 def _members(d: dict[str, object]) -> str:
@@ -704,49 +489,23 @@ def _members(d: dict[str, object]) -> str:
     )
 
 
-def _write_cash_limits(write: Callable[[str], object], report: Report, q: _Quoted) -> None:
+def _write_cash_limits(write: Callable[[str], object], report: Report, q: Quoted) -> None:
     recs = report.cash_limits or ()
     opening = revised = lines_total = GrossIncome()
     for r in recs:
         opening, revised, lines_total = opening + r.opening, revised + r.revised, lines_total + r.lines_total
     write(f'{{"opening":{_gin_text(opening)},"changes":')
-    _write_list(
-        write,
-        (c for r in recs for c in r.changes),
-        lambda c: (
-            f'{{"portfolio":{q[c.portfolio]},"category":{q[c.category]},"line":{encode_basestring(c.line)},'
-            f'"gross":"{_pounds(c.amount.gross)}","income":"{_pounds(c.amount.income)}",'
-            f'"description":{encode_basestring(c.description)}}}'
-        ),
-    )
+    _write_list(write, (c for r in recs for c in r.changes), CASH_LIMIT_CHANGE.text_maker(q))
     write(
         f',"revised":{_gin_text(revised)},"lines_total":{_gin_text(lines_total)},'
         f'"difference":{_gin_text(lines_total - revised)},"portfolios":'
     )
-    _write_list(
-        write,
-        recs,
-        lambda r: (
-            f'{{"portfolio":{q[r.portfolio]},"opening":{_gin_text(r.opening)},"revised":{_gin_text(r.revised)},'
-            f'"lines_total":{_gin_text(r.lines_total)},"difference":{_gin_text(r.difference)}}}'
-        ),
-    )
+    _write_list(write, recs, CASH_LIMIT_PORTFOLIO.text_maker(q))
     write("}")
 
 
-def _write_capital(write: Callable[[str], object], cap: CapitalSummary, q: _Quoted, more: str = "") -> None:
-    p = _pounds
-
-    def project(x) -> str:
-        years = ",".join(f'{{"year":{q[y]},"cash_limit":"{p(c)}","forecast":"{p(f)}"}}' for y, c, f in x.by_year)
-        return (
-            f'{{"portfolio":{q[x.portfolio]},"project":{encode_basestring(x.project)},"status":{q[x.status]},'
-            f'"cash_limit":"{p(x.cash_limit)}","forecast":"{p(x.forecast)}","variance":"{p(x.variance)}",'
-            f'"real_variance":"{p(x.real_variance)}","rephasing":"{p(x.rephasing)}",'
-            f'"total_cash_limit":"{p(x.total_cash_limit)}","total_forecast":"{p(x.total_forecast)}",'
-            f'"by_year":[{years}]}}'
-        )
-
+def _write_capital(write: Callable[[str], object], cap: CapitalSummary, q: Quoted, more: str = "") -> None:
+    project = CAPITAL_PROJECT.text_maker(q)
     write(f'{{"year":{q[cap.year]},"projects":')
     _write_list(write, cap.projects, project)
     write(',"over_threshold":')

@@ -14,7 +14,7 @@ from ..engine import Report
 from ..report import performance as perf
 from ..report.tables import Table
 from .book import Book, chart_title, column_areas, part_name, series, spans
-from .stack import ACTUAL, BUDGET, TITLE_ROWS, Part, _place, data_row, ref, stack_pages, write_stack
+from .stack import ACTUAL, BUDGET, TITLE_ROWS, Part, data_row, place_of, ref, stack_pages, write_stack
 
 CHART_ROWS = 18  # rows a KPI's part keeps for its chart
 RAG_FILLS = {"Red": ("#FFC7CE", "#9C0006"), "Amber": ("#FFEB9C", "#9C5700"), "Green": ("#C6EFCE", "#006100")}
@@ -104,9 +104,9 @@ def kpi_chart(book: Book, sheet: str, first: int, last: int, table: Table, name:
     places = table.columns[1].places
     fmt = "#,##0" + ("." + "0" * places if places else "")
     title = name if len(name) <= 100 else name[:99] + "…"
-    chart_title(columns, title, 9)
+    chart_title(columns, title, 10)
     columns.set_y_axis({"num_format": fmt, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    columns.set_x_axis({"num_font": {"size": 8}})
+    columns.set_x_axis({"num_font": {"size": 10}})
     columns.set_legend({"position": "bottom"})
     columns.show_blanks_as("gap")
     columns.set_size({"width": 560, "height": 320})
@@ -125,7 +125,7 @@ def status_areas(report: Report, max_rows: int) -> tuple[str, str]:
         return column_areas(alone, 0, len(table.rows) - 1, col, max_rows), part_name(
             alone, 0, len(spans(alone, max_rows))
         )
-    placed, _ = _place(part, TITLE_ROWS)
+    placed, _ = place_of(part, TITLE_ROWS)
     first = data_row(table, placed.first_row)
     start = ref(perf.PERFORMANCE, first, col)
     end = ref(perf.PERFORMANCE, first + len(table.rows) - 1, col).split("!")[1]

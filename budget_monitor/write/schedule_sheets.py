@@ -189,7 +189,7 @@ def combined_chart(
     columns.combine(line)
     chart_title(columns, title)
     columns.set_y_axis({"num_format": fmt, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    columns.set_x_axis({"num_font": {"size": 8}})
+    columns.set_x_axis({"num_font": {"size": 10}})
     columns.set_legend({"position": "bottom"})
     columns.show_blanks_as("gap")
     columns.set_size({"width": 460, "height": 320})

@@ -8,12 +8,12 @@ is (see ``json_out``). Amounts are strings of pounds with two decimals, exact.
 from __future__ import annotations
 
 from collections.abc import Callable
-from json.encoder import encode_basestring
 
 from ..engine.movement import ComponentMovement, LineMovement, Movement, PreviousReport
 from ..model import GrossIncome
 from ..money import pounds_text
-from .json_values import amount_text, gin, gin_text
+from ..schema import MANAGEMENT_ACTION, MOVED_COMPONENT, MOVED_LINE, Quoted, gin_text
+from ..schema import gin_dict as gin
 
 
 def previous_dict(previous: PreviousReport | None) -> dict[str, object] | None:
@@ -25,36 +25,17 @@ def previous_dict(previous: PreviousReport | None) -> dict[str, object] | None:
         "source": previous.source,
         "recorded_at": previous.recorded_at or None,
         "version": previous.version,
+        "status": previous.status or None,
         "name": previous.name,
     }
 
 
 def line_dict(m: LineMovement) -> dict[str, object]:
-    return {
-        "portfolio": m.portfolio,
-        "section": m.section,
-        "line": m.line,
-        "status": m.status,
-        "previous": gin(m.previous),
-        "variance": gin(m.variance),
-        "movement": gin(m.movement),
-        "forecast_movement": gin(m.forecast_movement),
-        "cash_limit_movement": gin(m.cash_limit_movement),
-    }
+    return MOVED_LINE.as_dict(m)
 
 
 def component_dict(c: ComponentMovement) -> dict[str, object]:
-    return {
-        "portfolio": c.portfolio,
-        "line": c.line,
-        "source": c.source,
-        "side": c.side,
-        "kind": c.kind,
-        "status": c.status,
-        "previous": pounds_text(c.previous),
-        "amount": pounds_text(c.amount),
-        "movement": pounds_text(c.movement),
-    }
+    return MOVED_COMPONENT.as_dict(c)
 
 
 def movement_dict(mv: Movement | None) -> dict[str, object] | None:
@@ -81,16 +62,7 @@ def management_dict(summary) -> dict[str, object] | None:
     if summary is None:
         return None
     return {
-        "actions": [
-            {
-                "portfolio": a.portfolio,
-                "line": a.line,
-                "action": a.action,
-                "amount": pounds_text(a.amount),
-                "rag": a.rag,
-            }
-            for a in summary.actions
-        ],
+        "actions": [MANAGEMENT_ACTION.as_dict(a) for a in summary.actions],
         "total": pounds_text(summary.total),
         "by_rag": {rag: pounds_text(v) for rag, v in summary.by_rag().items()},
         "variance_before": gin(summary.variance_before),
@@ -105,8 +77,6 @@ def write_series(
     lists through ``write_list(write, records, text)``."""
     import json
 
-    t = encode_basestring
-    p = amount_text
     write(',"previous":' + json.dumps(previous_dict(previous), ensure_ascii=False, separators=(",", ":")))
     if mv is None:
         write(',"movement":null')
@@ -115,19 +85,9 @@ def write_series(
     def g(x: GrossIncome) -> str:
         return gin_text(x.gross, x.income)
 
-    def line(m: LineMovement) -> str:
-        return (
-            f'{{"portfolio":{t(m.portfolio)},"section":{t(m.section)},"line":{t(m.line)},"status":"{m.status}",'
-            f'"previous":{g(m.previous)},"variance":{g(m.variance)},"movement":{g(m.movement)},'
-            f'"forecast_movement":{g(m.forecast_movement)},"cash_limit_movement":{g(m.cash_limit_movement)}}}'
-        )
-
-    def comp(c: ComponentMovement) -> str:
-        return (
-            f'{{"portfolio":{t(c.portfolio)},"line":{t(c.line)},"source":{t(c.source)},"side":"{c.side}",'
-            f'"kind":"{c.kind}","status":"{c.status}","previous":"{p(c.previous)}","amount":"{p(c.amount)}",'
-            f'"movement":"{p(c.movement)}"}}'
-        )
+    q = Quoted()
+    line = MOVED_LINE.text_maker(q)
+    comp = MOVED_COMPONENT.text_maker(q)
 
     write(
         f',"movement":{{"total":{{"previous":{g(mv.total_previous)},"variance":{g(mv.total_variance)},'

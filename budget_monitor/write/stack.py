@@ -80,7 +80,7 @@ class Placed:
     data0: int
 
 
-def _place(part: Part, row: int) -> tuple[Placed, int]:
+def place_of(part: Part, row: int) -> tuple[Placed, int]:
     """Where ``part`` goes with its heading at sheet row ``row``, and the row it ends
     before (its notes and the rows it keeps for charts included)."""
     first_row = row + 1 if part.heading else row
@@ -95,7 +95,7 @@ def stack_layout(parts: Sequence[Part]) -> list[Placed]:
     out = []
     row = TITLE_ROWS
     for part in parts:
-        placed, end = _place(part, row)
+        placed, end = place_of(part, row)
         out.append(placed)
         row = end + 2
     return out
@@ -125,12 +125,12 @@ def stack_pages(sheet: str, parts: Sequence[Part], max_rows: int = EXCEL_MAX_ROW
     row = TITLE_ROWS  # where the next part goes on the last sheet
     for part in parts:
         if groups and not groups[-1][1]:
-            end = _place(part, row)[1]
+            end = place_of(part, row)[1]
             if end <= max_rows:
                 groups[-1][0].append(part)
                 row = end + 2
                 continue
-        end = _place(part, TITLE_ROWS)[1]
+        end = place_of(part, TITLE_ROWS)[1]
         groups.append(([part], end > max_rows))
         row = end + 2
     return [
@@ -164,6 +164,7 @@ def _write_page(book: Book, sheet: str, title: str, parts: Sequence[Part]) -> tu
     placed = stack_layout(parts)
     heading_fmt = book.fmt(bold=True, font_size=11, font_color="#1F4E79")
     widths: dict[int, int] = {}
+    ws.keep_whole = [(p.heading_row, place_of(p.part, p.heading_row)[1]) for p in placed]
     for p in placed:
         if p.part.heading:
             book.text(ws, p.heading_row, 0, book.words(p.part.heading), heading_fmt)

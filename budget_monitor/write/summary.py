@@ -57,11 +57,11 @@ from .stack import (
 # --- Summary --------------------------------------------------------------------------------------------
 
 SUMMARY_COLUMNS = (
-    Col("Key figure", width=58),
+    Col("Key figure", width=52),
     Col("Amount", "money"),
     Col("Unit", width=6),
     Col("Number", "int"),
-    Col("See sheet", width=24),
+    Col("See sheet", width=22),
 )
 
 
@@ -122,7 +122,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         out.append(Figure(label, formula, value, sheet=on, style="total" if label.startswith("Net") else "line"))
     ma = report.management
     if ma is not None:
-        from ..report.series import MANAGEMENT
+        from ..report.management import MANAGEMENT
 
         net = col_index(revenue, "Variance net")
         formula, value, on = _refer(revenue.sheet, revenue, None, last + 1, net, max_rows)
@@ -135,7 +135,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         out.append(Figure("Net forecast variance after management action", formula, value, sheet=on, style="total"))
     mv = report.movement
     if mv is not None:
-        from ..report.series import MOVEMENT, bridge, bridge_table, moved_sentence
+        from ..report.movement import MOVEMENT, bridge, bridge_table, moved_sentence
 
         before, now = mv.total_previous.net, mv.total_variance.net
         # This report's total less the last one's, on the Movement sheet's bridge.
@@ -259,7 +259,6 @@ def summary_sheet(book: Book, report: Report) -> None:
     ws = book.workbook.add_worksheet(SUMMARY)
     book.page_setup(ws)
     ws.set_portrait()
-    ws.fit_to_pages(1, 1)
     book.title(ws, "Summary of the quarter", len(SUMMARY_COLUMNS))
     header_fmt = book.fmt(
         bold=True, bg_color="#1F4E79", font_color="#FFFFFF", text_wrap=True, align="center", valign="vcenter", border=1
@@ -343,6 +342,7 @@ def largest(book: Book, ws, report: Report, row: int) -> None:
     chart_row = row
     row += -(-height // 20) + 2  # default rows are 20 pixels high
     book.text(ws, row, 0, heading, book.fmt(bold=True, font_size=11, font_color="#1F4E79"))
+    ws.keep_whole = [(chart_row, row), (row, row + 1 + len(picks))]  # the chart, and the list, each on one page
     row += 1
     first = row
     label_fmt = book.fmt(text_wrap=True)
@@ -373,7 +373,7 @@ def largest(book: Book, ws, report: Report, row: int) -> None:
     )
     chart_title(chart, heading)
     chart.set_legend({"none": True})
-    chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 8}})
+    chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 10}})
     chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_size({"width": 800, "height": height})
+    chart.set_size({"width": 720, "height": height})
     ws.insert_chart(chart_row, 0, chart, {"x_offset": 2, "y_offset": 4})

@@ -22,24 +22,24 @@ from ..report.year import (
     kpi_year_table,
     year_table,
 )
-from ..textsafe import neutralise
-from .book import Book
+from .book import Book, chart_title, series
 
 CHART_ROWS = 18
 
 
-def _line_chart(book: Book, sheet: str, header: int, first: int, count: int, periods: int, title: str):
+def _line_chart(book: Book, sheet: str, header: int, first: int, names: list[str], periods: int, title: str):
     chart = book.workbook.add_chart({"type": "line"})
-    for i in range(count):
-        chart.add_series(
+    for i, name in enumerate(names):
+        series(
+            chart,
+            name,
             {
-                "name": [sheet, first + i, 0],
                 "categories": [sheet, header, 1, header, periods],
                 "values": [sheet, first + i, 1, first + i, periods],
                 "marker": {"type": "circle", "size": 6},
-            }
+            },
         )
-    chart.set_title({"name": neutralise(title)[0], "name_font": {"size": 10, "bold": True}})
+    chart_title(chart, title)
     chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"position": "right"})
     chart.set_size({"width": 900, "height": 340})
@@ -79,7 +79,13 @@ def _accuracy_sheet(book: Book, report: Report, acc: Accuracy) -> None:
     _, data0 = book.table(conv, ws=ws, first_row=row + 1, freeze=False)
     if conv.rows:
         chart = _line_chart(
-            book, ACCURACY, data0 - 1, data0, len(conv.rows), len(acc.periods), f"Forecasts converging on {acc.against}"
+            book,
+            ACCURACY,
+            data0 - 1,
+            data0,
+            [str(r.cells[0]) for r in conv.rows],
+            len(acc.periods),
+            f"Forecasts converging on {acc.against}",
         )
         ws.insert_chart(data0 + len(conv.rows) + 1, 0, chart, {"x_offset": 2, "y_offset": 4})
     row = data0 + len(conv.rows) + CHART_ROWS + 2
@@ -110,15 +116,16 @@ def _year_sheet(book: Book, report: Report, acc: Accuracy) -> None:
     periods = len(acc.periods)
     chart = book.workbook.add_chart({"type": "line"})
     for i in portfolios:
-        chart.add_series(
+        series(
+            chart,
+            str(table.rows[i].cells[0]),
             {
-                "name": [YEAR, data0 + i, 0],
                 "categories": [YEAR, data0 - 1, 2, data0 - 1, 1 + periods],
                 "values": [YEAR, data0 + i, 2, data0 + i, 1 + periods],
                 "marker": {"type": "circle", "size": 6},
-            }
+            },
         )
-    chart.set_title({"name": "Net variance by portfolio over the year (£000)", "name_font": {"size": 10, "bold": True}})
+    chart_title(chart, "Net variance by portfolio over the year (£000)")
     chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": 340})

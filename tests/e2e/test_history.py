@@ -332,7 +332,7 @@ def test_the_illustrative_previous_quarter_in_workbooks_is_made_as_the_tests_mak
 
     def figures(q: m.Quarter, field: str) -> list[tuple]:  # each record without where it was read from
         return [
-            tuple(v for v in attrs.astuple(x, recurse=False) if not isinstance(v, m.Where))
+            tuple(v for v in attrs.astuple(x, recurse=False) if not isinstance(v, (m.Where, dict)))
             for x in getattr(q, field) or ()
         ]
 

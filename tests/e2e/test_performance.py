@@ -292,7 +292,7 @@ def test_word_document_has_the_performance_table(sample_report, tmp_path):
     out = tmp_path / "report.docx"
     write_docx(sample_report, out)
     document = docx.Document(str(out))
-    table = next(t for t in document.tables if t.rows[0].cells[-1].text == "Direction of travel")
+    table = next(t for t in document.tables if t.rows[0].cells[-1].text == "Direction of travel (↑ better)")
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     assert [r[5] for r in rows] == ["Green", "Green", "Red", "Red", "Amber", "Amber", "Red"]
     assert [r[7] for r in rows] == ["↓", "↑", "↓", "", "↑", "↑", "↑"]

@@ -234,10 +234,14 @@ def test_a_store_of_the_older_schema_migrates_in_place_and_its_reports_count(tmp
     q1 = tmp_path / "q1.xlsx"
     write_quarter(year[YEAR_PERIODS[0]], q1)
     assert api.make_report(q1, tmp_path / "q1-r.xlsx", history=store).ok
-    # make it as the version before drivers were kept wrote it
+    # make it as the version before drivers were kept wrote it (schema 2: before migrations 3 and 4)
     with sqlite3.connect(store) as conn:
         conn.execute("DROP TABLE drivers")
-        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        conn.execute("DROP TABLE audit")
+        for column in ("recorded_by", "approved_by", "approved_at"):
+            conn.execute(f"ALTER TABLE reports DROP COLUMN {column}")
+        conn.execute("PRAGMA user_version = 2")
+    assert len(MIGRATIONS) == 4
     inode = store.stat().st_ino
     out = tmp_path / "out.xlsx"
     write_quarter(year[YEAR_PERIODS[-1]], out)
@@ -311,3 +315,88 @@ def test_no_sentence_of_the_outturn_report_says_forecast_of_the_outturn(recorded
     # a quarter still says forecast
     q3 = json.loads((folder / "2011-12-Q3.json").read_text(encoding="utf-8"))
     assert any("The forecast shows" in t for e in q3["narrative"] for t in e["paragraphs"])
+
+
+def test_the_frames_carry_the_years_accuracy_as_the_json_does(recorded):
+    pytest.importorskip("pandas")
+    _, _, results, doc = recorded
+    f = results["2011-12 Outturn"].frames()
+    fa = doc["forecast_accuracy"]
+    assert list(f.accuracy["line"]) == [e["line"] for e in fa["lines"]]
+    json_points = [(e["line"], p["period"], p["error"]["net"]) for e in fa["lines"] for p in e["periods"]]
+    frame_points = list(
+        zip(f.accuracy_periods["line"], f.accuracy_periods["period"], f.accuracy_periods["error_net"], strict=True)
+    )
+    assert [(a, b, str(c)) for a, b, c in frame_points] == json_points
+    assert [str(x) if x is not None else None for x in f.accuracy["mean_absolute_error_net"]] == [
+        e["mean_absolute_error"]["net"] if e["mean_absolute_error"] else None for e in fa["lines"]
+    ]
+    assert len(f.accuracy_drivers) == sum(len(d["periods"]) for d in fa["drivers"])
+    assert list(f.accuracy_portfolios["portfolio"])[-1] == "Total"
+
+
+def test_hostile_line_names_stay_text_in_the_years_sheets_and_charts(tmp_path, year):
+    import zipfile
+
+    import attrs
+
+    hostile = "=SUM(1+1)*cmd|' /C calc'!A0 Annex!B2"
+    store = tmp_path / "h.sqlite"
+    for period in (YEAR_PERIODS[0], YEAR_PERIODS[-1]):
+        q = year[period]
+        rename = {"Fostering Service": hostile}
+        q = attrs.evolve(
+            q,
+            lines=tuple(attrs.evolve(bl, line=rename.get(bl.line, bl.line)) for bl in q.lines),
+            drivers=tuple(attrs.evolve(d, line=rename.get(d.line, d.line)) for d in q.drivers),
+            items=tuple(attrs.evolve(i, line=rename.get(i.line, i.line)) for i in q.items),
+        )
+        path = tmp_path / ("out.xlsx" if period == YEAR_PERIODS[-1] else "q1.xlsx")
+        write_quarter(q, path)
+        result = api.make_report(path, tmp_path / f"{path.stem}-r.xlsx", history=store)
+        assert result.ok, result.errors
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "out-r.xlsx")
+    for sheet in ("Year", "Forecast accuracy"):
+        cells = [c for row in book[sheet].iter_rows() for c in row if isinstance(c.value, str) and "calc" in c.value]
+        assert cells and all(c.data_type == "s" for c in cells), sheet
+    with zipfile.ZipFile(tmp_path / "out-r.xlsx") as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/")]
+    assert charts and not any("<c:f>Annex" in x or "'Annex'" in x for x in charts)
+
+
+def test_a_roll_up_of_several_workbooks_has_the_years_accuracy_by_portfolio(tmp_path, year):
+    """Two portfolios from two workbooks each period, recorded as one report; the outturn's
+    accuracy has both portfolios, each measured on its own lines."""
+    import attrs
+
+    store = tmp_path / "h.sqlite"
+    for period in (YEAR_PERIODS[1], YEAR_PERIODS[-1]):
+        q = year[period]
+        other = attrs.evolve(
+            q,
+            lines=tuple(attrs.evolve(bl, portfolio="Adult Services") for bl in q.lines[:4]),
+            drivers=None,
+            items=None,
+            changes=None,
+            savings=None,
+            capital=None,
+            indicators=None,
+            kpis=None,
+        )
+        a, b = tmp_path / f"a-{period[-2:]}.xlsx", tmp_path / f"b-{period[-2:]}.xlsx"
+        write_quarter(q, a)
+        write_quarter(other, b)
+        result = api.make_report([a, b], tmp_path / f"r-{period[-2:]}.xlsx", history=store)
+        assert result.ok, result.errors
+    acc = result.report.accuracy
+    assert acc is not None and [p.portfolio for p in acc.portfolios] == [
+        "Adult Services",
+        "Specialist Children's Services",
+    ]
+    adults = acc.portfolios[0]
+    expected = sum((bl.variance for bl in year[YEAR_PERIODS[1]].lines[:4]), m.GrossIncome()) - sum(
+        (bl.variance for bl in year[YEAR_PERIODS[-1]].lines[:4]), m.GrossIncome()
+    )
+    assert adults.points[0].error == expected

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from budget_monitor.engine import analyse
 from budget_monitor.engine.movement import PreviousReport, movement
-from budget_monitor.model import BudgetLine, Component, GrossIncome
+from budget_monitor.model import NOWHERE, BudgetLine, Component, ComponentColumns, GrossIncome, LineColumns
 from tests.support.strategies import quarters
 
 
@@ -117,3 +117,43 @@ def test_components_matched_by_key_and_marked():
     a = by_line["A"]
     assert (a.previous.net, a.variance.net, a.movement.net) == (Decimal(50), Decimal(90), Decimal(40))
     assert (a.forecast_movement.net, a.cash_limit_movement.net) == (Decimal(50), Decimal(10))
+
+
+def _columns(report) -> PreviousReport:
+    """The report as the history store gives it back: columns of texts and whole pennies."""
+    lines, comps = LineColumns(), ComponentColumns()
+    for bl in report.lines:
+        lines.portfolio.append(bl.portfolio)
+        lines.section.append(bl.section)
+        lines.line.append(bl.line)
+        lines.comment.append(bl.comment)
+        lines.cash_gross.append(int(bl.cash_limit.gross * 100))
+        lines.cash_income.append(int(bl.cash_limit.income * 100))
+        lines.fore_gross.append(int(bl.forecast.gross * 100))
+        lines.fore_income.append(int(bl.forecast.income * 100))
+    for c in report.components:
+        for column, value in zip(
+            (comps.portfolio, comps.line, comps.source, comps.side, comps.kind), c[:5], strict=True
+        ):
+            column.append(value)
+        comps.amount.append(int(c.amount * 100))
+    return PreviousReport("Org", "2024-25 Q1", "history", lines, comps)
+
+
+@settings(max_examples=40, deadline=None)
+@given(two_reports())
+def test_movement_from_columns_is_the_movement_from_records(pair):
+    before, now = pair
+    columns = _columns(before)
+    # the columns read back as the records they hold
+    assert list(columns.lines) == [attrs.evolve(bl, where=NOWHERE) for bl in before.lines]
+    assert list(columns.components) == list(before.components)
+    from_records = movement(_previous(before), now.lines, now.components)
+    from_columns = movement(columns, now.lines, now.components)
+    assert from_columns.lines == from_records.lines
+    assert from_columns.components == from_records.components
+    # the same amounts, written the same way (pennies come back with two decimals)
+    assert [str(c.previous) for c in from_columns.components] == [
+        str(c.previous.quantize(Decimal("0.01"))) if c.status != "new" else str(c.previous)
+        for c in from_records.components
+    ]

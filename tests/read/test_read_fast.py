@@ -312,8 +312,8 @@ def test_the_rows_read_are_those_not_blank_or_holding_an_error(grid):
     """Blank rows are skipped, except those with an Excel error or an unsaved formula
     (which look blank in the values alone)."""
     header = read_rows.find_header(grid, read_sheets.VARIANCE_ITEMS, [])
-    _, rows = read_rows._records(grid, read_sheets.VARIANCE_ITEMS, read_cells.Cells(grid, []), [])
-    flagged = {read_rows._split_ref(ref)[0] for ref in (*grid.errors, *grid.uncached_formulas)}
+    _, rows = read_rows.sheet_records(grid, read_sheets.VARIANCE_ITEMS, read_cells.Cells(grid, []), [])
+    flagged = {read_rows.split_ref(ref)[0] for ref in (*grid.errors, *grid.uncached_formulas)}
     expected = []
     if header is not None:
         for i, row in enumerate(grid.rows):
@@ -410,7 +410,7 @@ def _parse_all_at_once(grids, source=""):
             error("missing-sheet", f"no sheet named 'Budget lines'; the workbook has {names}{hint}", Where(""))
         )
         return None, problems
-    lines = read_records._budget_lines(
+    lines = read_records.budget_lines(
         lines_grid, read_cells.Cells(lines_grid, problems, revenue_scale, settings.units, settings.sign), problems
     )
     if not lines and not any(p.where.sheet == lines_grid.name and p.level == "error" for p in problems):

@@ -153,7 +153,7 @@ def test_periods_must_agree(tmp_path, sample_quarter_read):
         capture_output=True, text=True, timeout=120, cwd=ROOT,
     )  # fmt: skip
     assert run.returncode == 1
-    assert f"{tmp_path / 'b.xlsx'}: Settings: the period is '2011-12 Q2'" in run.stderr
+    assert f"{tmp_path / 'b.xlsx'}: Settings!B3: the period is '2011-12 Q2'" in run.stderr  # at its cell
 
 
 def _two_services(q, **second):

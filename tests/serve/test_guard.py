@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from contextlib import closing
 
 import pytest
 
@@ -15,10 +16,9 @@ httpx = pytest.importorskip("httpx")
 
 from budget_monitor.rules import Limits  # noqa: E402
 from budget_monitor.serve import Settings  # noqa: E402
-from tests.serve.test_serve import upload  # noqa: E402
 from tests.support import badbooks as bb  # noqa: E402
 from tests.support.paths import SAMPLE  # noqa: E402
-from tests.support.server import Server  # noqa: E402
+from tests.support.server import Server, session, upload  # noqa: E402
 
 ROOMY = Limits(
     max_entry_bytes=1 << 30,
@@ -90,9 +90,10 @@ def test_each_worker_has_a_memory_ceiling(tmp_path):
         reports_the_sample(s.url)
 
 
-def multipart(path, boundary: str = "guardb0undary") -> bytes:
+def multipart(path, token: str, boundary: str = "guardb0undary") -> bytes:
     return (
         (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token}\r\n'
             f'--{boundary}\r\nContent-Disposition: form-data; name="workbook"; filename="q3.xlsx"\r\n'
             "Content-Type: application/octet-stream\r\n\r\n"
         ).encode()
@@ -101,12 +102,19 @@ def multipart(path, boundary: str = "guardb0undary") -> bytes:
     )
 
 
-def request_head(port: int, length: int, boundary: str = "guardb0undary") -> bytes:
+def request_head(port: int, length: int, cookie: str, boundary: str = "guardb0undary") -> bytes:
     return (
         f"POST /report HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\n"
-        "Connection: close\r\n\r\n"
+        f"Cookie: bm_session={cookie}\r\nConnection: close\r\n\r\n"
     ).encode()
+
+
+def form_session(url: str) -> tuple[str, str]:
+    """A session's cookie and the CSRF token of its form."""
+    client, token = session(url)
+    with closing(client):
+        return client.cookies["bm_session"], token
 
 
 def status_of(sock: socket.socket) -> int:
@@ -123,16 +131,17 @@ def test_twenty_uploads_at_once_get_at_most_the_room_there_is(tmp_path):
     """Twenty uploads whose bodies are half sent before any is finished: every one of them
     is in the page at once, so at most workers + queue (2) are taken, the rest are told 503,
     and the page still answers."""
-    body = multipart(SAMPLE)
-    half = len(body) // 2
     settings = Settings(workers=1, queue=1, scratch=tmp_path)
     with Server(settings) as s:
+        cookie, token = form_session(s.url)
+        body = multipart(SAMPLE, token)
+        half = len(body) // 2
         all_sent = threading.Barrier(21)
         codes: list[int] = []
 
         def one() -> None:
             with socket.create_connection(("127.0.0.1", s.port), timeout=120) as sock:
-                sock.sendall(request_head(s.port, len(body)) + body[:half])
+                sock.sendall(request_head(s.port, len(body), cookie) + body[:half])
                 all_sent.wait(60)
                 try:
                     sock.sendall(body[half:])
@@ -155,8 +164,9 @@ def test_twenty_uploads_at_once_get_at_most_the_room_there_is(tmp_path):
 
 def test_a_body_that_stops_arriving_is_answered_408(tmp_path):
     with Server(Settings(workers=1, scratch=tmp_path, read_timeout=0.5)) as s:
-        body = multipart(SAMPLE)
+        cookie, token = form_session(s.url)
+        body = multipart(SAMPLE, token)
         with socket.create_connection(("127.0.0.1", s.port), timeout=30) as sock:
-            sock.sendall(request_head(s.port, len(body)) + body[:100])
+            sock.sendall(request_head(s.port, len(body), cookie) + body[:100])
             assert status_of(sock) == 408
         reports_the_sample(s.url)

@@ -8,6 +8,7 @@ import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from budget_monitor.serve.jobs import Jobs, safe_stem  # noqa: E402
 from tests.support.badbooks import good_xlsx  # noqa: E402
 from tests.support.paths import SAMPLE  # noqa: E402
 from tests.support.series import net_variance, shown_k, write_q2_q3  # noqa: E402
-from tests.support.server import Server, text_in_money_cell  # noqa: E402
+from tests.support.server import Server, session, text_in_money_cell, upload  # noqa: E402
 
 LINK = re.compile(r'href="(/download/([A-Za-z0-9_-]+)/(\w+))"')
 
@@ -35,12 +36,6 @@ def server(tmp_path_factory):
     with Server(settings) as s:
         s.scratch = scratch
         yield s
-
-
-def upload(url: str, path: Path, name: str | None = None, **extra) -> httpx.Response:
-    with open(path, "rb") as fh:
-        files = {"workbook": (name or path.name, fh, "application/octet-stream")}
-        return httpx.post(f"{url}/report", files=files, data=extra, timeout=120)
 
 
 def test_the_form_works_without_script_and_loads_nothing_from_elsewhere(server):
@@ -108,7 +103,9 @@ def test_not_a_workbook_and_no_file_are_refused_with_the_form(server, tmp_path):
     other.write_text("hello")
     r = upload(server.url, other)
     assert r.status_code == 400 and "is not a workbook" in r.text and 'id="upload"' in r.text
-    r = httpx.post(server.url + "/report", data={"rules": ""}, files={"x": ("", b"", "text/plain")})
+    client, token = session(server.url)
+    with closing(client):
+        r = client.post("/report", data={"rules": "", "csrf": token}, files={"x": ("", b"", "text/plain")})
     assert r.status_code == 400 and "Choose the quarterly workbook" in r.text
 
 
@@ -229,12 +226,13 @@ def test_a_busy_page_says_so(tmp_path):
 def upload_with_previous(
     url: str, path: Path, previous: Path, name: str | None = None, previous_name: str | None = None
 ):
-    with open(path, "rb") as fh, open(previous, "rb") as ph:
+    client, token = session(url)
+    with closing(client), open(path, "rb") as fh, open(previous, "rb") as ph:
         files = {
             "workbook": (name or path.name, fh, "application/octet-stream"),
             "previous": (previous_name or previous.name, ph, "application/octet-stream"),
         }
-        return httpx.post(f"{url}/report", files=files, timeout=120)
+        return client.post("/report", files=files, data={"csrf": token})
 
 
 @pytest.fixture(scope="module")
@@ -300,6 +298,16 @@ def test_problems_in_the_previous_report_are_named_by_its_file(server, quarters,
     assert r.status_code == 422 and "last.json: " in r.text and "Traceback" not in r.text
 
 
+def test_a_previous_report_that_cannot_be_the_one_before_is_refused_naming_it(server, quarters):
+    folder, *_ = quarters
+    r = upload_with_previous(server.url, folder / "q3.xlsx", folder / "q3.xlsx", "q3.xlsx", "last.xlsx")
+    assert r.status_code == 422
+    assert "last.xlsx: the previous report is the input q3.xlsx itself (the same contents)" in r.text
+    r = upload_with_previous(server.url, folder / "q2.xlsx", folder / "q3.xlsx", "q2.xlsx", "next.xlsx")
+    assert r.status_code == 422
+    assert "next.xlsx: the previous report is for 2011-12 Q3, after this report&#x27;s 2011-12 Q2" in r.text
+
+
 def test_the_history_store_records_each_report_and_gives_the_previous_one(tmp_path, quarters):
     from budget_monitor import api
 
@@ -341,11 +349,14 @@ def test_a_history_store_that_is_not_one_is_named_and_kept(tmp_path):
     with Server(Settings(workers=1, scratch=tmp_path, history=store)) as s:
         r = upload(s.url, SAMPLE)
     assert r.status_code == 500
-    assert "The history store cannot be used" in r.text and str(store) in r.text
+    # the store by its file name: a page never shows where on the server it is
+    assert "The history store cannot be used" in r.text and "history.sqlite: " in r.text
+    assert str(tmp_path) not in r.text
     assert "not a budget-monitor history store" in r.text and not LINK.findall(r.text)
     assert store.read_text() == "Portfolio,Line\n"
     said = CliRunner().invoke(app, ["serve", "--history", str(store)])
     assert said.exit_code == 2 and str(store) in said.output and "not a budget-monitor history store" in said.output
+    assert "--no-history" not in said.output  # serve has no such option
 
 
 def test_a_period_that_cannot_be_placed_is_the_same_error_as_on_the_command_line(server, tmp_path):

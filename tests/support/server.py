@@ -1,11 +1,16 @@
-"""The page served by uvicorn in a thread, as ``budget-monitor serve`` serves it, and a workbook for it to refuse."""
+"""The page served by uvicorn in a thread, as ``budget-monitor serve`` serves it, a workbook for it to refuse,
+and the form sent as a browser sends it (after loading it, with its CSRF token)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
+
+import httpx
 
 from budget_monitor.serve import Settings, create_app
 from tests.support.badbooks import good_xlsx
@@ -49,3 +54,22 @@ class Server:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(30)
+
+
+TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def session(url: str) -> tuple[httpx.Client, str]:
+    """A client that has the form (its session cookie), and the form's CSRF token."""
+    client = httpx.Client(base_url=url, timeout=120)
+    found = TOKEN.search(client.get("/").text)
+    assert found is not None
+    return client, found.group(1)
+
+
+def upload(url: str, path: Path, name: str | None = None, **extra) -> httpx.Response:
+    """The form sent as a browser sends it: after loading it, with its CSRF token."""
+    client, token = session(url)
+    with closing(client), open(path, "rb") as fh:
+        files = {"workbook": (name or path.name, fh, "application/octet-stream")}
+        return client.post("/report", files=files, data={"csrf": token, **extra})
