@@ -141,7 +141,7 @@ LINE_FIELDS = ("portfolio", "section", "line", "cash_limit", "forecast", "commen
 COMPONENT_FIELDS = ("portfolio", "line", "source", "side", "kind", "amount")
 #: What a field may hold beyond its kind, and how a message says so.
 _CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
-    "side": (_SIDES, "gross or income"),
+    "side": (_ALL_SIDES, "gross, income or net"),
     "kind": (KIND_ORDER, "one of " + ", ".join(KIND_ORDER)),
 }
 
@@ -219,7 +219,7 @@ def previous_from_json(path: Path, limits: Limits | None = None) -> tuple[Previo
     for i, raw in enumerate(raw_lines if isinstance(raw_lines, list) else []):
         where = f"lines[{i}]"
         try:
-            lines.append(BudgetLine(**_fields(raw, LINE, LINE_FIELDS, where)))
+            lines.append(BudgetLine(**_fields(raw, LINE, LINE_FIELDS, where), net_only=raw.get("net_only") is True))
         except _Bad as bad:
             problems.append(error("bad-previous", f"{bad.where}: {bad}", here))
     raw_comps = data.get("components")
