@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypedDict
 import attrs
 
 from ..engine.movement import ComponentMovement, LineMovement, Movement, TrendPoint
-from ..money import ZERO, display
+from ..money import ZERO, display, signed_thousands
 from ..rules import Threshold
 from .phrases import signed_k
 from .tables import Col, Formula, Row, RowStyle, Table
@@ -85,7 +85,7 @@ WORKING_COLUMNS = (
 
 def signed(amount: Decimal) -> str:
     """A figure already in £000 as the chart labels it: ``+2,840``, ``-412``, ``0``."""
-    return f"{amount:+,}" if amount else "0"
+    return signed_thousands(amount)
 
 
 def bridge_table(steps: Sequence[BridgeStep], title: str) -> Table:

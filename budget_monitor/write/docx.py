@@ -40,6 +40,7 @@ from ..report import movement as movement_tables
 from ..report import performance, schedules, tables
 from ..report import year as year_tables
 from ..report.narrative import method_paragraph, narrative
+from ..report.phrases import money_text
 from ..report.tables import Row, Table
 from ..report.tense import words_for
 from ..rules import Wording
@@ -138,8 +139,8 @@ def summarised_table2(report: Report, max_rows: int) -> tuple[Table, str]:
     shown = tables.shown_totals(report)
     say = (
         f"There are {len(ot.pressures):,} pressures and {len(ot.underspends):,} underspends over the threshold: the "
-        f"{min(max_rows, len(ot.pressures)):,} largest of each are shown. All the pressures add up to £{shown['total_pressures']:,}k "
-        f"and all the underspends to £{shown['total_underspends']:,}k; every one is on the workbook's Variances over threshold sheet."
+        f"{min(max_rows, len(ot.pressures)):,} largest of each are shown. All the pressures add up to {money_text(shown['total_pressures'])} "
+        f"and all the underspends to {money_text(shown['total_underspends'])}; every one is on the workbook's Variances over threshold sheet."
     )
     return attrs.evolve(table, rows=tuple(rows), notes=table.notes[:1] + table.notes[2:3]), say
 
