@@ -465,10 +465,9 @@ def _store(path: Path | None) -> Path:
 
 
 def _signed(amount) -> str:
-    from .money import display
+    from .money import display, signed_thousands
 
-    shown = display(amount)
-    return f"+{shown:,}" if shown > 0 else f"{shown:,}"
+    return signed_thousands(display(amount))
 
 
 @history_app.callback()

@@ -388,6 +388,7 @@ class RollForward:
     purpose: str
     status: str
     where: Where = NOWHERE
+    columns: Mapping[str, str] = _columns()
 
 
 @attrs.frozen

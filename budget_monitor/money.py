@@ -92,6 +92,13 @@ _POWERS_OF_TEN = {Decimal(10) ** n: n for n in range(10)}
 _PLACES = [Decimal(1).scaleb(-n) for n in range(10)]
 
 
+def signed_thousands(shown: Decimal) -> str:
+    """An amount already shown in £000 (``display``) as a signed figure: ``+2,840``,
+    ``-412``, ``0`` (the bridge's labels, the command line's history). In words, with the
+    pound sign and the unit, it is ``report.phrases.money_text(shown, signed=True)``."""
+    return f"{shown:+,}" if shown else "0"
+
+
 def to_units(value: Decimal, unit: Decimal) -> Decimal:
     """Pounds in ``unit`` exactly (no rounding), for JSON and checks."""
     with localcontext(EXACT):

@@ -11,10 +11,10 @@ and is written again, whole, from the code:
 - ``sheets`` (docs/input-workbook.md): the Settings keys and every sheet's columns, from
   ``read.sheets.SHEETS`` and the notes the template's About sheet gives each column;
 - ``help`` (docs/command-line.md): every command's ``--help``, 100 characters wide;
-- ``json`` (docs/json.md): every key of the JSON, with its type and an example, from the
-  JSON of the sample quarter reported with the previous one, under the three-way split,
-  with grouped drivers, management action and an action plan (so every optional key is
-  there).
+- ``json`` (docs/json.md): every key of the JSON, with its type and an example: where the
+  records are and the keys outside them from the JSON of the sample quarter reported with
+  every optional part (``full_sample``), each record's keys from its schema
+  (``budget_monitor.schema.SCHEMAS``).
 
 ``python docs/generate.py`` rewrites the pages; ``python docs/generate.py --check`` writes
 nothing and exits 1, naming each part, when a page differs from what the code gives (a
@@ -31,6 +31,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -171,7 +173,8 @@ def help_part() -> str:
 def full_sample() -> Any:
     """The sample quarter analysed with every optional part: the previous report (the
     illustrative Q2), the three-way split, the fostering drivers grouped, a management
-    action and an action plan. A ``budget_monitor`` result."""
+    action, an action plan, a full year effect on a line and an item, and a roll-forward
+    request. A ``budget_monitor`` result."""
     import attrs
 
     import budget_monitor as bm
@@ -187,6 +190,9 @@ def full_sample() -> Any:
         attrs.evolve(d, group="Fostering placements") if d.driver in grouped else d for d in quarter.drivers
     )
     portfolio = quarter.lines[0].portfolio
+    underspent = min(quarter.lines, key=lambda bl: bl.forecast.net - bl.cash_limit.net)
+    assert quarter.items
+    saving = min(quarter.items, key=lambda i: i.amount.net)
     quarter = attrs.evolve(
         quarter,
         drivers=drivers,
@@ -194,6 +200,9 @@ def full_sample() -> Any:
             m.ManagementAction(portfolio, quarter.lines[0].line, "Review of placements", Decimal(-250_000), "Amber"),
         ),
         actions=(m.Action("Recruit in-house foster carers", "March 2012", "On track", "Green"),),
+        lines=(attrs.evolve(quarter.lines[0], full_year_effect=Decimal(20_000)), *quarter.lines[1:]),
+        items=tuple(attrs.evolve(i, full_year_effect=Decimal(-50_000)) if i is saving else i for i in quarter.items),
+        roll_forward=(m.RollForward(portfolio, underspent.line, Decimal(50_000), "Training delayed", "Proposed"),),
     )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "q3.xlsx"
@@ -216,6 +225,25 @@ def sample_json() -> dict[str, object]:
 
 AMOUNTS = ("gross", "income", "net")
 
+#: How each kind of a schema's field is written in the JSON (``budget_monitor.schema``).
+FIELD_KINDS = {
+    "text": "string",
+    "name": "string",
+    "amount": "amount",
+    "amount?": "amount or null",
+    "gin": "amounts",
+    "number": "decimal string or null",
+    "flag": "true/false",
+    "value": "as given",
+}
+
+
+def record_schemas() -> dict[str, tuple[str, ...]]:
+    """Every exported record's keys by its schema's name (``budget_monitor.schema.SCHEMAS``)."""
+    from budget_monitor.schema import SCHEMAS
+
+    return {name: schema.keys for name, schema in SCHEMAS.items()}
+
 
 def _kind(value: object) -> str:
     if value is None:
@@ -233,29 +261,48 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def json_keys(doc: dict[str, object]) -> list[tuple[str, str, str]]:
-    """Every key path of ``doc`` (lists as ``[]``, the records of a list merged), its kinds
-    and an example; a ``{gross, income, net}`` object is one row."""
+def _example(value: object) -> str:
+    text = json.dumps(value["net"]) + " (net)" if isinstance(value, dict) else json.dumps(value, ensure_ascii=False)
+    return text[:37] + '..."' if len(text) > 40 else text
+
+
+@attrs.frozen
+class JsonKeys:
+    """The JSON's keys: ``rows`` (path, kind, example) for every key outside an exported
+    record, a record standing as one row ``a NAME record``; ``records``: where each
+    schema's records are (its paths) and an example of each of its keys."""
+
+    rows: list[tuple[str, str, str]]
+    paths: dict[str, list[str]]
+    examples: dict[str, dict[str, str]]
+
+
+def json_keys(doc: dict[str, object], schemas: dict[str, tuple[str, ...]]) -> JsonKeys:
+    """Every key path of ``doc`` (lists as ``[]``, the entries of a list merged), its kinds
+    and an example; a ``{gross, income, net}`` object is one row, and so is a record whose
+    keys are those of a schema in ``schemas``."""
+    by_keys = {keys: name for name, keys in schemas.items()}
     kinds: dict[str, set[str]] = {}
     examples: dict[str, str] = {}
-    shapes: dict[tuple[str, ...], str] = {}  # a record's keys -> the first path that had them
+    paths: dict[str, list[str]] = {name: [] for name in schemas}
+    record_examples: dict[str, dict[str, str]] = {name: {} for name in schemas}
 
     def walk(value: object, path: str) -> None:
         kind = _kind(value)
-        if path:
-            kinds.setdefault(path, set()).add(kind)
-            if path not in examples and kind in ("string", "number", "true/false"):
-                examples[path] = json.dumps(value, ensure_ascii=False)
-            if path not in examples and kind == "amounts":
-                assert isinstance(value, dict)
-                examples[path] = json.dumps(value["net"]) + " (net)"
+        record = by_keys.get(tuple(value)) if isinstance(value, dict) else None
+        if record is not None:
+            kind = f"{'an' if record[0] in 'aeiou' else 'a'} `{record}` record"
+            if path not in paths[record]:
+                paths[record].append(path)
+            assert isinstance(value, dict)
+            for key, sub in value.items():
+                if sub not in (None, "") and key not in record_examples[record] and _kind(sub) != "list":
+                    record_examples[record][key] = _example(sub)
+        kinds.setdefault(path, set()).add(kind)
+        if path not in examples and kind in ("string", "number", "true/false", "amounts"):
+            examples[path] = _example(value)
         if kind == "object":
             assert isinstance(value, dict)
-            shape = tuple(value)
-            first = shapes.setdefault(shape, path)
-            if first != path and len(shape) > 3:
-                examples[path] = f"the keys of {first}"
-                return
             for key, sub in value.items():
                 walk(sub, f"{path}.{key}" if path else key)
         elif kind == "list":
@@ -266,26 +313,39 @@ def json_keys(doc: dict[str, object]) -> list[tuple[str, str, str]]:
     walk(doc, "")
     rows = []
     for path, found in kinds.items():
+        if not path:
+            continue
         shown = sorted(found - {"null"}) or ["null"]
         kind = " or ".join(shown) + (" or null" if "null" in found and shown != ["null"] else "")
-        example = examples.get(path, "")
-        if len(example) > 40 and not example.startswith("the keys of "):
-            example = example[:37] + '..."'
-        rows.append((path, kind, example))
-    return rows
+        rows.append((path, kind, examples.get(path, "")))
+    # a schema the sample does not use as it is (the plain driver beside the three-way one)
+    # is where the schema that extends it is
+    for name, keys in schemas.items():
+        if not paths[name]:
+            for other, other_keys in schemas.items():
+                if other != name and paths[other] and other_keys[: len(keys)] == keys:
+                    paths[name] = paths[other]
+                    record_examples[name] = record_examples[other]
+    return JsonKeys(rows, paths, record_examples)
 
 
 def json_part() -> str:
-    out = [
-        "| key | type | example (the sample quarter) |",
-        "|---|---|---|",
-    ]
-    for path, kind, example in json_keys(sample_json()):
-        if example.startswith("the keys of "):
-            shown = f"the keys of `{example.removeprefix('the keys of ')}`"
-        else:
-            shown = f"`{_cell(example)}`" if example else ""
+    from budget_monitor.schema import SCHEMAS
+
+    found = json_keys(sample_json(), record_schemas())
+    out = ["| key | type | example (the sample quarter) |", "|---|---|---|"]
+    for path, kind, example in found.rows:
+        shown = f"`{_cell(example)}`" if example else ""
         out.append(f"| `{path}` | {kind} | {shown} |")
+    out += ["", "### The records", ""]
+    out.append("Each exported record's keys, in the JSON's order, from the schema the JSON is written from.")
+    for name, schema in SCHEMAS.items():
+        where = ", ".join(f"`{p}`" for p in found.paths[name]) or "not in the sample"
+        out += ["", f"#### `{name}`", "", f"In {where}.", "", "| key | type | example |", "|---|---|---|"]
+        for field in schema.fields:
+            example = found.examples[name].get(field.key, "")
+            shown = f"`{_cell(example)}`" if example else ""
+            out.append(f"| `{field.key}` | {FIELD_KINDS.get(field.kind, field.kind)} | {shown} |")
     return "\n".join(out)
 
 

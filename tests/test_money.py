@@ -65,3 +65,14 @@ def test_display_examples(amount, unit, shown):
 
 def test_pounds_in_messages_round_half_away():
     assert pounds(Decimal("-135000.005")) == "-£135,000.01" and pounds(Decimal("2.5")) == "£2.50"
+
+
+def test_signed_thousands_is_the_one_signed_k_figure():
+    from budget_monitor.money import signed_thousands
+    from budget_monitor.report.movement import signed
+    from budget_monitor.report.phrases import signed_shown
+
+    for shown, plain, words in ((Decimal(2840), "+2,840", "+£2,840k"), (Decimal(-412), "-412", "-£412k"),
+                                (Decimal(0), "0", "£0k")):  # fmt: skip
+        assert signed_thousands(shown) == signed(shown) == plain
+        assert signed_shown(shown) == words

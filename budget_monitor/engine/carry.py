@@ -24,6 +24,7 @@ import attrs
 
 from ..model import ROLL_FORWARD_STATUSES, BudgetLine, Problem, RollForward, VarianceItem, Where, error, warning
 from ..money import ZERO, pounds
+from .references import LineIndex, refer
 
 
 @attrs.frozen
@@ -63,20 +64,18 @@ def roll_forward(
     out: list[Request] = []
     asked: dict[tuple[str, str], list[Request]] = {}
     by_status = dict.fromkeys(ROLL_FORWARD_STATUSES, ZERO)
+    index: LineIndex | None = None  # made when a request names a line that is not there
     for r in requests:
         w = r.where
         key = (_fold(r.portfolio), _fold(r.line))
         line = by_key.get(key)
-        if line is None:
-            problems.append(
-                error(
-                    "unknown-line",
-                    f"the budget line '{r.line}' in the portfolio '{r.portfolio}' is not on Budget lines; "
-                    "a roll-forward request must name a line of the report",
-                    Where(w.sheet, w.row, "", w.file),
-                )
-            )
-            continue
+        if line is None:  # said at its Portfolio or Budget line cell, with the closest name
+            what = f"the request '{r.purpose}'" if r.purpose else "the request"
+            index = index or LineIndex(lines)
+            found = refer(index, r.portfolio, r.line, what, w, r.columns, problems)
+            if not isinstance(found, BudgetLine):
+                continue
+            line = found
         if r.amount <= 0:
             problems.append(
                 error(

@@ -57,6 +57,15 @@ class LineMovement:
         return self.variance - self.previous
 
 
+#: What a movement of the unexplained remainder is, by its status.
+UNEXPLAINED_MOVES: dict[str, str] = {
+    "gone": "unexplained last report, now explained",
+    "new": "unexplained, new since the last report",
+    "changed": "still unexplained",
+    "same": "still unexplained",
+}
+
+
 class ComponentMovement(NamedTuple):
     """One component's amount last report (``previous``) and now (``amount``)."""
 
@@ -75,8 +84,13 @@ class ComponentMovement(NamedTuple):
 
     @property
     def label(self) -> str:
-        """The committee wording of the component (as in Table 2), for the side it is on."""
+        """The committee wording of the component (as in Table 2), for the side it is on;
+        what no driver or item explains says how that changed: ``unexplained last report,
+        now explained``, ``unexplained, new since the last report``, ``still unexplained``."""
         kind = self.kind
+        if kind == "unexplained":
+            side = "Gross" if self.side == "gross" else "Income"
+            return f"{self.line} - {side} - {UNEXPLAINED_MOVES[self.status]}"
         amount = self.amount if self.status != "gone" else self.previous
         return Component(self.portfolio, self.line, self.source, self.side, kind, amount).label  # type: ignore[arg-type]
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ..engine.management import ManagementSummary
     from ..engine.movement import Movement, TrendPoint
     from ..frames import Frames
-    from ..report.series import MovementView
+    from ..report.movement import MovementView
     from ..store import Recorded
 
 #: A file name: ``str`` or ``pathlib.Path`` (anything ``os.fspath`` takes).
@@ -278,8 +278,8 @@ class Result:
 
 def movement_view(result: Result) -> MovementView | None:
     """The movement since the previous report as a reader is shown it, as plain data (see
-    ``report.series.movement_view``); None when the result has no previous report.
+    ``report.movement.movement_view``); None when the result has no previous report.
     ``InputErrors`` when the result has errors."""
-    from ..report.series import movement_view as view
+    from ..report.movement import movement_view as view
 
     return view(result.checked())

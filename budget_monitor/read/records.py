@@ -257,11 +257,13 @@ def _management(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Ma
 def _roll_forward(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.RollForward, ...]:
     out = []
     letters, rows = sheet_records(grid, ROLL_FORWARD, cells, problems)
+    columns = dict(letters)  # shared by the sheet's records: where later problems name their cells
     for row_no, (portfolio, line, amount, purpose, status) in rows:
         where = Where(grid.name, row_no)
         ok = bool(portfolio and line) or named(ROLL_FORWARD, where, letters, problems, portfolio=portfolio, line=line)
         if ok and status in m.ROLL_FORWARD_STATUSES:
-            out.append(m.RollForward(portfolio, line, amount, purpose, status, where.at(letters.get("amount", ""))))
+            at = where.at(letters.get("amount", ""))
+            out.append(m.RollForward(portfolio, line, amount, purpose, status, at, columns=columns))
     return tuple(out)
 
 

@@ -220,7 +220,7 @@ def _settings(parts: Sequence[tuple[str, Quarter]], title: str | None) -> tuple[
                     "organisation-differs",
                     f"the organisation is '{org}', but {first_named}'s is '{organisation}'; "
                     f"the report is for '{organisation}'",
-                    _settings_where(name),
+                    attrs.evolve(q.settings.organisation_where, file=name),
                 )
             )
     if title is None:

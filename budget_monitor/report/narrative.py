@@ -45,6 +45,7 @@ from .phrases import (
     join,
     k_shown,
     k_text,
+    rate_pair,
     rate_text,
     signed_k,
     units,
@@ -92,10 +93,11 @@ def driver_paragraph(e: DriverEffect, say: Say) -> str:
     else:
         parts.append(f"Forecast activity is at the affordable level of {u.count(d.budget_volume)}.")
     du = d.forecast_unit_cost - d.budget_unit_cost
-    cost = f"The cost of {rate_text(d.forecast_unit_cost)} {u.per}"
+    forecast_cost, budget_cost = rate_pair(d.forecast_unit_cost, d.budget_unit_cost)
+    cost = f"The cost of {forecast_cost} {u.per}"
     if du and e.unit_cost:
         where = "above" if du > 0 else "below"
-        says = f"{cost} is {difference_text(du)} {where} the budgeted {rate_text(d.budget_unit_cost)}, which "
+        says = f"{cost} is {difference_text(du)} {where} the budgeted {budget_cost}, which "
         shown = display(e.unit_cost)
         if not shown:
             says += "changes the cost by less than £1k."
@@ -118,9 +120,10 @@ def driver_paragraph(e: DriverEffect, say: Say) -> str:
         )
     if e.income_rate and d.forecast_income_rate is not None and d.budget_income_rate is not None:
         dr = d.forecast_income_rate - d.budget_income_rate
+        now, budgeted = rate_pair(d.forecast_income_rate, d.budget_income_rate)
         parts.append(
-            f"The income rate of {rate_text(d.forecast_income_rate)} {u.per} is {difference_text(dr)} "
-            f"{'above' if dr > 0 else 'below'} the budgeted {rate_text(d.budget_income_rate)}, "
+            f"The income rate of {now} {u.per} is {difference_text(dr)} "
+            f"{'above' if dr > 0 else 'below'} the budgeted {budgeted}, "
             f"which gives {say.a(e.income_rate)}."
         )
     if e.income_joint:

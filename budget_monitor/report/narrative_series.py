@@ -28,7 +28,7 @@ from ..engine.movement import ComponentMovement, LineMovement, Movement
 from ..model import RAGS, GrossIncome, ManagementAction
 from ..money import ZERO, display
 from ..rules import Threshold
-from .phrases import MOST_NAMED, Say, as_sentence, join, signed_shown
+from .phrases import MOST_NAMED, Say, as_sentence, join, money_text, signed_shown
 from .schedules import size_text
 
 #: How many of a line's component movements its section names, largest first.
@@ -199,9 +199,9 @@ def management_paragraph(summary: ManagementSummary, portfolio: str, variance: G
     n = len(actions)
     count = "One action" if n == 1 else f"{n:,} actions"
     if total < 0:
-        effect = f"would reduce it by £{-total:,}k"
+        effect = f"would reduce it by {money_text(-total)}"
     elif total > 0:
-        effect = f"would add £{total:,}k to it"
+        effect = f"would add {money_text(total)} to it"
     else:
         effect = "would leave it unchanged to the nearest £1k"
     noun = _noun_shown(say, before, after)

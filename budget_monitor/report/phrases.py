@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from ..model import GrossIncome
-from ..money import display
+from ..money import THOUSAND, display
 from ..rules import Wording
 
 MILLION = Decimal(1_000_000)
@@ -26,14 +26,25 @@ MOST_NAMED = 10
 # --- figures as words ---------------------------------------------------------------------
 
 
+def money_text(shown: Decimal, unit: str = "k", *, signed: bool = False) -> str:
+    """The one way money is written in words, everywhere (sheet notes, narrative, Word,
+    page, console): ``shown`` already rounded for display (``money.display``), the sign
+    before the pound sign, never between it and the figure: ``-£135k``, ``£3,006k``, and
+    with ``signed`` ``+£3,006k``; ``unit`` is ``k`` (£000) or ``m`` (£m)."""
+    size = f"£{abs(shown):,}{unit}"
+    if shown < 0:
+        return "-" + size
+    return "+" + size if signed and shown > 0 else size
+
+
 def k_text(amount: Decimal) -> str:
     """``£2,153k``: the size of ``amount`` in £000, without a sign."""
-    return f"£{abs(display(amount)):,}k"
+    return money_text(abs(display(amount)))
 
 
 def k_shown(shown: Decimal) -> str:
     """``k_text`` of an amount already rounded for display."""
-    return f"£{abs(shown):,}k"
+    return money_text(abs(shown))
 
 
 def signed_k(amount: Decimal) -> str:
@@ -43,19 +54,25 @@ def signed_k(amount: Decimal) -> str:
 
 def signed_shown(shown: Decimal) -> str:
     """``signed_k`` of an amount already rounded for display (£000)."""
-    return f"+£{shown:,}k" if shown > 0 else f"-£{-shown:,}k" if shown < 0 else "£0k"
+    return money_text(shown, signed=True)
 
 
 def signed_m(amount: Decimal) -> str:
     """``+£7.9m`` (one decimal place), ``-£0.7m`` or ``£0.0m``."""
-    shown = display(amount, MILLION, 1)
-    return f"+£{shown:,}m" if shown > 0 else f"-£{-shown:,}m" if shown < 0 else "£0.0m"
+    return money_text(display(amount, MILLION, 1), "m", signed=True)
 
 
 def capital_m(amount: Decimal) -> str:
     """Capital figures as the tables show them: ``-£0.008m`` (£m to three places)."""
-    shown = display(amount, MILLION, 3)
-    return f"+£{shown:,}m" if shown > 0 else f"-£{-shown:,}m" if shown < 0 else "£0.000m"
+    return money_text(display(amount, MILLION, 3), "m", signed=True)
+
+
+def shown_parts(x: GrossIncome, unit: Decimal = THOUSAND, places: int = 0) -> tuple[Decimal, Decimal, Decimal]:
+    """Gross, income and net as printed side by side: each part rounded once and the net
+    their sum, so that the parts printed in a sentence add up as printed (as Table 1's
+    net is the sum of its gross and income columns)."""
+    gross, income = display(x.gross, unit, places), display(x.income, unit, places)
+    return gross, income, gross + income
 
 
 def _article(word: str) -> str:
@@ -72,6 +89,14 @@ def count_text(value: Decimal) -> str:
 
 def _is_one(value: Decimal) -> bool:
     return abs(value) == 1
+
+
+def rate_pair(a: Decimal, b: Decimal) -> tuple[str, str]:
+    """Two unit costs said together, to the same precision: both to the pound, or both to
+    the penny when either has pence (``£1,015.00`` beside ``£1,079.90``)."""
+    if int(a) == a and int(b) == b:
+        return rate_text(a), rate_text(b)
+    return f"£{abs(a).quantize(Decimal('0.01')):,}", f"£{abs(b).quantize(Decimal('0.01')):,}"
 
 
 def rate_text(value: Decimal) -> str:
@@ -147,33 +172,42 @@ class Say:
     def word(self, amount: Decimal) -> str:
         return self.pressure if amount > 0 else self.saving
 
-    def a(self, amount: Decimal, qualifier: str = "") -> str:
-        """``a pressure of £3,179k``, ``a net saving of £158k``, ``a saving of less than £1k``."""
-        shown = display(amount)
+    def a(self, amount: Decimal, qualifier: str = "", shown: Decimal | None = None) -> str:
+        """``a pressure of £3,179k``, ``a net saving of £158k``, ``a saving of less than £1k``
+        (``shown``: the figure as printed, when it is not ``amount`` rounded)."""
+        shown = display(amount) if shown is None else shown
         if not shown:
             return f"{self._a[qualifier, amount > 0]} of less than £1k" if amount else "no variance"
-        return f"{self._a[qualifier, amount > 0]} of £{abs(shown):,}k"
+        return f"{self._a[qualifier, shown > 0]} of {money_text(abs(shown))}"
 
     def income(self, amount: Decimal) -> str:
         """An income variance: ``income £37k below budget`` (positive: a pressure)."""
         shown = display(amount)
         if not shown:
             return "income on budget" if not amount else "income within £1k of budget"
-        return f"income £{abs(shown):,}k {'below' if amount > 0 else 'above'} budget"
+        return f"income {money_text(abs(shown))} {'below' if amount > 0 else 'above'} budget"
 
     def heading(self, name: str, x: GrossIncome) -> str:
-        """``Fostering Service: +£7,923k (+£7,951k gross, -£28k income)``."""
-        fmt = signed_m if self.wording.units == "£m" else signed_k
-        income = "no income variance" if not x.income else f"{fmt(x.income)} income"
-        return f"{name}: {fmt(x.net)} ({fmt(x.gross)} gross, {income})"
+        """``Fostering Service: +£7,923k (+£7,951k gross, -£28k income)``: the net the sum
+        of the gross and income as printed."""
+        if self.wording.units == "£m":
+            gross, income, net = shown_parts(x, MILLION, 1)
+            unit = "m"
+        else:
+            gross, income, net = shown_parts(x)
+            unit = "k"
+        said = "no income variance" if not x.income else f"{money_text(income, unit, signed=True)} income"
+        return f"{name}: {money_text(net, unit, signed=True)} ({money_text(gross, unit, signed=True)} gross, {said})"
 
     def whole(self, x: GrossIncome, qualifier: str = "net") -> str:
-        """``a net pressure of £713k (a gross pressure of £676k and income £37k below budget)``."""
+        """``a net pressure of £713k (a gross pressure of £676k and income £37k below budget)``:
+        the net the sum of the two parts as printed."""
         if not x.income:
             return self.a(x.gross, "gross")
         if not x.gross:
             return f"{self.income(x.income)}, {self.a(x.income)}"
-        return f"{self.a(x.net, qualifier)} ({self.a(x.gross, 'gross')} and {self.income(x.income)})"
+        net = shown_parts(x)[2]
+        return f"{self.a(x.net, qualifier, net)} ({self.a(x.gross, 'gross')} and {self.income(x.income)})"
 
 
 def as_sentence(text: str) -> str:

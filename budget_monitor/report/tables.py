@@ -21,6 +21,7 @@ from ..engine.conventions import DESCRIPTIONS
 from ..engine.movement import LineMovement
 from ..model import DRIVER_KINDS, BudgetLine, Component, DriverEffect, Problem, counted
 from ..money import ZERO, display
+from .phrases import money_text
 from .tense import words_for
 
 CellKind = Literal["text", "money", "count", "rate", "int", "number"]
@@ -319,16 +320,17 @@ def table2(report: Report, title: str) -> Table:
             f"Every component of a line's variance whose size, rounded to £000, is at least £{k(ot.threshold):,}k; "
             "gross and income separately. £000."
         ),
-        f"Net of the listed variances: £{net:,}k.",
+        f"Net of the listed variances: {money_text(net)}.",
         "Cells shaded alike are effects of one driver: a pressure with an offsetting saving directly related.",
     ]
     if any(c.kind == "unexplained" for c in ot.pressures + ot.underspends):
         notes.append("Rows in red are variances that no driver or item explains: they need an explanation.")
         shown = shown_totals(report)
         notes.append(
-            f"Explained: pressures £{shown['explained_pressures']:,}k, underspends £{shown['explained_underspends']:,}k; "
-            f"needing an explanation: £{shown['total_pressures'] - shown['explained_pressures']:,}k and "
-            f"£{shown['total_underspends'] - shown['explained_underspends']:,}k."
+            f"Explained: pressures {money_text(shown['explained_pressures'])}, underspends "
+            f"{money_text(shown['explained_underspends'])}; needing an explanation: "
+            f"{money_text(shown['total_pressures'] - shown['explained_pressures'])} and "
+            f"{money_text(shown['total_underspends'] - shown['explained_underspends'])}."
         )
     return Table("Variances over threshold", title, TABLE2_COLUMNS, tuple(rows), tuple(notes))
 
@@ -377,7 +379,7 @@ def _noun(unit: str) -> tuple[str, str]:
 
 
 def amount_k(amount: Decimal) -> str:
-    return f"£{abs(k(amount)):,}k"
+    return money_text(abs(k(amount)))
 
 
 def count_text(value: Decimal) -> str:

@@ -18,6 +18,7 @@ from html import escape
 from typing import Any
 
 from ..money import display
+from ..report.phrases import money_text
 from . import charts
 from .jobs import OUTPUTS
 
@@ -250,9 +251,14 @@ def _by_line(data: dict[str, Any]) -> list[tuple[str, Decimal]]:
     return sorted(lines, key=lambda x: (-abs(x[1]), x[0]))[:30]
 
 
+def words(text: str) -> str:
+    """Text for the page, escaped, a figure's sign kept with it (``-£135k`` never breaks
+    after the ``-``: a word joiner between them)."""
+    return escape(text).replace("-£", "-\u2060£").replace("+£", "+\u2060£")
+
+
 def _pounds_k(value: str) -> str:
-    shown = display(Decimal(value))
-    return f"£{shown:,.0f}k"
+    return money_text(display(Decimal(value)))
 
 
 def _summary(totals: dict[str, Any]) -> str:
@@ -308,8 +314,8 @@ def _narrative(data: dict[str, Any]) -> str:
         return ""
     parts = ['<section aria-labelledby="narr-h" class="narrative"><h2 id="narr-h">Reasons for variance (draft)</h2>']
     for s in sections:
-        parts.append(f"<h3>{escape(s.get('heading', ''))}</h3>")
-        parts.extend(f"<p>{escape(p)}</p>" for p in s.get("paragraphs", []))
+        parts.append(f"<h3>{words(s.get('heading', ''))}</h3>")
+        parts.extend(f"<p>{words(p)}</p>" for p in s.get("paragraphs", []))
     parts.append("</section>")
     return "".join(parts)
 

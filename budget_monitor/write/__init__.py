@@ -22,10 +22,10 @@ from ..report.tense import words_for
 from .activity import activity_sheet
 from .book import EXCEL_MAX_ROWS, Book, Sheet, legible, revenue_table, table2
 from .json_out import report_dict, report_json
+from .movement_sheets import management_sheet, movement_sheet, trend_sheet
 from .narrative_sheet import narrative_sheet
 from .performance import performance_sheet
 from .schedule_sheets import capital_sheet, cash_limits_sheet, indicators_sheet, savings_sheet
-from .series import management_sheet, movement_sheet, trend_sheet
 from .stack import shared_checks_table
 from .summary import summary_sheet
 from .year_sheets import accuracy_sheet, next_year_sheet, year_sheet

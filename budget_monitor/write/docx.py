@@ -35,10 +35,12 @@ import attrs
 from ..engine import Report
 from ..model import OverThreshold
 from ..money import ZERO, display
+from ..report import management as management_tables
+from ..report import movement as movement_tables
 from ..report import performance, schedules, tables
-from ..report import series as series_tables
 from ..report import year as year_tables
 from ..report.narrative import method_paragraph, narrative
+from ..report.phrases import money_text
 from ..report.tables import Row, Table
 from ..report.tense import words_for
 from ..rules import Wording
@@ -137,8 +139,8 @@ def summarised_table2(report: Report, max_rows: int) -> tuple[Table, str]:
     shown = tables.shown_totals(report)
     say = (
         f"There are {len(ot.pressures):,} pressures and {len(ot.underspends):,} underspends over the threshold: the "
-        f"{min(max_rows, len(ot.pressures)):,} largest of each are shown. All the pressures add up to £{shown['total_pressures']:,}k "
-        f"and all the underspends to £{shown['total_underspends']:,}k; every one is on the workbook's Variances over threshold sheet."
+        f"{min(max_rows, len(ot.pressures)):,} largest of each are shown. All the pressures add up to {money_text(shown['total_pressures'])} "
+        f"and all the underspends to {money_text(shown['total_underspends'])}; every one is on the workbook's Variances over threshold sheet."
     )
     return attrs.evolve(table, rows=tuple(rows), notes=table.notes[:1] + table.notes[2:3]), say
 
@@ -366,10 +368,10 @@ def _appendices(report: Report, wording: Wording, max_rows: int) -> list[Appendi
     one(f"Table 2: revenue variances over £{k:,}k in size order (£000)", *_table2(report, max_rows), shade=True)
     if report.movement is not None:
         before = report.movement.previous.period or "the last report"
-        table = series_tables.moved_table(report.movement, report.rules.movement, "")
+        table = movement_tables.moved_table(report.movement, report.rules.movement, "")
         one(f"Movement since the last report, {before} (£000)", *_first_rows(table, max_rows, "Movement"))
     if report.management is not None:
-        table = series_tables.management_table(report.management, "")
+        table = management_tables.management_table(report.management, "")
         one("Management action (£000)", *_first_rows(table, max_rows, "Management action"))
     if report.cash_limits is not None:
         table, _ = schedules.cash_limit_table(report)

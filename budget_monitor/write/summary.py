@@ -122,7 +122,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         out.append(Figure(label, formula, value, sheet=on, style="total" if label.startswith("Net") else "line"))
     ma = report.management
     if ma is not None:
-        from ..report.series import MANAGEMENT
+        from ..report.management import MANAGEMENT
 
         net = col_index(revenue, "Variance net")
         formula, value, on = _refer(revenue.sheet, revenue, None, last + 1, net, max_rows)
@@ -135,7 +135,7 @@ def summary_figures(report: Report, book: Book | None = None) -> list[Figure]:
         out.append(Figure("Net forecast variance after management action", formula, value, sheet=on, style="total"))
     mv = report.movement
     if mv is not None:
-        from ..report.series import MOVEMENT, bridge, bridge_table, moved_sentence
+        from ..report.movement import MOVEMENT, bridge, bridge_table, moved_sentence
 
         before, now = mv.total_previous.net, mv.total_variance.net
         # This report's total less the last one's, on the Movement sheet's bridge.

@@ -140,7 +140,7 @@ def test_importing_the_package_stays_light():
         "budget_monitor.api",
         "budget_monitor.library.result",
         "budget_monitor.library.analysis",
-        "budget_monitor.report.series",
+        "budget_monitor.report.movement",
         "budget_monitor.frames",
     ],
 )

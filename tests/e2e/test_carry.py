@@ -114,7 +114,7 @@ def _edit(path, sheet: str, header: str, row: int, value) -> None:
         ("Roll forward", "Status", "", None, "E"),
         ("Roll forward", "Amount", "lots", None, "C"),
         ("Roll forward", "Amount", -5, "not-positive", "C"),
-        ("Roll forward", "Budget line", "No Such Line", "unknown-line", ""),
+        ("Roll forward", "Budget line", "No Such Line", "unknown-line", "B"),  # at its cell
         ("Variance items", "Full year effect", "twice", None, None),
         ("Budget lines", "Full year effect", "#REF!", None, None),
     ],

@@ -1,6 +1,6 @@
 """A name on another sheet that is not on Budget lines, said the same way for every sheet
 that refers to budget lines or portfolios (Activity, Variance items, Cash limit changes,
-Savings, Management action): at the cell that names it, with the closest name
+Savings, Management action, Roll forward): at the cell that names it, with the closest name
 (``engine.references``, one function)."""
 
 from __future__ import annotations
@@ -128,6 +128,24 @@ CASES = {
         (
             "Savings!A2: warning: saving 'Review contracts' names the portfolio 'Specialist Children Services', which "
             f"is not on Budget lines; did you mean '{SCS}'?"
+        ),
+    ),
+    "Roll forward, a line": (
+        lambda q: attrs.evolve(
+            q, roll_forward=(m.RollForward(SCS, "Adopton Service", Decimal(10), "Carers' training", "Proposed"),)
+        ),
+        (
+            "Roll forward!B2: the request 'Carers' training' refers to the budget line 'Adopton Service', which is "
+            f"not in the portfolio '{SCS}' on Budget lines; did you mean 'Adoption Service'?"
+        ),
+    ),
+    "Roll forward, a portfolio": (
+        lambda q: attrs.evolve(
+            q, roll_forward=(m.RollForward("Specialist Children", "Adoption Service", Decimal(10), "", "Agreed"),)
+        ),
+        (
+            "Roll forward!A2: the request names the portfolio 'Specialist Children', which is not on Budget lines; "
+            f"did you mean '{SCS}'?"
         ),
     ),
 }

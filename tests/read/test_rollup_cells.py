@@ -35,3 +35,22 @@ def test_a_portfolio_in_two_workbooks_and_a_period_that_differs_name_their_cells
             "report must be for the same period"
         )
     ]
+
+
+def test_an_organisation_that_differs_is_said_at_its_cell(tmp_path, sample_quarter):
+    small = attrs.evolve(
+        sample_quarter, drivers=None, items=None, changes=None, savings=None, capital=None, indicators=None,
+        kpis=None, actions=None, management_actions=None,
+    )  # fmt: skip
+    write_quarter(small, tmp_path / "a.xlsx")
+    other = attrs.evolve(small, settings=attrs.evolve(small.settings, organisation="Medway Council"))
+    write_quarter(attrs.evolve(other, lines=tuple(attrs.evolve(bl, portfolio="Adults") for bl in other.lines)),
+                  tmp_path / "b.xlsx")  # fmt: skip
+    result = bm.analyse([tmp_path / "a.xlsx", tmp_path / "b.xlsx"], names=["a.xlsx", "b.xlsx"])
+    said = [f"{p.where.file}: {p.where}: {p.message}" for p in result.warnings if p.code == "organisation-differs"]
+    assert said == [
+        (
+            "b.xlsx: Settings!B1: the organisation is 'Medway Council', but a.xlsx's is 'Kent County Council'; "
+            "the report is for 'Kent County Council'"
+        )
+    ]

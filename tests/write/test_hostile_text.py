@@ -26,13 +26,14 @@ KINDS = ("KPI", "action", "management action", "saving", "indicator", "capital p
 
 
 def hostile(kind: str) -> tuple[str, ...]:
-    """Three names for one kind of record: a formula that reaches a cell of another sheet,
-    a harmless note that reads as a reference, and a bare formula."""
+    """Four names for one kind of record: a formula that reaches a cell of another sheet,
+    a harmless note that reads as a reference, a bare formula and a quoted range."""
     n = KINDS.index(kind) + 1
     return (
         f"@SUM({n}+1)*cmd|' /C notepad {kind}'!A0",
         f"Children subject to a {kind} plan (see Annex!B{n})",
         f"={n}+1+{n}",
+        f"'{kind} sheet'!$A${n}:B{n}",
     )
 
 
@@ -46,7 +47,7 @@ def test_chart_text_is_never_a_reference():
         assert reference.match(name) or name.startswith("=") or name.islower()
         safe = chart_text(name)
         assert not reference.match(safe)
-        assert safe.replace(WORD_JOINER, "").removeprefix("'") == name  # the same words
+        assert safe.replace(WORD_JOINER, "") in (name, "'" + name)  # the same words
     assert chart_text("Net variance by portfolio (£000)") == "Net variance by portfolio (£000)"
     assert chart_text("Well done!") == "Well done!"
     assert chart_text("Annex ! B2") == "Annex ! B2"

@@ -1,6 +1,6 @@
 """The Movement and Trend sheets: how the report moved since the last one (a bridge chart
 and the size-ordered table of what moved) and each portfolio's variance over the year's
-recorded reports (a line chart). Tables come from ``series_tables``; this module only
+recorded reports (a line chart). Tables come from ``report.movement`` and ``report.management``; this module only
 places them and draws the charts. A report without a previous one has neither sheet
 (the Trend sheet needs a history or a previous report too). The Management action sheet
 lists the actions of the optional input sheet, with the variance before and after them.
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from ..engine import Report
 from ..money import display
-from ..report.series import (
+from ..report.management import management_table
+from ..report.movement import (
     MOVEMENT,
     TREND,
     WORKING_COLUMNS,
     bridge,
     bridge_table,
-    management_table,
     moved_table,
     trend_table,
     working_rows,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypedDict
 import attrs
 
 from ..engine.movement import ComponentMovement, LineMovement, Movement, TrendPoint
-from ..money import ZERO, display
+from ..money import ZERO, display, signed_thousands
 from ..rules import Threshold
 from .phrases import signed_k
 from .tables import Col, Formula, Row, RowStyle, Table
@@ -85,7 +85,7 @@ WORKING_COLUMNS = (
 
 def signed(amount: Decimal) -> str:
     """A figure already in £000 as the chart labels it: ``+2,840``, ``-412``, ``0``."""
-    return f"{amount:+,}" if amount else "0"
+    return signed_thousands(amount)
 
 
 def bridge_table(steps: Sequence[BridgeStep], title: str) -> Table:
@@ -269,64 +269,6 @@ def trend_table(points: Sequence[TrendPoint], title: str) -> Table:
             ),
         ),
     )
-
-
-# --- management action ------------------------------------------------------------------
-
-MANAGEMENT = "Management action"
-
-MANAGEMENT_COLUMNS = (
-    Col("Portfolio", width=30),
-    Col("Budget line", width=36),
-    Col("Action", width=60),
-    Col("Amount", "money"),
-    Col("RAG", width=8),
-)
-
-#: How a blank budget line of an action reads: it is for the portfolio as a whole.
-WHOLE_PORTFOLIO = "(the portfolio as a whole)"
-
-
-def management_table(summary, title: str, before_ref: str = "") -> Table:
-    """The actions with their RAG (the RAG cell coloured), their total, and the net variance
-    before (repeating ``before_ref`` by formula when given) and after them (£000; the total is the sum of the shown actions, and the variance
-    after is the variance before plus that total, as shown)."""
-    amounts = [k(a.amount) for a in summary.actions]
-    rows: list[Row] = [
-        Row((a.portfolio, a.line or WHOLE_PORTFOLIO, a.action, shown, a.rag), marks=("", "", "", "", rag_mark(a.rag)))
-        for a, shown in zip(summary.actions, amounts, strict=True)
-    ]
-    n = len(rows)
-    total = sum(amounts, ZERO)
-    rows.append(Row(("Total management action", None, None, total, None), "total", sums=tuple(range(n))))
-    before = k(summary.variance_before.gross) + k(summary.variance_before.income)
-    # ``before_ref`` names the cell that shows it elsewhere (Revenue by line's total), to repeat by formula.
-    shown: object = Formula(f"={before_ref}", before) if before_ref else before
-    rows.append(Row(("Net forecast variance before management action", None, None, shown, None)))
-    rows.append(
-        Row(
-            ("Net forecast variance after management action", None, None, before + total, None),
-            "grand",
-            sums=(n, n + 1),
-        )
-    )
-    return Table(
-        MANAGEMENT,
-        title,
-        MANAGEMENT_COLUMNS,
-        tuple(rows),
-        notes=(
-            "Each action's effect on the forecast spending (£000): negative reduces it. Not yet in the forecast.",
-            "RAG: how sure the action is to deliver (Green on track, Amber at risk, Red unlikely without more action).",
-        ),
-    )
-
-
-def rag_mark(rag: str) -> str:
-    """The cell mark that colours a RAG rating (none for a rating that is not R, A or G)."""
-    word = rag.strip().casefold()
-    return {"red": "rag:red", "r": "rag:red", "amber": "rag:amber", "a": "rag:amber", "green": "rag:green",
-            "g": "rag:green"}.get(word, "")  # fmt: skip
 
 
 class PreviousView(TypedDict):
