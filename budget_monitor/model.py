@@ -13,13 +13,15 @@ other part shares, and it imports none of them (only ``money``).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal, NamedTuple, overload
+from typing import Literal, NamedTuple, TypeVar, overload
 
 import attrs
 
 from .money import ZERO
+
+_K = TypeVar("_K", bound=Hashable)
 
 Level = Literal["error", "warning"]
 Side = Literal["gross", "income"]
@@ -509,16 +511,50 @@ class OverThreshold:
         return sum((c.amount for c in self.underspends), ZERO)
 
 
-def portfolio_variances(lines: Iterable[BudgetLine]) -> dict[str, GrossIncome]:
-    """Each portfolio's variance (forecast less cash limit), in the order first met; added
-    up as amounts, not as a record per addition (a report may have 100,000 lines)."""
-    gross: dict[str, Decimal] = {}
-    income: dict[str, Decimal] = {}
+@attrs.frozen
+class LineTotals:
+    """Budget lines added up: their cash limit, forecast and variance, gross and income."""
+
+    cash_limit: GrossIncome
+    forecast: GrossIncome
+    variance: GrossIncome
+
+
+def totals_by(lines: Iterable[BudgetLine], key: Callable[[BudgetLine], _K | None]) -> dict[_K, LineTotals]:
+    """The lines added up by ``key`` (a line whose key is None is in no total), in the order
+    first met: the one place line totals are made. Six running sums per key, added as
+    ``sum`` of ``GrossIncome`` would add them (the same additions in the same order, so the
+    same exact figures), without a record per addition (a report may have 100,000 lines)."""
+    found: dict[_K, list[Decimal]] = {}
     for bl in lines:
-        f, c, pf = bl.forecast, bl.cash_limit, bl.portfolio
-        gross[pf] = gross.get(pf, ZERO) + (f.gross - c.gross)
-        income[pf] = income.get(pf, ZERO) + (f.income - c.income)
-    return {pf: GrossIncome(g, income[pf]) for pf, g in gross.items()}
+        k = key(bl)
+        if k is None:
+            continue
+        acc = found.get(k)
+        if acc is None:
+            acc = found[k] = [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO]
+        c, f = bl.cash_limit, bl.forecast
+        acc[0] += c.gross
+        acc[1] += c.income
+        acc[2] += f.gross
+        acc[3] += f.income
+        acc[4] += f.gross - c.gross
+        acc[5] += f.income - c.income
+    return {
+        k: LineTotals(GrossIncome(a[0], a[1]), GrossIncome(a[2], a[3]), GrossIncome(a[4], a[5]))
+        for k, a in found.items()
+    }
+
+
+def line_totals(lines: Iterable[BudgetLine]) -> LineTotals:
+    """All the lines added up (zeros for none)."""
+    found = totals_by(lines, lambda bl: True)
+    return found[True] if found else LineTotals(GrossIncome(), GrossIncome(), GrossIncome())
+
+
+def portfolio_variances(lines: Iterable[BudgetLine]) -> dict[str, GrossIncome]:
+    """Each portfolio's variance (forecast less cash limit), in the order first met."""
+    return {pf: t.variance for pf, t in totals_by(lines, lambda bl: bl.portfolio).items()}
 
 
 def _pounds(pennies: int) -> Decimal:

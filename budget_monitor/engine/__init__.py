@@ -20,10 +20,12 @@ from ..model import (
     DriverEffect,
     GrossIncome,
     Indicator,
+    LineTotals,
     OverThreshold,
     Problem,
     Quarter,
     Where,
+    line_totals,
 )
 from ..rules import Rules
 from .accuracy import Accuracy
@@ -93,16 +95,21 @@ class Report:
     full_year_effect: FullYearEffect | None = None
 
     @property
+    def totals(self) -> LineTotals:
+        """The lines added up (``model.line_totals``): cash limit, forecast and variance."""
+        return line_totals(self.lines)
+
+    @property
     def cash_limit(self) -> GrossIncome:
-        return sum((bl.cash_limit for bl in self.lines), GrossIncome())
+        return self.totals.cash_limit
 
     @property
     def forecast(self) -> GrossIncome:
-        return sum((bl.forecast for bl in self.lines), GrossIncome())
+        return self.totals.forecast
 
     @property
     def variance(self) -> GrossIncome:
-        return sum((bl.variance for bl in self.lines), GrossIncome())
+        return self.totals.variance
 
     @property
     def unexplained(self) -> tuple[Component, ...]:

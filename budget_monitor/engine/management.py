@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import attrs
 
-from ..model import RAGS, BudgetLine, GrossIncome, ManagementAction, Problem
+from ..model import RAGS, BudgetLine, GrossIncome, ManagementAction, Problem, line_totals
 from ..money import ZERO
 from .references import LineIndex, check_references
 
@@ -54,5 +54,5 @@ def summarise_actions(
     (``references.check_references``). ``index`` is the lines' ``LineIndex`` where the
     caller has one."""
     problems = check_references(index or LineIndex(lines), actions=actions)
-    variance = sum((bl.variance for bl in lines), GrossIncome())
+    variance = line_totals(lines).variance
     return ManagementSummary(tuple(actions), variance), problems

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import attrs
 
-from ..model import STATUSES, BudgetLine, GrossIncome, Indicator
+from ..model import STATUSES, BudgetLine, GrossIncome, Indicator, totals_by
 from .capital import CapitalProject
 
 
@@ -30,32 +30,10 @@ class SectionTotal:
 def section_totals(lines: Iterable[BudgetLine]) -> tuple[SectionTotal, ...]:
     """A total for each named section, by portfolio and section; lines without a section
     are in none."""
-    # Six running sums per section (cash limit, forecast and variance, gross and income),
-    # added as ``sum`` of ``GrossIncome`` would add them, without an object per addition.
-    found: dict[tuple[str, str], list[Decimal]] = {}
-    zero = Decimal(0)
-    for bl in lines:
-        if bl.section:
-            key = (bl.portfolio, bl.section)
-            acc = found.get(key)
-            if acc is None:
-                acc = found[key] = [zero, zero, zero, zero, zero, zero]
-            c, f = bl.cash_limit, bl.forecast
-            acc[0] += c.gross
-            acc[1] += c.income
-            acc[2] += f.gross
-            acc[3] += f.income
-            acc[4] += f.gross - c.gross
-            acc[5] += f.income - c.income
+    found = totals_by(lines, lambda bl: (bl.portfolio, bl.section) if bl.section else None)
     return tuple(
-        SectionTotal(
-            portfolio,
-            section,
-            GrossIncome(acc[0], acc[1]),
-            GrossIncome(acc[2], acc[3]),
-            GrossIncome(acc[4], acc[5]),
-        )
-        for (portfolio, section), acc in sorted(found.items())
+        SectionTotal(portfolio, section, t.cash_limit, t.forecast, t.variance)
+        for (portfolio, section), t in sorted(found.items(), key=lambda item: item[0])
     )
 
 

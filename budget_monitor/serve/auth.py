@@ -177,7 +177,7 @@ class Gate:
         """The header's line: who is signed in, the recorded reports, and signing out."""
         links = '<a href="/history">Recorded reports</a>' if self.history is not None else ""
         if user is None:
-            return f'<p class="account">{links}</p>' if links else ""
+            return f'<div class="account">{links}</div>' if links else ""
         out = ""
         if self.auth == "users":
             out = (
@@ -186,8 +186,8 @@ class Gate:
                 '<button type="submit" class="link">Sign out</button></form>'
             )
         return (
-            f'<p class="account">Signed in as <strong data-user="{escape(user.name)}">{escape(user.name)}</strong>'
-            f" ({escape(user.role)}) {links} {out}</p>"
+            f'<div class="account">Signed in as <strong data-user="{escape(user.name)}">{escape(user.name)}</strong>'
+            f" ({escape(user.role)}) {links} {out}</div>"
         )
 
     # --- the audit trail ----------------------------------------------------------------------

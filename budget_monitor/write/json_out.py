@@ -361,20 +361,16 @@ def _write_list(write: Callable[[str], object], records: Iterable[_R], text: Cal
 
 
 def _line_totals(report: Report) -> tuple[Decimal, ...]:
-    """``report.cash_limit``, ``.forecast`` and ``.variance`` (gross, income each) in one
-    pass: the same additions in the same order as their sums of ``GrossIncome``, without
-    making a ``GrossIncome`` for every line."""
-    cg = ci = fg = fi = vg = vi = GrossIncome().gross
-    for bl in report.lines:
-        c = bl.cash_limit
-        f = bl.forecast
-        cg += c.gross
-        ci += c.income
-        fg += f.gross
-        fi += f.income
-        vg += f.gross - c.gross
-        vi += f.income - c.income
-    return cg, ci, fg, fi, vg, vi
+    """``report.totals`` (cash limit, forecast and variance, gross and income each), once."""
+    t = report.totals
+    return (
+        t.cash_limit.gross,
+        t.cash_limit.income,
+        t.forecast.gross,
+        t.forecast.income,
+        t.variance.gross,
+        t.variance.income,
+    )
 
 
 def write_json(report: Report, fh: TextIO) -> None:

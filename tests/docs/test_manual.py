@@ -192,13 +192,12 @@ def test_every_sheet_the_manual_names_as_an_input_or_report_sheet_exists(sample,
             assert name in inputs, (path.name, name)
 
 
-def test_every_column_the_input_page_names_exists():
+def test_every_column_the_manual_names_exists():
     headers = {h for spec in SHEETS for c in spec.columns for h in (c.header, *c.aliases)}
-    page = prose(DOCS / "input-workbook.md")
-    named = re.findall(r"`([A-Z][A-Za-z ]+)` column|column `([A-Z][A-Za-z ]+)`", page)
-    for pair in named:
-        name = pair[0] or pair[1]
-        assert name in headers, name
+    for path, page in manual().items():
+        for pair in re.findall(r"`([A-Z][A-Za-z0-9 %+'-]+)` columns?|columns? `([A-Z][A-Za-z0-9 %+'-]+)`", page):
+            name = pair[0] or pair[1]
+            assert name in headers, (path.name, name)
 
 
 # --- rules keys ----------------------------------------------------------------------------

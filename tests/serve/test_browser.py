@@ -86,7 +86,7 @@ def drop(browser, server, path: Path, previous: Path | None = None) -> str:
     browser.find_element(By.ID, "workbook").send_keys(str(path))
     if previous is not None:
         browser.find_element(By.ID, "previous").send_keys(str(previous))
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
     WebDriverWait(browser, 120).until(ec.presence_of_element_located((By.CSS_SELECTOR, "main[data-status]")))
     return browser.find_element(By.ID, "main").get_attribute("data-status")
 
