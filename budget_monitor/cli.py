@@ -224,7 +224,10 @@ def report(
     prev = result.previous
     since = ""
     if prev is not None:
-        source = "the history" if prev.source == "history" else prev.name
+        source = prev.name
+        if prev.source == "history":
+            draft = ", a draft: no version of that period is approved" if prev.status == "draft" else ""
+            source = f"the history, version {prev.version}{draft}"
         since = f"; movement since {prev.period or 'the previous report'} (from {source})"
     elif store is not None or previous is not None:
         since = "; no previous report, so no movement"

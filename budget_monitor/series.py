@@ -21,7 +21,7 @@ import attrs
 
 from . import children
 from .engine import Report
-from .engine.accuracy import Accuracy, Snapshot, accuracy
+from .engine.accuracy import Accuracy, Snapshot, accuracy, figures_of
 from .engine.movement import PreviousReport, TrendPoint, movement, portfolio_variances
 from .model import Problem, Where, error, has_errors
 from .periods import Period, PeriodError, fy_label, parse_period
@@ -212,7 +212,9 @@ def outturn_accuracy(report: Report, period: Period | None, store: Store | None)
     s = report.quarter.settings
     earlier = [x for x in year_snapshots(store, s.organisation, period) if x.key != period.key] if store else []
     drivers = tuple(attrs.evolve(e.driver, portfolio=e.portfolio) for e in report.effects)
-    this = Snapshot(s.period, period.key, report.lines, drivers if report.quarter.drivers is not None else None, True)
+    this = Snapshot(
+        s.period, period.key, figures_of(report.lines), drivers if report.quarter.drivers is not None else None, True
+    )
     return accuracy(earlier + [this], report.rules.accuracy_tolerance, s.organisation, fy_label(period.financial_year))
 
 

@@ -52,7 +52,7 @@ def find_header(grid: Grid, spec: SheetSpec, problems: list[Problem]) -> Header 
     best: tuple[int, int, list[object]] | None = None  # (matches, index, row)
     for i, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
         keys = {header_key(v) for v in row if v not in (None, "")}
-        hits = sum(1 for c in required if c.names & keys)
+        hits = sum(1 for c in required if spec.present(c, keys))
         if hits == len(required):
             return _header(grid, spec, i, row, problems)
         if hits and (best is None or hits > best[0]):
@@ -73,7 +73,7 @@ def find_header(grid: Grid, spec: SheetSpec, problems: list[Problem]) -> Header 
     _, i, row = best
     row_no = grid.first_row + i
     keys = {header_key(v) for v in row if v not in (None, "")}
-    missing = [c for c in required if not (c.names & keys)]
+    missing = [c for c in required if not spec.present(c, keys)]
     known = set().union(*(c.names for c in spec.columns))
     # Cells of the header row that name no column: a misspelt header is among them.
     unknown = {str(v): j for j, v in enumerate(row) if v not in (None, "") and header_key(v) not in known}
@@ -130,7 +130,7 @@ def _header(grid: Grid, spec: SheetSpec, i: int, row: list[object], problems: li
                     columns[c.key] = grid.first_col + j
                     index[c.key] = j
                 break
-    if spec.one_of and sum(all(k in index for k in group) for group in spec.one_of) > 1:
+    if spec.one_of and sum(all(k in index for k in group) for group in spec.one_of[:2]) > 1:
         used = " and ".join(repr(spec.column(k).header) for k in spec.one_of[0])
         problems.append(
             warning(

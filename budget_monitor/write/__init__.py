@@ -21,6 +21,7 @@ from ..report import tables
 from ..report.tense import words_for
 from .activity import activity_sheet
 from .book import EXCEL_MAX_ROWS, Book, Sheet, legible, revenue_table, table2
+from .council_sheets import subjective_sheet
 from .json_out import report_dict, report_json
 from .movement_sheets import management_sheet, movement_sheet, trend_sheet
 from .narrative_sheet import narrative_sheet
@@ -65,6 +66,7 @@ SHEETS: list[Callable[[Book, Report], None]] = [
     indicators_sheet,
     performance_sheet,
     next_year_sheet,
+    subjective_sheet,
     checks_sheet,
 ]
 
@@ -84,6 +86,7 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
     )
     workbook.worksheet_class = Sheet
     book = Book(workbook, s.organisation, s.period, s.title, max_rows=max_rows, words=words_for(s.period))
+    book.brackets = s.negative_numbers == "brackets"
     try:
         workbook.set_properties(
             {

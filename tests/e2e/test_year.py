@@ -400,3 +400,18 @@ def test_a_roll_up_of_several_workbooks_has_the_years_accuracy_by_portfolio(tmp_
         (bl.variance for bl in year[YEAR_PERIODS[-1]].lines[:4]), m.GrossIncome()
     )
     assert adults.points[0].error == expected
+
+
+def test_the_outturn_json_streams_as_the_dict_defines_it(recorded, tmp_path):
+    """The streamed JSON (what --json writes) is byte for byte json.dumps of report_dict,
+    forecast_accuracy included, and the accuracy command's JSON is that object alone."""
+    from budget_monitor.write.json_out import report_dict, report_json
+    from budget_monitor.write.year_json import accuracy_dict, write_accuracy_file
+
+    _, _, results, _ = recorded
+    report = results["2011-12 Outturn"].report
+    assert report_json(report) == json.dumps(report_dict(report), ensure_ascii=False, separators=(",", ":")) + "\n"
+    write_accuracy_file(report.accuracy, tmp_path / "a.json")
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8")) == {
+        "forecast_accuracy": json.loads(json.dumps(accuracy_dict(report.accuracy)))
+    }

@@ -189,3 +189,20 @@ def test_serve_refuses_history_on_the_network_without_sign_in(tmp_path):
     assert said.exit_code == 2 and "users.alice.password" in said.output
     for option in ("--no-history",):
         assert option not in said.output
+
+
+def test_the_report_command_says_when_the_movement_is_from_a_draft(tmp_path):
+    import shutil
+
+    store = tmp_path / "h.sqlite"
+    q2, q3 = tmp_path / "q2.xlsx", tmp_path / "q3.xlsx"
+    shutil.copy(ROOT / "workbooks" / "kcc-scs-2011-12-q2-illustrative.xlsx", q2)
+    shutil.copy(ROOT / "workbooks" / "kcc-scs-2011-12-q3.xlsx", q3)
+    assert run("report", str(q2), "--history", str(store)).returncode == 0
+    first = run("report", str(q3), "--history", str(store))
+    assert first.returncode == 0, first.stderr
+    said = first.stdout + first.stderr
+    assert "(from the history, version 1, a draft: no version of that period is approved)" in said
+    assert run("history", "approve", "2011-12 Q2", "--history", str(store)).returncode == 0
+    again = run("report", str(q3), "--history", str(store))
+    assert "(from the history, version 1)" in again.stdout + again.stderr
