@@ -31,10 +31,10 @@ def test_a_report_stopped_by_errors_says_no_report_was_written_and_names_the_mis
     result = run("report", str(path), "--no-history")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert (
+    said = (
         f"{path}: Budget lines!A{header_row}: no column 'Income forecast'; expected the columns 'Gross forecast' and "
-        "'Income forecast' or 'Gross variance' and 'Income variance'"
-    ) in lines
+    )
+    assert any(line.startswith(said) for line in lines), lines
     assert lines[-1] == "budget-monitor: no report was written: correct the errors above and run the report again"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["q3.xlsx"]
 
