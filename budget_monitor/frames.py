@@ -126,7 +126,7 @@ class _Maker:
         # The same column pandas would make from the list, made by Arrow in one call.
         return self.pd.Series(self.pd.array(self.pa.array(values, type=self.pa.large_string()), dtype=self.text_dtype))
 
-    def money(self, values: Sequence[Decimal]) -> Any:
+    def money(self, values: Sequence[Decimal | None]) -> Any:
         """Pounds and pence. As Arrow decimals, a value with a fraction of a penny would
         raise, never be rounded."""
         if not self.arrow:
@@ -214,6 +214,16 @@ def schema_columns(
 
 def lines_frame(m: _Maker, lines: Sequence[Any], file: str) -> pd.DataFrame:
     cols = schema_columns(m, LINE, lines)
+    if any(bl.ref for bl in lines):
+        cols["ref"] = _col(lines, "ref")
+    if any(bl.net_only for bl in lines):
+        # a net-only line has only its net: its gross and income are missing, not zero
+        cols["net_only"] = _col(lines, "net_only")
+        for key in ("cash_limit_gross", "cash_limit_income", "forecast_gross", "forecast_income",
+                    "variance_gross", "variance_income"):  # fmt: skip
+            cols[key] = m.money([None if bl.net_only else x for bl, x in zip(lines, cols[key], strict=True)])
+    if any(bl.extra is not None for bl in lines):
+        cols["actual_to_date"] = m.money([None if bl.extra is None else bl.extra.actual_to_date for bl in lines])
     cols |= _where(_col(lines, "where"), file)
     return m.frame(cols, len(lines))
 

@@ -24,7 +24,8 @@ from .money import ZERO
 _K = TypeVar("_K", bound=Hashable)
 
 Level = Literal["error", "warning"]
-Side = Literal["gross", "income"]
+#: ``net`` is the one side of a net-only line (one that gives only net figures).
+Side = Literal["gross", "income", "net"]
 Kind = Literal[
     "activity", "unit_cost", "joint", "income_activity", "income_rate", "income_joint", "item", "unexplained"
 ]
@@ -46,6 +47,15 @@ KIND_ORDER: tuple[str, ...] = (
 DRIVER_KINDS = frozenset(("activity", "unit_cost", "joint", "income_activity", "income_rate", "income_joint"))
 
 CATEGORIES = ("Opening", "Grant", "Corporate", "Technical", "Virement")
+#: Settings ``Variance sign``: how a variance typed in the workbook is signed, and how the
+#: report shows every variance. The first is the default (an overspend is positive).
+VARIANCE_SIGNS = ("forecast minus budget", "budget minus forecast")
+#: Settings ``Negative numbers``: how the report's workbook and Word document show a
+#: negative figure (a number format; the cells stay numbers).
+NEGATIVE_NUMBERS = ("minus", "brackets")
+#: Settings ``Order``: portfolios, sections and lines as the sheet first gives them
+#: (the default), or sorted by name.
+ORDERS = ("sheet order", "by name")
 RAGS = ("Red", "Amber", "Green")
 STATUSES = ("Rolling Programme", "Approval to Spend", "Approval to Plan", "Preliminary Stage")
 #: Where a request to carry an underspend into next year stands (the ``Roll forward`` sheet).
@@ -175,6 +185,20 @@ class Settings:
     contact: str = ""
     recommendations: str = ""
     period_where: Where = attrs.field(default=Where("Settings"), eq=False)
+    variance_sign: str = VARIANCE_SIGNS[0]
+    negative_numbers: str = NEGATIVE_NUMBERS[0]
+    order: str = ORDERS[0]
+
+    @property
+    def sign(self) -> int:
+        """1 where a variance is shown (and typed) as forecast minus budget, -1 where as
+        budget minus forecast: a variance as shown is ``sign`` times the engine's."""
+        return -1 if self.variance_sign == VARIANCE_SIGNS[1] else 1
+
+    @property
+    def by_name(self) -> bool:
+        return self.order == ORDERS[1]
+
     organisation_where: Where = attrs.field(default=Where("Settings"), eq=False)
 
 
@@ -196,7 +220,25 @@ class GrossIncome:
         return GrossIncome(self.gross - other.gross, self.income - other.income)
 
     def side(self, side: Side) -> Decimal:
+        if side == "net":
+            return self.gross + self.income
         return self.gross if side == "gross" else self.income
+
+
+@attrs.frozen
+class LineExtra:
+    """The optional figures of a budget line's row, each None where not given: net
+    amounts (gross + income where the sheet gives the pair), and the net figures as typed
+    beside gross and income (``net_given``: net cash limit, net forecast), which must
+    agree with them within the rounding, with the cells they came from."""
+
+    budget_to_date: Decimal | None = None
+    actual_to_date: Decimal | None = None
+    actual_to_date_gross: Decimal | None = None
+    actual_to_date_income: Decimal | None = None
+    last_year_budget: Decimal | None = None
+    last_year_outturn: Decimal | None = None
+    net_given: tuple[tuple[str, Decimal, Where], ...] = ()
 
 
 @attrs.frozen
@@ -213,6 +255,14 @@ class BudgetLine:
     #: The part of the line's variance that recurs next year (its unexplained pressure or
     #: saving; items give their own), in pounds; None when not given.
     full_year_effect: Decimal | None = None
+    #: The council's own number for the line (``1``, ``2.3``, ``4a``); blank when not given.
+    ref: str = ""
+    #: A net-only line gives only net figures: its net is held as ``gross`` (income zero),
+    #: and every table shows it as net, its gross and income blank.
+    net_only: bool = False
+    #: What the line's row gives beside its cash limit and forecast (spend to date, last
+    #: year); None when it gives none of them.
+    extra: LineExtra | None = None
     columns: Mapping[str, str] = _columns()
 
     @property
@@ -378,6 +428,26 @@ class ManagementAction:
     columns: Mapping[str, str] = _columns()
 
 
+#: The sides of a Subjective analysis row, as written on the sheet.
+SUBJECTIVE_SIDES = ("Gross", "Income")
+
+
+@attrs.frozen
+class SubjectiveRow:
+    """One row of the ``Subjective analysis`` sheet: a kind of spending or income
+    (``subjective``: Employees, Premises, Client contributions...) on one side of a budget
+    line, with its cash limit and forecast (and spend to date, None when not given)."""
+
+    line: str
+    subjective: str
+    side: str  # "Gross" or "Income"
+    cash_limit: Decimal
+    forecast: Decimal
+    actual_to_date: Decimal | None = None
+    portfolio: str = ""
+    where: Where = NOWHERE
+
+
 @attrs.frozen
 class RollForward:
     """A request to carry part of a line's underspend into next year: ``amount`` in pounds
@@ -410,6 +480,7 @@ class Quarter:
     kpis: tuple[KpiRow, ...] | None = None
     actions: tuple[Action, ...] | None = None
     management_actions: tuple[ManagementAction, ...] | None = None
+    subjective: tuple[SubjectiveRow, ...] | None = None
     roll_forward: tuple[RollForward, ...] | None = None
 
 
@@ -441,7 +512,7 @@ class Component(NamedTuple):
     def label(self) -> str:
         """``Fostering - Client weeks - Gross - activity higher than affordable level``:
         the line, the driver (for its effects), the side, and why (an item's description)."""
-        side = "Gross" if self.side == "gross" else "Income"
+        side = "Gross" if self.side == "gross" else "Income" if self.side == "income" else "Net"
         if self.kind == "item":
             return f"{self.line} - {side} - {self.source}"
         why = REASONS[self.kind][self.amount > 0]

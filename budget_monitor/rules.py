@@ -120,6 +120,18 @@ class Rules:
     split_method: str = SPLIT_METHODS[0]
     #: A line or component is listed on the Movement sheet when it moved by this much.
     movement: Threshold = Threshold(Decimal(100_000))
+    #: ``[revenue] rounding``: a remainder (a line's unexplained variance, a net that
+    #: differs from its gross and income, subjective rows against their line) no larger
+    #: than this, in pounds, is rounding, not a variance; None: one unit of the sheet's
+    #: ``Units`` (£1,000 for £000).
+    rounding: Decimal | None = None
+
+    def rounding_for(self, units: str) -> Decimal:
+        """The rounding tolerance for a sheet in ``units`` (``£``, ``£000``, ``£m``)."""
+        if self.rounding is not None:
+            return self.rounding
+        return {"£": Decimal(1), "£m": Decimal(1_000_000)}.get(units, Decimal(1000))
+
     #: The council's Word template the committee paper is built on (``[docx] template``;
     #: a relative path is taken from the rules file's folder). None: the built-in look.
     docx_template: Path | None = None
@@ -129,7 +141,7 @@ class Rules:
 
 
 _KNOWN = {
-    "revenue": {"threshold", "round_to", "inclusive"},
+    "revenue": {"threshold", "round_to", "inclusive", "rounding"},
     "capital": {"threshold", "round_to", "inclusive", "rephasing_list"},
     "limits": {
         "max_entry_bytes",
@@ -265,11 +277,24 @@ def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
         else base.kpi_tolerance,
         split_method=_split_method(path, data.get("split", {})),
         movement=_threshold(path, "movement", data.get("movement", {}), base.movement),
+        rounding=_rounding(path, revenue["rounding"]) if "rounding" in revenue else None,
         docx_template=_docx_template(path, data.get("docx", {})),
         accuracy_tolerance=_fraction(path, "accuracy.tolerance", data["accuracy"]["tolerance"])
         if "tolerance" in data.get("accuracy", {})
         else base.accuracy_tolerance,
     )
+
+
+def _rounding(path: Path, value: object) -> Decimal | None:
+    """``[revenue] rounding``: ``"unit"`` (one unit of the sheet's Units: None), or pounds,
+    zero or more (zero: every remainder is a variance)."""
+    if isinstance(value, str) and value.strip().casefold() == "unit":
+        return None
+    if value == 0 and not isinstance(value, bool):
+        return Decimal(0)
+    if isinstance(value, str) and not value.strip().replace(".", "", 1).isdigit():
+        raise RulesError(f'{path}: revenue.rounding = {value!r}: expected "unit" or a number of pounds, such as 1000')
+    return _decimal(path, "revenue.rounding", value)
 
 
 def load_rules(path: Path | None) -> Rules:

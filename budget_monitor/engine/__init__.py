@@ -32,6 +32,7 @@ from .accuracy import Accuracy
 from .capital import CapitalProject, CapitalSummary, summarise_capital
 from .carry import FullYearEffect, RollForwardSummary, full_year_effect, roll_forward
 from .cash_limits import CashLimitReconciliation, reconcile_cash_limits
+from .council import Rounding, SubjectiveAnalysis, council_checks, roundings, subjective_analysis
 from .indicators import order_indicators
 from .kpi import ActionPlan, Kpi, kpis
 from .management import ManagementSummary, summarise_actions
@@ -85,6 +86,10 @@ class Report:
     trend: tuple[TrendPoint, ...] | None = None
     #: The management actions and the variance before and after them (the optional sheet).
     management: ManagementSummary | None = None
+    #: The remainders within ``[revenue] rounding``: rounding, not variances (``council``).
+    rounding: tuple[Rounding, ...] = ()
+    #: Each line's subjective rows and the summary by subjective (the optional sheet).
+    subjective: SubjectiveAnalysis | None = None
     #: An outturn report's year: each recorded period's forecast against the outturn (see
     #: ``accuracy`` and ``series``); None for a quarter, or without a history store.
     accuracy: Accuracy | None = None
@@ -125,14 +130,28 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
     into the report's checks, followed by what the engine finds."""
     found: list[Problem] = list(problems)
     keys = [line_key(bl) for bl in quarter.lines]
-    ls = quarter.lines  # ties (names equal but for case) in a fixed order, whatever order the rows came in
-    order = sorted(
-        range(len(keys)), key=lambda i: (keys[i], ls[i].portfolio, ls[i].section, ls[i].line, ls[i].where.row)
-    )
+    ls = quarter.lines
+    if quarter.settings.by_name:
+        # ties (names equal but for case) in a fixed order, whatever order the rows came in
+        order = sorted(
+            range(len(keys)), key=lambda i: (keys[i], ls[i].portfolio, ls[i].section, ls[i].line, ls[i].where.row)
+        )
+    else:
+        order = sheet_order(ls, keys)
     lines = tuple([quarter.lines[i] for i in order])
     index = LineIndex(lines, [keys[i] for i in order])
     effects, comps, more = components(lines, quarter.drivers or (), quarter.items or (), index, rules.split_method)
+    if not quarter.settings.by_name:
+        rank = {(bl.portfolio, bl.line): i for i, bl in enumerate(lines)}
+        comps.sort(key=lambda c: rank[(c.portfolio, c.line)])  # stable: each line's in component order
     found += more
+    tolerance = rules.rounding_for(quarter.settings.units)
+    found += council_checks(lines, tolerance)
+    subjective = None
+    subjective_rounding: list[Rounding] = []
+    if quarter.subjective is not None:
+        subjective, more, subjective_rounding = subjective_analysis(lines, quarter.subjective, index, tolerance)
+        found += more
     mix = None
     if quarter.drivers is not None and any(d.group for d in quarter.drivers):
         groups, more = mixes(effects, _group_of)
@@ -187,9 +206,22 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         plan,
         mixes=mix,
         management=management,
+        rounding=tuple(roundings(lines, comps, tolerance) + subjective_rounding),
+        subjective=subjective,
         roll_forward=rolled,
         full_year_effect=recurring,
     )
+
+
+def sheet_order(lines: Sequence[BudgetLine], keys: Sequence[tuple[str, str, str]]) -> list[int]:
+    """The lines' indices in the order the sheet first gives their portfolio, then their
+    section within it, then the line (names compared ignoring case)."""
+    portfolios: dict[str, int] = {}
+    sections: dict[tuple[str, str], int] = {}
+    for k in keys:
+        portfolios.setdefault(k[0], len(portfolios))
+        sections.setdefault((k[0], k[1]), len(sections))
+    return sorted(range(len(keys)), key=lambda i: (portfolios[keys[i][0]], sections[keys[i][:2]], i))
 
 
 def _group_of(e: DriverEffect) -> tuple[str, Where]:

@@ -185,6 +185,15 @@ def components(
         for bl in lines:
             forecast, cash_limit = bl.forecast, bl.cash_limit
             parts = parts_of.get(id(bl))
+            if bl.net_only:
+                # One side, net: what the drivers and items explain, gross or income, explains it.
+                net = forecast.net - cash_limit.net
+                if parts is not None:
+                    net -= parts[0] + parts[1]
+                    out += [c._replace(side="net") for c in parts[2:]]
+                if net:
+                    out.append(Component(bl.portfolio, bl.line, "", "net", "unexplained", net, bl.where))
+                continue
             if parts is None:
                 gross = forecast.gross - cash_limit.gross
                 income = forecast.income - cash_limit.income

@@ -89,19 +89,47 @@ def quarter_tables(q: m.Quarter, variances: bool = False) -> dict[str, tuple[lis
     out: dict[str, tuple[list[str], list[list[object]]]] = {}
     blank_gi = m.GrossIncome()
 
+    sign = s.sign  # variances are typed in the workbook's own sign
+    with_ref = any(bl.ref for bl in q.lines)
+    with_net = any(bl.net_only for bl in q.lines)
+    with_extra = any(bl.extra is not None for bl in q.lines)
+
+    def units_or_none(x: Decimal | None) -> Decimal | None:
+        return None if x is None else to_units(x, scale)
+
     def line(bl):
         bl = bl or m.BudgetLine("", "", "", blank_gi, blank_gi)
-        return {
+        row = {
             "portfolio": bl.portfolio, "section": bl.section, "line": bl.line,
             "gross_cash_limit": to_units(bl.cash_limit.gross, scale), "income_cash_limit": to_units(bl.cash_limit.income, scale),
             **(
-                {"gross_variance": to_units(bl.variance.gross, scale), "income_variance": to_units(bl.variance.income, scale)}
+                {"gross_variance": to_units(sign * bl.variance.gross, scale),
+                 "income_variance": to_units(sign * bl.variance.income, scale)}
                 if variances
                 else {"gross_forecast": to_units(bl.forecast.gross, scale), "income_forecast": to_units(bl.forecast.income, scale)}
             ),
             "comment": bl.comment,
             **({"full_year_effect": _units_or_none(bl.full_year_effect, scale)} if lines_fye else {}),
         }  # fmt: skip
+        if with_ref:
+            row["ref"] = bl.ref
+        if with_net:
+            net = variances and "net_variance" or "net_forecast"
+            row["net_cash_limit"] = row[net] = None
+            if bl.net_only:
+                for key in list(row):
+                    if key.startswith(("gross_", "income_")):
+                        row[key] = None
+                row["net_cash_limit"] = to_units(bl.cash_limit.net, scale)
+                value = sign * bl.variance.net if variances else bl.forecast.net
+                row[net] = to_units(value, scale)
+        if with_extra:
+            x = bl.extra or m.LineExtra()
+            row["budget_to_date"] = units_or_none(x.budget_to_date)
+            row["actual_to_date"] = units_or_none(x.actual_to_date)
+            row["last_year_budget"] = units_or_none(x.last_year_budget)
+            row["last_year_outturn"] = units_or_none(x.last_year_outturn)
+        return row
 
     # the optional Full year effect columns only where a record has one
     lines_fye = any(bl.full_year_effect is not None for bl in q.lines)
@@ -276,6 +304,9 @@ def write_quarter(
                 ("Period", settings.period),
                 ("Units", settings.units),
                 ("Capital units", settings.capital_units),
+                *((("Variance sign", settings.variance_sign),) if settings.sign != 1 else ()),
+                *((("Negative numbers", settings.negative_numbers),) if settings.negative_numbers != "minus" else ()),
+                *((("Order", settings.order),) if settings.by_name else ()),
             )  # fmt: skip
         ):
             ws.write_string(r, 0, key, bold)

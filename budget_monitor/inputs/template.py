@@ -34,6 +34,7 @@ from ..read.sheets import (
     SAVINGS,
     SETTINGS_SHEET,
     SHEETS,
+    SUBJECTIVE,
     TEMPLATE_NOTES_SHEET,
     TEMPLATE_NOTES_TITLE,
     VARIANCE_ITEMS,
@@ -87,7 +88,8 @@ def template_columns(spec: SheetSpec) -> tuple[Column, ...]:
     """The columns the template gives ``spec``'s sheet, in order: every column the reader
     knows except the alternatives (the ``one_of`` groups after the first, such as
     ``Gross variance | Income variance`` in place of the forecast columns)."""
-    alternatives = {key for group in spec.one_of[1:] for key in group}
+    # ``Net forecast`` is offered beside ``Net cash limit``: together they make a net-only line.
+    alternatives = {key for group in spec.one_of[1:] for key in group if key != "net_forecast"}
     return tuple(c for c in spec.columns if c.key not in alternatives)
 
 
@@ -118,9 +120,6 @@ def settings_rows() -> tuple[SettingRow, ...]:
     )
 
 
-_UNIT_FIELDS = ("units", "capital_units")
-
-
 # --- the About text --------------------------------------------------------------------
 
 _DEFAULTS = m.Settings()
@@ -148,6 +147,15 @@ GENERAL_NOTES: tuple[tuple[str, str], ...] = (
             "of the report (activity analysis, explained variances, cash limit reconciliation, savings, "
             "capital, indicators, performance against target and the action plan). Delete an optional "
             "sheet you do not use: one left with only its header row is reported as empty."
+        ),
+    ),
+    (
+        "Checking",
+        (
+            "budget-monitor check WORKBOOK reads this workbook and lists every problem with the cell it is in "
+            "(such as Budget lines!F14), writing nothing; errors stop the report, warnings do not. "
+            "budget-monitor report WORKBOOK writes the report once there are no errors, and says so when "
+            "it writes nothing."
         ),
     ),
     (
@@ -262,6 +270,13 @@ SHEET_NOTES: dict[str, str] = {
         "the forecast: one row per action, its effect on the forecast spending in Units (negative "
         "reduces it) and how sure its delivery is. The report shows the variance before and after them."
     ),
+    SUBJECTIVE.name: (
+        "What kind of spending and income each line is (Employees, Premises, Client contributions...): "
+        "one row per line, subjective and side. A side's rows add up to the line's cash limit and forecast "
+        "on that side (within one unit of Units); on a net-only line both sides add up to the net, and a "
+        "side not given is worked out as the net less the other. The report sums each subjective across "
+        "the report, with a chart."
+    ),
 }
 
 SETTINGS_NOTES: dict[str, str] = {
@@ -289,6 +304,29 @@ SETTINGS_NOTES: dict[str, str] = {
         "For the Word committee paper: its recommendations, one a line (Alt+Enter between them). "
         'Blank: "Members are asked to note the forecast revenue and capital position".'
     ),
+    "variance_sign": (
+        "How a variance typed on the sheets is signed, and how the report shows every variance: "
+        f"{_or_list(list(m.VARIANCE_SIGNS))}. With forecast minus budget (the default) an overspend is "
+        "positive; with budget minus forecast an underspend is positive. The JSON is forecast minus budget "
+        "either way."
+    ),
+    "negative_numbers": (
+        f"How the report shows a negative figure: {_or_list(list(m.NEGATIVE_NUMBERS))} (as (268)); the "
+        "cells stay numbers."
+    ),
+    "order": (
+        f"The order of portfolios, sections and lines in the report: {_or_list(list(m.ORDERS))}. Sheet order "
+        "(the default) keeps the order Budget lines first gives them."
+    ),
+}
+
+#: The allowed values of each Settings key offered as a drop-down list.
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {
+    "units": tuple(UNITS),
+    "capital_units": tuple(UNITS),
+    "variance_sign": m.VARIANCE_SIGNS,
+    "negative_numbers": m.NEGATIVE_NUMBERS,
+    "order": m.ORDERS,
 }
 
 _LINE_REF = f"The budget line this row belongs to, spelled as on {BUDGET_LINES.name}."
@@ -320,8 +358,38 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "gross_variance": "Forecast minus cash limit for gross spending, in Units: positive is an overspend.",
         "income_variance": "Forecast minus cash limit for income, in Units: positive is income below budget.",
         "comment": "Optional: a short note on the line.",
+        "ref": "Optional: the council's own number for the line (1, 2.3, 4a), shown first in every line "
+        "table, the Word document and the JSON. A Ref may be used once within a portfolio.",
+        "net_cash_limit": "Optional: the net budget, in Units. A line that gives only Net cash limit and Net "
+        "forecast (or Net variance), its gross and income cells blank, is a net-only line; one that gives "
+        "both must agree (net = gross + income) within the rounding (one unit of Units).",
+        "net_forecast": "Optional: the forecast net outturn for the year, in Units (with Net cash limit, for "
+        "a net-only line).",
+        "net_variance": "Optional, instead of Net forecast: the net variance in the sign Settings' Variance "
+        "sign says, in Units.",
+        "budget_to_date": "Optional: the net budget profiled to the end of the period, in Units "
+        "(or Gross budget to date and Income budget to date).",
+        "gross_budget_to_date": "Optional: the gross budget profiled to the end of the period, in Units.",
+        "income_budget_to_date": "Optional: the income budget profiled to the end of the period, in Units.",
+        "actual_to_date": "Optional: the net spending so far this year, in Units; the report shows % spent, "
+        "and warns of a forecast below it (or Gross actual to date and Income actual to date).",
+        "gross_actual_to_date": "Optional: the gross spending so far this year, in Units.",
+        "income_actual_to_date": "Optional: the income received so far this year, in Units, negative.",
+        "last_year_budget": "Optional: last year's net budget for the line, in Units.",
+        "last_year_outturn": "Optional: last year's net outturn for the line, in Units.",
         "full_year_effect": "Optional: the part of the line's unexplained variance that recurs next year, in "
         "Units (explained items give theirs on Variance items).",
+    },
+    SUBJECTIVE.name: {
+        "portfolio": _PORTFOLIO_REF,
+        "line": _LINE_REF,
+        "subjective": "The kind of spending or income, such as Employees, Premises, Third party payments, Client "
+        "contributions or Grants. Rows with the same subjective are added up across the report.",
+        "side": "Gross for spending, Income for income.",
+        "cash_limit": "This subjective's share of the line's cash limit on its side, in Units (income negative).",
+        "forecast": "Its forecast for the year, in Units (income negative).",
+        "variance": "Instead of Forecast: its variance, in the sign Settings' Variance sign says, in Units.",
+        "actual_to_date": "Optional: its spending (or income) so far this year, in Units.",
     },
     ROLL_FORWARD.name: {
         "portfolio": f"The portfolio, as on {BUDGET_LINES.name}.",
@@ -512,8 +580,8 @@ def _write_settings(book: xlsxwriter.Workbook, f: _Formats) -> None:
         note = SETTINGS_NOTES.get(row.field, "")
         sheet.write_string(i, 2, note, f.note)
         sheet.set_row(i, _height(note, 80))
-        if row.field in _UNIT_FIELDS:
-            _list_validation(sheet, i, 1, i, row.key, tuple(UNITS))
+        if row.field in SETTING_CHOICES:
+            _list_validation(sheet, i, 1, i, row.key, SETTING_CHOICES[row.field])
     sheet.set_tab_color(HEADER_FILL)
     _page_setup(sheet)
 
@@ -601,13 +669,13 @@ def _height(text: str, width_chars: int) -> float:
 
 
 def build_template(book: xlsxwriter.Workbook) -> None:
-    """Add every sheet of the template to ``book``: Settings, the sheets of the input
-    contract in its order, then About."""
+    """Add every sheet of the template to ``book``: About first (what a newcomer reads),
+    then Settings and the sheets of the input contract in its order."""
     f = _Formats(book)
+    _write_about(book, f)
     _write_settings(book, f)
     for spec in SHEETS:
         _write_sheet(book, spec, f)
-    _write_about(book, f)
     book.set_properties({"title": "Quarterly budget monitoring workbook", "comments": "Made by budget_monitor"})
 
 

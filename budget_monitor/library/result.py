@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..engine import CapitalSummary, CashLimitReconciliation, GroupMix, Report, SavingsSummary
     from ..engine.accuracy import Accuracy
     from ..engine.carry import FullYearEffect, RollForwardSummary
+    from ..engine.council import Rounding, SubjectiveAnalysis
     from ..engine.kpi import ActionPlan, Kpi
     from ..engine.management import ManagementSummary
     from ..engine.movement import Movement, TrendPoint
@@ -248,6 +249,16 @@ class Result:
     def full_year_effect(self) -> FullYearEffect | None:
         """The recurring pressures and savings (the Full year effect columns)."""
         return None if self.report is None else self.report.full_year_effect
+
+    @property
+    def rounding(self) -> tuple[Rounding, ...]:
+        """The remainders within ``[revenue] rounding``: rounding, not variances."""
+        return () if self.report is None else self.report.rounding
+
+    @property
+    def subjective(self) -> SubjectiveAnalysis | None:
+        """Each line's subjective rows and the summary by subjective (the optional sheet)."""
+        return None if self.report is None else self.report.subjective
 
     # --- outputs ----------------------------------------------------------------------------
 

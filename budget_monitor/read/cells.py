@@ -42,6 +42,9 @@ class Cells:
     problems: list[Problem]
     scale: Decimal = Decimal(1)
     unit_name: str = "£"
+    #: -1 where the workbook types variances as budget minus forecast (Settings
+    #: ``Variance sign``): a typed variance times ``sign`` is forecast minus budget.
+    sign: int = 1
 
     @property
     def flagged(self) -> bool:

@@ -28,6 +28,8 @@ from ..schema import COMPONENT, LINE, Schema
 
 JSON_SCHEMA = "budget-monitor/report/1"
 _SIDES = ("gross", "income")
+#: A net-only line's components are on its one side, net.
+_ALL_SIDES = ("gross", "income", "net")
 #: The deepest a previous report's JSON may nest (a report's is about six deep).
 MAX_DEPTH = 64
 #: The most values it may hold (counted as its commas, an upper bound): a report of
@@ -127,6 +129,9 @@ def _gi(obj: dict, key: str, where: str) -> GrossIncome:
     inner = obj.get(key)
     if not isinstance(inner, dict):
         raise _Bad(f"{where}.{key}", 'missing; expected {"gross", "income", "net"}')
+    if obj.get("net_only") is True and inner.get("gross") is None and inner.get("income") is None:
+        # a net-only line: its net, held as the engine holds it (as gross, income zero)
+        return GrossIncome(_amount(inner, "net", f"{where}.{key}"), Decimal(0))
     return GrossIncome(_amount(inner, "gross", f"{where}.{key}"), _amount(inner, "income", f"{where}.{key}"))
 
 
@@ -136,7 +141,7 @@ LINE_FIELDS = ("portfolio", "section", "line", "cash_limit", "forecast", "commen
 COMPONENT_FIELDS = ("portfolio", "line", "source", "side", "kind", "amount")
 #: What a field may hold beyond its kind, and how a message says so.
 _CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
-    "side": (_SIDES, "gross or income"),
+    "side": (_ALL_SIDES, "gross, income or net"),
     "kind": (KIND_ORDER, "one of " + ", ".join(KIND_ORDER)),
 }
 
@@ -214,7 +219,7 @@ def previous_from_json(path: Path, limits: Limits | None = None) -> tuple[Previo
     for i, raw in enumerate(raw_lines if isinstance(raw_lines, list) else []):
         where = f"lines[{i}]"
         try:
-            lines.append(BudgetLine(**_fields(raw, LINE, LINE_FIELDS, where)))
+            lines.append(BudgetLine(**_fields(raw, LINE, LINE_FIELDS, where), net_only=raw.get("net_only") is True))
         except _Bad as bad:
             problems.append(error("bad-previous", f"{bad.where}: {bad}", here))
     raw_comps = data.get("components")
@@ -244,7 +249,7 @@ def _casts(lines: list[BudgetLine], comps: list[Component], here: Where) -> list
         sums[key] = sums.get(key, Decimal(0)) + c.amount
     out = []
     for bl in lines:
-        for side in _SIDES:
+        for side in ("net",) if bl.net_only else _SIDES:
             got = sums.get((bl.portfolio.casefold(), bl.line.casefold(), side), Decimal(0))
             if got != bl.variance.side(side):  # type: ignore[arg-type]
                 out.append(

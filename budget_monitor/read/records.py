@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from .. import model as m
 from ..model import Problem, Where, error, warning
@@ -33,6 +34,7 @@ from .sheets import (
     MANAGEMENT_ACTION,
     ROLL_FORWARD,
     SAVINGS,
+    SUBJECTIVE,
     VARIANCE_ITEMS,
     SheetSpec,
     sheet_key,
@@ -41,20 +43,40 @@ from .sheets import (
 # --- the sheets -----------------------------------------------------------------------
 
 
+#: A row whose name says it is a total: ``Total``, ``Sub-total``, ``Total Social Care``,
+#: ``(Fostering subtotal)``, in any case.
+_TOTAL_ROW = re.compile(r"^\(?\s*(sub[\s-]?)?totals?\b|\b(sub[\s-]?)?total\s*\)?\s*$", re.IGNORECASE)
+
+
 def budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.BudgetLine, ...]:
     lines: list[m.BudgetLine] = []
     seen: dict[tuple[str, str], Where] = {}
+    refs: dict[tuple[str, str], int] = {}
     letters, rows = sheet_records(grid, BUDGET_LINES, cells, problems)
     columns = dict(letters)  # shared by the sheet's lines: where later problems name their cells
     by_forecast = "gross_forecast" in letters and "income_forecast" in letters
+    by_variance = not by_forecast and "gross_variance" in letters and "income_variance" in letters
+    net_columns = any(k in letters for k in ("net_cash_limit", "net_forecast", "net_variance"))
+    sign = cells.sign
+    extra_columns = any(k in letters for k in _EXTRA_KEYS)
     sheet = grid.name
     gross_income, budget_line = m.GrossIncome, m.BudgetLine
     for row_no, (portfolio, section, line, gross_limit, income_limit, gross_forecast, income_forecast,
-                 gross_variance, income_variance, comment, full_year) in rows:  # fmt: skip
+                 gross_variance, income_variance, comment, full_year, ref, net_limit, net_forecast, net_variance,
+                 *extra) in rows:  # fmt: skip
         where = Where(sheet, row_no)
         if not (portfolio and line) and not named(
             BUDGET_LINES, where, letters, problems, portfolio=portfolio, line=line
         ):
+            continue
+        if _TOTAL_ROW.search(line):
+            problems.append(
+                error(
+                    "total-row",
+                    f"'{line}' is a total row; the report adds up its sections itself: remove this row",
+                    Where(sheet, row_no, letters.get("line", "")),
+                )
+            )
             continue
         key = (portfolio.casefold(), line.casefold())
         first = seen.get(key)
@@ -69,12 +91,61 @@ def budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.B
             )
             continue
         seen[key] = where
-        cash_limit = gross_income(gross_limit, income_limit)
-        if by_forecast:
-            forecast = gross_income(gross_forecast, income_forecast)
+        if ref:
+            before = refs.setdefault((portfolio.casefold(), ref.casefold()), row_no)
+            if before != row_no:
+                problems.append(
+                    error(
+                        "duplicate-ref",
+                        f"Ref '{ref}' is used twice in the portfolio '{portfolio}' (also row {before}); "
+                        "each line's Ref must be unique within its portfolio",
+                        Where(sheet, row_no, letters.get("ref", "")),
+                    )
+                )
+        if by_variance:
+            gross_forecast = income_forecast = None
         else:
-            forecast = cash_limit + gross_income(gross_variance, income_variance)
-        if income_limit > ZERO:
+            gross_variance = income_variance = None
+        split = (gross_limit, income_limit, gross_forecast, income_forecast, gross_variance, income_variance)
+        net_only = False
+        net_given: tuple[tuple[str, Decimal, Where], ...] = ()
+        if net_columns and all(x is None for x in split) and net_limit is not None:
+            net_only = True
+            cash_limit = gross_income(net_limit, ZERO)
+            if net_forecast is not None:
+                forecast = gross_income(net_forecast, ZERO)
+            elif net_variance is not None:
+                forecast = gross_income(net_limit + (net_variance if sign == 1 else -net_variance), ZERO)
+            else:
+                problems.append(
+                    error(
+                        "no-forecast",
+                        f"'{line}' gives a net cash limit but no net forecast or net variance; give one",
+                        Where(sheet, row_no, letters.get("net_forecast") or letters.get("net_variance", "")),
+                    )
+                )
+                continue
+        else:
+            gl, il = gross_limit or ZERO, income_limit or ZERO
+            cash_limit = gross_income(gl, il)
+            if by_variance:
+                gv, iv = gross_variance or ZERO, income_variance or ZERO
+                if sign != 1:
+                    gv, iv = -gv, -iv
+                forecast = gross_income(gl + gv, il + iv)
+            else:
+                forecast = gross_income(gross_forecast or ZERO, income_forecast or ZERO)
+            if net_columns:
+                given = []
+                if net_limit is not None:
+                    given.append(("cash limit", net_limit, Where(sheet, row_no, letters.get("net_cash_limit", ""))))
+                if net_forecast is not None:
+                    given.append(("forecast", net_forecast, Where(sheet, row_no, letters.get("net_forecast", ""))))
+                elif net_variance is not None:
+                    nv = net_variance if sign == 1 else -net_variance
+                    given.append(("variance", nv, Where(sheet, row_no, letters.get("net_variance", ""))))
+                net_given = tuple(given)
+        if income_limit is not None and income_limit > ZERO:
             typed = to_units(income_limit, cells.scale).normalize()
             problems.append(
                 warning(
@@ -84,10 +155,67 @@ def budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.B
                     Where(sheet, row_no, letters.get("income_cash_limit", "")),
                 )
             )
-        lines.append(
-            budget_line(portfolio, section, line, cash_limit, forecast, comment, where, full_year, columns=columns)
-        )
+        more = None
+        if extra_columns or net_given:
+            more = _extra(extra, net_given)
+        if ref or net_only or more is not None:
+            lines.append(
+                budget_line(
+                    portfolio,
+                    section,
+                    line,
+                    cash_limit,
+                    forecast,
+                    comment,
+                    where,
+                    full_year,
+                    columns=columns,
+                    ref=ref,
+                    net_only=net_only,
+                    extra=more,
+                )
+            )
+        else:
+            lines.append(
+                budget_line(portfolio, section, line, cash_limit, forecast, comment, where, full_year, columns=columns)
+            )
     return tuple(lines)
+
+
+#: The optional columns of spend to date and last year, in ``BUDGET_LINES`` order after the net ones.
+_EXTRA_KEYS = (
+    "budget_to_date",
+    "gross_budget_to_date",
+    "income_budget_to_date",
+    "actual_to_date",
+    "gross_actual_to_date",
+    "income_actual_to_date",
+    "last_year_budget",
+    "last_year_outturn",
+)
+
+
+def _net(net: Decimal | None, gross: Decimal | None, income: Decimal | None) -> Decimal | None:
+    """A net figure given as net, or as gross and income (either may be blank)."""
+    if net is not None:
+        return net
+    if gross is None and income is None:
+        return None
+    return (gross or ZERO) + (income or ZERO)
+
+
+def _extra(values: list, net_given: tuple[tuple[str, Decimal, Where], ...]) -> m.LineExtra | None:
+    budget, gross_budget, income_budget, actual, gross_actual, income_actual, last_budget, last_outturn = values
+    found = m.LineExtra(
+        _net(budget, gross_budget, income_budget),
+        _net(actual, gross_actual, income_actual),
+        gross_actual,
+        income_actual,
+        last_budget,
+        last_outturn,
+        net_given,
+    )
+    return None if found == m.LineExtra() else found
 
 
 def _drivers(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Driver, ...]:
@@ -254,6 +382,34 @@ def _management(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.Ma
     return tuple(out)
 
 
+def _subjective(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.SubjectiveRow, ...]:
+    out = []
+    letters, rows = sheet_records(grid, SUBJECTIVE, cells, problems)
+    by_variance = "forecast" not in letters
+    sign = cells.sign
+    for row_no, (portfolio, line, subjective, side, cash_limit, forecast, variance, actual) in rows:
+        where = Where(grid.name, row_no)
+        ok = bool(line and subjective) or named(SUBJECTIVE, where, letters, problems, line=line, subjective=subjective)
+        if by_variance:
+            forecast = None if variance is None else cash_limit + (variance if sign == 1 else -variance)
+        if forecast is None:
+            column = "variance" if by_variance else "forecast"
+            problems.append(
+                error(
+                    "blank",
+                    f"{SUBJECTIVE.column(column).header} is blank; expected an amount (0 for none)",
+                    where.at(letters.get(column, "")),
+                )
+            )
+            ok = False
+        if ok and side in m.SUBJECTIVE_SIDES and forecast is not None:
+            out.append(
+                m.SubjectiveRow(line, subjective, side, cash_limit, forecast, actual, portfolio,
+                                where.at(letters.get("line", "")))
+            )  # fmt: skip
+    return tuple(out)
+
+
 def _roll_forward(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.RollForward, ...]:
     out = []
     letters, rows = sheet_records(grid, ROLL_FORWARD, cells, problems)
@@ -277,5 +433,6 @@ READERS: dict[str, tuple[SheetSpec, Callable, str]] = {
     sheet_key(KPIS.name): (KPIS, kpi_rows, "kpis"),
     sheet_key(ACTIONS.name): (ACTIONS, action_rows, "actions"),
     sheet_key(MANAGEMENT_ACTION.name): (MANAGEMENT_ACTION, _management, "management_actions"),
+    sheet_key(SUBJECTIVE.name): (SUBJECTIVE, _subjective, "subjective"),
     sheet_key(ROLL_FORWARD.name): (ROLL_FORWARD, _roll_forward, "roll_forward"),
 }

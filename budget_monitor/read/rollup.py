@@ -32,7 +32,18 @@ from ..periods import place
 #: The units of a combined quarter whose workbooks gave different ones.
 MIXED = "mixed"
 
-_PARTS = ("drivers", "items", "changes", "savings", "capital", "indicators", "kpis", "actions", "roll_forward")
+_PARTS = (
+    "drivers",
+    "items",
+    "changes",
+    "savings",
+    "capital",
+    "indicators",
+    "kpis",
+    "actions",
+    "roll_forward",
+    "subjective",
+)
 
 
 def _tagged_where(where: Where, name: str) -> Where:
@@ -238,6 +249,18 @@ def _settings(parts: Sequence[tuple[str, Quarter]], title: str | None) -> tuple[
     units = {q.settings.units for _, q in parts}
     capital_units = {q.settings.capital_units for _, q in parts}
     first = parts[0][1].settings
+    # Each workbook's variances were read in its own sign; the report shows them in the first's.
+    for name, q in parts[1:]:
+        if q.settings.variance_sign != first.variance_sign:
+            problems.append(
+                warning(
+                    "variance-sign-differs",
+                    f"Variance sign is '{q.settings.variance_sign}' here but '{first.variance_sign}' in "
+                    f"{parts[0][0]}; each workbook's variances are read in its own sign and the report shows "
+                    f"them all as '{first.variance_sign}'",
+                    _settings_where(name),
+                )
+            )
     return (
         Settings(
             organisation=organisation,
@@ -245,6 +268,9 @@ def _settings(parts: Sequence[tuple[str, Quarter]], title: str | None) -> tuple[
             title=title,
             units=first.units if len(units) == 1 else MIXED,
             capital_units=first.capital_units if len(capital_units) == 1 else MIXED,
+            variance_sign=first.variance_sign,
+            negative_numbers=first.negative_numbers,
+            order=first.order,
             committee=first.committee,
             meeting_date=first.meeting_date,
             contact=first.contact,

@@ -52,7 +52,7 @@ def find_header(grid: Grid, spec: SheetSpec, problems: list[Problem]) -> Header 
     best: tuple[int, int, list[object]] | None = None  # (matches, index, row)
     for i, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
         keys = {header_key(v) for v in row if v not in (None, "")}
-        hits = sum(1 for c in required if c.names & keys)
+        hits = sum(1 for c in required if spec.present(c, keys))
         if hits == len(required):
             return _header(grid, spec, i, row, problems)
         if hits and (best is None or hits > best[0]):
@@ -73,7 +73,7 @@ def find_header(grid: Grid, spec: SheetSpec, problems: list[Problem]) -> Header 
     _, i, row = best
     row_no = grid.first_row + i
     keys = {header_key(v) for v in row if v not in (None, "")}
-    missing = [c for c in required if not (c.names & keys)]
+    missing = [c for c in required if not spec.present(c, keys)]
     known = set().union(*(c.names for c in spec.columns))
     # Cells of the header row that name no column: a misspelt header is among them.
     unknown = {str(v): j for j, v in enumerate(row) if v not in (None, "") and header_key(v) not in known}
@@ -130,7 +130,7 @@ def _header(grid: Grid, spec: SheetSpec, i: int, row: list[object], problems: li
                     columns[c.key] = grid.first_col + j
                     index[c.key] = j
                 break
-    if spec.one_of and sum(all(k in index for k in group) for group in spec.one_of) > 1:
+    if spec.one_of and sum(all(k in index for k in group) for group in spec.one_of[:2]) > 1:
         used = " and ".join(repr(spec.column(k).header) for k in spec.one_of[0])
         problems.append(
             warning(
@@ -141,7 +141,11 @@ def _header(grid: Grid, spec: SheetSpec, i: int, row: list[object], problems: li
         )
     if spec.one_of and not any(all(k in index for k in group) for group in spec.one_of):
         wanted = " or ".join(" and ".join(repr(spec.column(k).header) for k in group) for group in spec.one_of)
-        problems.append(error("missing-column", f"expected the columns {wanted}", Where(grid.name, row_no, "A")))
+        # The set most nearly there names what it lacks: "no column 'Income forecast'".
+        nearest = max(spec.one_of, key=lambda group: sum(k in index for k in group))
+        lacking = [repr(spec.column(k).header) for k in nearest if k not in index]
+        said = f"no column {' or '.join(lacking)}; " if len(lacking) < len(nearest) else ""
+        problems.append(error("missing-column", f"{said}expected the columns {wanted}", Where(grid.name, row_no, "A")))
         ok = False
     return Header(row_no, columns, index) if ok else None
 

@@ -1,4 +1,5 @@
-"""The ``Settings`` sheet: organisation, period, title and the units money is given in.
+"""The ``Settings`` sheet: organisation, period, title, the units money is given in, and
+how the council keeps its report: the variance's sign, negative numbers, the order.
 
 Reads key/value rows only; knows nothing of the other sheets.
 """
@@ -37,6 +38,36 @@ def parse_units(text: str) -> str | None:
     return UNIT_SPELLINGS.get(unit_key(text))
 
 
+#: Each word-valued setting: its field, its name as the contract spells it, and every
+#: spelling of each allowed value (as ``header_key`` leaves it) with the value it means.
+CHOICES: dict[str, tuple[str, dict[str, str]]] = {
+    "variancesign": ("variance_sign", {
+        "forecastminusbudget": m.VARIANCE_SIGNS[0], "forecastlessbudget": m.VARIANCE_SIGNS[0],
+        "forecastbudget": m.VARIANCE_SIGNS[0], "overspendpositive": m.VARIANCE_SIGNS[0],
+        "budgetminusforecast": m.VARIANCE_SIGNS[1], "budgetlessforecast": m.VARIANCE_SIGNS[1],
+        "budgetforecast": m.VARIANCE_SIGNS[1], "underspendpositive": m.VARIANCE_SIGNS[1],
+    }),
+    "negativenumbers": ("negative_numbers", {
+        "minus": m.NEGATIVE_NUMBERS[0], "minussign": m.NEGATIVE_NUMBERS[0],
+        "brackets": m.NEGATIVE_NUMBERS[1], "parentheses": m.NEGATIVE_NUMBERS[1], "": m.NEGATIVE_NUMBERS[0],
+    }),
+    "order": ("order", {
+        "sheetorder": m.ORDERS[0], "sheet": m.ORDERS[0], "firstappearance": m.ORDERS[0], "assheet": m.ORDERS[0],
+        "asgiven": m.ORDERS[0], "byname": m.ORDERS[1], "name": m.ORDERS[1], "alphabetical": m.ORDERS[1],
+    }),
+}  # fmt: skip
+_CHOICE_NAMES = {"variancesign": "Variance sign", "negativenumbers": "Negative numbers", "order": "Order"}
+_ALLOWED = {"variancesign": m.VARIANCE_SIGNS, "negativenumbers": m.NEGATIVE_NUMBERS, "order": m.ORDERS}
+
+
+def parse_choice(key: str, value: str) -> str | None:
+    """The allowed value a word-valued setting's ``value`` spells, or None."""
+    spelt = value.strip()
+    if spelt in ("-", "()", "( )"):
+        spelt = "minus" if spelt == "-" else "brackets"
+    return CHOICES[key][1].get(header_key(spelt)) if spelt else None
+
+
 def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
     if grid is None:
         return m.Settings()
@@ -44,7 +75,8 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
     names = {"organisation": "organisation", "organization": "organisation", "period": "period", "title": "title",
              "units": "units", "capitalunits": "capital_units", "committee": "committee", "meetingdate": "meeting_date",
              "meeting": "meeting_date", "contact": "contact", "contactofficer": "contact",
-             "recommendations": "recommendations", "recommendation": "recommendations"}  # fmt: skip
+             "recommendations": "recommendations", "recommendation": "recommendations",
+             **{key: field for key, (field, _) in CHOICES.items()}}  # fmt: skip
     cells = Cells(grid, problems)
     seen: dict[str, int] = {}
     for i, row in enumerate(grid.rows):
@@ -88,6 +120,21 @@ def parse_settings(grid: Grid | None, problems: list[Problem]) -> m.Settings:
                 )
                 continue
             value = unit
+        if key in CHOICES:
+            if not value:
+                continue
+            chosen = parse_choice(key, value)
+            if chosen is None:
+                allowed = " or ".join(f"'{a}'" for a in _ALLOWED[key])
+                problems.append(
+                    error(
+                        f"bad-{field.replace('_', '-')}",
+                        f"{_CHOICE_NAMES[key]}: found '{value}'; expected {allowed}",
+                        Where(grid.name, row_no, "B"),
+                    )
+                )
+                continue
+            value = chosen
         found[field] = value
         if field == "organisation":
             found["organisation_where"] = Where(grid.name, row_no, "B")

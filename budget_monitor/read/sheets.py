@@ -75,9 +75,19 @@ class SheetSpec:
     columns: tuple[Column, ...]
     #: Groups of columns of which one whole group must be present (forecast or variance).
     one_of: tuple[tuple[str, ...], ...] = ()
+    #: Required columns another column may stand in for: key -> the column that does
+    #: (``Net cash limit`` for the gross and income cash limits of a net-only sheet).
+    instead: tuple[tuple[str, str], ...] = ()
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    def present(self, c: Column, keys: set[str]) -> bool:
+        """Does a header row with the header ``keys`` have the column ``c``, or the one
+        that may stand in for it?"""
+        if c.names & keys:
+            return True
+        return any(k == c.key and self.column(other).names & keys for k, other in self.instead)
 
 
 def _c(key: str, header: str, kind: str = "text", required: bool = True, **kw) -> Column:
@@ -90,12 +100,12 @@ BUDGET_LINES = SheetSpec(
         _c("portfolio", "Portfolio"),
         _c("section", "Section", required=False),
         _c("line", "Budget line", aliases=("A-Z budget line", "Budget line name", "Line")),
-        _c("gross_cash_limit", "Gross cash limit", "money"),
-        _c("income_cash_limit", "Income cash limit", "money"),
-        _c("gross_forecast", "Gross forecast", "money", required=False, aliases=("Gross outturn",)),
-        _c("income_forecast", "Income forecast", "money", required=False, aliases=("Income outturn",)),
-        _c("gross_variance", "Gross variance", "money", required=False),
-        _c("income_variance", "Income variance", "money", required=False),
+        _c("gross_cash_limit", "Gross cash limit", "money", blank_is_none=True),
+        _c("income_cash_limit", "Income cash limit", "money", blank_is_none=True),
+        _c("gross_forecast", "Gross forecast", "money", required=False, blank_is_none=True, aliases=("Gross outturn",)),
+        _c("income_forecast", "Income forecast", "money", required=False, blank_is_none=True, aliases=("Income outturn",)),
+        _c("gross_variance", "Gross variance", "money", required=False, blank_is_none=True),
+        _c("income_variance", "Income variance", "money", required=False, blank_is_none=True),
         _c("comment", "Comment", required=False, aliases=("Comments", "Reason")),
         _c(
             "full_year_effect",
@@ -105,9 +115,32 @@ BUDGET_LINES = SheetSpec(
             blank_is_none=True,
             aliases=("FYE", "Full-year effect"),
         ),
+        _c("ref", "Ref", required=False, aliases=("Ref.", "Reference", "Line ref", "Ref no", "Ref number")),
+        _c("net_cash_limit", "Net cash limit", "money", required=False, blank_is_none=True,
+           aliases=("Net budget", "Net cash limit budget")),
+        _c("net_forecast", "Net forecast", "money", required=False, blank_is_none=True,
+           aliases=("Net forecast outturn", "Net projected outturn")),
+        _c("net_variance", "Net variance", "money", required=False, blank_is_none=True,
+           aliases=("Net forecast variance", "Net projected variance")),
+        _c("budget_to_date", "Budget to date", "money", required=False, blank_is_none=True,
+           aliases=("Net budget to date", "Profiled budget", "Profiled budget to date")),
+        _c("gross_budget_to_date", "Gross budget to date", "money", required=False, blank_is_none=True),
+        _c("income_budget_to_date", "Income budget to date", "money", required=False, blank_is_none=True),
+        _c("actual_to_date", "Actual to date", "money", required=False, blank_is_none=True,
+           aliases=("Net actual to date", "Spend to date", "Actuals to date")),
+        _c("gross_actual_to_date", "Gross actual to date", "money", required=False, blank_is_none=True,
+           aliases=("Gross spend to date",)),
+        _c("income_actual_to_date", "Income actual to date", "money", required=False, blank_is_none=True,
+           aliases=("Income received to date",)),
+        _c("last_year_budget", "Last year budget", "money", required=False, blank_is_none=True,
+           aliases=("Previous year budget", "Prior year budget")),
+        _c("last_year_outturn", "Last year outturn", "money", required=False, blank_is_none=True,
+           aliases=("Previous year outturn", "Prior year outturn")),
     ),
-    one_of=(("gross_forecast", "income_forecast"), ("gross_variance", "income_variance")),
-)
+    one_of=(("gross_forecast", "income_forecast"), ("gross_variance", "income_variance"), ("net_forecast",),
+            ("net_variance",)),
+    instead=(("gross_cash_limit", "net_cash_limit"), ("income_cash_limit", "net_cash_limit")),
+)  # fmt: skip
 ACTIVITY = SheetSpec(
     "Activity",
     (
@@ -220,6 +253,20 @@ MANAGEMENT_ACTION = SheetSpec(
         _c("rag", "RAG", "choice", choices=m.RAGS, aliases=("RAG status", "Status")),
     ),
 )
+SUBJECTIVE = SheetSpec(
+    "Subjective analysis",
+    (
+        _c("portfolio", "Portfolio", required=False),
+        _c("line", "Budget line"),
+        _c("subjective", "Subjective", aliases=("Subjective heading", "Subjective analysis", "Type")),
+        _c("side", "Side", "choice", choices=m.SUBJECTIVE_SIDES),
+        _c("cash_limit", "Cash limit", "money", aliases=("Budget",)),
+        _c("forecast", "Forecast", "money", required=False, blank_is_none=True, aliases=("Forecast outturn",)),
+        _c("variance", "Variance", "money", required=False, blank_is_none=True),
+        _c("actual_to_date", "Actual to date", "money", required=False, blank_is_none=True),
+    ),
+    one_of=(("forecast",), ("variance",)),
+)
 ROLL_FORWARD = SheetSpec(
     "Roll forward",
     (
@@ -242,6 +289,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     KPIS,
     ACTIONS,
     MANAGEMENT_ACTION,
+    SUBJECTIVE,
     ROLL_FORWARD,
 )
 

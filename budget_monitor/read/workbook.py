@@ -211,7 +211,7 @@ def parse_quarter(grids: Iterable[Grid], source: str = "") -> tuple[m.Quarter | 
         # The sheets that refer to budget lines are read for their own problems, but
         # not passed on: each of their rows would be reported again as referring to a
         # line that does not exist, when it is Budget lines that could not be read.
-        for field in ("drivers", "items", "changes"):
+        for field in ("drivers", "items", "changes", "subjective"):
             parts.pop(field, None)
     return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems
 
@@ -224,13 +224,13 @@ def _read_sheet(key: str, grid: Grid, settings: m.Settings) -> tuple[tuple, list
     """The records of the sheet of records ``grid`` (``key`` its sheet key), and its problems."""
     problems: list[Problem] = []
     if key == _LINES_KEY:
-        cells = Cells(grid, problems, UNITS[settings.units], settings.units)
+        cells = Cells(grid, problems, UNITS[settings.units], settings.units, settings.sign)
         return budget_lines(grid, cells, problems), problems
     spec, reader, _ = READERS[key]
     if spec is CAPITAL:
         cells = Cells(grid, problems, UNITS[settings.capital_units], settings.capital_units)
     else:
-        cells = Cells(grid, problems, UNITS[settings.units], settings.units)
+        cells = Cells(grid, problems, UNITS[settings.units], settings.units, settings.sign)
     return reader(grid, cells, problems), problems
 
 

@@ -137,7 +137,9 @@ def item_sentence(description: str, x: GrossIncome, say: Say) -> str:
 
 
 def unexplained_sentence(c: Component, say: Say) -> str:
-    if c.side == "gross":
+    if c.side == "net":  # a net-only line: its net is all there is
+        what = f"{say.a(c.amount, 'net')} is"
+    elif c.side == "gross":
         what = f"{say.a(c.amount, 'gross')} is"
     else:
         what = f"{say.income(c.amount)} is"
@@ -159,10 +161,14 @@ def line_entry(
     effects: Sequence[DriverEffect],
     comps: Sequence[Component],
     say: Say,
+    net_only: bool = False,
 ) -> Entry:
     """A budget line's section: the heading, the line as a whole, its drivers, items, and
-    what needs an explanation."""
-    paragraphs = [as_sentence(f"The forecast shows {say.whole(variance)}")]
+    what needs an explanation. A net-only line is spoken of as net throughout."""
+    if net_only:
+        paragraphs = [as_sentence(f"The forecast shows {say.a(variance.net, 'net')}")]
+    else:
+        paragraphs = [as_sentence(f"The forecast shows {say.whole(variance)}")]
     moving = [
         e
         for e in effects
@@ -176,13 +182,19 @@ def line_entry(
             amounts = items.setdefault(c.source, [ZERO, ZERO])
             amounts[c.side == "income"] += c.amount
     ordered = sorted(items.items(), key=lambda kv: (-abs(kv[1][0] + kv[1][1]), kv[0]))
-    sentences = [item_sentence(desc, GrossIncome(g, i), say) for desc, (g, i) in ordered]
+    if net_only:
+        sentences = [as_sentence(f"{desc}: {say.a(g + i, 'net')}") for desc, (g, i) in ordered]
+    else:
+        sentences = [item_sentence(desc, GrossIncome(g, i), say) for desc, (g, i) in ordered]
     if sentences:
         paragraphs.append(" ".join(sentences))
     loose = [unexplained_sentence(c, say) for c in comps if c.kind == "unexplained" and display(c.amount)]
     if loose:
         paragraphs.append(" ".join(loose))
-    return Entry("line", portfolio, line, say.heading(line, variance), variance, tuple(paragraphs))
+    heading = say.heading(line, variance)
+    if net_only:
+        heading = heading.split(" (", 1)[0] + " (net only)"
+    return Entry("line", portfolio, line, heading, variance, tuple(paragraphs))
 
 
 def portfolio_paragraphs(
@@ -395,12 +407,20 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
         for bl in lines:
             key = (portfolio, bl.line)
             if key in listed:
-                entry = line_entry(portfolio, bl.line, bl.variance, effects.get(key, ()), comps.get(key, ()), say)
+                entry = line_entry(
+                    portfolio, bl.line, bl.variance, effects.get(key, ()), comps.get(key, ()), say, bl.net_only
+                )
                 said = moves.line(portfolio, bl.line) if moves is not None else None
                 if said is not None:  # the movement, after the line's opening sentence
                     entry = attrs.evolve(entry, paragraphs=(entry.paragraphs[0], said, *entry.paragraphs[1:]))
                 sections.append(entry)
         paragraphs = portfolio_paragraphs(report, portfolio, variance, cash_limit, over[portfolio], say, len(sections))
+        all_net = all(bl.net_only for bl in lines)
+        if all_net:  # no gross or income to speak of: the net, in words that say so
+            paragraphs[0] = as_sentence(
+                f"Overall the forecast against the net cash limit of {k_text(cash_limit.net)} is "
+                f"{say.a(variance.net, 'net')}"
+            )
         if moves is not None:  # after the opening sentence
             paragraphs[1:1] = moves.portfolio(portfolio, variance)
         paragraphs += split_paragraphs(report, portfolio, not method_said and portfolio in with_drivers)
@@ -408,7 +428,10 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
         if portfolio in cash:
             paragraphs.append(cash_limit_paragraph(cash[portfolio], say))
         paragraphs += _savings_and_capital(report, portfolio, say)
-        out.append(Entry("portfolio", portfolio, "", say.heading(portfolio, variance), variance, tuple(paragraphs)))
+        heading = say.heading(portfolio, variance)
+        if all_net:
+            heading = heading.split(" (", 1)[0] + " (net only)"
+        out.append(Entry("portfolio", portfolio, "", heading, variance, tuple(paragraphs)))
         out += sections
     # Savings and capital of portfolios with no budget lines here (capital often spans more).
     others = {s.portfolio for s in report.savings.items} if report.savings is not None else set()

@@ -19,8 +19,8 @@ import attrs
 from ..engine import Report
 from ..engine.conventions import DESCRIPTIONS
 from ..engine.movement import LineMovement
-from ..model import DRIVER_KINDS, BudgetLine, Component, DriverEffect, Problem, counted
-from ..money import ZERO, display
+from ..model import DRIVER_KINDS, BudgetLine, Component, DriverEffect, Problem, column_letter, counted
+from ..money import ZERO, display, pounds
 from .phrases import money_text
 from .tense import words_for
 
@@ -147,24 +147,45 @@ def revenue_table(report: Report, title: str) -> Table:
     report, each line's net variance then and the movement since (as shown: this net
     less that one, so the row casts)."""
     mv = getattr(report, "movement", None)
-    cols = REVENUE_COLUMNS if mv is None else REVENUE_COLUMNS[:7] + MOVEMENT_COLUMNS + REVENUE_COLUMNS[7:]
+    cols: tuple[Col, ...] = (
+        REVENUE_COLUMNS if mv is None else REVENUE_COLUMNS[:7] + MOVEMENT_COLUMNS + REVENUE_COLUMNS[7:]
+    )
+    net_only = any(bl.net_only for bl in report.lines)
+    if net_only:
+        # A net-only line has no gross or income: each net is a figure of its own, not
+        # gross plus income, and the column adds up down the table as the others do.
+        cols = tuple(attrs.evolve(c, across=()) if c.across else c for c in cols)
+    s = report.quarter.settings.sign  # the council's sign: every variance as it shows them
     width = len(cols) - 1
     rows: list[Row] = []
+    refs: list[BudgetLine | None] = []  # each row's line (None but for lines)
     portfolio_totals: list[int] = []
-    before = {} if mv is None else {(m.portfolio, m.line): k(m.previous.net) for m in mv.lines}
+    before = {} if mv is None else {(m.portfolio, m.line): s * k(m.previous.net) for m in mv.lines}
 
     def line_row(bl: BudgetLine, indent: str) -> Row:
         cl, var = bl.cash_limit, bl.variance
-        cells = [indent + bl.line, k(cl.gross), k(cl.income), None, k(var.gross), k(var.income), None, bl.comment]
+        refs.append(bl)
+        cells: list[object]
+        if bl.net_only:
+            cells = [indent + bl.line, None, None, k(cl.net), None, None, s * k(var.net), bl.comment]
+        else:
+            cells = [indent + bl.line, k(cl.gross), k(cl.income), None, s * k(var.gross), s * k(var.income), None]
+            cells.append(bl.comment)
+            if net_only:
+                cells[3], cells[6] = figure(cells[1]) + figure(cells[2]), figure(cells[4]) + figure(cells[5])
         if mv is not None:
             last = before.get((bl.portfolio, bl.line), ZERO)
-            cells[7:7] = [last, k(var.gross) + k(var.income) - last]
+            now = figure(cells[6]) if bl.net_only else s * k(var.gross) + s * k(var.income)
+            cells[7:7] = [last, now - last]
         return Row(with_across(cells, cols))
 
     def gone_row(m: LineMovement, indent: str) -> Row:
         # No cash limit or variance now; the last report's net variance and its fall to zero.
-        last = k(m.previous.net)
+        refs.append(None)
+        last = s * k(m.previous.net)
         cells: list[object] = [indent + m.line, None, None, None, None, None, None, GONE_COMMENT]
+        if net_only:
+            cells[6] = ZERO
         cells[7:7] = [last, -last]
         return Row(with_across(cells, cols))
 
@@ -172,7 +193,24 @@ def revenue_table(report: Report, title: str) -> Table:
         return gone_row(entry, indent) if isinstance(entry, LineMovement) else line_row(entry, indent)
 
     def heading(text: str, style: RowStyle) -> Row:
+        refs.append(None)
         return Row((text,) + (None,) * width, style)
+
+    def total_of(text: str, style: RowStyle, sums: tuple[int, ...], members: Sequence[object]) -> Row:
+        refs.append(None)
+        row = add_totals(rows, cols, Row((text,) + (None,) * width, style, sums))
+        only = [bl for bl in members if isinstance(bl, BudgetLine) and bl.net_only]
+        if only and len(only) < len(members):
+            # A total that mixes net-only lines with split ones says how much is net only.
+            limit = sum((k(bl.cash_limit.net) for bl in only), ZERO)
+            variance = sum((s * k(bl.variance.net) for bl in only), ZERO)
+            said = f"of which net only: cash limit {limit:,}, variance {variance:,}"
+            row = attrs.evolve(row, cells=row.cells[:-1] + (said,))
+        elif only:  # net-only lines alone: no gross or income to add up, blank as on the lines
+            cells = list(row.cells)
+            cells[1] = cells[2] = cells[4] = cells[5] = None
+            row = attrs.evolve(row, cells=tuple(cells))
+        return row
 
     # A line the last report had and this one has not stays in its section, so that the
     # last report's column adds up to the last report's total.
@@ -187,7 +225,11 @@ def revenue_table(report: Report, title: str) -> Table:
         sections: dict[str, list[BudgetLine | LineMovement]] = {}
         for entry in lines:
             sections.setdefault(entry.section, []).append(entry)
-        for section, members in sorted(sections.items(), key=lambda kv: (kv[0] != "", kv[0].casefold())):
+        if report.quarter.settings.by_name:
+            ordered = sorted(sections.items(), key=lambda kv: (kv[0] != "", kv[0].casefold()))
+        else:  # the sheet's order, lines with no section where the sheet has them
+            ordered = list(sections.items())
+        for section, members in ordered:
             if not section:
                 for entry in members:
                     parts.append(len(rows))
@@ -199,27 +241,25 @@ def revenue_table(report: Report, title: str) -> Table:
                 rows.append(row_of(entry, "  "))
             if len(members) >= 2:
                 parts.append(len(rows))
-                rows.append(
-                    add_totals(
-                        rows,
-                        cols,
-                        Row((f"Total {section}",) + (None,) * width, "subtotal", tuple(range(first, len(rows)))),
-                    )
-                )
+                rows.append(total_of(f"Total {section}", "subtotal", tuple(range(first, len(rows))), members))
             else:
                 parts.append(first)
         portfolio_totals.append(len(rows))
-        rows.append(add_totals(rows, cols, Row((f"Total {portfolio}",) + (None,) * width, "total", tuple(parts))))
+        rows.append(total_of(f"Total {portfolio}", "total", tuple(parts), lines))
     if len(portfolio_totals) != 1:
-        rows.append(add_totals(rows, cols, Row(("Total",) + (None,) * width, "grand", tuple(portfolio_totals))))
+        rows.append(total_of("Total", "grand", tuple(portfolio_totals), report.lines))
     ma = getattr(report, "management", None)
     if ma is not None:
         # The variance before management action is the total above; the actions (gross,
         # as shown) and the variance after them follow it.
         total_row = len(rows) - 1
         cells: list[object] = ["Management action (see the Management action sheet)"] + [None] * width
-        cells[4], cells[5] = k(ma.total), ZERO
+        cells[4], cells[5] = s * k(ma.total), ZERO
+        if net_only:
+            cells[6] = cells[4]
+        refs.append(None)
         rows.append(Row(with_across(cells, cols), "line"))
+        refs.append(None)
         after = add_totals(
             rows,
             cols,
@@ -230,13 +270,21 @@ def revenue_table(report: Report, title: str) -> Table:
         if mv is not None:  # the last report's variance and the movement are before management action
             after = attrs.evolve(after, cells=after.cells[:7] + (None, None) + after.cells[9:])
         rows.append(after)
-    return Table(
+    table = Table(
         "Revenue by line",
         title,
         cols,
         tuple(rows),
-        notes=(
-            "£000. A positive variance is a pressure (overspend or income below budget); a negative one an underspend.",
+        notes=(sign_note(report),)
+        + (
+            (
+                (
+                    "Net-only lines give only net figures: their gross and income are blank, and net is not gross "
+                    "plus income on them or on a total that includes them ('of which net only')."
+                ),
+            )
+            if net_only
+            else ()
         )
         + (
             ()
@@ -249,6 +297,73 @@ def revenue_table(report: Report, title: str) -> Table:
         groups=((1, 3, "Cash limit (£000)"), (4, 6, "Forecast variance (£000)"))
         + (() if mv is None else ((7, 8, "Since the last report (£000)"),)),
     )
+    if any(bl is not None and bl.ref for bl in refs):
+        table = with_refs(table, [bl.ref if bl is not None else "" for bl in refs])
+    if any(bl is not None and bl.extra is not None and bl.extra.actual_to_date is not None for bl in refs):
+        table = with_to_date(table, refs, report.quarter.settings.period)
+    return table
+
+
+def with_to_date(table: Table, lines: Sequence[BudgetLine | None], period: str) -> Table:
+    """``table`` with each line's net ``Actual to date`` and ``% spent`` (of its net cash
+    limit) before the Comment, totals added up as shown, and the ``% of year`` gone by at
+    the period's end in a note."""
+    from ..periods import place
+
+    net = next(j for j, c in enumerate(table.columns) if c.header == "Cash limit net")
+    cols = table.columns[:-1] + (Col("Actual to date", "money"), Col("% spent", "count", places=1)) + table.columns[-1:]
+    rows: list[Row] = []
+    for r, bl in zip(table.rows, lines, strict=True):
+        actual: Decimal | None = None
+        if bl is not None and bl.extra is not None and bl.extra.actual_to_date is not None:
+            actual = k(bl.extra.actual_to_date)
+        elif r.sums:
+            actual = sum((figure(rows[i].cells[-3]) for i in r.sums), ZERO)
+        limit = figure(r.cells[net])
+        spent: object = None
+        if actual is not None and limit:
+            # a live share of the row's own cells (a SUM of shares would not be one)
+            a, n, i = column_letter(len(cols) - 3), column_letter(net), len(rows)
+            spent = Formula(f"=ROUND({a}{{{i}}}/{n}{{{i}}}*100,1)", display(actual * 100, limit, 1))
+        rows.append(attrs.evolve(r, cells=r.cells[:-1] + (actual, spent) + r.cells[-1:],
+                                 marks=r.marks[:-1] + ("", "") + r.marks[-1:] if r.marks else ()))  # fmt: skip
+    notes = table.notes
+    placed = place(period)
+    if placed is not None:
+        months = placed.last - (placed.financial_year * 12 + 3) + 1
+        year = display(Decimal(months * 100), Decimal(12), 1)
+        said = (
+            f"% spent: actual to date as a share of the net cash limit; {months} of 12 months ({year}% of the year) "
+            f"had gone by at the end of {period}."
+        )
+        notes += (said,)
+    return attrs.evolve(table, columns=cols, rows=tuple(rows), notes=notes)
+
+
+def sign_note(report: Report) -> str:
+    """What the sign of a variance means, in the council's sign."""
+    if report.quarter.settings.sign == 1:
+        return (
+            "£000. A positive variance is a pressure (overspend or income below budget); a negative one an underspend."
+        )
+    return (
+        "£000. Variances are shown as budget minus forecast: a positive variance is an underspend; a negative one "
+        "a pressure (overspend or income below budget)."
+    )
+
+
+REF_COLUMN = Col("Ref", width=8)
+
+
+def with_refs(table: Table, refs: Sequence[str]) -> Table:
+    """``table`` with the council's ``Ref`` as its first column (``refs``: each row's)."""
+    cols = (REF_COLUMN,) + tuple(attrs.evolve(c, across=tuple(a + 1 for a in c.across)) for c in table.columns)
+    rows = tuple(
+        attrs.evolve(r, cells=(ref or None,) + r.cells, marks=("",) + r.marks if r.marks else ())
+        for r, ref in zip(table.rows, refs, strict=True)
+    )
+    groups = tuple((a + 1, b + 1, text) for a, b, text in table.groups)
+    return attrs.evolve(table, columns=cols, rows=rows, groups=groups)
 
 
 # --- Table 2: variances over the threshold in size order ----------------------------
@@ -298,6 +413,7 @@ def table2(report: Report, title: str) -> Table:
     """Pressures and underspends side by side, each largest first, with totals."""
     ot = report.over_threshold
     shades = shading(ot.pressures + ot.underspends)
+    s = report.quarter.settings.sign  # the council's sign
     rows: list[Row] = []
     for i in range(max(len(ot.pressures), len(ot.underspends))):
         cells: list[object] = [None] * 7
@@ -305,7 +421,7 @@ def table2(report: Report, title: str) -> Table:
         for offset, side in ((0, ot.pressures), (4, ot.underspends)):
             if i < len(side):
                 c = side[i]
-                cells[offset : offset + 3] = [i + 1, c.label, k(c.amount)]
+                cells[offset : offset + 3] = [i + 1, c.label, s * k(c.amount)]
                 mark = "unexplained" if c.kind == "unexplained" else ""
                 if _key(c) in shades and c.kind != "item" and c.kind != "unexplained":
                     mark = f"shade:{shades[_key(c)]}"
@@ -332,7 +448,16 @@ def table2(report: Report, title: str) -> Table:
             f"{money_text(shown['total_pressures'] - shown['explained_pressures'])} and "
             f"{money_text(shown['total_underspends'] - shown['explained_underspends'])}."
         )
-    return Table("Variances over threshold", title, TABLE2_COLUMNS, tuple(rows), tuple(notes))
+    columns: tuple[Col, ...] = TABLE2_COLUMNS
+    if s != 1:  # budget minus forecast: a pressure is negative, an underspend positive
+        columns = tuple(
+            attrs.evolve(c, header={"Pressures (+)": "Pressures (-)", "Underspends (-)": "Underspends (+)"}[c.header])
+            if c.header in ("Pressures (+)", "Underspends (-)")
+            else c
+            for c in TABLE2_COLUMNS
+        )
+        notes.append("Variances are shown as budget minus forecast: a pressure is negative, an underspend positive.")
+    return Table("Variances over threshold", title, columns, tuple(rows), tuple(notes))
 
 
 # --- activity analysis ---------------------------------------------------------------
@@ -504,14 +629,24 @@ def checks_table(report: Report, title: str, source: str = "") -> Table:
         rows.append(Row((p.level, _place(p, source), p.code, p.message), "line"))
     if not rows:
         rows.append(Row(("ok", "", "", "No errors or warnings."), "note"))
+    # Remainders within [revenue] rounding: the rounding of figures typed in Units, not variances.
+    for r in getattr(report, "rounding", ()):
+        place = str(r.where) if r.where.sheet else ""
+        said = f"{r.line}: {r.what}: {pounds(r.amount)}, within the rounding; not a variance"
+        rows.append(Row(("rounding", place, "rounding", said), "note"))
     errors = sum(1 for p in report.problems if p.level == "error")
     warnings = len(report.problems) - errors
+    roundings = len(getattr(report, "rounding", ()))
     return Table(
         "Checks",
         title,
         CHECK_COLUMNS,
         tuple(rows),
-        notes=(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}.",),
+        notes=(
+            f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
+            + (f"; {counted(roundings, 'remainder')} within the rounding, listed as rounding" if roundings else "")
+            + ".",
+        ),
     )
 
 

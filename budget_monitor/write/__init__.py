@@ -21,6 +21,7 @@ from ..report import tables
 from ..report.tense import words_for
 from .activity import activity_sheet
 from .book import EXCEL_MAX_ROWS, Book, Sheet, legible, revenue_table, table2
+from .council_sheets import subjective_sheet
 from .json_out import report_dict, report_json
 from .movement_sheets import management_sheet, movement_sheet, trend_sheet
 from .narrative_sheet import narrative_sheet
@@ -65,8 +66,19 @@ SHEETS: list[Callable[[Book, Report], None]] = [
     indicators_sheet,
     performance_sheet,
     next_year_sheet,
+    subjective_sheet,
     checks_sheet,
 ]
+
+
+#: The tables several sheets share (``Book.memo``) and the last sheet, in ``SHEETS``' order,
+#: that shows each: once it is written the table is let go, so the workbook's writer does
+#: not hold the 100,000 rows of the revenue table to the end. A sheet put after it that
+#: asks for the table again has it made again: the same table, only slower.
+RELEASE_AFTER: dict[Callable[[Book, Report], None], tuple[str, ...]] = {
+    cash_limits_sheet: ("revenue",),
+    table2_sheet: ("table2",),
+}
 
 
 def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_ROWS, progress=None) -> Book:
@@ -84,6 +96,7 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
     )
     workbook.worksheet_class = Sheet
     book = Book(workbook, s.organisation, s.period, s.title, max_rows=max_rows, words=words_for(s.period))
+    book.brackets = s.negative_numbers == "brackets"
     try:
         workbook.set_properties(
             {
@@ -95,6 +108,8 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
             if progress is not None:
                 progress(sheet.__name__.removesuffix("_sheet").replace("_", " "))
             sheet(book, report)
+            for name in RELEASE_AFTER.get(sheet, ()):
+                book.forget(name)
         for ws in workbook.worksheets():
             legible(ws)
     finally:

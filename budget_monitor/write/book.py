@@ -217,6 +217,9 @@ class Book:
     _memo: dict = attrs.field(factory=dict)
     #: Text cells already rendered as XML, by their text (names and labels repeat).
     _text_xml: dict = attrs.field(factory=dict)
+    #: Negative figures in brackets (Settings ``Negative numbers``), by number format:
+    #: the cells stay numbers.
+    brackets: bool = False
     #: How the report says its own words (titles, headers, notes): an outturn report says
     #: "outturn" where a quarter's says "forecast" (``report.tense.words_for``).
     words: Callable[[str], str] = attrs.field(default=_same)
@@ -250,6 +253,10 @@ class Book:
             self._memo[name] = make()
         return self._memo[name]
 
+    def forget(self, name: str) -> None:
+        """Let go of the table ``memo`` made under ``name`` (made again if asked for again)."""
+        self._memo.pop(name, None)
+
     def fmt(self, **props: object) -> Format:
         """The format with these properties, created once."""
         key = tuple(sorted(props.items()))
@@ -264,12 +271,12 @@ class Book:
     def number_props(self, col: Col) -> dict[str, object]:
         if col.kind == "money":
             places = "." + "0" * col.places if col.places else ""
-            return {"num_format": f"#,##0{places};-#,##0{places};0{places}"}
+            return {"num_format": self.negative(f"#,##0{places}")}
         if col.kind == "rate":
             return {"num_format": "#,##0.00;-#,##0.00"}
         if col.kind == "count":
             places = "." + "0" * col.places if col.places else ""
-            return {"num_format": f"#,##0{places};-#,##0{places};0{places}"}
+            return {"num_format": self.negative(f"#,##0{places}")}
         if col.kind == "int":
             return {"num_format": "0", "align": "center"}
         if col.kind == "number":  # figures as given, each with its own decimals (a KPI's actuals)
@@ -277,6 +284,14 @@ class Book:
         if col.header == DIRECTION:  # arrows large enough to read
             return {"font_size": 14, "bold": True, "align": "center", "valign": "vcenter"}
         return {}
+
+    def negative(self, positive: str) -> str:
+        """The number format for figures shown as ``positive`` shows them, negatives with a
+        minus or (Settings ``Negative numbers``) in brackets, zero without decimals' sign."""
+        zero = positive.replace("#,##", "")
+        if self.brackets:
+            return f"{positive}_);({positive});{zero}_)"
+        return f"{positive};-{positive};{zero}"
 
     def row_props(self, style: str) -> dict[str, object]:
         props: dict[str, dict[str, object]] = {

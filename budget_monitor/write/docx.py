@@ -211,6 +211,7 @@ def write_docx(
     max_sections = wording.docx_sections if max_sections is None else max_sections
     document = open_template(template)
     styles = Styles(document, restyle=template is None)
+    styles.brackets = report.quarter.settings.negative_numbers == "brackets"  # the council's negatives
     first = document.sections[0]
     if template is None:
         first.page_width, first.page_height = Twips(A4[0]), Twips(A4[1])

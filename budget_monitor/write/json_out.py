@@ -18,6 +18,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import partial
 from itertools import islice
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -52,6 +53,7 @@ from ..schema import (
 from ..schema import amount_text as _pounds
 from ..schema import gin_dict as gin
 from ..schema import gin_text as _gin
+from .json_council import council_dict, line_dict, line_keys, line_text, net_only_total
 from .series_json import management_dict, series_dict, write_series
 from .year_json import write_year_end, year_end_dict
 
@@ -100,18 +102,17 @@ def _number(value: Decimal | None) -> str | None:
 def report_dict(report: Report) -> dict[str, object]:
     q = report.quarter
     ot = report.over_threshold
+    more = line_keys(report)
     out: dict[str, object] = {
         "schema": SCHEMA,
         "organisation": q.settings.organisation,
         "period": q.settings.period,
         "title": q.settings.title,
         "source_units": q.settings.units,
-        "totals": {
-            "cash_limit": gin(report.cash_limit),
-            "forecast": gin(report.forecast),
-            "variance": gin(report.variance),
-        },
-        "lines": [LINE.as_dict(bl) for bl in report.lines],
+        "totals": report_dict_totals(report),
+        "lines": [LINE.as_dict(bl) for bl in report.lines]
+        if more is None
+        else [line_dict(bl, more) for bl in report.lines],
         "drivers": [
             (DRIVER_THREE_WAY if report.split_method == "three-way" else DRIVER).as_dict(e) for e in report.effects
         ],
@@ -152,6 +153,7 @@ def report_dict(report: Report) -> dict[str, object]:
     out.update(series_dict(report.previous, report.movement))
     out["management_action"] = management_dict(report.management)
     out.update(year_end_dict(report))
+    out.update(council_dict(report))
     return out
 
 
@@ -287,6 +289,22 @@ def report_dict_parts(report: Report) -> dict[str, object]:
 
 
 def report_dict_totals(report: Report) -> dict[str, object]:
+    if any(bl.net_only for bl in report.lines):
+        # Gross and income add what the lines give; the net-only lines' net is in the net
+        # alone (and in ``of_which_net_only``).
+        only = net_only_total(report.lines)
+        cg, ci, fg, fi, vg, vi = _line_totals(report)
+        cn, fn = cg + ci, fg + fi
+        cg, fg = cg - only.gross, fg - only.income
+
+        def parts(g: Decimal, i: Decimal, n: Decimal) -> dict[str, str]:
+            return {"gross": pounds_text(g), "income": pounds_text(i), "net": pounds_text(n)}
+
+        return {
+            "cash_limit": parts(cg, ci, cn),
+            "forecast": parts(fg, fi, fn),
+            "variance": parts(fg - cg, fi - ci, fn - cn),
+        }
     cg, ci, fg, fi, vg, vi = _line_totals(report)
     return {
         "cash_limit": gin(GrossIncome(cg, ci)),
@@ -388,13 +406,20 @@ def write_json(report: Report, fh: TextIO) -> None:
     driver = (DRIVER_THREE_WAY if report.split_method == "three-way" else DRIVER).text_maker(q)
     component = COMPONENT.text_maker(q)
     check = CHECK.text_maker(q, report.quarter.source)
+    more = line_keys(report)
+    if more is not None:  # the keys of a council's layout: each line as its dict is written
+        line = partial(line_text, more=more)
 
     s = report.quarter.settings
     cg, ci, fg, fi, vg, vi = _line_totals(report)
     write(
         f'{{"schema":{t(SCHEMA)},"organisation":{t(s.organisation)},"period":{t(s.period)},'
         f'"title":{t(s.title)},"source_units":{t(s.units)},'
-        f'"totals":{{"cash_limit":{_gin(cg, ci)},"forecast":{_gin(fg, fi)},"variance":{_gin(vg, vi)}}},"lines":'
+        + (
+            f'"totals":{{"cash_limit":{_gin(cg, ci)},"forecast":{_gin(fg, fi)},"variance":{_gin(vg, vi)}}},"lines":'
+            if more is None or not any(bl.net_only for bl in report.lines)
+            else f'"totals":{_dumps(report_dict_totals(report))},"lines":'
+        )
     )
     _write_list(write, report.lines, line)
     write(',"drivers":')
@@ -446,6 +471,7 @@ def write_json(report: Report, fh: TextIO) -> None:
         + json.dumps(management_dict(report.management), ensure_ascii=False, separators=(",", ":"))
     )
     write_year_end(write, report, _write_list)
+    write(_members(council_dict(report)))
     write("}\n")
 
 

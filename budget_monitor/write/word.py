@@ -53,6 +53,9 @@ class Styles:
     the built-in look; on a template its own styles are kept as they are and only the
     styles it lacks are added."""
 
+    #: Negative figures in the tables in brackets (Settings ``Negative numbers``).
+    brackets: bool = False
+
     def __init__(self, document, restyle: bool = True):
         from docx.enum.style import WD_STYLE_TYPE
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -188,9 +191,10 @@ def _text_width(section) -> int:
 # --- tables ----------------------------------------------------------------------------------------
 
 
-def cell_text(value: object, col: Col) -> str:
+def cell_text(value: object, col: Col, brackets: bool = False) -> str:
     """A cell as the workbook shows it: £000 figures with thousands separators, rates to
-    their places, blanks blank."""
+    their places, blanks blank; a negative figure in ``brackets`` where the workbook's
+    Settings ``Negative numbers`` says so."""
     if value is None:
         return ""
     if col.kind == "text":
@@ -201,6 +205,8 @@ def cell_text(value: object, col: Col) -> str:
         if col.kind != "money":
             number = display(number, Decimal(1), places)
         text = f"{number:,.{places}f}" if places else f"{number:,}"
+        if brackets and text.startswith("-"):
+            return f"({text[1:]})"
         return "\u2212" + text[1:] if text.startswith("-") else text
     return f"{number}"
 
@@ -314,7 +320,11 @@ def table_xml(table: Table, total: int, styles: Styles, *, shade: bool = False) 
     workbook's shading, and red for what needs an explanation. Every text is escaped and
     written as a run's text, so nothing in it can become a field or a link."""
     cols = table.columns
-    texts = [[cell_text(r.cells[j] if j < len(r.cells) else None, c) for j, c in enumerate(cols)] for r in table.rows]
+    brackets = styles.brackets
+    texts = [
+        [cell_text(r.cells[j] if j < len(r.cells) else None, c, brackets) for j, c in enumerate(cols)]
+        for r in table.rows
+    ]
     widths = _widths(texts, table, total)
     out = [
         (

@@ -71,16 +71,25 @@ def test_blank_template_reads_back_with_only_the_no_lines_error(blank):
     assert quarter is not None and quarter.lines == ()
     assert quarter.settings == m.Settings()
     # An optional sheet with only its header switches nothing on.
-    for field in ("drivers", "items", "changes", "savings", "capital", "indicators", "management_actions"):
+    for field in (
+        "drivers",
+        "items",
+        "changes",
+        "savings",
+        "capital",
+        "indicators",
+        "management_actions",
+        "subjective",
+    ):
         assert getattr(quarter, field) is None
 
 
 def test_sheets_in_the_contract_order_settings_first_about_last(book):
-    assert book.sheetnames == [SETTINGS_SHEET, *(s.name for s in SHEETS), ABOUT_SHEET]
+    assert book.sheetnames == [ABOUT_SHEET, SETTINGS_SHEET, *(s.name for s in SHEETS)]
     assert [s.name for s in SHEETS] == [
         "Budget lines", "Activity", "Variance items", "Cash limit changes", "Savings", "Capital", "Indicators",
         "KPIs", "Actions",
-        "Management action", "Roll forward",
+        "Management action", "Subjective analysis", "Roll forward",
     ]  # fmt: skip
 
 
@@ -110,9 +119,13 @@ def test_settings_keys_and_defaults(book):
         "Meeting date": None,
         "Contact": None,
         "Recommendations": None,
+        "Variance sign": "forecast minus budget",
+        "Negative numbers": "minus",
+        "Order": "sheet order",
     }
     validations = _validations(ws)
-    assert validations == {"B5": tuple(UNITS), "B6": tuple(UNITS)}
+    assert validations == {"B5": tuple(UNITS), "B6": tuple(UNITS), "B11": m.VARIANCE_SIGNS, "B12": m.NEGATIVE_NUMBERS,
+                           "B13": m.ORDERS}  # fmt: skip
     assert (ws["A5"].value, ws["A6"].value) == ("Units", "Capital units")
 
 

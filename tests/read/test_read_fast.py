@@ -411,7 +411,7 @@ def _parse_all_at_once(grids, source=""):
         )
         return None, problems
     lines = read_records.budget_lines(
-        lines_grid, read_cells.Cells(lines_grid, problems, revenue_scale, settings.units), problems
+        lines_grid, read_cells.Cells(lines_grid, problems, revenue_scale, settings.units, settings.sign), problems
     )
     if not lines and not any(p.where.sheet == lines_grid.name and p.level == "error" for p in problems):
         empty = [p for p in problems if p.code == "empty-sheet" and p.where.sheet == lines_grid.name]
@@ -433,10 +433,10 @@ def _parse_all_at_once(grids, source=""):
             (capital_scale, settings.capital_units) if spec is read_sheets.CAPITAL else (revenue_scale, settings.units)
         )
         found = []
-        parts[field] = reader(grid, read_cells.Cells(grid, found, scale, unit), found) or None
+        parts[field] = reader(grid, read_cells.Cells(grid, found, scale, unit, settings.sign), found) or None
         problems += read_wb.template_empties_dropped(found) if from_template else found
     if not lines:
-        for field in ("drivers", "items", "changes"):
+        for field in ("drivers", "items", "changes", "subjective"):
             parts.pop(field, None)
     return m.Quarter(settings=settings, lines=lines, source=source, **parts), problems
 

@@ -13,7 +13,6 @@ import sys
 import pytest
 
 from budget_monitor import api
-from budget_monitor.engine import analyse
 from budget_monitor.periods import parse_period
 from budget_monitor.store import SCHEMA_VERSION, AuditRow, StoreError, store_at
 from budget_monitor.store.history import MIGRATIONS, local_user
@@ -24,8 +23,8 @@ KENT = "Kent County Council"
 
 
 @pytest.fixture(scope="module")
-def report(sample_quarter):
-    return analyse(sample_quarter)
+def report(sample_report):
+    return sample_report
 
 
 def record(store, report, period: str, org: str = KENT, name: str = "q.xlsx"):

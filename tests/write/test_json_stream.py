@@ -87,7 +87,12 @@ def test_a_series_report_is_byte_for_byte_the_same_and_its_keys_come_last(sample
     for chunk in (1, 3, 10_000):
         assert streamed(report, chunk) == expected
     data = json.loads(expected)
-    assert list(data)[-3:] == ["previous", "movement", "management_action"]
+    # the series' keys come after the others but for those of a council's layout, appended last
+    assert [k for k in data if k not in ("variance_sign", "rounding")][-3:] == [
+        "previous",
+        "movement",
+        "management_action",
+    ]
     assert data["previous"]["period"] == "2011-12 Q2" and data["previous"]["source"] == "file"
     assert data["movement"]["lines"] and data["management_action"]["actions"]
     alone = dumps(bm.analyse(tmp_path / "q3.xlsx").report)
