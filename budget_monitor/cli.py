@@ -400,7 +400,9 @@ def serve(
         )
     if history is not None:
         _check_history(history)
-    hosts = tuple(allowed_hosts) or ((*LOCAL_HOSTS, host) if local else (host,))
+    hosts = tuple(allowed_hosts) or _default_hosts(host)
+    if not allowed_hosts and not local:
+        _say(f"budget-monitor: the page answers to the host names {', '.join(hosts)} (--allowed-host names others)")
     settings = Settings(
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         workers=workers,
@@ -423,6 +425,16 @@ def serve(
 
 #: The addresses that keep the page to this machine.
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _default_hosts(host: str) -> tuple[str, ...]:
+    """The host names the page answers to without --allowed-host: the address it listens on,
+    or, listening on every address, this machine's names; and the local names."""
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+
+        return tuple(dict.fromkeys((socket.gethostname(), socket.getfqdn(), *LOCAL_HOSTS)))
+    return tuple(dict.fromkeys((host, *LOCAL_HOSTS)))
 
 
 def _access(auth: str | None, access: Path | None, user_header: str):
