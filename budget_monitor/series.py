@@ -21,7 +21,7 @@ import attrs
 
 from . import children
 from .engine import Report
-from .engine.accuracy import Accuracy, Snapshot, accuracy
+from .engine.accuracy import Accuracy, Snapshot, accuracy, figures_of
 from .engine.movement import PreviousReport, TrendPoint, movement, portfolio_variances
 from .model import Problem, Where, error, has_errors
 from .periods import Period, PeriodError, fy_label, parse_period
@@ -212,7 +212,9 @@ def outturn_accuracy(report: Report, period: Period | None, store: Store | None)
     s = report.quarter.settings
     earlier = [x for x in year_snapshots(store, s.organisation, period) if x.key != period.key] if store else []
     drivers = tuple(attrs.evolve(e.driver, portfolio=e.portfolio) for e in report.effects)
-    this = Snapshot(s.period, period.key, report.lines, drivers if report.quarter.drivers is not None else None, True)
+    this = Snapshot(
+        s.period, period.key, figures_of(report.lines), drivers if report.quarter.drivers is not None else None, True
+    )
     return accuracy(earlier + [this], report.rules.accuracy_tolerance, s.organisation, fy_label(period.financial_year))
 
 
@@ -349,7 +351,14 @@ def pending(report: Report, period: Period, inputs: Sequence[Path], who: tuple[s
     )
 
 
-def record(store: Store, report: Report, period: Period, inputs: Sequence[Path], before_commit=None, who=("", "")):
+def record(
+    store: Store,
+    report: Report,
+    period: Period,
+    inputs: Sequence[Path],
+    before_commit: Callable[[], None] | None = None,
+    who: tuple[str, str] = ("", ""),
+) -> Recorded:
     """Record ``report`` (made from the workbooks ``inputs``) as the next version of its
     organisation and period (``before_commit``: see ``Store.record``; ``who``: the user
     recording it and from where)."""
@@ -404,6 +413,109 @@ def start_recording(
 
     child = children.start(task)
     return None if child is None else Recording(child)
+
+
+class JsonThenRecording:
+    """One forked child that writes the report's JSON into a scratch file and then records
+    the report (all but the commit), while this process writes the workbook: one child,
+    not two, touches the report's pages, so the report is not copied into two processes.
+
+    ``json_job`` is what ``files.atomic_write`` is given for the JSON (``finish(path)``
+    waits until the child has written it and moves it to ``path``, or raises what the
+    child raised); ``recording`` lets the child commit once every file is in place
+    (``finish``) or stops it (``cancel``), as ``Recording`` does. Cancelling either before
+    the JSON is in place stops the child and removes its scratch file: nothing is recorded."""
+
+    def __init__(self, child: children.Child[Recorded], ready: int, scratch: Path):
+        self.child, self.ready, self.scratch = child, ready, scratch
+        self.placed = False
+        self.json_job = JsonJob(self)
+        self.recording = Recording(child)
+
+    def place_json(self, path: Path) -> None:
+        try:
+            got = os.read(self.ready, 1)
+        finally:
+            os.close(self.ready)
+        if got != b"1":  # the child stopped before the JSON was whole: its answer says why
+            try:
+                self.child.finish()
+            except children.ChildStopped as exc:
+                raise RuntimeError(f"the writer of {path} stopped with status {exc.status}") from None
+            finally:
+                self.remove()
+            raise RuntimeError(f"the writer of {path} stopped")
+        os.replace(self.scratch, path)
+        self.placed = True
+
+    def cancel(self) -> None:
+        if not self.placed:
+            self.child.cancel()
+            self.remove()
+
+    def remove(self) -> None:
+        try:
+            self.scratch.unlink()
+        except OSError:
+            pass
+
+
+class JsonJob:
+    def __init__(self, both: JsonThenRecording):
+        self.both = both
+
+    def finish(self, path: Path) -> None:
+        self.both.place_json(path)
+
+    def cancel(self) -> None:
+        self.both.cancel()
+
+
+def start_json_then_recording(
+    write_json: Callable[[Path], object],
+    json_target: Path,
+    store_path: Path,
+    report: Report,
+    period: Period,
+    inputs: Sequence[Path],
+    who: tuple[str, str] = ("", ""),
+) -> JsonThenRecording | None:
+    """``write_json(scratch)`` then the recording of ``report`` (as ``start_recording``), in
+    one forked child; None where there is no ``fork`` or only one core."""
+    if not children.available():
+        return None
+    from .files import scratch_file
+
+    scratch = scratch_file(json_target)
+    exists = store_path.exists()
+    ready_r, ready_w = os.pipe()
+
+    def task(wait_for_go: Callable[[], None]) -> Recorded:
+        os.close(ready_r)
+        write_json(scratch)  # a failure here is the JSON's, raised as the writer raised it
+        os.write(ready_w, b"1")
+        os.close(ready_w)
+        try:
+            rows = pending(report, period, inputs, who)
+            if not exists:
+                wait_for_go()  # a new store is made only once the report's files are written
+            store = open_store(store_path)
+            try:
+                return store.write(rows, before_commit=wait_for_go if exists else None)
+            finally:
+                store.close()
+        except (StoreError, children.Cancelled):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - said to the parent, which reports it
+            raise StoreError(f"{store_path}: the report could not be recorded ({exc})") from None
+
+    child = children.start(task, kill=True)
+    os.close(ready_w)
+    if child is None:
+        os.close(ready_r)
+        scratch.unlink(missing_ok=True)
+        return None
+    return JsonThenRecording(child, ready_r, scratch)
 
 
 def store_accuracy(store: Store, year: str, organisation: str | None, tolerance) -> Accuracy:

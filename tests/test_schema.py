@@ -11,13 +11,12 @@ import pytest
 
 from budget_monitor import model as m
 from budget_monitor import schema
-from budget_monitor.engine import analyse
 from budget_monitor.read import previous
 
 
 @pytest.fixture(scope="module")
-def report(sample_quarter):
-    return analyse(sample_quarter)
+def report(sample_report):
+    return sample_report
 
 
 def records(report):

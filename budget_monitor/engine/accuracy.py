@@ -33,55 +33,128 @@ False), and every figure is measured against it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 
 from ..model import BudgetLine, Driver, GrossIncome
-from ..money import ZERO, penny
+from ..money import penny
 from .kpi import Direction, Kpi, direction
 
 Status = Literal["reported", "new", "gone", "new and gone"]
 
 
+#: A budget line's figures as the accuracy needs them, in whole pennies: portfolio,
+#: section, line, cash limit gross and income, variance gross and income.
+Figures = tuple[str, str, str, int, int, int, int]
+
+
+def _pennies(amount: Decimal) -> int:
+    return int(amount.scaleb(2))
+
+
+def _pounds(pennies: int) -> Decimal:
+    return Decimal(pennies).scaleb(-2)
+
+
+def figures_of(lines: Sequence[BudgetLine]) -> tuple[Figures, ...]:
+    """``lines`` as ``Figures`` (amounts are whole pennies from reading on)."""
+    p = _pennies
+    out = []
+    for bl in lines:
+        c, f = bl.cash_limit, bl.forecast
+        cg, ci = p(c.gross), p(c.income)
+        out.append((bl.portfolio, bl.section, bl.line, cg, ci, p(f.gross) - cg, p(f.income) - ci))
+    return tuple(out)
+
+
 @attrs.frozen
 class Snapshot:
     """One period's recorded report: its period (as written and in standard form), its
-    budget lines and its drivers (``None`` when they were not recorded; each driver's
-    ``portfolio`` filled in). ``outturn`` marks the year's outturn."""
+    budget lines' ``Figures`` and its drivers (``None`` when they were not recorded; each
+    driver's ``portfolio`` filled in). ``outturn`` marks the year's outturn."""
 
     period: str
     key: str
-    lines: tuple[BudgetLine, ...]
+    lines: tuple[Figures, ...]
     drivers: tuple[Driver, ...] | None = None
     outturn: bool = False
 
 
 @attrs.frozen
 class Mean:
-    """An exact mean of gross, income and net amounts (``Fraction``s of pounds). For a
-    bias, net is gross plus income; for a mean absolute error, net is the mean of the
-    absolute net errors (not the sum of the sides' means)."""
+    """An exact mean of gross, income and net amounts: the sums in pennies and how many
+    there were (``gross``, ``income``, ``net`` as ``Fraction``s of pounds). For a bias,
+    net is gross plus income; for a mean absolute error, net is the mean of the absolute
+    net errors (not the sum of the sides' means)."""
 
-    gross: Fraction
-    income: Fraction
-    net: Fraction
+    sum_gross: int
+    sum_income: int
+    sum_net: int
+    count: int
+
+    @property
+    def gross(self) -> Fraction:
+        return Fraction(self.sum_gross, 100 * self.count)
+
+    @property
+    def income(self) -> Fraction:
+        return Fraction(self.sum_income, 100 * self.count)
+
+    @property
+    def net(self) -> Fraction:
+        return Fraction(self.sum_net, 100 * self.count)
+
+    def pennies(self) -> tuple[int, int, int]:
+        """Gross, income and net, each rounded once, half away from zero, to the penny."""
+        return (
+            _halfway(self.sum_gross, self.count),
+            _halfway(self.sum_income, self.count),
+            _halfway(self.sum_net, self.count),
+        )
 
 
-@attrs.frozen
-class Point:
-    """One period's forecast against the outturn: the forecast variance then, the error
-    (forecast variance less outturn variance), its share of the net cash limit and
-    whether it was within tolerance."""
+def _halfway(total: int, n: int) -> int:
+    """``total / n`` to the nearest whole number, half away from zero."""
+    q, r = divmod(abs(total), n)
+    if 2 * r >= n:
+        q += 1
+    return -q if total < 0 else q
+
+
+class Point(NamedTuple):
+    """One period's forecast against the outturn, in pennies: the forecast variance then
+    and the error (forecast variance less outturn variance), gross and income; whether the
+    net error was within tolerance; ``share`` its exact share of the net cash limit."""
 
     period: str
-    variance: GrossIncome
-    error: GrossIncome
-    share: Fraction | None
+    variance_gross: int
+    variance_income: int
+    error_gross: int
+    error_income: int
+    cash_limit_net: int
     within: bool
+
+    @property
+    def error_net(self) -> int:
+        return self.error_gross + self.error_income
+
+    @property
+    def variance(self) -> GrossIncome:
+        return GrossIncome(_pounds(self.variance_gross), _pounds(self.variance_income))
+
+    @property
+    def error(self) -> GrossIncome:
+        return GrossIncome(_pounds(self.error_gross), _pounds(self.error_income))
+
+    @property
+    def share(self) -> Fraction | None:
+        """The net error over the size of the net cash limit (None when that is zero)."""
+        return Fraction(self.error_net, abs(self.cash_limit_net)) if self.cash_limit_net else None
 
 
 @attrs.frozen
@@ -91,24 +164,39 @@ class Measured:
     ``variances`` has one entry for each period of the year, the last report's included
     (None where it was not reported); ``points`` the earlier periods measured against the
     outturn (none when it has no outturn); ``bias`` and ``mean_absolute_error`` are None
-    when there are no points."""
+    when there are no points. Amounts are kept in pennies (``cash_limit_pennies``...); the
+    properties give them as ``GrossIncome``."""
 
     portfolio: str
     section: str
     line: str
     status: Status
     note: str
-    cash_limit: GrossIncome
-    outturn: GrossIncome | None
-    variances: tuple[GrossIncome | None, ...]
+    cash_limit_pennies: tuple[int, int]
+    variance_pennies: tuple[tuple[int, int] | None, ...]
     points: tuple[Point, ...]
     bias: Mean | None
     mean_absolute_error: Mean | None
     first_within: str | None
 
+    @property
+    def cash_limit(self) -> GrossIncome:
+        return GrossIncome(_pounds(self.cash_limit_pennies[0]), _pounds(self.cash_limit_pennies[1]))
 
-@attrs.frozen
-class DriverPoint:
+    @property
+    def variances(self) -> tuple[GrossIncome | None, ...]:
+        return tuple(None if v is None else GrossIncome(_pounds(v[0]), _pounds(v[1])) for v in self.variance_pennies)
+
+    @property
+    def outturn(self) -> GrossIncome | None:
+        return self.variances[-1]
+
+    def net_variances(self) -> tuple[int | None, ...]:
+        """Each period's net variance in pennies (None where not reported)."""
+        return tuple(None if v is None else v[0] + v[1] for v in self.variance_pennies)
+
+
+class DriverPoint(NamedTuple):
     """A driver's forecast at one period against the outturn's: volume and unit cost then,
     their errors (forecast less outturn), the cost error in pounds (to the penny) and its
     volume and unit-cost effects (which add up to it)."""
@@ -172,72 +260,74 @@ def _fold(text: str) -> str:
     return text.casefold()
 
 
-def _mean(values: Sequence[GrossIncome], absolute: bool) -> Mean:
-    n = len(values)
-    if absolute:
-        g = sum((abs(v.gross) for v in values), ZERO)
-        i = sum((abs(v.income) for v in values), ZERO)
-        net = sum((abs(v.net) for v in values), ZERO)
-    else:
-        g = sum((v.gross for v in values), ZERO)
-        i = sum((v.income for v in values), ZERO)
-        net = g + i
-    return Mean(Fraction(g) / n, Fraction(i) / n, Fraction(net) / n)
-
-
-def _within(error: Decimal, cash_limit: Decimal, tolerance: Fraction) -> tuple[Fraction | None, bool]:
-    if not cash_limit:
-        return None, not error
-    share = Fraction(error) / abs(Fraction(cash_limit))
-    return share, abs(share) <= tolerance
+_Slot = tuple[int, int, int, int]  # cash limit gross, income; variance gross, income (pennies)
 
 
 def _measure(
     names: tuple[str, str, str],
-    variances: list[GrossIncome | None],
-    cash_limits: list[GrossIncome | None],
+    slots: list[_Slot | None],
     periods: Sequence[str],
     tolerance: Fraction,
-    what: str,
 ) -> Measured:
-    """One line's (portfolio's) figures over the year: ``variances`` and ``cash_limits``
-    one per period, the last the outturn's."""
-    present = [i for i, v in enumerate(variances) if v is not None]
+    """One line's (portfolio's) figures over the year: one slot per period, the last the outturn's."""
+    present = [i for i, v in enumerate(slots) if v is not None]
     last = len(periods) - 1
     new = present[0] > 0
-    gone = variances[last] is None
+    target = slots[last]
+    gone = target is None
     status: Status = "new and gone" if new and gone else "new" if new else "gone" if gone else "reported"
     notes = []
     if new:
         notes.append(f"new at {periods[present[0]]}: no forecast before it, so no error for the periods before")
     if gone:
         notes.append(f"last reported at {periods[present[-1]]}, gone before {periods[last]}: no outturn, so no error")
-    outturn = variances[last]
-    cl = cash_limits[last] if not gone else cash_limits[present[-1]]
-    assert cl is not None
+    limit = target if target is not None else slots[present[-1]]
+    assert limit is not None
+    cl_net = limit[0] + limit[1]
+    bound = abs(cl_net) * tolerance.numerator  # |error| * denominator <= this: within
+    den = tolerance.denominator
     points: list[Point] = []
-    if outturn is not None:
+    if target is not None:
+        og, oi = target[2], target[3]
         for i in present[:-1]:
-            v = variances[i]
+            v = slots[i]
             assert v is not None
-            err = v - outturn
-            share, ok = _within(err.net, cl.net, tolerance)
-            points.append(Point(periods[i], v, err, share, ok))
+            eg, ei = v[2] - og, v[3] - oi
+            points.append(Point(periods[i], v[2], v[3], eg, ei, cl_net, abs(eg + ei) * den <= bound))
     bias = mae = None
     first = None
     if points:
-        errors = [p.error for p in points]
-        bias = _mean(errors, absolute=False)
-        mae = _mean(errors, absolute=True)
+        sg = si = ag = ai = an = 0
+        for p in points:
+            eg, ei = p.error_gross, p.error_income
+            sg += eg
+            si += ei
+            ag += abs(eg)
+            ai += abs(ei)
+            an += abs(eg + ei)
+        bias = Mean(sg, si, sg + si, len(points))
+        mae = Mean(ag, ai, an, len(points))
         for p in reversed(points):
             if not p.within:
                 break
             first = p.period
-    elif outturn is not None and len(present) == 1:
+    elif target is not None and len(present) == 1:
         notes.append(f"reported only at {periods[last]}: no earlier forecast to measure")
     return Measured(
-        *names, status, "; ".join(notes) or "", cl, outturn, tuple(variances), tuple(points), bias, mae, first
+        *names,
+        status,
+        "; ".join(notes),
+        (limit[0], limit[1]),
+        tuple(None if v is None else (v[2], v[3]) for v in slots),
+        tuple(points),
+        bias,
+        mae,
+        first,
     )
+
+
+def _add(a: _Slot | None, b: _Slot) -> _Slot:
+    return b if a is None else (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])
 
 
 def accuracy(
@@ -250,56 +340,56 @@ def accuracy(
     periods = tuple(s.period for s in snapshots)
     n = len(snapshots)
     tol = Fraction(tolerance)
-    # lines: first met order, then the report's order of the last period
-    by_key: dict[tuple[str, str], list[BudgetLine | None]] = {}
+    folded: dict[str, str] = {}
+
+    def fold(text: str) -> str:
+        f = folded.get(text)
+        if f is None:
+            f = folded[text] = text.casefold()
+        return f
+
+    by_key: dict[tuple[str, str], list[_Slot | None]] = {}
+    names: dict[tuple[str, str], tuple[str, str, str]] = {}
+    totals: list[_Slot | None] = [None] * n
     for i, snap in enumerate(snapshots):
-        for bl in snap.lines:
-            key = (_fold(bl.portfolio), _fold(bl.line))
+        for pf, section, line, cg, ci, vg, vi in snap.lines:
+            key = (fold(pf), fold(line))
             slots = by_key.get(key)
             if slots is None:
                 slots = by_key[key] = [None] * n
-            if slots[i] is None:
-                slots[i] = bl
-            else:  # the same line twice in one report (never from the engine): add them up
-                prev = slots[i]
-                assert prev is not None
-                slots[i] = attrs.evolve(
-                    prev, cash_limit=prev.cash_limit + bl.cash_limit, forecast=prev.forecast + bl.forecast
-                )
+            slot = (cg, ci, vg, vi)
+            slots[i] = _add(slots[i], slot)  # the same line twice in one report (never from the engine): added up
+            names[key] = (pf, section, line)  # the latest spelling
+            totals[i] = _add(totals[i], slot)
     lines: list[Measured] = []
-    pf_var: dict[str, list[GrossIncome | None]] = {}
-    pf_cl: dict[str, list[GrossIncome | None]] = {}
+    pf_slots: dict[str, list[_Slot | None]] = {}
     pf_name: dict[str, str] = {}
-    for slots in by_key.values():
-        latest = next(bl for bl in reversed(slots) if bl is not None)
-        variances = [None if bl is None else bl.variance for bl in slots]
-        cls = [None if bl is None else bl.cash_limit for bl in slots]
-        lines.append(_measure((latest.portfolio, latest.section, latest.line), variances, cls, periods, tol, "line"))
-        pk = _fold(latest.portfolio)
-        pf_name.setdefault(pk, latest.portfolio)
-        pv = pf_var.setdefault(pk, [None] * n)
-        pc = pf_cl.setdefault(pk, [None] * n)
+    for key, slots in by_key.items():
+        name = names[key]
+        lines.append(_measure(name, slots, periods, tol))
+        pk = key[0]
+        pf_name.setdefault(pk, name[0])
+        ps = pf_slots.get(pk)
+        if ps is None:
+            ps = pf_slots[pk] = [None] * n
         for i, here in enumerate(slots):
             if here is not None:
-                pv[i] = _plus(pv[i], here.variance)
-                pc[i] = _plus(pc[i], here.cash_limit)
-    portfolios = [_measure((pf_name[k], "", ""), pf_var[k], pf_cl[k], periods, tol, "portfolio") for k in pf_var]
-    total_v: list[GrossIncome | None] = [None] * n
-    total_c: list[GrossIncome | None] = [None] * n
-    for i, snap in enumerate(snapshots):
-        if snap.lines:
-            total_v[i] = sum((bl.variance for bl in snap.lines), GrossIncome())
-            total_c[i] = sum((bl.cash_limit for bl in snap.lines), GrossIncome())
-    if all(v is None for v in total_v):
-        total_v[-1] = total_c[-1] = GrossIncome()
-    total = _measure(("Total", "", ""), total_v, total_c, periods, tol, "report")
-    order = {id(m): k for k, m in enumerate(lines)}
-    lines.sort(
-        key=lambda m: (
-            (m.mean_absolute_error is None, -(m.mean_absolute_error.net if m.mean_absolute_error else 0))
-            + (order[id(m)],)
-        )
-    )
+                ps[i] = _add(ps[i], here)
+    portfolios = [_measure((pf_name[k], "", ""), pf_slots[k], periods, tol) for k in pf_slots]
+    if all(t is None for t in totals):
+        totals[-1] = (0, 0, 0, 0)
+    elif totals[-1] is None:
+        totals[-1] = (0, 0, 0, 0)
+    total = _measure(("Total", "", ""), totals, periods, tol)
+    # Largest mean absolute error first, exactly: each mean is sum / count with count at
+    # most the number of periods, so sum x (common multiple / count) orders them in whole numbers.
+    common = math.lcm(*range(1, n + 1))
+
+    def largest_first(m: Measured) -> tuple[bool, int]:
+        mae = m.mean_absolute_error
+        return (mae is None, -(mae.sum_net * (common // mae.count)) if mae else 0)
+
+    lines.sort(key=largest_first)  # stable: ties stay in report order
     return Accuracy(
         organisation,
         year,
@@ -312,10 +402,6 @@ def accuracy(
         total,
         tuple(_drivers(snapshots, periods)),
     )
-
-
-def _plus(a: GrossIncome | None, b: GrossIncome) -> GrossIncome:
-    return b if a is None else a + b
 
 
 def _drivers(snapshots: Sequence[Snapshot], periods: tuple[str, ...]) -> list[DriverAccuracy]:

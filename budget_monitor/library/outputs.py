@@ -24,8 +24,9 @@ from .result import HistoryError, OutputError, PathLike, ProgressFn, Result
 if TYPE_CHECKING:
     from ..engine import Report
     from ..periods import Period
-    from ..series import Recording
+    from ..series import JsonJob, Recording
     from ..store import Recorded
+    from ..write.background import Job
 
 
 def check_targets(inputs: Sequence[Path], outputs: Sequence[tuple[str, Path]], store: Path | None = None) -> None:
@@ -164,14 +165,27 @@ def make_report(
 
         period, _ = report_period(report)
     with no_gc():
-        job = recording = None
+        job: Job | JsonJob | None = None
+        recording: Recording | None = None
         written = False
         try:
-            if json_out is not None:
+            if json_out is not None and store_path is not None and period is not None:
+                from ..series import start_json_then_recording
+
+                # Where it can, one child process writes the JSON and then records the
+                # report while this one writes the workbook; it commits only once the files
+                # are written. One child, not two, so the report is not copied twice.
+                both = start_json_then_recording(
+                    lambda tmp: write_json_file(report, tmp), json_out, store_path, report, period, inputs,
+                    (user, client),
+                )  # fmt: skip
+                if both is not None:
+                    job, recording = both.json_job, both.recording
+            if json_out is not None and job is None:
                 # Where it can, a child process writes the JSON while this one writes the
                 # workbook; either way it is streamed into a temporary file, never held whole.
                 job = background.start(lambda tmp: write_json_file(report, tmp), json_out)
-            if store_path is not None and period is not None:
+            if store_path is not None and period is not None and recording is None:
                 from ..series import start_recording
 
                 # Another child records the report beside the writing and commits only once

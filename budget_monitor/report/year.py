@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from ..engine.accuracy import Accuracy, DriverAccuracy, KpiYear, Measured
+from ..engine.accuracy import Accuracy, DriverAccuracy, KpiYear, Mean, Measured
 from ..engine.kpi import ARROWS
 from ..money import ZERO, display, fraction_penny, fraction_places
 from .phrases import k_text, signed_k
@@ -92,21 +92,33 @@ def accuracy_table(acc: Accuracy, title: str) -> Table:
     )
 
 
+def kp(pennies: int) -> Decimal:
+    """Whole pennies shown in £000 (``money.display``)."""
+    return k(Decimal(pennies).scaleb(-2))
+
+
+def _mean_shown(x: Mean | None) -> Decimal | None:
+    """The net of an exact mean, rounded once to the penny, shown in £000."""
+    return None if x is None else kp(x.pennies()[2])
+
+
 def _measured_cells(acc: Accuracy, m: Measured, names: tuple[str, str]) -> tuple[object, ...]:
-    errors: dict[str, Decimal] = {p.period: k(p.error.net) for p in m.points}
+    errors: dict[str, Decimal] = {p.period: kp(p.error_gross + p.error_income) for p in m.points}
     mae = m.mean_absolute_error
+    cl_net = m.cash_limit_pennies[0] + m.cash_limit_pennies[1]
     share = None
-    if mae is not None and m.cash_limit.net:
-        share = percent(mae.net / abs(Fraction(m.cash_limit.net)))
+    if mae is not None and cl_net:
+        share = percent(Fraction(mae.sum_net, mae.count * abs(cl_net)))
     status = STATUS_WORDS[m.status]
     note = m.note if not status else f"{status.capitalize()}: {m.note}"
+    out = m.variance_pennies[-1]
     return (
         *names,
-        k(m.cash_limit.net),
-        None if m.outturn is None else k(m.outturn.net),
+        kp(cl_net),
+        None if out is None else kp(out[0] + out[1]),
         *(errors.get(p) for p in acc.earlier),
-        None if m.bias is None else mean_k(m.bias.net),
-        None if mae is None else mean_k(mae.net),
+        _mean_shown(m.bias),
+        _mean_shown(mae),
         share,
         m.first_within or "",
         note,
@@ -115,7 +127,7 @@ def _measured_cells(acc: Accuracy, m: Measured, names: tuple[str, str]) -> tuple
 
 def converging(acc: Accuracy, n: int = CONVERGING) -> list[Measured]:
     """The lines the convergence chart follows: the ``n`` with the largest mean absolute error."""
-    return [m for m in acc.lines if m.mean_absolute_error is not None and m.mean_absolute_error.net][:n]
+    return [m for m in acc.lines if m.mean_absolute_error is not None and m.mean_absolute_error.sum_net][:n]
 
 
 def convergence_table(acc: Accuracy, title: str) -> Table:
@@ -123,7 +135,7 @@ def convergence_table(acc: Accuracy, title: str) -> Table:
     outturn last."""
     cols = (Col("Budget line", width=44), *(Col(p, "money", width=13) for p in acc.periods))
     rows = [
-        Row((m.line, *(None if v is None else k(v.net) for v in m.variances))) for m in converging(acc)
+        Row((m.line, *(None if v is None else kp(v) for v in m.net_variances()))) for m in converging(acc)
     ]  # fmt: skip
     return Table(ACCURACY, title, cols, tuple(rows))
 
@@ -186,7 +198,7 @@ def year_table(acc: Accuracy, title: str) -> Table:
     for portfolio, lines in by_portfolio.items():
         first = len(rows)
         for m in lines:
-            rows.append(Row((portfolio, m.line, *(None if v is None else k(v.net) for v in m.variances))))
+            rows.append(Row((portfolio, m.line, *(None if v is None else kp(v) for v in m.net_variances()))))
         total = Row((portfolio, "Portfolio total", *([None] * len(acc.periods))), "subtotal",
                     sums=tuple(range(first, len(rows))))  # fmt: skip
         rows.append(add_totals(rows, cols, total))
@@ -269,39 +281,43 @@ def accuracy_paragraphs(acc: Accuracy) -> list[str]:
     out = []
     sentences = []
     for p in acc.total.points:
-        err = p.error.net
+        err_p = p.error_gross + p.error_income
+        err = Decimal(err_p).scaleb(-2)
         if not k(err):
             sentences.append(f"The {p.period} forecast was within £1k of {against}.")
             continue
         way = "overstated" if err > 0 else "understated"
-        same_way = [
-            (x, pt.error.net)
-            for x in acc.lines
-            for pt in x.points
-            if pt.period == p.period and (pt.error.net > 0) == (err > 0) and pt.error.net
-        ]
-        mostly = ""
-        if same_way:
-            top = max(same_way, key=lambda pair: abs(pair[1]))[0]
-            mostly = _misjudged(acc, top, p.period)
+        top, most = None, 0
+        for x in acc.lines:  # the line that erred most the same way at that period
+            for pt in x.points:
+                e = pt.error_gross + pt.error_income
+                if pt.period == p.period and e and (e > 0) == (err_p > 0) and abs(e) > most:
+                    top, most = x, abs(e)
+        mostly = _misjudged(acc, top, p.period) if top is not None else ""
         sentences.append(f"The {p.period} forecast {way} {against} by {k_text(err)}{mostly}.")
     if not acc.total.points:
         sentences.append(f"No period before {acc.against} is recorded for this year, so there is nothing to measure.")
     out.append(" ".join(sentences))
     bias = acc.total.bias
-    if bias is not None and fraction_penny(bias.net):
-        lean = "overspends" if bias.net > 0 else "underspends"
+    lean_p = bias.pennies()[2] if bias is not None else 0
+    if lean_p:
+        lean = "overspends" if lean_p > 0 else "underspends"
         out.append(
             f"Over the year the forecasts leaned towards {lean}: on average they differed from {against} by "
-            f"{signed_k(fraction_penny(bias.net))} net."
+            f"{signed_k(Decimal(lean_p).scaleb(-2))} net."
         )
     never = [m.line for m in acc.lines if m.points and m.first_within is None]
     if never:
+        named = never if len(never) <= NAMED else [*never[: NAMED - 1], f"{len(never) - NAMED + 1:,} other lines"]
         out.append(
             f"Forecasts never came within {tolerance_text(acc)} of the cash limit for "
-            f"{_list(never)}; every other line measured did by {acc.earlier[-1] if acc.earlier else acc.against}."
+            f"{_list(named)}; every other line measured did by {acc.earlier[-1] if acc.earlier else acc.against}."
         )
     return out
+
+
+#: How many lines the paragraph names before it counts the rest.
+NAMED = 6
 
 
 def _list(names: Sequence[str]) -> str:
@@ -319,8 +335,8 @@ def accuracy_lines_text(acc: Accuracy) -> list[str]:
     ]
 
     def row(m: Measured, line: str) -> str:
-        mae = "" if m.mean_absolute_error is None else f"{mean_k(m.mean_absolute_error.net):,}"
-        bias = "" if m.bias is None else f"{mean_k(m.bias.net):+,}"
+        mae = "" if m.mean_absolute_error is None else f"{_mean_shown(m.mean_absolute_error):,}"
+        bias = "" if m.bias is None else f"{_mean_shown(m.bias):+,}"
         return f"{m.portfolio} | {line} | {mae} | {bias} | {m.first_within or '-'} | {m.note}".rstrip(" |")
 
     out += [row(m, "All lines") for m in acc.portfolios]

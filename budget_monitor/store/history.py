@@ -35,6 +35,7 @@ from pathlib import Path
 
 import attrs
 
+from ..engine.accuracy import Figures
 from ..engine.movement import PreviousReport
 from ..model import BudgetLine, Component, ComponentColumns, Driver, DriverEffect, GrossIncome, LineColumns
 from ..periods import Period
@@ -594,11 +595,12 @@ class Store:
 
     def year(
         self, organisation: str, financial_year: int
-    ) -> list[tuple[Recorded, tuple[BudgetLine, ...], tuple[Driver, ...]]]:
+    ) -> list[tuple[Recorded, tuple[Figures, ...], tuple[Driver, ...]]]:
         """The version that counts (``COUNTS``) of each period of ``organisation`` in the financial year
         starting in April of ``financial_year``, in time order (an outturn last): each with
-        its budget lines and its drivers (none for a report recorded before drivers were),
-        read as recorded."""
+        its budget lines (``Figures``: names, cash limit and variance in pennies, the variance
+        worked out by SQLite in whole numbers) and its drivers (none for a report recorded
+        before drivers were), read as recorded."""
         low = (financial_year * 12 + 3) * 16  # April's first ordinal
         high = ((financial_year + 1) * 12 + 2) * 16 + 15  # March's last
         with self._guard("reading the history"):
@@ -613,15 +615,13 @@ class Store:
         out = []
         with self._guard("reading the history"):
             for r in found:
-                lines = tuple(
-                    BudgetLine(
-                        p, s, ln, GrossIncome(_pounds(cg), _pounds(ci)), GrossIncome(_pounds(fg), _pounds(fi)), cm
-                    )
-                    for p, s, ln, cg, ci, fg, fi, cm in self.conn.execute(
-                        "SELECT portfolio, section, line, cash_limit_gross, cash_limit_income, forecast_gross,"
-                        " forecast_income, comment FROM lines WHERE report_id = ? ORDER BY seq",
+                lines: tuple[Figures, ...] = tuple(
+                    self.conn.execute(
+                        "SELECT portfolio, section, line, cash_limit_gross, cash_limit_income,"
+                        " forecast_gross - cash_limit_gross, forecast_income - cash_limit_income"
+                        " FROM lines WHERE report_id = ? ORDER BY seq",
                         (r.id,),
-                    )
+                    ).fetchall()
                 )
                 drivers = tuple(
                     Driver(ln, dr, unit, Decimal(bv), Decimal(bu), Decimal(fv), Decimal(fu), portfolio=p)

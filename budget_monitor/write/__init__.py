@@ -71,6 +71,16 @@ SHEETS: list[Callable[[Book, Report], None]] = [
 ]
 
 
+#: The tables several sheets share (``Book.memo``) and the last sheet, in ``SHEETS``' order,
+#: that shows each: once it is written the table is let go, so the workbook's writer does
+#: not hold the 100,000 rows of the revenue table to the end. A sheet put after it that
+#: asks for the table again has it made again: the same table, only slower.
+RELEASE_AFTER: dict[Callable[[Book, Report], None], tuple[str, ...]] = {
+    cash_limits_sheet: ("revenue",),
+    table2_sheet: ("table2",),
+}
+
+
 def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_ROWS, progress=None) -> Book:
     """Write the monitoring workbook for ``report`` to ``path`` (overwriting it).
 
@@ -98,6 +108,8 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
             if progress is not None:
                 progress(sheet.__name__.removesuffix("_sheet").replace("_", " "))
             sheet(book, report)
+            for name in RELEASE_AFTER.get(sheet, ()):
+                book.forget(name)
         for ws in workbook.worksheets():
             legible(ws)
     finally:

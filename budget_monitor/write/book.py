@@ -253,6 +253,10 @@ class Book:
             self._memo[name] = make()
         return self._memo[name]
 
+    def forget(self, name: str) -> None:
+        """Let go of the table ``memo`` made under ``name`` (made again if asked for again)."""
+        self._memo.pop(name, None)
+
     def fmt(self, **props: object) -> Format:
         """The format with these properties, created once."""
         key = tuple(sorted(props.items()))

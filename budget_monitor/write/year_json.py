@@ -12,50 +12,64 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from decimal import Decimal
-from fractions import Fraction
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from ..engine import Report
 from ..engine.accuracy import Accuracy, DriverAccuracy, Mean, Measured
 from ..engine.carry import FullYearEffect, Recurring, RollForwardSummary
-from ..money import fraction_penny, fraction_places, pounds_text
-from .json_values import gin
+from ..money import pounds_text
 
 #: Decimal places of a share of the cash limit in the JSON (0.012346 is 1.2346%).
 SHARE_PLACES = 6
+
+
+def penny_text(pennies: int) -> str:
+    """Whole pennies as ``pounds_text`` writes the same amount: ``-1234.56``, ``0.00``."""
+    whole, part = divmod(abs(pennies), 100)
+    return f"{'-' if pennies < 0 else ''}{whole}.{part:02d}"
+
+
+def _gin_p(gross: int, income: int) -> dict[str, str]:
+    return {"gross": penny_text(gross), "income": penny_text(income), "net": penny_text(gross + income)}
 
 
 def mean_dict(x: Mean | None) -> dict[str, str] | None:
     """An exact mean rounded once, half away from zero, to the penny."""
     if x is None:
         return None
-    return {
-        "gross": pounds_text(fraction_penny(x.gross)),
-        "income": pounds_text(fraction_penny(x.income)),
-        "net": pounds_text(fraction_penny(x.net)),
-    }
+    g, i, n = x.pennies()
+    return {"gross": penny_text(g), "income": penny_text(i), "net": penny_text(n)}
 
 
-def share_text(share: Fraction | None) -> str | None:
-    return None if share is None else str(fraction_places(share, SHARE_PLACES))
+def share_text(numerator: int, denominator: int) -> str | None:
+    """``numerator / |denominator|`` to ``SHARE_PLACES`` decimals, half away from zero (as
+    ``money.fraction_places`` rounds); None when the denominator is zero."""
+    if not denominator:
+        return None
+    q, r = divmod(abs(numerator) * 10**SHARE_PLACES, abs(denominator))
+    if 2 * r >= abs(denominator):
+        q += 1
+    return str(Decimal(-q if numerator < 0 else q).scaleb(-SHARE_PLACES))
 
 
 def measured_dict(x: Measured, kind: str) -> dict[str, object]:
     names: dict[str, object] = {"portfolio": x.portfolio}
     if kind == "line":
         names.update(section=x.section, line=x.line)
+    out = x.variance_pennies[-1]
     return {
         **names,
         "status": x.status,
         "note": x.note,
-        "cash_limit": gin(x.cash_limit),
-        "outturn": None if x.outturn is None else gin(x.outturn),
+        "cash_limit": _gin_p(*x.cash_limit_pennies),
+        "outturn": None if out is None else _gin_p(*out),
         "periods": [
             {
                 "period": p.period,
-                "variance": gin(p.variance),
-                "error": gin(p.error),
-                "share_of_cash_limit": share_text(p.share),
+                "variance": _gin_p(p.variance_gross, p.variance_income),
+                "error": _gin_p(p.error_gross, p.error_income),
+                "share_of_cash_limit": share_text(p.error_gross + p.error_income, p.cash_limit_net),
                 "within_tolerance": p.within,
             }
             for p in x.points
@@ -124,6 +138,43 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _gin_text(gross: int, income: int) -> str:
+    return f'{{"gross":"{penny_text(gross)}","income":"{penny_text(income)}","net":"{penny_text(gross + income)}"}}'
+
+
+def _mean_text(x: Mean | None) -> str:
+    if x is None:
+        return "null"
+    g, i, n = x.pennies()
+    return f'{{"gross":"{penny_text(g)}","income":"{penny_text(i)}","net":"{penny_text(n)}"}}'
+
+
+def _line_text(x: Measured) -> str:
+    """``_dumps(measured_dict(x, "line"))``, written out (a report may have 100,000 lines)."""
+    t = encode_basestring
+    out = x.variance_pennies[-1]
+    points = ",".join(
+        f'{{"period":{t(p.period)},"variance":{_gin_text(p.variance_gross, p.variance_income)},'
+        f'"error":{_gin_text(p.error_gross, p.error_income)},'
+        f'"share_of_cash_limit":{_share_json(p.error_gross + p.error_income, p.cash_limit_net)},'
+        f'"within_tolerance":{"true" if p.within else "false"}}}'
+        for p in x.points
+    )
+    first = "null" if x.first_within is None else t(x.first_within)
+    return (
+        f'{{"portfolio":{t(x.portfolio)},"section":{t(x.section)},"line":{t(x.line)},"status":{t(x.status)},'
+        f'"note":{t(x.note)},"cash_limit":{_gin_text(*x.cash_limit_pennies)},'
+        f'"outturn":{"null" if out is None else _gin_text(*out)},"periods":[{points}],'
+        f'"bias":{_mean_text(x.bias)},"mean_absolute_error":{_mean_text(x.mean_absolute_error)},'
+        f'"first_within_tolerance":{first}}}'
+    )
+
+
+def _share_json(numerator: int, denominator: int) -> str:
+    s = share_text(numerator, denominator)
+    return "null" if s is None else f'"{s}"'
+
+
 def write_accuracy(
     write: Callable[[str], object],
     acc: Accuracy,
@@ -133,7 +184,7 @@ def write_accuracy(
     thousand lines at a time: the same text ``json.dumps`` gives of the dict."""
     head = _dumps(_head(acc))[:-1]
     write(f',"forecast_accuracy":{head},"lines":')
-    write_list(write, acc.lines, lambda x: _dumps(measured_dict(x, "line")))
+    write_list(write, acc.lines, _line_text)
     write(',"portfolios":')
     write_list(write, acc.portfolios, lambda x: _dumps(measured_dict(x, "portfolio")))
     write(f',"total":{_dumps(measured_dict(acc.total, "total"))},"drivers":')

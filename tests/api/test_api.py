@@ -13,13 +13,12 @@ import pytest
 
 import budget_monitor as bm
 from budget_monitor import api
+from tests.support.cli import run
 from tests.support.paths import ROOT, SAMPLE
 
 
 def cli(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "budget_monitor", *args], capture_output=True, text=True, timeout=120, cwd=cwd
-    )
+    return run(*args, cwd=cwd)
 
 
 def shown(result: api.Result, label: str) -> list[str]:

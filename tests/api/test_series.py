@@ -189,3 +189,70 @@ def test_check_says_what_report_would_about_the_period(tmp_path, sample_quarter)
     alone = run("check", str(tmp_path / "vague.xlsx"), "--no-history")
     assert alone.returncode == 1 and alone.stderr == checked.stderr
     assert not (tmp_path / "budget-monitor.sqlite").exists()  # check writes nothing
+
+
+def _one_child_run(pair, folder, monkeypatch=None):
+    store = folder / "h.sqlite"
+    bm.make_report(pair / "q2.xlsx", folder / "q2-report.xlsx", history=store)
+    result = bm.make_report(pair / "q3.xlsx", folder / "q3.xlsx", json=folder / "q3.json", history=store)
+    return store, result
+
+
+def test_the_json_and_the_recording_by_one_child_are_what_they_are_in_turn(pair, tmp_path, monkeypatch):
+    from budget_monitor import children
+
+    beside, turn = tmp_path / "beside", tmp_path / "turn"
+    beside.mkdir()
+    turn.mkdir()
+    store, result = _one_child_run(pair, beside)
+    assert result.recorded is not None and result.recorded.period == "2011-12 Q3"
+    monkeypatch.setattr(children, "available", lambda: False)  # JSON and recording in this process
+    store_turn, _ = _one_child_run(pair, turn)
+    # the same JSON but for the store's name and when q2 was recorded, the same recorded rows,
+    # no scratch file left
+    import re
+
+    def same(text: str, name: Path) -> str:
+        return re.sub(r'"recorded_at":"[^"]*"', "", text.replace(str(name), "STORE"))
+
+    assert same((beside / "q3.json").read_text(), store) == same((turn / "q3.json").read_text(), store_turn)
+    rows = "SELECT portfolio, line, source, side, kind, amount FROM components ORDER BY report_id, seq"
+    assert sqlite3.connect(store).execute(rows).fetchall() == sqlite3.connect(store_turn).execute(rows).fetchall()
+    assert sorted(p.name for p in beside.iterdir()) == sorted(p.name for p in turn.iterdir())
+
+
+def test_a_json_that_fails_in_the_child_is_not_written_and_nothing_is_recorded(pair, tmp_path, monkeypatch):
+    from budget_monitor.write import json_out
+
+    store = tmp_path / "h.sqlite"
+    bm.make_report(pair / "q2.xlsx", tmp_path / "q2-report.xlsx", history=store)
+    before = [(r.period, r.version) for r in bm.history_reports(store)]
+
+    def broken(report, path):
+        Path(path).write_text("{half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(json_out, "write_json_file", broken)
+    with pytest.raises(OSError, match="No space left"):
+        bm.make_report(pair / "q3.xlsx", tmp_path / "q3.xlsx", json=tmp_path / "q3.json", history=store)
+    assert not (tmp_path / "q3.json").exists()
+    assert [(r.period, r.version) for r in bm.history_reports(store)] == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_workbook_that_fails_stops_the_child_and_nothing_is_recorded(pair, tmp_path, monkeypatch):
+    from budget_monitor import write
+
+    store = tmp_path / "h.sqlite"
+    bm.make_report(pair / "q2.xlsx", tmp_path / "q2-report.xlsx", history=store)
+    before = [(r.period, r.version) for r in bm.history_reports(store)]
+
+    def broken(report, path, progress=None):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write, "write_report", broken)
+    with pytest.raises(OSError, match="No space left"):
+        bm.make_report(pair / "q3.xlsx", tmp_path / "q3.xlsx", json=tmp_path / "q3.json", history=store)
+    assert not (tmp_path / "q3.json").exists() and not (tmp_path / "q3.xlsx").exists()
+    assert [(r.period, r.version) for r in bm.history_reports(store)] == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from budget_monitor.inputs.quarterbook import write_quarter
-from tests.support.cli import run
+from tests.support.cli import run, run_process
 from tests.support.paths import SAMPLE
 
 
@@ -27,7 +27,8 @@ def sample_run(tmp_path_factory):
     workbook = folder / "q3.xlsx"
     shutil.copy(SAMPLE, workbook)
     before = digest(workbook)
-    result = run("report", str(workbook), "--json", str(folder / "q3.json"))
+    # One of the two runs in a fresh interpreter (python -m budget_monitor), as a user runs it.
+    result = run_process("report", str(workbook), "--json", str(folder / "q3.json"))
     return folder, workbook, before, result
 
 
@@ -98,7 +99,8 @@ def test_input_errors_exit_1_with_located_messages(tmp_path, sample_quarter):
     book["Budget lines"]["D5"] = "twelve"
     book.save(workbook)
     before = digest(workbook)
-    result = run("report", str(workbook), "-o", str(tmp_path / "out.xlsx"))
+    # The other: bad input, in a fresh interpreter, names each cell and prints no traceback.
+    result = run_process("report", str(workbook), "-o", str(tmp_path / "out.xlsx"))
     assert result.returncode == 1
     assert f"{workbook}: Budget lines!D5: " in result.stderr and "'twelve' is not a number" in result.stderr
     assert "Activity!" in result.stderr and "did you mean 'Fostering Service'" in result.stderr

@@ -186,7 +186,8 @@ def test_the_outturn_report_has_the_year_and_accuracy_sheets_and_says_so(recorde
     )
     assert "The 2011-12 Q1 forecast understated the outturn by £489k, mostly Fostering Service volumes." in words
     assert "Forecasts never came within 1% of the cash limit for Assessment of Vulnerable Children" in words
-    assert list(doc)[-1] == "forecast_accuracy"
+    keys = list(doc)  # after every key a quarter's report has (the management action was last)
+    assert keys.index("forecast_accuracy") == keys.index("management_action") + 1
 
 
 def test_without_an_outturn_the_command_measures_against_the_latest_period_and_says_so(tmp_path, recorded):
@@ -400,3 +401,18 @@ def test_a_roll_up_of_several_workbooks_has_the_years_accuracy_by_portfolio(tmp_
         (bl.variance for bl in year[YEAR_PERIODS[-1]].lines[:4]), m.GrossIncome()
     )
     assert adults.points[0].error == expected
+
+
+def test_the_outturn_json_streams_as_the_dict_defines_it(recorded, tmp_path):
+    """The streamed JSON (what --json writes) is byte for byte json.dumps of report_dict,
+    forecast_accuracy included, and the accuracy command's JSON is that object alone."""
+    from budget_monitor.write.json_out import report_dict, report_json
+    from budget_monitor.write.year_json import accuracy_dict, write_accuracy_file
+
+    _, _, results, _ = recorded
+    report = results["2011-12 Outturn"].report
+    assert report_json(report) == json.dumps(report_dict(report), ensure_ascii=False, separators=(",", ":")) + "\n"
+    write_accuracy_file(report.accuracy, tmp_path / "a.json")
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8")) == {
+        "forecast_accuracy": json.loads(json.dumps(accuracy_dict(report.accuracy)))
+    }

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from budget_monitor.read.grid import Grid, grid_from_rows
 from budget_monitor.read.settings import UNIT_SPELLINGS, unit_key
 from budget_monitor.read.sheets import SHEETS, known_sheets
 from tests.support import badcells
+from tests.support.cli import run
 from tests.support.paths import ROOT, SAMPLE
 
 LINES_HEADER = ["Portfolio", "Section", "Budget line", "Gross cash limit", "Income cash limit", "Gross forecast",
@@ -38,9 +38,7 @@ def by_code(problems, code):
 
 def cli(*args: object) -> subprocess.CompletedProcess:
     """The command as a person runs it; ``output`` is what they see (stdout, then stderr)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "budget_monitor", *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
+    result = run(*map(str, args), cwd=ROOT)
     result.output = result.stdout + result.stderr  # type: ignore[attr-defined]
     return result
 

@@ -24,8 +24,8 @@ from tests.support.published import DRIVERS, HEADINGS, numbers
 
 
 @pytest.fixture(scope="module")
-def entries(sample_quarter):
-    return narrative(analyse(sample_quarter))
+def entries(sample_report):
+    return narrative(sample_report)
 
 
 def _entry(entries, line: str):

@@ -40,8 +40,8 @@ D = Decimal
 
 
 @pytest.fixture(scope="module")
-def report(sample_quarter):
-    return analyse(sample_quarter)
+def report(sample_report):
+    return sample_report
 
 
 def numbers(row, columns=slice(2, 5)):

@@ -23,7 +23,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from budget_monitor.serve import Settings  # noqa: E402
 from tests.support.paths import SAMPLE  # noqa: E402
-from tests.support.series import net_variance, shown_k, write_q2_q3  # noqa: E402
+from tests.support.series import net_variance, shown_k  # noqa: E402
 from tests.support.server import Server, text_in_money_cell  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -43,8 +43,8 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def quarters(tmp_path_factory, sample_quarter):
-    return write_q2_q3(tmp_path_factory.mktemp("quarters"), sample_quarter)
+def quarters(series_pair):
+    return series_pair
 
 
 def chromium(profile: Path, *, scripts: bool = True):

@@ -23,7 +23,7 @@ from budget_monitor.serve import Settings  # noqa: E402
 from budget_monitor.serve.jobs import Jobs, safe_stem  # noqa: E402
 from tests.support.badbooks import good_xlsx  # noqa: E402
 from tests.support.paths import SAMPLE  # noqa: E402
-from tests.support.series import net_variance, shown_k, write_q2_q3  # noqa: E402
+from tests.support.series import net_variance, shown_k  # noqa: E402
 from tests.support.server import Server, session, text_in_money_cell, upload  # noqa: E402
 
 LINK = re.compile(r'href="(/download/([A-Za-z0-9_-]+)/(\w+))"')
@@ -236,8 +236,8 @@ def upload_with_previous(
 
 
 @pytest.fixture(scope="module")
-def quarters(tmp_path_factory, sample_quarter):
-    return write_q2_q3(tmp_path_factory.mktemp("quarters"), sample_quarter)
+def quarters(series_pair):
+    return series_pair
 
 
 def test_a_previous_report_uploaded_gives_the_movement_on_the_page_and_in_every_download(server, quarters):

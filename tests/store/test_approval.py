@@ -13,7 +13,6 @@ import sys
 import pytest
 
 from budget_monitor import api
-from budget_monitor.engine import analyse
 from budget_monitor.periods import parse_period
 from budget_monitor.store import SCHEMA_VERSION, AuditRow, StoreError, store_at
 from budget_monitor.store.history import MIGRATIONS, local_user
@@ -24,8 +23,8 @@ KENT = "Kent County Council"
 
 
 @pytest.fixture(scope="module")
-def report(sample_quarter):
-    return analyse(sample_quarter)
+def report(sample_report):
+    return sample_report
 
 
 def record(store, report, period: str, org: str = KENT, name: str = "q.xlsx"):
@@ -207,3 +206,12 @@ def test_the_report_command_says_when_the_movement_is_from_a_draft(tmp_path):
     assert run("history", "approve", "2011-12 Q2", "--history", str(store)).returncode == 0
     again = run("report", str(q3), "--history", str(store))
     assert "(from the history, version 1)" in again.stdout + again.stderr
+
+
+def test_listening_on_every_address_answers_to_this_machines_names():
+    import socket
+
+    from budget_monitor.cli import _default_hosts
+
+    assert socket.gethostname() in _default_hosts("0.0.0.0") and "localhost" in _default_hosts("0.0.0.0")
+    assert _default_hosts("10.0.0.5")[0] == "10.0.0.5"

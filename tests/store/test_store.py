@@ -17,7 +17,6 @@ from pathlib import Path
 import attrs
 import pytest
 
-from budget_monitor.engine import analyse
 from budget_monitor.model import NOWHERE
 from budget_monitor.periods import parse_period
 from budget_monitor.store import SCHEMA_VERSION, StoreError, open_store, store_at
@@ -40,11 +39,6 @@ def _record(store, report, period="2011-12 Q3", org="Kent County Council"):
         components=report.components,
         parts={"over_threshold": "{}"},
     )
-
-
-@pytest.fixture(scope="module")
-def sample_report(sample_quarter):
-    return analyse(sample_quarter)
 
 
 def test_what_is_recorded_comes_back_exactly(tmp_path, sample_report):

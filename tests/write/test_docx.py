@@ -19,9 +19,9 @@ from tests.support.published import DRIVERS, HEADINGS, numbers
 
 
 @pytest.fixture(scope="module")
-def sample_docx(sample_quarter, tmp_path_factory):
+def sample_docx(sample_report, tmp_path_factory):
     path = tmp_path_factory.mktemp("docx") / "q3.docx"
-    write_docx(analyse(sample_quarter), path)
+    write_docx(sample_report, path)
     return path
 
 

@@ -23,9 +23,9 @@ from tests.support.printed import font_sizes, is_a4, page_sizes, pdf_pages, prin
 
 
 @pytest.fixture(scope="module")
-def paper(sample_quarter, tmp_path_factory) -> Path:
+def paper(sample_report, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("paper") / "q3-paper.docx"
-    write_docx(analyse(sample_quarter), path)
+    write_docx(sample_report, path)
     return path
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from budget_monitor.engine import analyse
 from budget_monitor.write import write_report
 from budget_monitor.write.book import MIN_SCALE
 from tests.support.printed import font_sizes, is_a4, page_sizes, pdf_pages, printing, to_pdf
@@ -32,9 +31,9 @@ def sheets_xml(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def sample_book(sample_quarter, tmp_path_factory) -> Path:
+def sample_book(sample_report, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("print") / "q3-report.xlsx"
-    write_report(analyse(sample_quarter), path)
+    write_report(sample_report, path)
     return path
 
 

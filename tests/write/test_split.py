@@ -105,3 +105,20 @@ def test_split_keeps_every_row_and_the_totals_that_stay_live(q):
                 assert 0 <= i < len(part.rows)
             if r.sums:
                 assert r.cells[1] == sum((part.rows[i].cells[1] or Decimal(0) for i in r.sums), Decimal(0))
+
+
+def test_the_shared_tables_are_made_once_and_let_go_after_their_last_sheet(sample_quarter, tmp_path, monkeypatch):
+    """The revenue table and Table 2 are made once for all the sheets that show them, and
+    the workbook's writer lets each go once the last of those is written (so no sheet after
+    it asks for it again)."""
+    from budget_monitor import write
+    from budget_monitor.report import tables
+
+    made: list[str] = []
+    for name in ("revenue_table", "table2"):
+        real = getattr(tables, name)
+        monkeypatch.setattr(tables, name, lambda *a, _real=real, _name=name, **k: made.append(_name) or _real(*a, **k))
+    book = write_report(analyse(sample_quarter), tmp_path / "r.xlsx")
+    assert sorted(made) == ["revenue_table", "table2"]
+    assert "revenue" not in book._memo and "table2" not in book._memo
+    assert set(write.RELEASE_AFTER) <= set(write.SHEETS)
