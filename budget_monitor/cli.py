@@ -27,7 +27,40 @@ app = typer.Typer(
     "Example: budget-monitor report workbooks/kcc-scs-2011-12-q3.xlsx",
 )
 
+
+def _plain_type(display_type):
+    """Help that names an argument's type as a reader would (``<path>...``), not as Python
+    spells it (``<list[Path]>``)."""
+
+    def shown(self, ctx) -> str:
+        text = display_type(self, ctx)
+        inner = text[6:-2] if text.startswith("<list[") and text.endswith("]>") else None
+        return f"<{inner.lower()}>..." if inner else text
+
+    return shown
+
+
+typer.core.TyperArgument.display_type = _plain_type(typer.core.TyperArgument.display_type)  # type: ignore[method-assign]
+
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _version(value: bool) -> None:
+    if value:
+        version = getattr(sys.modules[__package__ or "budget_monitor"], "__version__", "unknown")
+        typer.echo(f"budget-monitor {version}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    pass
+
+
 #: The report command prints this many warnings at most (all are in the Checks sheet).
 MAX_WARNINGS_SHOWN = 50
 
@@ -79,13 +112,15 @@ def _count(problems) -> None:
     _say(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
 
 
-def _failed(label: str, result) -> typer.Exit:
+def _failed(label: str, result, nothing_written: bool = False) -> typer.Exit:
     """Print every problem of a result with errors; exit 1, or 2 when a history store
     cannot be used (a file that is not one, another application's database, a damaged one)."""
     from .series import UNUSABLE_STORE
 
     _show(label, result.problems)
     _count(result.problems)
+    if nothing_written:
+        _say("budget-monitor: no report was written: correct the errors above and run the report again")
     return typer.Exit(EXIT_USAGE if any(p.code == UNUSABLE_STORE for p in result.errors) else EXIT_INPUT)
 
 
@@ -143,9 +178,9 @@ def report(
     """Write the monitoring report for a quarterly workbook, or one report for several, and
     record it in the history store, with the movement since the last report.
 
-    Example: budget-monitor report q3.xlsx -o q3-report.xlsx --json q3-report.json --docx q3-report.docx
+    Example: budget-monitor report q3.xlsx --json q3.json --docx q3.docx
 
-    Example: budget-monitor report scs.xlsx asc.xlsx -o directorate.xlsx --title "Families and Social Care"
+    Example: budget-monitor report scs.xlsx asc.xlsx -o directorate.xlsx
     """
     from . import api
     from .model import counted
@@ -212,7 +247,7 @@ def report(
         raise typer.Exit(EXIT_USAGE) from None
     progress.close()
     if not result.ok:
-        raise _failed(label, result)
+        raise _failed(label, result, nothing_written=True)
     warnings = result.warnings
     _show(label, warnings[:MAX_WARNINGS_SHOWN])
     if len(warnings) > MAX_WARNINGS_SHOWN:
@@ -365,7 +400,9 @@ def serve(
         )
     if history is not None:
         _check_history(history)
-    hosts = tuple(allowed_hosts) or ((*LOCAL_HOSTS, host) if local else (host,))
+    hosts = tuple(allowed_hosts) or _default_hosts(host)
+    if not allowed_hosts and not local:
+        _say(f"budget-monitor: the page answers to the host names {', '.join(hosts)} (--allowed-host names others)")
     settings = Settings(
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         workers=workers,
@@ -388,6 +425,16 @@ def serve(
 
 #: The addresses that keep the page to this machine.
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _default_hosts(host: str) -> tuple[str, ...]:
+    """The host names the page answers to without --allowed-host: the address it listens on,
+    or, listening on every address, this machine's names; and the local names."""
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+
+        return tuple(dict.fromkeys((socket.gethostname(), socket.getfqdn(), *LOCAL_HOSTS)))
+    return tuple(dict.fromkeys((host, *LOCAL_HOSTS)))
 
 
 def _access(auth: str | None, access: Path | None, user_header: str):
@@ -462,9 +509,27 @@ _HISTORY_HELP = "The history store [default: budget-monitor.sqlite in this folde
 
 
 def _store(path: Path | None) -> Path:
+    """The store named, else ``budget-monitor.sqlite`` here, else the one ``report`` made
+    beside a report in a folder below this one (``report workbooks/q3.xlsx`` records in
+    ``workbooks/``): found when it is the only one, otherwise each one found is named."""
     from .store import DEFAULT_NAME
 
-    return path if path is not None else Path(DEFAULT_NAME)
+    if path is not None:
+        return path
+    here = Path(DEFAULT_NAME)
+    if here.exists():
+        return here
+    found = sorted(p for pattern in (f"*/{DEFAULT_NAME}", f"*/*/{DEFAULT_NAME}") for p in Path().glob(pattern))
+    if len(found) == 1:
+        _say(f"budget-monitor: using the history store {found[0]} (none in this folder; --history names another)")
+        return found[0]
+    if found:
+        named = ", ".join(str(p) for p in found[:10])
+        raise _usage(
+            f"there is no history store in this folder; there are {len(found)} below it ({named}): "
+            f"name one with --history, e.g. --history {found[0]}"
+        )
+    return here
 
 
 def _signed(amount) -> str:
@@ -521,7 +586,7 @@ def history_show(
 ) -> None:
     """Print one recorded report (its latest version): its variance by portfolio and by line (£000).
 
-    Example: budget-monitor history show "2011-12 Q3" --history reports/budget-monitor.sqlite
+    Example: budget-monitor history show "2011-12 Q3"
     """
     from . import api
 
@@ -644,7 +709,7 @@ def accuracy(
     tolerance (£000), against the outturn, or the latest period recorded when there is
     no outturn yet (said so).
 
-    Example: budget-monitor accuracy --history reports/budget-monitor.sqlite --year 2011-12
+    Example: budget-monitor accuracy --year 2011-12
     """
     from . import api
 

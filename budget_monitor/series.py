@@ -351,7 +351,14 @@ def pending(report: Report, period: Period, inputs: Sequence[Path], who: tuple[s
     )
 
 
-def record(store: Store, report: Report, period: Period, inputs: Sequence[Path], before_commit=None, who=("", "")):
+def record(
+    store: Store,
+    report: Report,
+    period: Period,
+    inputs: Sequence[Path],
+    before_commit: Callable[[], None] | None = None,
+    who: tuple[str, str] = ("", ""),
+) -> Recorded:
     """Record ``report`` (made from the workbooks ``inputs``) as the next version of its
     organisation and period (``before_commit``: see ``Store.record``; ``who``: the user
     recording it and from where)."""

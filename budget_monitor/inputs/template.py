@@ -150,6 +150,15 @@ GENERAL_NOTES: tuple[tuple[str, str], ...] = (
         ),
     ),
     (
+        "Checking",
+        (
+            "budget-monitor check WORKBOOK reads this workbook and lists every problem with the cell it is in "
+            "(such as Budget lines!F14), writing nothing; errors stop the report, warnings do not. "
+            "budget-monitor report WORKBOOK writes the report once there are no errors, and says so when "
+            "it writes nothing."
+        ),
+    ),
+    (
         "Rows and columns",
         (
             "Keep the header row's wording. Columns may be moved, title rows may be added above the header, "
@@ -660,13 +669,13 @@ def _height(text: str, width_chars: int) -> float:
 
 
 def build_template(book: xlsxwriter.Workbook) -> None:
-    """Add every sheet of the template to ``book``: Settings, the sheets of the input
-    contract in its order, then About."""
+    """Add every sheet of the template to ``book``: About first (what a newcomer reads),
+    then Settings and the sheets of the input contract in its order."""
     f = _Formats(book)
+    _write_about(book, f)
     _write_settings(book, f)
     for spec in SHEETS:
         _write_sheet(book, spec, f)
-    _write_about(book, f)
     book.set_properties({"title": "Quarterly budget monitoring workbook", "comments": "Made by budget_monitor"})
 
 

@@ -141,7 +141,11 @@ def _header(grid: Grid, spec: SheetSpec, i: int, row: list[object], problems: li
         )
     if spec.one_of and not any(all(k in index for k in group) for group in spec.one_of):
         wanted = " or ".join(" and ".join(repr(spec.column(k).header) for k in group) for group in spec.one_of)
-        problems.append(error("missing-column", f"expected the columns {wanted}", Where(grid.name, row_no, "A")))
+        # The set most nearly there names what it lacks: "no column 'Income forecast'".
+        nearest = max(spec.one_of, key=lambda group: sum(k in index for k in group))
+        lacking = [repr(spec.column(k).header) for k in nearest if k not in index]
+        said = f"no column {' or '.join(lacking)}; " if len(lacking) < len(nearest) else ""
+        problems.append(error("missing-column", f"{said}expected the columns {wanted}", Where(grid.name, row_no, "A")))
         ok = False
     return Header(row_no, columns, index) if ok else None
 

@@ -40,6 +40,8 @@ def _k(value: Decimal | str) -> str:
 
 def layout(title: str, body: str, *, status: str = "", history: bool = False, account: str = "") -> str:
     """A whole page; ``account`` is the header's line saying who is signed in (``auth.Gate.account``)."""
+    if 'class="error-summary"' in body and not title.startswith("Error: "):
+        title = "Error: " + title  # the GOV.UK pattern: the page's title says there is a problem
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -94,6 +96,11 @@ the movement since then.{HISTORY_HINT if history else ""}</p>
         if previous
         else ""
     )
+    inline = (
+        f'<p class="error-message" id="workbook-error"><span class="visually-hidden">Error:</span> {escape(error)}</p>'
+        if error
+        else ""
+    )
     return f"""{error_html}
 <h1>Make the monitoring report</h1>
 <p class="lead">Choose the quarterly workbook (or drop it on the box). You get the variance report,
@@ -101,10 +108,10 @@ Table 2 and the charts, with the report workbook, the Word document and the JSON
 if the workbook has problems, each problem with its sheet and cell.</p>
 <form id="upload" method="post" action="/report" enctype="multipart/form-data">
 <input type="hidden" name="csrf" value="{escape(csrf)}">
-<div class="field drop" id="drop">
+<div class="field drop{" field-error" if error else ""}" id="drop">
 <label for="workbook">Quarterly workbook</label>
 <p class="hint" id="workbook-hint">An .xlsx, .xlsm or .ods file, up to {limit_mb} MB.</p>
-<input type="file" id="workbook" name="workbook" required aria-describedby="workbook-hint"
+{inline}<input type="file" id="workbook" name="workbook" required aria-describedby="workbook-hint{" workbook-error" if error else ""}"
  accept=".xlsx,.xlsm,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet">
 </div>
 {previous_html}
@@ -146,9 +153,9 @@ def problems_page(name: str, problems: Sequence[dict[str, str]], files: Sequence
 """
 
 
-def _problem_row(i: int, p: dict[str, str]) -> str:
+def _problem_row(i: int, p: dict[str, str], prefix: str = "p") -> str:
     return (
-        f'<tr id="p{i}" class="{escape(p["level"])}"><td>{escape(p["level"])}</td><td>{escape(p["file"])}</td>'
+        f'<tr id="{prefix}{i}" class="{escape(p["level"])}"><td>{escape(p["level"])}</td><td>{escape(p["file"])}</td>'
         f"<td>{escape(p['sheet'])}</td>"
         f"<td>{escape(p['cell'])}</td><td>{escape(p['message'])}</td></tr>"
     )
@@ -178,10 +185,12 @@ def report_page(
         f"{escape(OUTPUTS[kind][0])} <span>({escape(file)})</span></a></li>"
         for kind, file in sorted(outputs.items(), key=lambda kv: list(OUTPUTS).index(kv[0]))
     )
-    warnings = "".join(f"<li>{escape(said(p))}</li>" for p in problems)
-    warnings_html = (
+    warnings_html = (  # the same table as the problems page's, so that a warning reads like an error
         f'<details class="warnings"><summary>{len(problems)} warning{"" if len(problems) == 1 else "s"} '
-        f"to look at</summary><ul>{warnings}</ul></details>"
+        f'to look at</summary><table class="table problems"><caption class="visually-hidden">Warnings</caption>'
+        f'<thead><tr><th scope="col">Level</th><th scope="col">File</th><th scope="col">Sheet</th>'
+        f'<th scope="col">Cell</th><th scope="col">What was found</th></tr></thead><tbody>'
+        f"{''.join(_problem_row(i, p, 'w') for i, p in enumerate(problems))}</tbody></table></details>"
         if problems
         else ""
     )
@@ -281,13 +290,18 @@ def _plain(value: str) -> str:
     return f"{display(Decimal(value)):,.0f}"
 
 
+def _unsaid(r: dict[str, Any]) -> bool:
+    """Does a row need an explanation that its label does not already say?"""
+    return bool(r.get("needs_explanation")) and "needs an explanation" not in str(r["label"])
+
+
 def _table2(over: dict[str, Any]) -> str:
     shown = over["shown_in_thousands"]
 
     def side(rows: list[dict[str, Any]], total: str, heading: str, key: str) -> str:
         body = "".join(
             f"<tr{' class=need' if r.get('needs_explanation') else ''}><td>{escape(r['label'])}"
-            f"{' <strong>(needs an explanation)</strong>' if r.get('needs_explanation') else ''}</td>"
+            f"{' <strong>(needs an explanation)</strong>' if _unsaid(r) else ''}</td>"
             f'<td class="num">{_k(r["amount"])}</td></tr>'
             for r in rows
         )

@@ -85,7 +85,7 @@ def test_blank_template_reads_back_with_only_the_no_lines_error(blank):
 
 
 def test_sheets_in_the_contract_order_settings_first_about_last(book):
-    assert book.sheetnames == [SETTINGS_SHEET, *(s.name for s in SHEETS), ABOUT_SHEET]
+    assert book.sheetnames == [ABOUT_SHEET, SETTINGS_SHEET, *(s.name for s in SHEETS)]
     assert [s.name for s in SHEETS] == [
         "Budget lines", "Activity", "Variance items", "Cash limit changes", "Savings", "Capital", "Indicators",
         "KPIs", "Actions",

@@ -206,3 +206,12 @@ def test_the_report_command_says_when_the_movement_is_from_a_draft(tmp_path):
     assert run("history", "approve", "2011-12 Q2", "--history", str(store)).returncode == 0
     again = run("report", str(q3), "--history", str(store))
     assert "(from the history, version 1)" in again.stdout + again.stderr
+
+
+def test_listening_on_every_address_answers_to_this_machines_names():
+    import socket
+
+    from budget_monitor.cli import _default_hosts
+
+    assert socket.gethostname() in _default_hosts("0.0.0.0") and "localhost" in _default_hosts("0.0.0.0")
+    assert _default_hosts("10.0.0.5")[0] == "10.0.0.5"
