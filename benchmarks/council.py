@@ -66,7 +66,7 @@ def generate(n: int, per_line: int, path: Path, seed: int = 1) -> None:
             lines.write_string(row, 5, f"({-shown:,})")
         else:
             lines.write_number(row, 5, shown)
-        lines.write_number(row, 6, rng.randint(0, limit))
+        lines.write_number(row, 6, rng.randint(0, min(limit, limit + variance)))  # spent so far: within the forecast
     sa = book.add_worksheet("Subjective analysis")
     sa.write_row(0, 0, ["Portfolio", "Budget line", "Subjective", "Side", "Cash limit", "Forecast"])
     r = 1

@@ -69,7 +69,7 @@ class Child(Generic[T]):
         except Exception:  # noqa: BLE001 - nothing readable came back: the child stopped
             raise ChildStopped(status) from None
         if kind == "ok":
-            return value  # what the task returned, unpickled
+            return value  # type: ignore[no-any-return]  # what the task returned, unpickled (T)
         raise value
 
     def cancel(self) -> None:

@@ -92,7 +92,7 @@ def _import() -> tuple[Any, Any]:
     return pd, pa
 
 
-class Frames(dict):
+class Frames(dict[str, Any]):
     """The result's DataFrames by name (``frames["lines"]`` or ``frames.lines``)."""
 
     def __getattr__(self, name: str) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -175,10 +175,10 @@ def roundings(lines: Sequence[BudgetLine], components: Iterable[Component], tole
 # --- the subjective analysis ------------------------------------------------------------
 
 
-@attrs.frozen
-class SubjectiveLine:
+class SubjectiveLine(NamedTuple):
     """One kind of spending or income on one side of a line: as given on the sheet, or
-    ``derived`` (a net-only line's other side: its net less the side given)."""
+    ``derived`` (a net-only line's other side: its net less the side given). A
+    ``NamedTuple`` (as ``Component`` is): a large report has hundreds of thousands."""
 
     portfolio: str
     line: str
@@ -227,12 +227,14 @@ def subjective_analysis(
     problems: list[Problem] = []
     rounding: list[Rounding] = []
     by_line: dict[int, tuple[BudgetLine, dict[str, list[SubjectiveRow]]]] = {}
+    found_for: dict[tuple[str, str], BudgetLine | None] = {}  # a line's rows name it alike
     for r in rows:
-        bl = index.find(r.line, r.portfolio) or index.resolve(
-            r.line, r.portfolio, "subjective", r.where, problems, r.subjective
-        )
+        key = (r.line, r.portfolio)
+        bl = found_for[key] if key in found_for else found_for.setdefault(key, index.find(r.line, r.portfolio))
         if bl is None:
-            continue
+            bl = index.resolve(r.line, r.portfolio, "subjective", r.where, problems, r.subjective)
+            if bl is None:
+                continue
         by_line.setdefault(id(bl), (bl, {}))[1].setdefault(r.side.casefold(), []).append(r)
     out: list[SubjectiveLine] = []
     for bl in lines:
@@ -297,8 +299,12 @@ def _against(
 
 def _summary(rows: Sequence[SubjectiveLine]) -> tuple[SubjectiveTotal, ...]:
     found: dict[tuple[str, str], list[Any]] = {}
+    folded: dict[str, str] = {}
     for r in rows:
-        key = (r.side, "Derived" if r.derived else " ".join(r.subjective.split()).casefold())
+        name = folded.get(r.subjective)
+        if name is None:
+            name = folded[r.subjective] = " ".join(r.subjective.split()).casefold()
+        key = (r.side, "Derived" if r.derived else name)
         acc = found.get(key)
         if acc is None:
             acc = found[key] = [r.side, "Derived" if r.derived else r.subjective, ZERO, ZERO, 0]

@@ -105,14 +105,14 @@ def _shown(value: object) -> str:
     return json.dumps(value)[:40]
 
 
-def _text(obj: dict, key: str, where: str) -> str:
+def _text(obj: dict[str, object], key: str, where: str) -> str:
     value = obj.get(key, "")
     if not isinstance(value, str):
         raise _Bad(f"{where}.{key}", f"found {_shown(value)}; expected text")
     return value
 
 
-def _amount(obj: dict, key: str, where: str) -> Decimal:
+def _amount(obj: dict[str, object], key: str, where: str) -> Decimal:
     value = obj.get(key)
     if not isinstance(value, str):
         raise _Bad(f"{where}.{key}", f'found {_shown(value)}; expected an amount as text, e.g. "3178994.04"')
@@ -125,7 +125,7 @@ def _amount(obj: dict, key: str, where: str) -> Decimal:
     return amount.quantize(PENNY)
 
 
-def _gi(obj: dict, key: str, where: str) -> GrossIncome:
+def _gi(obj: dict[str, object], key: str, where: str) -> GrossIncome:
     inner = obj.get(key)
     if not isinstance(inner, dict):
         raise _Bad(f"{where}.{key}", 'missing; expected {"gross", "income", "net"}')
@@ -150,7 +150,7 @@ def _fields(raw: object, schema: Schema, wanted: tuple[str, ...], where: str) ->
     """The ``wanted`` fields of a record, read from ``raw`` as ``schema`` writes them."""
     if not isinstance(raw, dict):
         raise _Bad(where, "expected an object")
-    readers: dict[str, Callable[[dict, str, str], object]] = {
+    readers: dict[str, Callable[[dict[str, object], str, str], object]] = {
         "text": _text,
         "name": _text,
         "amount": _amount,

@@ -119,7 +119,7 @@ BUDGET_LINES = SheetSpec(
         _c("net_cash_limit", "Net cash limit", "money", required=False, blank_is_none=True,
            aliases=("Net budget", "Net cash limit budget")),
         _c("net_forecast", "Net forecast", "money", required=False, blank_is_none=True,
-           aliases=("Net forecast outturn", "Net projected outturn")),
+           aliases=("Net forecast outturn", "Net projected outturn", "Net outturn")),
         _c("net_variance", "Net variance", "money", required=False, blank_is_none=True,
            aliases=("Net forecast variance", "Net projected variance")),
         _c("budget_to_date", "Budget to date", "money", required=False, blank_is_none=True,

@@ -5,6 +5,7 @@ before and after them, in £000 as shown, casting. Pure: no Excel, no store.
 
 from __future__ import annotations
 
+from ..engine.management import ManagementSummary
 from ..money import ZERO, display
 from .tables import Col, Formula, Row, Table
 
@@ -24,7 +25,7 @@ MANAGEMENT_COLUMNS = (
 WHOLE_PORTFOLIO = "(the portfolio as a whole)"
 
 
-def management_table(summary, title: str, before_ref: str = "") -> Table:
+def management_table(summary: ManagementSummary, title: str, before_ref: str = "") -> Table:
     """The actions with their RAG (the RAG cell coloured), their total, and the net variance
     before (repeating ``before_ref`` by formula when given) and after them (£000; the total is the sum of the shown actions, and the variance
     after is the variance before plus that total, as shown)."""

@@ -381,7 +381,17 @@ def narrative(report: Report, wording: Wording | None = None, most: int | None =
     if most is not None and len(listed) > most:
         sizes = [(-abs(bl.variance.net), i, bl.key) for i, bl in enumerate(report.lines) if bl.key in listed]
         listed = {key for _, _, key in sorted(sizes)[:most]}
-    comps = _by_line((c for c in report.components if (c.portfolio, c.line) in listed), lambda c: (c.portfolio, c.line))
+    # A remainder within [revenue] rounding is rounding (listed on Checks), not a variance to explain.
+    rounded = {(r.portfolio, r.line, r.what) for r in getattr(report, "rounding", ())}
+    comps = _by_line(
+        (
+            c
+            for c in report.components
+            if (c.portfolio, c.line) in listed
+            and not (c.kind == "unexplained" and (c.portfolio, c.line, f"unexplained {c.side} variance") in rounded)
+        ),
+        lambda c: (c.portfolio, c.line),
+    )
     effects = _by_line(
         (e for e in report.effects if (e.portfolio, e.driver.line) in listed), lambda e: (e.portfolio, e.driver.line)
     )

@@ -7,8 +7,10 @@ is (see ``json_out``). Amounts are strings of pounds with two decimals, exact.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from ..engine.management import ManagementSummary
 from ..engine.movement import ComponentMovement, LineMovement, Movement, PreviousReport
 from ..model import GrossIncome
 from ..money import pounds_text
@@ -57,7 +59,7 @@ def series_dict(previous: PreviousReport | None, mv: Movement | None) -> dict[st
     return {"previous": previous_dict(previous), "movement": movement_dict(mv)}
 
 
-def management_dict(summary) -> dict[str, object] | None:
+def management_dict(summary: ManagementSummary | None) -> dict[str, object] | None:
     """The ``management_action`` key: the actions, their total, and the variance before and after."""
     if summary is None:
         return None
@@ -71,7 +73,10 @@ def management_dict(summary) -> dict[str, object] | None:
 
 
 def write_series(
-    write: Callable[[str], object], previous: PreviousReport | None, mv: Movement | None, write_list
+    write: Callable[[str], object],
+    previous: PreviousReport | None,
+    mv: Movement | None,
+    write_list: Callable[[Callable[[str], object], Iterable[Any], Callable[[Any], str]], None],
 ) -> None:
     """Write ``,"previous":...,"movement":...`` (the text ``json.dumps`` gives ``series_dict``),
     lists through ``write_list(write, records, text)``."""

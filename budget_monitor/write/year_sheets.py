@@ -156,7 +156,12 @@ def next_year_sheet(book: Book, report: Report) -> None:
         title = "Recurring pressures and savings: the full year effect (£000)"
         table = full_year_table(fye, title)
         if ws is None:
-            book.table(table, freeze=False)
+            ws, _ = book.table(table, freeze=False)
         else:
             book.text(ws, row, 0, title, heading)
             book.table(table, ws=ws, first_row=row + 1, freeze=False)
+    # the two tables share the sheet's columns: the names and the purpose or item wide enough for both
+    assert ws is not None
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 40)
+    ws.set_column(2, 2, 50)

@@ -370,3 +370,34 @@ def test_frames_and_the_page_take_net_only_lines(council):
 
     html = page.report_page("council.xlsx", "token", {"xlsx": "r.xlsx"}, result.to_json(), [])
     assert "Road maintenance" in html
+
+
+def test_a_remainder_within_a_unit_is_rounding_not_a_variance_to_explain(tmp_path):
+    def edit(wb, ws):
+        items = wb.add_worksheet("Variance items")
+        items.write_row(0, 0, ["Budget line", "Description", "Gross"])
+        items.write_row(1, 0, ["Road maintenance", "Winter gritting", 267])  # of 268: £1k left over
+
+    path = council_book(tmp_path / "r.xlsx", subjective=False, edit=edit)
+    result = bm.analyse(path)
+    doc = json.loads(result.to_json())
+    (r,) = [r for r in doc["rounding"] if r["line"] == "Road maintenance"]
+    assert r["what"] == "unexplained net variance" and r["amount"] == "1000.00"
+    road = next(e for e in doc["narrative"] if e["line"] == "Road maintenance")
+    assert not any("needs an explanation" in p for p in road["paragraphs"]), road["paragraphs"]
+    assert not [p for p in result.warnings if "Road maintenance" in p.message]
+    out = tmp_path / "r-report.xlsx"
+    assert bm.make_report(path, out).ok
+    checks = [[c.value for c in row] for row in openpyxl.load_workbook(out)["Checks"].iter_rows()]
+    assert any(row[0] == "rounding" and "Road maintenance" in str(row[3]) for row in checks)
+
+
+def test_rounding_in_the_rules_file(tmp_path):
+    from budget_monitor.rules import RulesError, parse_rules
+
+    assert parse_rules('[revenue]\nrounding = "unit"').rounding is None
+    assert parse_rules("[revenue]\nrounding = 0").rounding == 0
+    assert parse_rules("[revenue]\nrounding = 500").rounding_for("£000") == 500
+    for bad in ('"lots"', "-5", "true", "1.5"):
+        with pytest.raises(RulesError, match="revenue.rounding"):
+            parse_rules(f"[revenue]\nrounding = {bad}")

@@ -416,3 +416,31 @@ def test_the_outturn_json_streams_as_the_dict_defines_it(recorded, tmp_path):
     assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8")) == {
         "forecast_accuracy": json.loads(json.dumps(accuracy_dict(report.accuracy)))
     }
+
+
+def test_a_net_only_outturn_may_head_its_column_net_outturn(tmp_path, year):
+    """A net-only council's outturn: Net cash limit and Net outturn read as Net forecast."""
+    import openpyxl
+
+    plain, path = tmp_path / "plain.xlsx", tmp_path / "net.xlsx"
+    out = year[YEAR_PERIODS[-1]]
+    write_quarter(out, plain, title_rows=False)
+    book = openpyxl.load_workbook(plain)
+    ws = book["Budget lines"]
+    headers = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(headers)}
+    net_cl, net_out = len(headers) + 1, len(headers) + 2
+    ws.cell(1, net_cl).value, ws.cell(1, net_out).value = "Net cash limit", "Net outturn"
+    for r in range(2, ws.max_row + 1):
+        gcl, icl = ws.cell(r, col["Gross cash limit"]).value, ws.cell(r, col["Income cash limit"]).value
+        gf, inc = ws.cell(r, col["Gross forecast"]).value, ws.cell(r, col["Income forecast"]).value
+        if r == 2:  # one line given net only
+            for h in ("Gross cash limit", "Income cash limit", "Gross forecast", "Income forecast"):
+                ws.cell(r, col[h]).value = None
+            ws.cell(r, net_cl).value, ws.cell(r, net_out).value = gcl + icl, gf + inc
+    book.save(path)
+    result = api.analyse(path)
+    assert result.errors == (), result.errors
+    first = next(bl for bl in result.lines if bl.line == ws.cell(2, col["Budget line"]).value)
+    line = next(bl for bl in out.lines if bl.line == first.line)
+    assert first.variance.net == line.variance.net
