@@ -8,7 +8,7 @@ This is what a notebook, the command line and the page call::
     (True, 13, 24)
     >>> p = result.problems[0]
     >>> p.level, p.where.file, p.where.sheet, p.where.cell
-    ('warning', 'workbooks/kcc-scs-2011-12-q3.xlsx', 'Budget lines', '13')
+    ('warning', 'workbooks/kcc-scs-2011-12-q3.xlsx', 'Budget lines', 'G13')
     >>> p.message
     'Safeguarding: -£135,000.00 of the income variance is not explained by any driver or item'
 

@@ -43,7 +43,7 @@ def test_reference_quarter_as_the_command_line_gives_it(tmp_path):
     # The published figures (Table 2's totals as shown, the unexplained Safeguarding income).
     assert len(result.over_threshold.pressures) == 24 and len(result.over_threshold.underspends) == 12
     assert [p.code for p in result.problems] == ["unexplained", "cash-limit-difference"]
-    assert result.problems[0].where.cell == "13" and result.problems[0].where.file == str(workbook)
+    assert result.problems[0].where.cell == "G13" and result.problems[0].where.file == str(workbook)
     # The report's other parts are reached from the result too.
     assert result.savings.by_rag["Red"] == result.report.savings.by_rag["Red"]
     assert result.capital.year == "2011-12"
