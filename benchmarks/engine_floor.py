@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from run import RULES, input_path  # noqa: E402
 
-from budget_monitor.engine import analyse  # noqa: E402
+from budget_monitor.engine import analyse, sheet_order  # noqa: E402
 from budget_monitor.engine.revenue import _effect_order, component_order, size_order  # noqa: E402
 from budget_monitor.model import Component, DriverEffect  # noqa: E402
 from budget_monitor.money import EXACT, PENNY, ZERO  # noqa: E402
@@ -45,7 +45,10 @@ from budget_monitor.rules import load_rules  # noqa: E402
 def stripped(quarter, bound):
     """Components, effects, the over-threshold table and the cash-limit sums, and nothing more."""
     keys = [(bl.portfolio.casefold(), bl.section.casefold(), bl.line.casefold()) for bl in quarter.lines]
-    order = sorted(range(len(keys)), key=keys.__getitem__)
+    if quarter.settings.by_name:
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+    else:  # the sheet's own order: portfolios, then sections, as they first appear
+        order = sheet_order(quarter.lines, keys)
     lines = [quarter.lines[i] for i in order]
     by_key = {(keys[i][0], keys[i][2]): quarter.lines[i] for i in order}
     parts_of: dict[int, list] = {}
@@ -103,6 +106,9 @@ def stripped(quarter, bound):
             if i:
                 out.append(Component(bl.portfolio, bl.line, "", "income", "unexplained", i, bl.where))
     out.sort(key=component_order)
+    if not quarter.settings.by_name:
+        rank = {(bl.portfolio, bl.line): i for i, bl in enumerate(lines)}
+        out.sort(key=lambda c: rank[(c.portfolio, c.line)])
     effects.sort(key=_effect_order)
     listed = [c for c in out if abs(c.amount) >= bound]
     pressures = sorted((c for c in listed if c.amount > 0), key=size_order)

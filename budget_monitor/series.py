@@ -26,7 +26,7 @@ from .engine.movement import PreviousReport, TrendPoint, movement, portfolio_var
 from .model import Problem, Where, error, has_errors
 from .periods import Period, PeriodError, fy_label, parse_period
 from .periods import place as place_period
-from .store import Pending, Recorded, Store, StoreError, open_store, prepare
+from .store import Recorded, ReportRows, Store, StoreError, open_store, prepare
 
 #: The code of the problem a history store that cannot be used makes (the command line
 #: exits 2 for it, as for any other usage error).
@@ -331,7 +331,7 @@ def mine(result, organisations: Sequence[str] | None):
     return attrs.evolve(result, found_problems=(*result.found_problems, refused))
 
 
-def pending(report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")) -> Pending:
+def report_rows(report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")) -> ReportRows:
     """What recording ``report`` (made from the workbooks ``inputs``) writes: its rows in
     pennies and its other parts as JSON, made before the store is opened."""
     s = report.quarter.settings
@@ -362,7 +362,7 @@ def record(
     """Record ``report`` (made from the workbooks ``inputs``) as the next version of its
     organisation and period (``before_commit``: see ``Store.record``; ``who``: the user
     recording it and from where)."""
-    return store.write(pending(report, period, inputs, who), before_commit=before_commit)
+    return store.write(report_rows(report, period, inputs, who), before_commit=before_commit)
 
 
 class Recording:
@@ -398,7 +398,7 @@ def start_recording(
 
     def task(wait_for_go: Callable[[], None]) -> Recorded:
         try:
-            rows = pending(report, period, inputs, who)  # before the go, beside the writing
+            rows = report_rows(report, period, inputs, who)  # before the go, beside the writing
             if not exists:
                 wait_for_go()  # a new store is made only once the report's files are written
             store = open_store(store_path)
@@ -496,7 +496,7 @@ def start_json_then_recording(
         os.write(ready_w, b"1")
         os.close(ready_w)
         try:
-            rows = pending(report, period, inputs, who)
+            rows = report_rows(report, period, inputs, who)
             if not exists:
                 wait_for_go()  # a new store is made only once the report's files are written
             store = open_store(store_path)

@@ -14,7 +14,14 @@ from tests.support.paths import SAMPLE_DIR
 MARKS: dict[str, tuple[str, ...]] = {
     "libreoffice": ("write/test_recalc.py", "write/test_docx_paper.py", "write/test_print.py"),
     "browser": ("serve/test_browser.py", "serve/test_browser_access.py"),
-    "slow": (),
+    "slow": (
+        "read/test_bad_input.py",
+        "read/test_read_fast.py",
+        "read/test_rollup.py",
+        "e2e/test_conventions_report.py",
+        "serve/test_guard.py",
+        "serve/test_access.py",
+    ),
 }
 
 

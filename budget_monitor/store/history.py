@@ -196,7 +196,7 @@ def _pounds(pennies: int) -> Decimal:
 
 
 @attrs.frozen
-class Pending:
+class ReportRows:
     """A report's rows as the store keeps them (amounts in whole pennies), made before the
     store is opened or locked: ``prepare``, then ``Store.write``."""
 
@@ -228,7 +228,7 @@ def prepare(
     drivers: Iterable[DriverEffect] = (),
     user: str = "",
     client: str = "",
-) -> Pending:
+) -> ReportRows:
     """The rows of a report to record: every amount in whole pennies (``ValueError`` for
     one that is not), and the variance, added up in pennies; each driver's volumes and
     unit costs as exact decimal text. Touches no store."""
@@ -249,7 +249,7 @@ def prepare(
          str(e.driver.budget_unit_cost), str(e.driver.forecast_volume), str(e.driver.forecast_unit_cost))
         for i, e in enumerate(drivers)
     ]  # fmt: skip
-    return Pending(
+    return ReportRows(
         organisation,
         period,
         period_text,
@@ -305,7 +305,7 @@ class Store:
         back (a run records its report only once its files are written). ``_pause`` (for
         tests) is called inside the transaction, after the lines and before the components.
         """
-        pending = prepare(
+        rows = prepare(
             organisation=organisation,
             period=period,
             period_text=period_text,
@@ -315,19 +315,19 @@ class Store:
             components=components,
             parts=parts,
         )
-        return self.write(pending, recorded_at=recorded_at, before_commit=before_commit, _pause=_pause)
+        return self.write(rows, recorded_at=recorded_at, before_commit=before_commit, _pause=_pause)
 
     def write(
         self,
-        pending: Pending,
+        rows: ReportRows,
         *,
         recorded_at: str | None = None,
         before_commit: Callable[[], None] | None = None,
         _pause: Callable[[], None] | None = None,
     ) -> Recorded:
-        """Record ``pending`` (see ``prepare``) as ``record`` does, in one transaction."""
+        """Record ``rows`` (see ``prepare``) as ``record`` does, in one transaction."""
         when = recorded_at or datetime.now(UTC).isoformat(timespec="seconds")
-        p = pending
+        p = rows
         conn = self.conn
         with self._guard("recording the report"):
             conn.execute("BEGIN IMMEDIATE")
@@ -692,7 +692,7 @@ def open_store(path: Path | str, create: bool = True) -> Store:
     store = Store(path, conn)
     try:
         with store._guard("opening the store"):
-            _settle(conn, path, create)
+            _schema_ready(conn, path, create)
     except BaseException:
         conn.close()
         raise
@@ -720,7 +720,7 @@ def local_user() -> str:
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def _settle(conn: sqlite3.Connection, path: Path, create: bool) -> None:
+def _schema_ready(conn: sqlite3.Connection, path: Path, create: bool) -> None:
     """Check the schema and bring it up to date. Another run may be making or migrating the
     same store at this moment: the schema is read in one snapshot, and where SQLite answers
     "locked" at once (as it does, rather than wait, where waiting could deadlock) this tries
@@ -729,7 +729,7 @@ def _settle(conn: sqlite3.Connection, path: Path, create: bool) -> None:
     pause = 0.01
     while True:
         try:
-            _settle_once(conn, path, create)
+            _schema_ready_once(conn, path, create)
             return
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
@@ -740,7 +740,7 @@ def _settle(conn: sqlite3.Connection, path: Path, create: bool) -> None:
             pause = min(pause * 2, 0.5)
 
 
-def _settle_once(conn: sqlite3.Connection, path: Path, create: bool) -> None:
+def _schema_ready_once(conn: sqlite3.Connection, path: Path, create: bool) -> None:
     conn.execute("BEGIN")  # one snapshot: another run's migration is seen whole or not at all
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
