@@ -158,7 +158,7 @@ def analyse(quarter: Quarter, rules: Rules = Rules(), problems: Sequence[Problem
         mix = tuple(groups)
         found += more
     table = over_threshold(comps, rules.revenue)
-    found += revenue_checks(table)
+    found += revenue_checks(table, lines)
     cash = savings = capital = None
     if quarter.changes is not None:
         recs, more = reconcile_cash_limits(lines, quarter.changes, index)

@@ -268,17 +268,23 @@ def over_threshold(comps: Iterable[Component], threshold: Threshold) -> OverThre
     return OverThreshold(threshold.amount, tuple(pressures), tuple(underspends))
 
 
-def revenue_checks(table: OverThreshold) -> list[Problem]:
+def revenue_checks(table: OverThreshold, lines: Sequence[BudgetLine] = ()) -> list[Problem]:
     """Warnings a finance business partner should see: the unexplained variances in the
-    over-threshold table."""
+    over-threshold table, each at its line's forecast (or variance) cell for the side."""
+    columns = {(bl.portfolio, bl.line): bl.columns for bl in lines}
     out = []
     for c in table.pressures + table.underspends:
         if c.kind == "unexplained":
+            where = c.where
+            found = columns.get((c.portfolio, c.line))
+            if found:
+                key = next((k for k in (f"{c.side}_forecast", f"{c.side}_variance") if k in found), "")
+                where = cell(where, found, key)
             out.append(
                 warning(
                     "unexplained",
                     f"{c.line}: {pounds(c.amount)} of the {c.side} variance is not explained by any driver or item",
-                    c.where,
+                    where,
                 )
             )
     return out

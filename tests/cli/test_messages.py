@@ -84,3 +84,11 @@ def test_help_reads_as_english_with_whole_examples(command):
 def test_the_version():
     result = run("--version")
     assert result.returncode == 0 and re.fullmatch(r"budget-monitor \d+\.\d+\.\d+\n", result.stdout)
+
+
+def test_a_warning_names_its_cell_not_only_its_row():
+    result = run("check", str(SAMPLE), "--no-history")
+    assert (
+        f"{SAMPLE}: Budget lines!G13: warning: Safeguarding: -£135,000.00 of the income variance is not explained by "
+        "any driver or item"
+    ) in result.stderr.splitlines()
