@@ -69,7 +69,7 @@ def budget_lines(grid: Grid, cells: Cells, problems: list[Problem]) -> tuple[m.B
             BUDGET_LINES, where, letters, problems, portfolio=portfolio, line=line
         ):
             continue
-        if _TOTAL_ROW.search(line):
+        if "total" in line.lower() and _TOTAL_ROW.search(line):  # every spelling the pattern takes says 'total'
             problems.append(
                 error(
                     "total-row",
