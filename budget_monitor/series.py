@@ -386,6 +386,33 @@ class Recording:
         self.child.cancel()
 
 
+def _record_in_child(
+    store_path: Path,
+    exists: bool,
+    report: Report,
+    period: Period,
+    inputs: Sequence[Path],
+    who: tuple[str, str],
+    wait_for_go: Callable[[], None],
+) -> Recorded:
+    """The recording as a forked child does it: the rows prepared before the go (beside the
+    writing); a new store made only once the report's files are written, an existing one
+    committed only then; any failure said to the parent as a StoreError."""
+    try:
+        rows = report_rows(report, period, inputs, who)
+        if not exists:
+            wait_for_go()  # a new store is made only once the report's files are written
+        store = open_store(store_path)
+        try:
+            return store.write(rows, before_commit=wait_for_go if exists else None)
+        finally:
+            store.close()
+    except (StoreError, children.Cancelled):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - said to the parent, which reports it
+        raise StoreError(f"{store_path}: the report could not be recorded ({exc})") from None
+
+
 def start_recording(
     store_path: Path, report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")
 ) -> Recording | None:
@@ -397,19 +424,7 @@ def start_recording(
     exists = store_path.exists()
 
     def task(wait_for_go: Callable[[], None]) -> Recorded:
-        try:
-            rows = report_rows(report, period, inputs, who)  # before the go, beside the writing
-            if not exists:
-                wait_for_go()  # a new store is made only once the report's files are written
-            store = open_store(store_path)
-            try:
-                return store.write(rows, before_commit=wait_for_go if exists else None)
-            finally:
-                store.close()
-        except (StoreError, children.Cancelled):
-            raise
-        except BaseException as exc:  # noqa: BLE001 - said to the parent, which reports it
-            raise StoreError(f"{store_path}: the report could not be recorded ({exc})") from None
+        return _record_in_child(store_path, exists, report, period, inputs, who, wait_for_go)
 
     child = children.start(task)
     return None if child is None else Recording(child)
@@ -495,19 +510,7 @@ def start_json_then_recording(
         write_json(scratch)  # a failure here is the JSON's, raised as the writer raised it
         os.write(ready_w, b"1")
         os.close(ready_w)
-        try:
-            rows = report_rows(report, period, inputs, who)
-            if not exists:
-                wait_for_go()  # a new store is made only once the report's files are written
-            store = open_store(store_path)
-            try:
-                return store.write(rows, before_commit=wait_for_go if exists else None)
-            finally:
-                store.close()
-        except (StoreError, children.Cancelled):
-            raise
-        except BaseException as exc:  # noqa: BLE001 - said to the parent, which reports it
-            raise StoreError(f"{store_path}: the report could not be recorded ({exc})") from None
+        return _record_in_child(store_path, exists, report, period, inputs, who, wait_for_go)
 
     child = children.start(task, kill=True)
     os.close(ready_w)
