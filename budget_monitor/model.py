@@ -632,7 +632,29 @@ def _pounds(pennies: int) -> Decimal:
     return Decimal(pennies).scaleb(-2)
 
 
-class LineColumns(Sequence[BudgetLine]):
+_R = TypeVar("_R")
+
+
+class _Columns(Sequence[_R]):
+    """What ``LineColumns`` and ``ComponentColumns`` share: records made one at a time as they
+    are iterated, and equality with any sequence of the same records."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[_R]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Sequence)
+            and len(other) == len(self)
+            and all(a == b for a, b in zip(self, other, strict=False))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class LineColumns(_Columns[BudgetLine]):
     """Budget lines held as columns, the way the history store gives them back: the texts
     in lists (each distinct text once), the amounts in whole pennies in arrays of 64-bit
     integers. A ``BudgetLine`` is made only when one is asked for; the movement reads the
@@ -668,20 +690,8 @@ class LineColumns(Sequence[BudgetLine]):
             self.comment[i],
         )
 
-    def __iter__(self) -> Iterator[BudgetLine]:
-        return (self[i] for i in range(len(self)))
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Sequence)
-            and len(other) == len(self)
-            and all(a == b for a, b in zip(self, other, strict=False))
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class ComponentColumns(Sequence[Component]):
+class ComponentColumns(_Columns[Component]):
     """Components held as columns (texts in lists, amounts in whole pennies), as
     ``LineColumns`` holds lines; a ``Component`` is made only when one is asked for."""
 
@@ -713,18 +723,6 @@ class ComponentColumns(Sequence[Component]):
             self.kind[i],  # type: ignore[arg-type]
             _pounds(self.amount[i]),
         )
-
-    def __iter__(self) -> Iterator[Component]:
-        return (self[i] for i in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Sequence)
-            and len(other) == len(self)
-            and all(a == b for a, b in zip(self, other, strict=False))
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 @attrs.frozen
