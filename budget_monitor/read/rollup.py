@@ -43,6 +43,7 @@ _PARTS = (
     "actions",
     "roll_forward",
     "subjective",
+    "management_actions",
 )
 
 

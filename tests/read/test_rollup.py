@@ -228,3 +228,25 @@ def test_performance_indicators_are_carried_into_the_rollup(tmp_path, sample_qua
         (k.indicator, k.current.status if k.current else None, k.direction) for k in alone.kpis
     ]
     assert json.loads(whole.to_json())["kpis"] == json.loads(alone.to_json())["kpis"]
+
+
+def test_management_action_is_carried_into_the_rollup(tmp_path, sample_quarter_read):
+    """A workbook's Management action sheet reaches the report of several workbooks, its
+    action placed in the workbook it came from."""
+    from decimal import Decimal
+
+    from budget_monitor.model import ManagementAction
+
+    portfolio = sample_quarter_read.lines[0].portfolio
+    action = ManagementAction(portfolio, "Fostering Service", "Recruit foster carers", Decimal("-1250000.00"), "Amber")
+    a, b = _two_services(attrs.evolve(sample_quarter_read, management_actions=(action,)))
+    b = attrs.evolve(b, management_actions=None)
+    write_quarter(a, tmp_path / "a.xlsx")
+    write_quarter(b, tmp_path / "b.xlsx")
+    whole = bm.analyse([tmp_path / "a.xlsx", tmp_path / "b.xlsx"])
+    alone = bm.analyse(tmp_path / "a.xlsx")
+    assert whole.ok and alone.ok
+    rolled = json.loads(whole.to_json())["management_action"]
+    single = json.loads(alone.to_json())["management_action"]
+    assert rolled["actions"] == single["actions"]
+    assert [a["action"] for a in rolled["actions"]] == ["Recruit foster carers"]
