@@ -270,12 +270,10 @@ def _measure(
     tolerance: Fraction,
 ) -> Measured:
     """One line's (portfolio's) figures over the year: one slot per period, the last the outturn's."""
-    present = [i for i, v in enumerate(slots) if v is not None]
+    present, status = _presence(slots)
     last = len(periods) - 1
-    new = present[0] > 0
+    new, gone = status in ("new", "new and gone"), status in ("gone", "new and gone")
     target = slots[last]
-    gone = target is None
-    status: Status = "new and gone" if new and gone else "new" if new else "gone" if gone else "reported"
     notes = []
     if new:
         notes.append(f"new at {periods[present[0]]}: no forecast before it, so no error for the periods before")
@@ -404,6 +402,16 @@ def accuracy(
     )
 
 
+def _presence(slots: Sequence[object | None]) -> tuple[list[int], Status]:
+    """The periods (slot indices) a line or driver is reported at, and its status over the
+    year: new when absent from the first period, gone when absent from the last (the
+    outturn). At least one slot is filled."""
+    present = [i for i, v in enumerate(slots) if v is not None]
+    new, gone = present[0] > 0, slots[-1] is None
+    status: Status = "new and gone" if new and gone else "new" if new else "gone" if gone else "reported"
+    return present, status
+
+
 def _drivers(snapshots: Sequence[Snapshot], periods: tuple[str, ...]) -> list[DriverAccuracy]:
     n = len(snapshots)
     by_key: dict[tuple[str, str, str], list[Driver | None]] = {}
@@ -415,13 +423,11 @@ def _drivers(snapshots: Sequence[Snapshot], periods: tuple[str, ...]) -> list[Dr
                 slots[i] = d
     out: list[DriverAccuracy] = []
     for slots in by_key.values():
-        present = [i for i, d in enumerate(slots) if d is not None]
+        present, status = _presence(slots)
         latest = slots[present[-1]]
         assert latest is not None
         target = slots[-1]
-        new = present[0] > 0
-        gone = target is None
-        status: Status = "new and gone" if new and gone else "new" if new else "gone" if gone else "reported"
+        new, gone = status in ("new", "new and gone"), status in ("gone", "new and gone")
         notes = []
         if new:
             notes.append(f"new at {periods[present[0]]}")
