@@ -18,6 +18,10 @@ from pathlib import Path
 
 import typer
 
+from .cli_params import adjust_typer
+
+adjust_typer()  # help naming types as a reader would; values converted without pydantic
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -27,20 +31,6 @@ app = typer.Typer(
     "Example: budget-monitor report workbooks/kcc-scs-2011-12-q3.xlsx",
 )
 
-
-def _plain_type(display_type):
-    """Help that names an argument's type as a reader would (``<path>...``), not as Python
-    spells it (``<list[Path]>``)."""
-
-    def shown(self, ctx) -> str:
-        text = display_type(self, ctx)
-        inner = text[6:-2] if text.startswith("<list[") and text.endswith("]>") else None
-        return f"<{inner.lower()}>..." if inner else text
-
-    return shown
-
-
-typer.core.TyperArgument.display_type = _plain_type(typer.core.TyperArgument.display_type)  # type: ignore[method-assign]
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
