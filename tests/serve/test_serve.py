@@ -249,7 +249,7 @@ def test_a_previous_report_uploaded_gives_the_movement_on_the_page_and_in_every_
     sentence = f"Net variance moved from {shown_k(net_variance(q2))} at 2011-12 Q2 to {shown_k(net_variance(q3))}."
     assert f'data-figure="moved">{sentence}<' in r.text.replace("&#x27;", "'")
     assert "from Q2 2011-12.xlsx" in r.text
-    assert '<svg class="chart bridge"' in r.text
+    assert '<figure class="chart bridge"' in r.text
     # the largest movements, each at least the threshold (£100k), in size order
     moved = [Decimal(x.replace(",", "")) for x in re.findall(r'data-figure="moved-by">([^<]+)<', r.text)]
     table = r.text.split('<table class="table moved">')[1].split("</table>")[0]
