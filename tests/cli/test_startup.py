@@ -8,6 +8,7 @@ DataFrames or pydantic (typer would import it to convert the options' text).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -62,3 +63,15 @@ def test_a_report_with_every_output_imports_only_the_word_library(out):
     )  # fmt: skip
     assert got == ["docx"]
     assert (out / "all.docx").stat().st_size > 0 and (out / "all.json").stat().st_size > 0
+
+
+def test_the_entry_point_gives_the_collector_back_as_it_found_it(monkeypatch):
+    """``main`` stops the cyclic garbage collector for the command's run only: a program that
+    calls it (as these tests do) has it running again afterwards."""
+    from budget_monitor import cli
+
+    monkeypatch.setattr(sys, "argv", ["budget-monitor", "--version"])
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert gc.isenabled()
