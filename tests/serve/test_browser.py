@@ -23,7 +23,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from budget_monitor.serve import Settings  # noqa: E402
 from tests.support.paths import SAMPLE  # noqa: E402
-from tests.support.series import net_variance, shown_k  # noqa: E402
+from tests.support.series import net_variance, on_page, shown_k  # noqa: E402
 from tests.support.server import Server, text_in_money_cell  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -129,7 +129,7 @@ def test_q3_with_q2_as_the_previous_report_shows_the_movement(browser, server, q
     shot(browser, "movement.png")
     sentence = browser.find_element(By.CSS_SELECTOR, '[data-figure="moved"]').text
     before, now = shown_k(net_variance(q2)), shown_k(net_variance(q3))
-    assert sentence == f"Net variance moved from {before} at 2011-12 Q2 to {now}."
+    assert sentence == on_page(f"Net variance moved from {before} at 2011-12 Q2 to {now}.")
     # the bridge starts at the last report's total and ends at this one's, in £000
     figures = [t.text for t in section.find_elements(By.CSS_SELECTOR, ".bridge .chart-figure")]
     assert figures[0] == before.replace("£", "").removesuffix("k")
@@ -140,7 +140,7 @@ def test_q3_with_q2_as_the_previous_report_shows_the_movement(browser, server, q
         assert url.startswith(server.url), url
 
 
-CHART_GEOMETRY = """
+CHART_GEOMETRY = r"""
 const out = [];
 for (const li of document.querySelectorAll('figure.chart li')) {
   const label = li.querySelector('.chart-label'), figure = li.querySelector('.chart-figure');
@@ -152,7 +152,15 @@ for (const li of document.querySelectorAll('figure.chart li')) {
             line: parseFloat(style.lineHeight)});
 }
 const charts = [...document.querySelectorAll('figure.chart')].map(e => e.getBoundingClientRect().right);
-return {rows: out, width: document.documentElement.clientWidth, charts: charts};
+// each signed figure of the movement sentence: on how many lines it is drawn
+const moved = document.querySelector('[data-figure="moved"]').firstChild, figures = [];
+for (const m of moved.textContent.matchAll(/[+-]\u2060?£[\d,]+k/g)) {
+  const range = document.createRange();
+  range.setStart(moved, m.index);
+  range.setEnd(moved, m.index + m[0].length);
+  figures.push([m[0], new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]);
+}
+return {rows: out, width: document.documentElement.clientWidth, charts: charts, figures: figures};
 """
 
 
@@ -187,6 +195,7 @@ def test_the_charts_read_at_a_phone_width_with_every_name_whole(browser, server,
         assert r["barBox"][1] >= bottom - 0.5 and r["barBox"][2] <= seen["width"], r  # the bar below the name
         wrapped += bottom - top > 1.5 * r["line"]
     assert wrapped >= 3  # long names go on to a second line
+    assert len(seen["figures"]) == 2 and all(lines == 1 for _, lines in seen["figures"]), seen["figures"]
 
 
 def test_dropping_a_broken_workbook_shows_the_problem_with_its_cell(browser, server, tmp_path):
