@@ -357,7 +357,10 @@ def serve(
         "X-Remote-User", "--user-header", help="With --auth proxy: the request header holding the user's name."
     ),
     allowed_hosts: list[str] = typer.Option(
-        [], "--allowed-host", help="A host name the page answers to (repeat for more) [default: the --host]."
+        [],
+        "--allowed-host",
+        metavar="<name>",
+        help="A host name the page answers to (repeat for more) [default: the --host].",
     ),
 ) -> None:
     """Serve the page where a quarterly workbook is dropped in a browser.
@@ -366,7 +369,11 @@ def serve(
 
     Example: budget-monitor serve --open
 
-    Example: budget-monitor serve --host 0.0.0.0 --allowed-host budgets.council.example --auth users --access access.toml --history reports/budget-monitor.sqlite
+    Example: budget-monitor serve --history reports/budget-monitor.sqlite
+
+    Example: budget-monitor serve --auth users --access access.toml
+
+    Example: budget-monitor serve --host 0.0.0.0 --allowed-host bm.example.org
     """
     gc.enable()  # the page runs for long: its garbage is collected (``main`` stops the collector)
     try:
