@@ -215,6 +215,9 @@ class Book:
     #: How many totals were written as their figure, their formula being too long for Excel.
     figures_for_totals: int = 0
     _memo: dict = attrs.field(factory=dict)
+    #: Parts made elsewhere (by a child process beside this one), by ``memo`` name: each a
+    #: function that gives the part, or None when it could not and ``memo`` makes it here.
+    given: dict[str, Callable[[], object]] = attrs.field(factory=dict)
     #: Text cells already rendered as XML, by their text (names and labels repeat).
     _text_xml: dict = attrs.field(factory=dict)
     #: Negative figures in brackets (Settings ``Negative numbers``), by number format:
@@ -248,9 +251,12 @@ class Book:
         )
 
     def memo(self, name: str, make):
-        """``make()``, computed once per workbook (tables that several sheets refer to)."""
+        """``make()``, computed once per workbook (tables that several sheets refer to), or
+        what ``given`` has for ``name``."""
         if name not in self._memo:
-            self._memo[name] = make()
+            got = self.given.pop(name, None)
+            value = None if got is None else got()
+            self._memo[name] = make() if value is None else value
         return self._memo[name]
 
     def forget(self, name: str) -> None:
