@@ -20,7 +20,6 @@ It must not know what is written: it handles paths, locks and bytes only.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -120,7 +119,7 @@ def check_outputs(inputs: Sequence[Path], outputs: Sequence[tuple[str, Path]]) -
 def _temp_path(target: Path) -> Path:
     """A new name in the target's folder that keeps its extension (xlsxwriter wants
     ``.xlsx``) and starts with a dot, so that it stays out of sight."""
-    return target.with_name(f".{target.stem}.{secrets.token_hex(6)}.tmp{target.suffix}")
+    return target.with_name(f".{target.stem}.{os.urandom(6).hex()}.tmp{target.suffix}")
 
 
 def _fsync_dir(folder: Path) -> None:

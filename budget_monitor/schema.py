@@ -29,6 +29,7 @@ streamed text of a record is one f-string, as a hand-written one would be.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -148,9 +149,23 @@ class Schema:
         keys = [f.key for f in self.fields]
         if len(set(keys)) != len(keys):
             raise ValueError(f"{name}: a key twice in {keys}")
-        self.as_dict: Callable[..., dict[str, object]] = self._compile_dict()
-        self.values: Callable[..., tuple[Any, ...]] = self._compile_values()
-        self._text_factory: Callable[..., Callable[[Any], str]] = self._compile_text()
+        self._text_body()  # a field that cannot be written is found now, not when first written
+
+    # Each function is made the first time it is asked for: a run uses a few of them (the
+    # JSON's, in the child that writes it), and making all of them was a part of starting up.
+    @functools.cached_property
+    def as_dict(self) -> Callable[..., dict[str, object]]:
+        """The record as the JSON report's dict: ``as_dict(r, source='')``."""
+        return self._compile_dict()
+
+    @functools.cached_property
+    def values(self) -> Callable[..., tuple[Any, ...]]:
+        """The fields' values as the record holds them: ``values(r, source='')``."""
+        return self._compile_values()
+
+    @functools.cached_property
+    def _text_factory(self) -> Callable[..., Callable[[Any], str]]:
+        return self._compile_text()
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -175,13 +190,18 @@ class Schema:
         src = f"def values(r, source=''):\n    return ({items})\n"
         return self._define(src, "values")  # type: ignore[return-value]
 
-    def _compile_text(self) -> Callable[..., Callable[[Any], str]]:
+    def _text_body(self) -> str:
+        """The f-string of a record's JSON text (a ``ValueError`` when it cannot be one)."""
         parts = []
         for k, f in enumerate(self.fields):
             parts.append(_brace(("{" if k == 0 else ",") + encode_basestring(f.key) + ":") + _text_source(f))
         body = "".join(parts) + "}}"
         if "'''" in body or body.endswith("'"):
             raise ValueError(f"{self.name}: a field's text cannot be written as one f-string")
+        return body
+
+    def _compile_text(self) -> Callable[..., Callable[[Any], str]]:
+        body = self._text_body()
         src = f"def maker(q, source):\n    def text(r):\n        return f'''{body}'''\n    return text\n"
         return self._define(src, "maker")  # type: ignore[return-value]
 

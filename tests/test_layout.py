@@ -52,6 +52,8 @@ LAYERS: dict[str, int] = {
     "api": 8,
     # the page: a web shell over the library, started by the command line
     "serve": 9,
+    # the command line's parameters as typer gives them (help, values converted without pydantic)
+    "cli_params": 9,
     "cli": 10,
     "__main__": 11,
     "__init__": 11,

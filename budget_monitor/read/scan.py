@@ -18,7 +18,6 @@ import zlib
 from collections import deque
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
-from xml.sax.saxutils import unescape
 
 import attrs
 
@@ -43,6 +42,12 @@ from .bombs import (
 
 #: Sheet XML is scanned in chunks of about this many bytes.
 CHUNK_BYTES = 8 << 20
+
+
+def _unescape(text: str) -> str:
+    """A cell's value text with the three escapes Excel writes in it undone (as
+    ``xml.sax.saxutils.unescape``, whose module imports ``urllib.request``)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 # --- the structural scan ----------------------------------------------------------------------
@@ -363,7 +368,7 @@ class _SheetScan:
             end = _CELL_END.search(data, start)
             content = data[start + len(tag) : end.start() if end else len(data)]
             value = _VALUE.search(content)
-            text = unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
+            text = _unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
             self.errors[_ref(ref)] = text or "#VALUE!"
 
     def _formulas(self, data: bytes) -> None:

@@ -351,7 +351,7 @@ def _recorded(history: dict[str, Any] | None) -> str:
 def _moved_sentence(movement: dict[str, Any] | None, organisation: str, has_store: bool) -> str:
     """The Summary's sentence about the movement, or one line saying there is no previous report."""
     if movement is not None:
-        return f'<p class="moved" data-figure="moved">{escape(movement["sentence"])}.</p>'
+        return f'<p class="moved" data-figure="moved">{words(movement["sentence"])}.</p>'
     if has_store:
         whose = f" of {organisation}" if organisation else ""
         why = f"the history holds no earlier report{whose} and none was uploaded"

@@ -34,7 +34,7 @@ def activity_sheet(book: Book, report: Report) -> None:
         Part(DRIVERS_HEADING, mix_tables.mix_drivers_table(report)),
     ]
     for page, ws, placed in write_stack(book, "Activity analysis", title, parts):
-        for p in placed:  # a page written alone (no sheet here) is too long for a chart to help
+        for p in placed:  # a table split over several sheets (no sheet here) is too long for a chart to help
             if ws is not None and p.part.table is mix:
                 ws.insert_chart(p.heading_row, len(mix.columns) + 1, mix_chart(book, page.sheet, p.data0, len(report.mixes)),
                                 {"x_offset": 10, "y_offset": 2})  # fmt: skip

@@ -54,7 +54,7 @@ def performance_sheet(book: Book, report: Report) -> None:
         return
     kinds = {id(part): (kind, k) for part, kind, k in parts}
     pages = write_stack(book, perf.PERFORMANCE, "Performance against target", [p for p, _, _ in parts])
-    for page, ws, placed in pages:  # a page written alone is too long for colours and a chart to help
+    for page, ws, placed in pages:  # a table split over several sheets is too long for colours and a chart to help
         if ws is None:
             continue
         for p in placed:

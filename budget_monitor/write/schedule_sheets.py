@@ -140,7 +140,7 @@ def indicators_sheet(book: Book, report: Report) -> None:
         return
     pages = write_stack(book, schedules.INDICATORS, "Key activity indicators: budgeted level against actual", parts)
     for page, ws, placed in pages:
-        if ws is None:  # a page written alone is too long for a chart to help
+        if ws is None:  # a table split over several sheets is too long for a chart to help
             continue
         for p in placed:
             table = p.part.table

@@ -19,8 +19,12 @@ from ..report import schedules, tables
 from ..report.tables import Col, Table
 from .book import (
     EXCEL_MAX_ROWS,
+    LINE_HEIGHT,
+    PRINTABLE_HEIGHT,
     Book,
     column_widths,
+    data_start,
+    wrapped_lines,
 )
 
 #: The rows ``Book.title`` takes above a table written on its own sheet.
@@ -74,6 +78,11 @@ class Part:
 
 @attrs.frozen
 class Placed:
+    """Where a part went on its sheet: its heading's row, its table's first row and first
+    data row. A part alone on its sheet has no heading of its own (it is the sheet's
+    title), and its heading and first rows are its first data row: a chart anchored there
+    prints beside the rows, below the header rows each page repeats."""
+
     part: Part
     heading_row: int
     first_row: int
@@ -104,8 +113,9 @@ def stack_layout(parts: Sequence[Part]) -> list[Placed]:
 @attrs.frozen
 class Page:
     """One sheet of a stack: ``sheet``'s name and its parts, one below the other; or,
-    when ``alone``, one part too long for a sheet, written as a table of its own (split
-    over as many sheets as it needs, by ``Book.table``)."""
+    when ``alone``, one part taller than a printed page, written as a table of its own
+    with its header rows repeated on each page (split over as many sheets as it needs
+    when too long for one, by ``Book.table``)."""
 
     sheet: str
     parts: tuple[Part, ...]
@@ -118,20 +128,54 @@ class Page:
         return attrs.evolve(part.table, sheet=self.sheet, title=part.heading or part.table.title)
 
 
+#: The height (points) of a row written without one of its own, and of a table's header row.
+ROW_HEIGHT = 15.0
+HEADER_HEIGHT = 30.0
+
+
+def taller_than_page(part: Part) -> bool:
+    """Whether ``part`` (its heading, header rows, rows and notes, as ``_write_page`` writes
+    them) may be taller than an A4 landscape page at 100%, the largest a sheet prints at.
+    Sheet rows are at least ``ROW_HEIGHT`` and text rows wrap as ``Book.table`` wraps them
+    in the table's own column widths (a sheet's columns are as wide or wider), so a part
+    said to fit does fit on one page; a part that may not is written on a sheet of its own,
+    whose header rows print at the top of every page."""
+    page = PRINTABLE_HEIGHT[0]
+    table = part.table
+    height = ROW_HEIGHT * ((1 if part.heading else 0) + (1 if table.groups else 0)) + HEADER_HEIGHT
+    if table.notes:
+        height += ROW_HEIGHT * (2 + len(table.notes))  # a blank row, the notes, one the writer may add
+    if height + ROW_HEIGHT * len(table.rows) > page:
+        return True  # too tall even with every row one line
+    widths, wrap = column_widths(table)
+    for r in table.rows:
+        lines = 1
+        for j in wrap:
+            cell = r.cells[j]
+            if type(cell) is str and len(cell) > widths[j] - 1:
+                lines = max(lines, wrapped_lines(cell, widths[j]))
+        height += LINE_HEIGHT * lines if lines > 1 else ROW_HEIGHT
+    return height > page
+
+
 def stack_pages(sheet: str, parts: Sequence[Part], max_rows: int = EXCEL_MAX_ROWS) -> list[Page]:
     """``parts`` on as many sheets as they need, in order: ``sheet``, then ``sheet 2`` and
-    so on. Nothing is cut off: a part too long for any sheet goes on sheets of its own."""
+    so on. Nothing is cut off: a part too long for any sheet goes on sheets of its own.
+    A part that may print taller than a page goes on a sheet of its own too (see
+    ``taller_than_page``): a sheet repeats one range of header rows on each printed page,
+    so a table continued on a new page is one alone on its sheet, its header repeated."""
     groups: list[tuple[list[Part], bool]] = []  # each sheet's parts, and whether it is one alone
     row = TITLE_ROWS  # where the next part goes on the last sheet
     for part in parts:
-        if groups and not groups[-1][1]:
+        tall = taller_than_page(part)
+        if groups and not groups[-1][1] and not tall:
             end = place_of(part, row)[1]
             if end <= max_rows:
                 groups[-1][0].append(part)
                 row = end + 2
                 continue
         end = place_of(part, TITLE_ROWS)[1]
-        groups.append(([part], end > max_rows))
+        groups.append(([part], tall or end > max_rows))
         row = end + 2
     return [
         Page(sheet if i == 0 else f"{sheet} {i + 1}", tuple(group), alone) for i, (group, alone) in enumerate(groups)
@@ -143,13 +187,18 @@ def write_stack(
 ) -> list[tuple[Page, Worksheet | None, list[Placed]]]:
     """Write ``parts`` one below the other on a new sheet ``sheet``, columns as wide as the
     widest of them needs, going on to further sheets where they would run past the last
-    row (see ``stack_pages``); returns each page, its sheet and where each part went (no
-    sheet and nothing placed for a page written ``alone``)."""
+    row or print taller than a page (see ``stack_pages``); returns each page, its sheet and
+    where each part went (a part ``alone`` on its sheet placed as ``Book.table`` writes it;
+    no sheet and nothing placed for one too long for a sheet, split over several)."""
     out: list[tuple[Page, Worksheet | None, list[Placed]]] = []
     for page in stack_pages(sheet, parts, book.max_rows):
         if page.alone:
-            book.table(page.table)
-            out.append((page, None, []))
+            ws, data0 = book.table(page.table)
+            if ws.name == page.sheet:  # on one sheet, not split over several
+                assert data0 == data_start(page.table), (page.sheet, data0)
+                out.append((page, ws, [Placed(page.parts[0], data0, data0, data0)]))
+            else:
+                out.append((page, None, []))
         else:
             ws, placed = _write_page(book, page.sheet, title, page.parts)
             out.append((page, ws, placed))

@@ -23,7 +23,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from budget_monitor.serve import Settings  # noqa: E402
 from tests.support.paths import SAMPLE  # noqa: E402
-from tests.support.series import net_variance, shown_k  # noqa: E402
+from tests.support.series import net_variance, on_page, shown_k  # noqa: E402
 from tests.support.server import Server, text_in_money_cell  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -115,7 +115,7 @@ def test_dropping_the_reference_quarter_shows_its_figures_and_downloads(browser,
         body = answer.read()
         assert answer.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheet")
     assert body[:2] == b"PK"
-    assert browser.find_elements(By.CSS_SELECTOR, "svg.chart")
+    assert browser.find_elements(By.CSS_SELECTOR, "figure.chart svg.chart-bar")
     for url in resources_loaded(browser):
         assert url.startswith(server.url), url  # nothing from the internet
 
@@ -129,15 +129,73 @@ def test_q3_with_q2_as_the_previous_report_shows_the_movement(browser, server, q
     shot(browser, "movement.png")
     sentence = browser.find_element(By.CSS_SELECTOR, '[data-figure="moved"]').text
     before, now = shown_k(net_variance(q2)), shown_k(net_variance(q3))
-    assert sentence == f"Net variance moved from {before} at 2011-12 Q2 to {now}."
+    assert sentence == on_page(f"Net variance moved from {before} at 2011-12 Q2 to {now}.")
     # the bridge starts at the last report's total and ends at this one's, in £000
-    figures = [t.text for t in section.find_elements(By.CSS_SELECTOR, "svg.bridge text.chart-figure")]
+    figures = [t.text for t in section.find_elements(By.CSS_SELECTOR, ".bridge .chart-figure")]
     assert figures[0] == before.replace("£", "").removesuffix("k")
     assert figures[-1] == now.replace("£", "").removesuffix("k")
     moved = section.find_elements(By.CSS_SELECTOR, '[data-figure="moved-by"]')
     assert moved and all(m.text for m in moved)
     for url in resources_loaded(browser):
         assert url.startswith(server.url), url
+
+
+CHART_GEOMETRY = r"""
+const out = [];
+for (const li of document.querySelectorAll('figure.chart li')) {
+  const label = li.querySelector('.chart-label'), figure = li.querySelector('.chart-figure');
+  const bar = li.querySelector('svg.chart-bar');
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const style = getComputedStyle(label);
+  out.push({label: label.textContent, figure: figure.textContent, labelBox: box(label), figureBox: box(figure),
+            barBox: box(bar), size: parseFloat(style.fontSize), figureSize: parseFloat(getComputedStyle(figure).fontSize),
+            line: parseFloat(style.lineHeight)});
+}
+const charts = [...document.querySelectorAll('figure.chart')].map(e => e.getBoundingClientRect().right);
+// each signed figure of the movement sentence: on how many lines it is drawn
+const moved = document.querySelector('[data-figure="moved"]').firstChild, figures = [];
+for (const m of moved.textContent.matchAll(/[+-]\u2060?£[\d,]+k/g)) {
+  const range = document.createRange();
+  range.setStart(moved, m.index);
+  range.setEnd(moved, m.index + m[0].length);
+  figures.push([m[0], new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]);
+}
+return {rows: out, width: document.documentElement.clientWidth, charts: charts, figures: figures};
+"""
+
+
+def test_the_charts_read_at_a_phone_width_with_every_name_whole(browser, server, quarters):
+    """At 390 pixels wide the charts' names are whole (wrapping, not cut), as large as the
+    page's text, each above its bar with its figure beside it, and no chart runs off the side."""
+    folder, _, q3 = quarters
+    browser.set_window_size(390, 2000)
+    try:
+        assert drop(browser, server, folder / "q3.xlsx", folder / "q2.xlsx") == "report"
+        for n, chart in enumerate(browser.find_elements(By.CSS_SELECTOR, "figure.chart")):
+            browser.execute_script("arguments[0].scrollIntoView()", chart)
+            shot(browser, f"phone-chart-{n}.png")
+        seen = browser.execute_script(CHART_GEOMETRY)
+    finally:
+        browser.set_window_size(1280, 2000)
+    assert seen["width"] <= 400 and len(seen["charts"]) == 2 and max(seen["charts"]) <= seen["width"]
+    rows = seen["rows"]
+    labels = [r["label"] for r in rows]
+    names = {line.line for line in q3.lines}
+    assert {label for label in labels if label in names} and not any("…" in label for label in labels)
+    assert (
+        "Residential Children's Services - Independent Sector - Gross - activity higher than affordable level" in labels
+    )
+    wrapped = 0
+    for r in rows:
+        left, top, right, bottom = r["labelBox"]
+        f_left, f_top, f_right, f_bottom = r["figureBox"]
+        assert r["size"] >= 16 and r["figureSize"] >= 16, r
+        assert 0 <= left and right <= seen["width"] and f_right <= seen["width"], r
+        assert f_left >= right and f_bottom - f_top < 1.5 * r["line"], r  # beside the name, on one line
+        assert r["barBox"][1] >= bottom - 0.5 and r["barBox"][2] <= seen["width"], r  # the bar below the name
+        wrapped += bottom - top > 1.5 * r["line"]
+    assert wrapped >= 3  # long names go on to a second line
+    assert len(seen["figures"]) == 2 and all(lines == 1 for _, lines in seen["figures"]), seen["figures"]
 
 
 def test_dropping_a_broken_workbook_shows_the_problem_with_its_cell(browser, server, tmp_path):

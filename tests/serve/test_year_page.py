@@ -44,7 +44,7 @@ def test_an_outturn_upload_with_a_store_shows_how_good_the_forecasts_were(tmp_pa
         doc = json.loads(httpx.get(s.url + links["json"]).content)
     page = r.text.replace("&#x27;", "'")
     assert "How good the year's forecasts were (£000)" in page
-    assert '<svg class="chart"' in page.split('class="accuracy"')[1]
+    assert '<figure class="chart bars"' in page.split('class="accuracy"')[1]
     fa = doc["forecast_accuracy"]
     assert fa["periods"] == list(YEAR_PERIODS)
     # the chart's figures are the whole report's net error at each period, as shown

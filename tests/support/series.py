@@ -115,6 +115,12 @@ def shown_k(amount: Decimal) -> str:
     return f"+£{k:,}k" if k > 0 else f"-£{-k:,}k" if k < 0 else "£0k"
 
 
+def on_page(text: str) -> str:
+    """``text`` as the page writes it: a word joiner (U+2060) between a sign and the pound
+    sign after it (``+\u2060£14,703k``), so that no line ends between the two."""
+    return text.replace("+£", "+\u2060£").replace("-£", "-\u2060£")
+
+
 def net_variance(q) -> Decimal:
     return sum((bl.forecast.gross + bl.forecast.income - bl.cash_limit.gross - bl.cash_limit.income for bl in q.lines),
                Decimal(0))  # fmt: skip
