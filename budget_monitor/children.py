@@ -154,3 +154,81 @@ def sendable(exc: BaseException) -> BaseException:
         return exc
     except Exception:  # noqa: BLE001
         return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+class Handoff(Generic[T]):
+    """One value a child makes early and passes to this process before its answer, while
+    both go on (the narrative a writer child makes first, which the workbook also needs).
+
+    Made before the fork; the child calls ``in_child()`` then ``give(value)``; this process
+    calls ``in_parent()`` once the child is started, and ``take()`` when it needs the value:
+    it waits for the child's signal and returns the value, or None when the child stopped
+    (or gave up) first, so the caller makes it itself. ``close()`` lets go of both ends.
+    The value goes through an unnamed temporary file, so the child never blocks on a full
+    pipe while this process is busy."""
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self.file = tempfile.TemporaryFile()
+        self.ready_r, self.ready_w = os.pipe()
+        self.taken = False
+
+    def in_child(self) -> None:
+        self.ready_r = _close(self.ready_r)
+
+    def in_parent(self) -> None:
+        self.ready_w = _close(self.ready_w)
+
+    def give(self, value: T) -> None:
+        """In the child: write ``value`` and signal that it is whole."""
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - not sendable: the parent makes it itself
+            self.ready_w = _close(self.ready_w)
+            return
+        fd = self.file.fileno()
+        view, at = memoryview(data), 0
+        while at < len(view):
+            at += os.pwrite(fd, view[at:], at)
+        os.write(self.ready_w, len(data).to_bytes(8, "little"))
+        self.ready_w = _close(self.ready_w)
+
+    def take(self) -> T | None:
+        """In this process: the child's value (waiting for it), or None when it gave none."""
+        if self.taken:
+            return None
+        self.taken = True
+        try:
+            size = os.read(self.ready_r, 8)
+            if len(size) != 8:
+                return None
+            n = int.from_bytes(size, "little")
+            fd = self.file.fileno()
+            chunks, at = [], 0
+            while at < n:
+                chunk = os.pread(fd, n - at, at)
+                if not chunk:
+                    return None
+                chunks.append(chunk)
+                at += len(chunk)
+            return pickle.loads(b"".join(chunks))  # type: ignore[no-any-return]  # what the child gave (T)
+        except Exception:  # noqa: BLE001 - nothing usable came: the caller makes it
+            return None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.ready_r = _close(self.ready_r)
+        self.ready_w = _close(self.ready_w)
+        self.file.close()
+
+
+def _close(fd: int) -> int:
+    """Close ``fd`` unless it is already closed (-1); returns -1."""
+    if fd >= 0:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    return -1

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import tomllib
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -241,6 +240,8 @@ def _threshold(path: Path, name: str, table: dict[str, object], default: Thresho
 
 
 def parse_rules(text: str, path: Path = Path("<rules>")) -> Rules:
+    import tomllib  # only a rules file is read: the built-in rules are the defaults below
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

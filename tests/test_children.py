@@ -68,3 +68,51 @@ def test_a_child_that_stops_without_an_answer_says_so():
 def test_one_core_means_in_turn(monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert children.start(lambda go: None) is None
+
+
+def test_a_value_handed_over_early_arrives_whole_while_the_child_goes_on():
+    handoff: children.Handoff[list[str]] = children.Handoff()
+    big = [f"paragraph {i} " * 20 for i in range(20_000)]  # far more than a pipe holds
+
+    def task(wait_for_go):
+        handoff.in_child()
+        handoff.give(big)
+        wait_for_go()  # the child goes on (here: waits) after handing over
+        return "done"
+
+    child = children.start(task)
+    assert child is not None
+    handoff.in_parent()
+    assert handoff.take() == big
+    assert handoff.take() is None  # taken once
+    assert child.finish() == "done"
+
+
+def test_a_child_that_stops_before_handing_over_gives_none_not_a_wait():
+    handoff: children.Handoff[str] = children.Handoff()
+
+    def task(wait_for_go):
+        handoff.in_child()
+        os._exit(3)
+
+    child = children.start(task)
+    assert child is not None
+    handoff.in_parent()
+    assert handoff.take() is None
+    with pytest.raises(children.ChildStopped):
+        child.finish()
+
+
+def test_a_value_that_cannot_be_sent_gives_none():
+    handoff: children.Handoff[object] = children.Handoff()
+
+    def task(wait_for_go):
+        handoff.in_child()
+        handoff.give(lambda: None)  # not picklable
+        return "went on"
+
+    child = children.start(task)
+    assert child is not None
+    handoff.in_parent()
+    assert handoff.take() is None
+    assert child.finish() == "went on"

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .. import files
+from .. import children, files
+from ..children import Handoff
 from ..model import Where, error
 from ..rules import Rules
 from .analysis import analyse, given_paths, no_gc, rules_of, step
@@ -24,6 +25,7 @@ from .result import HistoryError, OutputError, PathLike, ProgressFn, Result
 if TYPE_CHECKING:
     from ..engine import Report
     from ..periods import Period
+    from ..report.narrative import Entry
     from ..series import JsonJob, Recording
     from ..store import Recorded
     from ..write.background import Job
@@ -129,6 +131,7 @@ def make_report(
     the report is recorded by another. ``HistoryError`` when the recording fails: the
     files were written, the store was left as it was.
     """
+    from ..report.narrative import narrative
     from ..write import background
     from ..write import write_report as write_book
     from ..write.json_out import write_json_file
@@ -168,6 +171,17 @@ def make_report(
         job: Job | JsonJob | None = None
         recording: Recording | None = None
         written = False
+        # The child that writes the JSON makes the narrative first and hands it over for
+        # the workbook's Narrative sheet, instead of this process making it again.
+        handoff = Handoff[tuple["Entry", ...]]() if json_out is not None and children.available() else None
+
+        def json_in_child(tmp: Path) -> None:
+            entries = narrative(report)
+            if handoff is not None:
+                handoff.in_child()
+                handoff.give(entries)
+            write_json_file(report, tmp, entries)
+
         try:
             if json_out is not None and store_path is not None and period is not None:
                 from ..series import start_json_then_recording
@@ -176,24 +190,32 @@ def make_report(
                 # report while this one writes the workbook; it commits only once the files
                 # are written. One child, not two, so the report is not copied twice.
                 both = start_json_then_recording(
-                    lambda tmp: write_json_file(report, tmp), json_out, store_path, report, period, inputs,
-                    (user, client),
-                )  # fmt: skip
+                    json_in_child, json_out, store_path, report, period, inputs, (user, client)
+                )
                 if both is not None:
                     job, recording = both.json_job, both.recording
             if json_out is not None and job is None:
                 # Where it can, a child process writes the JSON while this one writes the
                 # workbook; either way it is streamed into a temporary file, never held whole.
-                job = background.start(lambda tmp: write_json_file(report, tmp), json_out)
+                job = background.start(json_in_child, json_out)
             if store_path is not None and period is not None and recording is None:
                 from ..series import start_recording
 
                 # Another child records the report beside the writing and commits only once
                 # the files are written (started after the JSON's, which must not hold its pipe).
                 recording = start_recording(store_path, report, period, inputs, (user, client))
+            given: dict[str, Callable[[], object]] = {}
+            if handoff is not None:
+                if job is not None:
+                    handoff.in_parent()
+                    given["narrative"] = handoff.take
+                else:
+                    handoff.close()
             files.atomic_write(
                 out,
-                lambda tmp: write_book(report, tmp, progress=None if progress is None else _sheet_steps(progress)),
+                lambda tmp: write_book(
+                    report, tmp, progress=None if progress is None else _sheet_steps(progress), given=given
+                ),
             )
             if docx_out is not None:
                 from ..write.docx import write_docx as write_word
@@ -208,6 +230,8 @@ def make_report(
                     files.atomic_write(json_out, lambda tmp: write_json_file(report, tmp))
             written = True
         finally:
+            if handoff is not None:
+                handoff.close()
             if job is not None:
                 job.cancel()  # stops it if the workbook failed; removes what is left
             if recording is not None and not written:

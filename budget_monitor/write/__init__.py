@@ -10,7 +10,7 @@ Writers must not compute figures: they lay out what ``report`` and the engine gi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -81,12 +81,22 @@ RELEASE_AFTER: dict[Callable[[Book, Report], None], tuple[str, ...]] = {
 }
 
 
-def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_ROWS, progress=None) -> Book:
+def write_report(
+    report: Report,
+    path: Path | str,
+    *,
+    max_rows: int = EXCEL_MAX_ROWS,
+    progress=None,
+    given: Mapping[str, Callable[[], object]] | None = None,
+    keep_totals: bool = False,
+) -> Book:
     """Write the monitoring workbook for ``report`` to ``path`` (overwriting it).
 
     ``max_rows`` is the most rows a sheet may hold (Excel's limit; a longer table goes
     on to further sheets); ``progress``, when given, is called with each sheet's name
-    before it is written."""
+    before it is written; ``given``: parts already made elsewhere (``Book.given``, e.g.
+    ``narrative``: the report's narrative, made by the child process writing the JSON);
+    ``keep_totals``: the returned book lists every total written as a formula (``Book.totals``)."""
     import xlsxwriter
 
     s = report.quarter.settings
@@ -95,8 +105,17 @@ def write_report(report: Report, path: Path | str, *, max_rows: int = EXCEL_MAX_
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "constant_memory": True},
     )
     workbook.worksheet_class = Sheet
-    book = Book(workbook, s.organisation, s.period, s.title, max_rows=max_rows, words=words_for(s.period))
+    book = Book(
+        workbook,
+        s.organisation,
+        s.period,
+        s.title,
+        max_rows=max_rows,
+        words=words_for(s.period),
+        keep_totals=keep_totals,
+    )
     book.brackets = s.negative_numbers == "brackets"
+    book.given.update(given or {})
     try:
         workbook.set_properties(
             {

@@ -195,6 +195,10 @@ class Sheet(Worksheet):
         self.previous_row = row + 1
 
 
+#: Texts up to this long are kept once rendered (``Book._text_xml``).
+SHORT_TEXT = 48
+
+
 def _same(text: str) -> str:
     return text
 
@@ -210,12 +214,19 @@ class Book:
     _formats: dict = attrs.field(factory=dict)
     #: The most rows a sheet may have; a longer table goes on to further sheets.
     max_rows: int = EXCEL_MAX_ROWS
-    #: Every total written: (sheet, cell, formula, cached value), for checks and tests.
+    #: Every total written: (sheet, cell, formula, cached value), kept when ``keep_totals``
+    #: (a check of the formulas against a recalculation; at 100,000 lines they are about
+    #: 300,000 and take about 55 MB, so a report does not keep them).
     totals: list[tuple[str, str, str, Decimal]] = attrs.field(factory=list)
+    keep_totals: bool = False
     #: How many totals were written as their figure, their formula being too long for Excel.
     figures_for_totals: int = 0
     _memo: dict = attrs.field(factory=dict)
-    #: Text cells already rendered as XML, by their text (names and labels repeat).
+    #: Parts made elsewhere (by a child process beside this one), by ``memo`` name: each a
+    #: function that gives the part, or None when it could not and ``memo`` makes it here.
+    given: dict[str, Callable[[], object]] = attrs.field(factory=dict)
+    #: Short text cells already rendered as XML, by their text (names and labels repeat;
+    #: comments, messages and paragraphs seldom do, and would hold every one of them).
     _text_xml: dict = attrs.field(factory=dict)
     #: Negative figures in brackets (Settings ``Negative numbers``), by number format:
     #: the cells stay numbers.
@@ -248,9 +259,12 @@ class Book:
         )
 
     def memo(self, name: str, make):
-        """``make()``, computed once per workbook (tables that several sheets refer to)."""
+        """``make()``, computed once per workbook (tables that several sheets refer to), or
+        what ``given`` has for ``name``."""
         if name not in self._memo:
-            self._memo[name] = make()
+            got = self.given.pop(name, None)
+            value = None if got is None else got()
+            self._memo[name] = make() if value is None else value
         return self._memo[name]
 
     def forget(self, name: str) -> None:
@@ -461,7 +475,9 @@ class Book:
             elif type(value) is str:
                 cell = text.get(value)
                 if cell is None:
-                    cell = text[value] = cell_xml(value)
+                    cell = cell_xml(value)
+                    if len(value) <= SHORT_TEXT:
+                        text[value] = cell
                 out.append(f'{start}{n}"{style} t="inlineStr"><is>{cell}</is></c>')
             else:
                 formula = body = None
@@ -482,8 +498,9 @@ class Book:
                 if formula is None:
                     out.append(f'{start}{n}"{style}><v>{figure}</v></c>')
                 else:
-                    cached = value if isinstance(value, Decimal) else Decimal(str(value))  # an int count
-                    self.totals.append((ws.name, f"{letters[j]}{n}", formula, cached))
+                    if self.keep_totals:
+                        cached = value if isinstance(value, Decimal) else Decimal(str(value))  # an int count
+                        self.totals.append((ws.name, f"{letters[j]}{n}", formula, cached))
                     out.append(f'{start}{n}"{style}><f>{_xml_escape(body or formula[1:])}</f><v>{figure}</v></c>')
             if first is None:
                 first = j

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from functools import partial
 from itertools import islice
@@ -391,11 +391,12 @@ def _line_totals(report: Report) -> tuple[Decimal, ...]:
     )
 
 
-def write_json(report: Report, fh: TextIO) -> None:
+def write_json(report: Report, fh: TextIO, entries: Sequence[Entry] | None = None) -> None:
     """Write the JSON report to the text file ``fh``, a few thousand records at a time.
 
     The text is exactly ``json.dumps(report_dict(report), ensure_ascii=False,
     separators=(",", ":"))`` and a newline; neither the dict nor the whole text is made.
+    ``entries``: the report's narrative when it is already made (``narrative(report)``).
     """
     write = fh.write
     q = Quoted()  # texts of the strings that repeat
@@ -454,7 +455,7 @@ def write_json(report: Report, fh: TextIO) -> None:
         write(',"indicators":')
         _write_list(write, report.indicators, INDICATOR.text_maker(q))
     write(',"narrative":')
-    _write_list(write, narrative(report), NARRATIVE.text_maker(q))
+    _write_list(write, narrative(report) if entries is None else entries, NARRATIVE.text_maker(q))
     if report.kpis is not None:
         write(',"kpis":')
         _write_list(write, report.kpis, lambda k: _dumps(kpi_dict(k)))
@@ -512,10 +513,11 @@ def _write_capital(write: Callable[[str], object], cap: CapitalSummary, q: Quote
     write("}")
 
 
-def write_json_file(report: Report, path: Path | str) -> None:
-    """Write the JSON report to ``path`` (UTF-8; ``\\n`` line ends on every platform)."""
+def write_json_file(report: Report, path: Path | str, entries: Sequence[Entry] | None = None) -> None:
+    """Write the JSON report to ``path`` (UTF-8; ``\\n`` line ends on every platform);
+    ``entries`` as for ``write_json``."""
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        write_json(report, fh)
+        write_json(report, fh, entries)
 
 
 def report_json(report: Report) -> str:

@@ -15,4 +15,6 @@ TITLE = "Narrative: major reasons for variance (drafted from the figures, to be 
 
 
 def narrative_sheet(book: Book, report: Report) -> None:
-    book.table(narrative_table(narrative(report), TITLE))
+    entries = book.memo("narrative", lambda: narrative(report))
+    book.table(narrative_table(entries, TITLE))
+    book.forget("narrative")

@@ -219,6 +219,41 @@ def test_the_json_and_the_recording_by_one_child_are_what_they_are_in_turn(pair,
     rows = "SELECT portfolio, line, source, side, kind, amount FROM components ORDER BY report_id, seq"
     assert sqlite3.connect(store).execute(rows).fetchall() == sqlite3.connect(store_turn).execute(rows).fetchall()
     assert sorted(p.name for p in beside.iterdir()) == sorted(p.name for p in turn.iterdir())
+    # the Narrative sheet, made from the narrative the child handed over, is the one made here
+    assert _sheet(beside / "q3.xlsx", "Narrative") == _sheet(turn / "q3.xlsx", "Narrative")
+
+
+def _sheet(path: Path, name: str) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def test_the_workbook_takes_the_narrative_the_json_child_made(pair, tmp_path, monkeypatch):
+    import importlib
+
+    from budget_monitor import children
+
+    narrative_sheet = importlib.import_module("budget_monitor.write.narrative_sheet")  # the module, not the function
+    made_here: list[int] = []
+    real = narrative_sheet.narrative
+
+    def counted(report, *args, **kwargs):
+        made_here.append(1)  # a child's call is counted in the child's copy of the list
+        return real(report, *args, **kwargs)
+
+    monkeypatch.setattr(narrative_sheet, "narrative", counted)
+    beside = tmp_path / "beside"
+    beside.mkdir()
+    bm.make_report(pair / "q3.xlsx", beside / "q3.xlsx", json=beside / "q3.json")
+    assert made_here == []  # handed over by the child that wrote the JSON
+    bm.make_report(pair / "q3.xlsx", tmp_path / "alone.xlsx")
+    assert made_here == [1]  # no JSON, no child: made here
+    assert _sheet(beside / "q3.xlsx", "Narrative") == _sheet(tmp_path / "alone.xlsx", "Narrative")
+    monkeypatch.setattr(children, "available", lambda: False)
+    bm.make_report(pair / "q3.xlsx", tmp_path / "turn.xlsx", json=tmp_path / "turn.json")
+    assert made_here == [1, 1]
+    assert (tmp_path / "turn.json").read_bytes() == (beside / "q3.json").read_bytes()
 
 
 def test_a_json_that_fails_in_the_child_is_not_written_and_nothing_is_recorded(pair, tmp_path, monkeypatch):
@@ -228,7 +263,7 @@ def test_a_json_that_fails_in_the_child_is_not_written_and_nothing_is_recorded(p
     bm.make_report(pair / "q2.xlsx", tmp_path / "q2-report.xlsx", history=store)
     before = [(r.period, r.version) for r in bm.history_reports(store)]
 
-    def broken(report, path):
+    def broken(report, path, entries=None):
         Path(path).write_text("{half")
         raise OSError(28, "No space left on device")
 
@@ -247,7 +282,7 @@ def test_a_workbook_that_fails_stops_the_child_and_nothing_is_recorded(pair, tmp
     bm.make_report(pair / "q2.xlsx", tmp_path / "q2-report.xlsx", history=store)
     before = [(r.period, r.version) for r in bm.history_reports(store)]
 
-    def broken(report, path, progress=None):
+    def broken(report, path, progress=None, given=None):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(write, "write_report", broken)

@@ -130,7 +130,7 @@ def test_a_failed_json_write_leaves_the_old_file(monkeypatch, tmp_path, capsys):
     target = tmp_path / "r.json"
     target.write_text("the earlier report\n", encoding="utf-8")
 
-    def half_then_full(report, fh):
+    def half_then_full(report, fh, entries=None):
         fh.write('{"schema":')
         fh.flush()
         raise OSError(28, "No space left on device")

@@ -82,7 +82,7 @@ def recalculated(sample_quarter, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("recalc")
     report = tmp / "report.xlsx"
     canary = tmp / "canary.xlsx"
-    book = write_report(analyse(sample_quarter), report)
+    book = write_report(analyse(sample_quarter), report, keep_totals=True)
     write_canary(canary)
     recalculate([report, canary], tmp / "out", tmp / "profile")
     return report, tmp / "out" / report.name, tmp / "out" / canary.name, book
@@ -118,7 +118,7 @@ def test_a_series_reports_formulas_recalculate_too(sample_quarter, tmp_path):
     result = bm.analyse(tmp_path / "q3.xlsx", previous=ROOT / "workbooks" / "kcc-scs-2011-12-q2-illustrative.xlsx")
     assert result.ok and result.movement is not None, result.problems
     report = tmp_path / "report.xlsx"
-    book = write_report(result.report, report)
+    book = write_report(result.report, report, keep_totals=True)
     recalculate([report], tmp_path / "out", tmp_path / "profile")
     sheets = every_formula_recalculates(report, tmp_path / "out" / report.name, book)
     assert {"Summary", "Revenue by line", "Management action", "Movement", "Trend"} <= sheets

@@ -98,7 +98,7 @@ def test_numbers_formulas_blanks_and_styles(tmp_path):
     path = tmp_path / "t.xlsx"
     wb = xlsxwriter.Workbook(str(path), _options())
     wb.worksheet_class = Sheet
-    book = Book(wb, "Org", "2024-25 Q1", "Report")
+    book = Book(wb, "Org", "2024-25 Q1", "Report", keep_totals=True)
     cols = (Col("Name"), Col("A", "money"), Col("B", "money"), Col("Net", "money", across=(1, 2)), Col("Rate", "rate"))
     rows = (
         Row(("one", Decimal("1281"), Decimal("-200"), Decimal("1081"), Decimal("12.34"))),
@@ -132,7 +132,7 @@ def test_a_total_too_long_for_a_formula_is_its_figure_with_a_note(tmp_path):
     path = tmp_path / "t.xlsx"
     wb = xlsxwriter.Workbook(str(path), _options())
     wb.worksheet_class = Sheet
-    book = Book(wb, "Org", "2024-25 Q1", "Report")
+    book = Book(wb, "Org", "2024-25 Q1", "Report", keep_totals=True)
     cols = (Col("Name"), Col("A", "money"))
     rows = [Row((f"r{i}", Decimal(i))) for i in range(3000)]
     picked = tuple(range(0, 3000, 2))
