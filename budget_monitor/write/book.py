@@ -399,15 +399,16 @@ class Book:
             widths, wrap = fit_to_page(table, widths, wrap, PAGE_CHARS[1 if ws.orientation == 1 else 0])
         formats: dict[tuple, object] = {}
         long_before = self.figures_for_totals
+        wrapping = [(j, widths[j] - 1, widths[j]) for j in sorted(wrap)]
         for i, r in enumerate(table.rows):
             height = None
-            if wrap:
+            if wrapping:
                 # LibreOffice (and so a PDF) keeps one-line rows unless told the height.
                 lines = 1
-                for j in wrap:
+                for j, fits, width in wrapping:
                     cell = r.cells[j]
-                    if type(cell) is str and len(cell) > widths[j] - 1:
-                        lines = max(lines, wrapped_lines(cell, widths[j]))
+                    if type(cell) is str and len(cell) > fits:
+                        lines = max(lines, wrapped_lines(cell, width))
                 if lines > 1:
                     height = LINE_HEIGHT * lines
             self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap, formats, height)
@@ -484,11 +485,17 @@ class Book:
         plan = formats.get((r.style, r.marks)) or self._plan(table, r, first_col, letters, wrap, formats)
         n = str(sheet_row + 1)
         text = self._text_xml
+        sums = r.sums
         out = []
         first = last = None
         for j, value in enumerate(r.cells):
             start, style, kind, across, blank = plan[j]
-            if value is None:
+            if type(value) is Decimal and across is None and not sums:  # most cells: a figure alone
+                figure = str(value)
+                if "E" in figure:
+                    figure = format(value, "f")
+                out.append(f'{start}{n}"{style}><v>{figure}</v></c>')
+            elif value is None:
                 if not blank:
                     continue
                 out.append(f'{start}{n}"{style}/>')
@@ -507,8 +514,8 @@ class Book:
                     value = value.value
                 elif across is not None:
                     formula = across.format(n)
-                elif r.sums and kind != "text" and kind != "int":
-                    formula = sum_formula(ranges(r.sums, letters[j], data0))
+                elif sums and kind != "text" and kind != "int":
+                    formula = sum_formula(ranges(sums, letters[j], data0))
                     if len(formula) > MAX_FORMULA:  # more parts than Excel takes: the figure alone
                         formula = None
                         self.figures_for_totals += 1
@@ -673,6 +680,8 @@ LINE_HEIGHT = 12.75
 def wrapped_lines(text: str, width: int) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide (roughly)."""
     room = max(int((width - 1) * 1.15), 1)  # proportional text: about 1.15 characters a unit (bold a little wider)
+    if "\n" not in text:
+        return max(1, -(-len(text) // room))
     return sum(max(1, -(-len(part) // room)) for part in text.split("\n"))
 
 
