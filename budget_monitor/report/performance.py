@@ -20,8 +20,8 @@ from .tables import Col, Row, Table
 PERFORMANCE = "Performance"
 
 SUMMARY_COLUMNS = (
-    Col("Indicator", width=60),
-    Col("Service area", width=28),
+    Col("Indicator", width=40),
+    Col("Service area", width=20),
     Col("Period"),
     Col("Actual", "number"),
     Col("Target", "number"),
