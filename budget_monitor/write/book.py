@@ -417,8 +417,22 @@ class Book:
         notes = table.notes
         if self.figures_for_totals > long_before:
             notes += (LONG_TOTALS,)
+        span = sum(widths)  # the table's width, in characters
         for n, note in enumerate(notes):
-            self.text(ws, last + 1 + n, first_col, note, note_fmt)
+            if len(note) > span and len(table.columns) > 1:
+                # wider than the table: wrapped across it, so that it does not print a page to the right of its own
+                ws.set_row(last + 1 + n, LINE_HEIGHT * wrapped_lines(note, span))
+                wrapped = self.fmt(italic=True, font_color="#595959", text_wrap=True)
+                ws.merge_range(
+                    last + 1 + n,
+                    first_col,
+                    last + 1 + n,
+                    first_col + len(table.columns) - 1,
+                    neutralise(note)[0],
+                    wrapped,
+                )
+            else:
+                self.text(ws, last + 1 + n, first_col, note, note_fmt)
         if first_row is None:
             for j, width in enumerate(widths):
                 ws.set_column(first_col + j, first_col + j, width)

@@ -183,3 +183,21 @@ def test_the_printed_report_of_a_3000_line_council(council_book, tmp_path):
     assert sizes and min(sizes) >= 8
     # hundreds of pages continue the narrative, the revenue table, the capital programme...
     assert continued_tables_repeat_their_header(council_book, pdf) >= 300
+
+
+@printing
+def test_the_printed_report_with_the_movement_since_the_last(series_pair, tmp_path):
+    """With a previous report the Movement and Trend sheets print too: every page starts a
+    sheet, a table or its header, and the Trend's long note wraps under its narrow table
+    rather than running on to a page of its own to the right."""
+    from budget_monitor import api
+
+    folder, _, _ = series_pair
+    book = tmp_path / "q3-report.xlsx"
+    api.write_report(api.analyse(folder / "q3.xlsx", previous=folder / "q2.xlsx"), book)
+    (pdf,) = to_pdf([book], tmp_path / "pdf", tmp_path / "profile")
+    pages = pdf_pages(pdf)
+    trend = [p for p in pages if re.search(r"^\s*Trend\s+Page \d+ of \d+\s*$", p, re.M)]
+    assert len(trend) == 1 and "and this one." in " ".join(trend[0].split())
+    assert min(font_sizes(pdf)) >= 8
+    continued_tables_repeat_their_header(book, pdf)
