@@ -371,15 +371,18 @@ class Recording:
     lets it commit and gives the ``Recorded``; ``cancel`` (or this process ending) makes
     it roll back. Either way the store holds the whole new version or none of it."""
 
-    def __init__(self, child: children.Child[Recorded]):
+    def __init__(self, child: children.Child[Recorded] | children.Child[Recorded | None]):
         self.child = child
 
     def finish(self) -> Recorded:
         """Commit; the ``Recorded``, or ``StoreError`` with the child's message."""
         try:
-            return self.child.finish()
+            recorded = self.child.finish()
         except children.ChildStopped:
             raise StoreError("the report could not be recorded (the recording process stopped)") from None
+        if recorded is None:
+            raise StoreError("the report could not be recorded (the recording process gave no answer)")
+        return recorded
 
     def cancel(self) -> None:
         """Roll back (the child sees the pipe close without a go) and wait for it."""
@@ -413,112 +416,30 @@ def _record_in_child(
         raise StoreError(f"{store_path}: the report could not be recorded ({exc})") from None
 
 
+def recording_task(
+    store_path: Path, report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")
+) -> Callable[[Callable[[], None]], Recorded]:
+    """The recording of ``report`` as a forked child's task ``task(wait_for_go)``: all but
+    the commit, which waits for the go (``Recording`` gives it or cancels). A store that
+    does not exist yet is made only after the go, so a run whose files fail leaves no
+    store behind. The caller must have closed its own connection to the store: SQLite
+    connections do not cross a fork."""
+    exists = store_path.exists()
+
+    def task(wait_for_go: Callable[[], None]) -> Recorded:
+        return _record_in_child(store_path, exists, report, period, inputs, who, wait_for_go)
+
+    return task
+
+
 def start_recording(
     store_path: Path, report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")
 ) -> Recording | None:
     """Record ``report`` in a forked child process, all but the commit, while this process
     writes the files; None where there is no ``fork`` or only one core (record in turn,
-    with ``record``, once the files are written). A store that does not exist yet is made
-    only after the go, so a run whose files fail leaves no store behind. The caller must
-    have closed its own connection to the store: SQLite connections do not cross a fork."""
-    exists = store_path.exists()
-
-    def task(wait_for_go: Callable[[], None]) -> Recorded:
-        return _record_in_child(store_path, exists, report, period, inputs, who, wait_for_go)
-
-    child = children.start(task)
+    with ``record``, once the files are written). See ``recording_task``."""
+    child = children.start(recording_task(store_path, report, period, inputs, who))
     return None if child is None else Recording(child)
-
-
-class JsonThenRecording:
-    """One forked child that writes the report's JSON into a scratch file and then records
-    the report (all but the commit), while this process writes the workbook: one child,
-    not two, touches the report's pages, so the report is not copied into two processes.
-
-    ``json_job`` is what ``files.atomic_write`` is given for the JSON (``finish(path)``
-    waits until the child has written it and moves it to ``path``, or raises what the
-    child raised); ``recording`` lets the child commit once every file is in place
-    (``finish``) or stops it (``cancel``), as ``Recording`` does. Cancelling either before
-    the JSON is in place stops the child and removes its scratch file: nothing is recorded."""
-
-    def __init__(self, child: children.Child[Recorded], ready: int, scratch: Path):
-        self.child, self.ready, self.scratch = child, ready, scratch
-        self.placed = False
-        self.json_job = JsonJob(self)
-        self.recording = Recording(child)
-
-    def place_json(self, path: Path) -> None:
-        try:
-            got = os.read(self.ready, 1)
-        finally:
-            os.close(self.ready)
-        if got != b"1":  # the child stopped before the JSON was whole: its answer says why
-            try:
-                self.child.finish()
-            except children.ChildStopped as exc:
-                raise RuntimeError(f"the writer of {path} stopped with status {exc.status}") from None
-            finally:
-                self.remove()
-            raise RuntimeError(f"the writer of {path} stopped")
-        os.replace(self.scratch, path)
-        self.placed = True
-
-    def cancel(self) -> None:
-        if not self.placed:
-            self.child.cancel()
-            self.remove()
-
-    def remove(self) -> None:
-        try:
-            self.scratch.unlink()
-        except OSError:
-            pass
-
-
-class JsonJob:
-    def __init__(self, both: JsonThenRecording):
-        self.both = both
-
-    def finish(self, path: Path) -> None:
-        self.both.place_json(path)
-
-    def cancel(self) -> None:
-        self.both.cancel()
-
-
-def start_json_then_recording(
-    write_json: Callable[[Path], object],
-    json_target: Path,
-    store_path: Path,
-    report: Report,
-    period: Period,
-    inputs: Sequence[Path],
-    who: tuple[str, str] = ("", ""),
-) -> JsonThenRecording | None:
-    """``write_json(scratch)`` then the recording of ``report`` (as ``start_recording``), in
-    one forked child; None where there is no ``fork`` or only one core."""
-    if not children.available():
-        return None
-    from .files import scratch_file
-
-    scratch = scratch_file(json_target)
-    exists = store_path.exists()
-    ready_r, ready_w = os.pipe()
-
-    def task(wait_for_go: Callable[[], None]) -> Recorded:
-        os.close(ready_r)
-        write_json(scratch)  # a failure here is the JSON's, raised as the writer raised it
-        os.write(ready_w, b"1")
-        os.close(ready_w)
-        return _record_in_child(store_path, exists, report, period, inputs, who, wait_for_go)
-
-    child = children.start(task, kill=True)
-    os.close(ready_w)
-    if child is None:
-        os.close(ready_r)
-        scratch.unlink(missing_ok=True)
-        return None
-    return JsonThenRecording(child, ready_r, scratch)
 
 
 def store_accuracy(store: Store, year: str, organisation: str | None, tolerance) -> Accuracy:

@@ -118,12 +118,17 @@ def _pasted_subtotals(lines: Sequence[BudgetLine]) -> list[Problem]:
     for members in sections.values():
         if len(members) < 3:
             continue
-        running: tuple[Decimal, ...] = (ZERO,) * 4
-        seen: dict[tuple[Decimal, ...], int] = {running: 0}
+        # The running totals of the four figures (cash limit and forecast, gross and
+        # income) before each row, the first row each was met at kept under the first
+        # figure alone (a Decimal hashes far faster than a tuple of four).
+        r0 = r1 = r2 = r3 = ZERO
+        seen: dict[Decimal, list[tuple[int, Decimal, Decimal, Decimal]]] = {ZERO: [(0, ZERO, ZERO, ZERO)]}
         for i, bl in enumerate(members):
-            figures = _figures(bl)
-            if any(figures):
-                start = seen.get(tuple(a - b for a, b in zip(running, figures, strict=True)))
+            c, f = bl.cash_limit, bl.forecast
+            a0, a1, a2, a3 = c.gross, c.income, f.gross, f.income
+            if a0 or a1 or a2 or a3:
+                w1, w2, w3 = r1 - a1, r2 - a2, r3 - a3
+                start = next((k for k, s1, s2, s3 in seen.get(r0 - a0, ()) if (s1, s2, s3) == (w1, w2, w3)), None)
                 if start is not None and i - start >= 2:
                     above = ", ".join(f"'{b.line}'" for b in members[start:i][:4])
                     more = "" if i - start <= 4 else f" and {i - start - 4} more"
@@ -135,14 +140,13 @@ def _pasted_subtotals(lines: Sequence[BudgetLine]) -> list[Problem]:
                             bl.where,
                         )
                     )
-            running = tuple(a + b for a, b in zip(running, figures, strict=True))
-            seen.setdefault(running, i + 1)
+            r0, r1, r2, r3 = r0 + a0, r1 + a1, r2 + a2, r3 + a3
+            bucket = seen.get(r0)
+            if bucket is None:
+                seen[r0] = [(i + 1, r1, r2, r3)]
+            elif all((s1, s2, s3) != (r1, r2, r3) for _, s1, s2, s3 in bucket):
+                bucket.append((i + 1, r1, r2, r3))
     return out
-
-
-def _figures(bl: BudgetLine) -> tuple[Decimal, ...]:
-    c, f = bl.cash_limit, bl.forecast
-    return (c.gross, c.income, f.gross, f.income)
 
 
 def roundings(lines: Sequence[BudgetLine], components: Iterable[Component], tolerance: Decimal) -> list[Rounding]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .. import children, files
+from .. import files
 from ..children import Handoff
 from ..model import Where, error
 from ..rules import Rules
@@ -26,9 +26,8 @@ if TYPE_CHECKING:
     from ..engine import Report
     from ..periods import Period
     from ..report.narrative import Entry
-    from ..series import JsonJob, Recording
+    from ..series import Recording
     from ..store import Recorded
-    from ..write.background import Job
 
 
 def check_targets(inputs: Sequence[Path], outputs: Sequence[tuple[str, Path]], store: Path | None = None) -> None:
@@ -127,8 +126,8 @@ def make_report(
     this computer's user).
 
     The outputs are checked before anything is read (``OutputError``). Where the machine
-    can, the JSON is written by a child process while this one writes the workbook, and
-    the report is recorded by another. ``HistoryError`` when the recording fails: the
+    can, one child process writes the JSON and the Word document while this one writes the
+    workbook, and then records the report. ``HistoryError`` when the recording fails: the
     files were written, the store was left as it was.
     """
     from ..report.narrative import narrative
@@ -168,12 +167,11 @@ def make_report(
 
         period, _ = report_period(report)
     with no_gc():
-        job: Job | JsonJob | None = None
         recording: Recording | None = None
         written = False
         # The child that writes the JSON makes the narrative first and hands it over for
         # the workbook's Narrative sheet, instead of this process making it again.
-        handoff = Handoff[tuple["Entry", ...]]() if json_out is not None and children.available() else None
+        handoff = Handoff[tuple["Entry", ...]]() if json_out is not None and background.available() else None
 
         def json_in_child(tmp: Path) -> None:
             entries = narrative(report)
@@ -182,31 +180,45 @@ def make_report(
                 handoff.give(entries)
             write_json_file(report, tmp, entries)
 
-        try:
-            if json_out is not None and store_path is not None and period is not None:
-                from ..series import start_json_then_recording
+        def write_docx_file(tmp: Path) -> None:
+            from ..write.docx import write_docx as write_word
 
-                # Where it can, one child process writes the JSON and then records the
-                # report while this one writes the workbook; it commits only once the files
-                # are written. One child, not two, so the report is not copied twice.
-                both = start_json_then_recording(
-                    json_in_child, json_out, store_path, report, period, inputs, (user, client)
-                )
-                if both is not None:
-                    job, recording = both.json_job, both.recording
-            if json_out is not None and job is None:
-                # Where it can, a child process writes the JSON while this one writes the
-                # workbook; either way it is streamed into a temporary file, never held whole.
-                job = background.start(json_in_child, json_out)
-            if store_path is not None and period is not None and recording is None:
+            write_word(report, tmp)
+
+        writers: list[tuple[background.Writer, Path]] = []
+        if json_out is not None:
+            writers.append((json_in_child, json_out))
+        if docx_out is not None:
+            writers.append((write_docx_file, docx_out))
+        then: Callable[[Callable[[], None]], Recorded] | None = None
+        if store_path is not None and period is not None:
+            from ..series import recording_task
+
+            then = recording_task(store_path, report, period, inputs, (user, client))
+        beside: background.Background[Recorded] | None = None
+        try:
+            if writers:
+                # Where it can, one child process writes the JSON and the Word document
+                # (each streamed into a temporary file, never held whole), then records the
+                # report, while this one writes the workbook; it commits only once every
+                # file is in place. One child, so the report is not copied twice.
+                beside = background.start(writers, then)
+            if beside is not None and then is not None:
+                from ..series import Recording
+
+                recording = Recording(beside.child)
+            elif store_path is not None and period is not None:
                 from ..series import start_recording
 
-                # Another child records the report beside the writing and commits only once
-                # the files are written (started after the JSON's, which must not hold its pipe).
+                # A child records the report beside the writing and commits only once the
+                # files are written.
                 recording = start_recording(store_path, report, period, inputs, (user, client))
+            jobs = (
+                {} if beside is None else {target: job for (_, target), job in zip(writers, beside.jobs, strict=True)}
+            )
             given: dict[str, Callable[[], object]] = {}
             if handoff is not None:
-                if job is not None:
+                if json_out in jobs:
                     handoff.in_parent()
                     given["narrative"] = handoff.take
                 else:
@@ -218,22 +230,19 @@ def make_report(
                 ),
             )
             if docx_out is not None:
-                from ..write.docx import write_docx as write_word
-
                 step(progress, "writing the Word document")
-                files.atomic_write(docx_out, lambda tmp: write_word(report, tmp))
+                files.atomic_write(docx_out, jobs[docx_out].finish if docx_out in jobs else write_docx_file)
             if json_out is not None:
                 step(progress, "writing the JSON")
-                if job is not None:
-                    files.atomic_write(json_out, job.finish)
-                else:
-                    files.atomic_write(json_out, lambda tmp: write_json_file(report, tmp))
+                files.atomic_write(
+                    json_out, jobs[json_out].finish if json_out in jobs else lambda tmp: write_json_file(report, tmp)
+                )
             written = True
         finally:
             if handoff is not None:
                 handoff.close()
-            if job is not None:
-                job.cancel()  # stops it if the workbook failed; removes what is left
+            if beside is not None:
+                beside.close()  # stops it if a file failed; removes what is left
             if recording is not None and not written:
                 recording.cancel()  # a file failed: nothing is recorded
     if store_path is None or period is None:

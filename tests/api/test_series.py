@@ -194,8 +194,17 @@ def test_check_says_what_report_would_about_the_period(tmp_path, sample_quarter)
 def _one_child_run(pair, folder, monkeypatch=None):
     store = folder / "h.sqlite"
     bm.make_report(pair / "q2.xlsx", folder / "q2-report.xlsx", history=store)
-    result = bm.make_report(pair / "q3.xlsx", folder / "q3.xlsx", json=folder / "q3.json", history=store)
+    result = bm.make_report(
+        pair / "q3.xlsx", folder / "q3.xlsx", json=folder / "q3.json", docx=folder / "q3.docx", history=store
+    )
     return store, result
+
+
+def _document_xml(path: Path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml")
 
 
 def test_the_json_and_the_recording_by_one_child_are_what_they_are_in_turn(pair, tmp_path, monkeypatch):
@@ -221,6 +230,8 @@ def test_the_json_and_the_recording_by_one_child_are_what_they_are_in_turn(pair,
     assert sorted(p.name for p in beside.iterdir()) == sorted(p.name for p in turn.iterdir())
     # the Narrative sheet, made from the narrative the child handed over, is the one made here
     assert _sheet(beside / "q3.xlsx", "Narrative") == _sheet(turn / "q3.xlsx", "Narrative")
+    # the Word document the child wrote is the one written here
+    assert _document_xml(beside / "q3.docx") == _document_xml(turn / "q3.docx")
 
 
 def _sheet(path: Path, name: str) -> list[list[object]]:
@@ -271,6 +282,28 @@ def test_a_json_that_fails_in_the_child_is_not_written_and_nothing_is_recorded(p
     with pytest.raises(OSError, match="No space left"):
         bm.make_report(pair / "q3.xlsx", tmp_path / "q3.xlsx", json=tmp_path / "q3.json", history=store)
     assert not (tmp_path / "q3.json").exists()
+    assert [(r.period, r.version) for r in bm.history_reports(store)] == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_word_document_that_fails_in_the_child_is_not_written_and_nothing_is_recorded(pair, tmp_path, monkeypatch):
+    import importlib
+
+    docx_module = importlib.import_module("budget_monitor.write.docx")
+    store = tmp_path / "h.sqlite"
+    bm.make_report(pair / "q2.xlsx", tmp_path / "q2-report.xlsx", history=store)
+    before = [(r.period, r.version) for r in bm.history_reports(store)]
+
+    def broken(report, path, **kwargs):
+        Path(path).write_bytes(b"PK half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(docx_module, "write_docx", broken)
+    with pytest.raises(OSError, match="No space left"):
+        bm.make_report(
+            pair / "q3.xlsx", tmp_path / "q3.xlsx", json=tmp_path / "q3.json", docx=tmp_path / "q3.docx", history=store
+        )
+    assert not (tmp_path / "q3.docx").exists()
     assert [(r.period, r.version) for r in bm.history_reports(store)] == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 

@@ -57,11 +57,15 @@ def test_a_report_without_word_imports_none_of_them(out):
 
 
 def test_a_report_with_every_output_imports_only_the_word_library(out):
+    from budget_monitor.write import background
+
     got = imported_by(
         "report", str(SAMPLE), "-o", str(out / "all.xlsx"), "--json", str(out / "all.json"),
         "--docx", str(out / "all.docx"), "--history", str(out / "h.sqlite"),
     )  # fmt: skip
-    assert got == ["docx"]
+    # Where a child process writes the JSON and the Word document beside the workbook, the
+    # command's own process never imports the Word library at all.
+    assert got == ([] if background.available() else ["docx"])
     assert (out / "all.docx").stat().st_size > 0 and (out / "all.json").stat().st_size > 0
 
 
