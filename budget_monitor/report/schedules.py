@@ -202,7 +202,7 @@ def capital_columns(years: Sequence[str], in_year: str) -> tuple[Col, ...]:
     n = len(years)
     year_cols = tuple(Col(y, "money", places=3) for y in years)
     return (
-        (Col("Project", width=44), Col("Status", width=18))
+        (Col("Project", width=32), Col("Status", width=18))
         + year_cols
         + (
             Col("Total cash limit", "money", across=tuple(range(2, 2 + n)), places=3),
@@ -255,7 +255,7 @@ def capital_table(report: Report, title: str = "") -> Table:
 
 
 CAPITAL_OVER_COLUMNS = (
-    (Col("Project", width=44), Col("Portfolio", width=36), Col("Real or phasing", width=12))
+    (Col("Project", width=32), Col("Portfolio", width=24), Col("Real or phasing", width=12))
     + tuple(Col(s, "money", places=3) for s in STATUSES)
     + (Col("Total", "money", across=tuple(range(3, 3 + len(STATUSES))), places=3),)
 )
@@ -309,8 +309,8 @@ def capital_over_table(report: Report, title: str = "") -> Table:
 
 
 REPHASING_COLUMNS = (
-    Col("Project", width=44),
-    Col("Portfolio", width=36),
+    Col("Project", width=32),
+    Col("Portfolio", width=24),
     Col("Status", width=18),
     Col("Re-phasing", "money", places=3),
 )

@@ -685,6 +685,18 @@ def wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(part) // room)) for part in text.split("\n"))
 
 
+def header_width(header: str) -> int:
+    """How wide a column of figures is made for its header to show whole: the header row
+    holds two lines (``Book.table`` wraps it), so as wide as the longer line of the
+    header's most even split in two, and room for bold (``Total cash limit`` in 13,
+    ``Re-phasing`` in 12)."""
+    words = header.split()
+    if len(words) < 2:
+        return min(len(header), 14) + 2
+    longer = min(max(len(" ".join(words[:k])), len(" ".join(words[k:]))) for k in range(1, len(words)))
+    return min(longer + 3, 16)
+
+
 def column_widths(table: Table) -> tuple[list[int], set[int]]:
     """Each column's width fitted to what it shows, and the text columns that must wrap
     (their longest text is wider than the column can be)."""
@@ -700,7 +712,7 @@ def column_widths(table: Table) -> tuple[list[int], set[int]]:
             if longest + 2 > cap:
                 wrap.add(j)
         else:
-            width = max(min(longest + 3, 30), min(len(col.header), 14) + 2, 6, col.width or 0)
+            width = max(min(longest + 3, 30), header_width(col.header), 6, col.width or 0)
         widths.append(width)
     return widths, wrap
 

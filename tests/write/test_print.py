@@ -144,9 +144,11 @@ def test_the_printed_report(sample_book, tmp_path):
     pages = pdf_pages(pdf)
     # Narrative, Variances over threshold, Activity analysis and indicators longer than a page continue
     assert continued_tables_repeat_their_header(sample_book, pdf) >= 8
-    # the Performance sheet prints one page wide (its title once), each KPI's chart whole beside its table
-    performance = [p for p in pages if re.search(r"^\s*Performance\s+Page \d+ of \d+\s*$", p, re.M)]
-    assert sum(p.lstrip().startswith("Kent County Council") for p in performance) == 1 < len(performance)
+    # the Performance and Capital sheets print one page wide (their title once): each KPI's chart
+    # whole beside its table, the capital programme's columns all on one page
+    for sheet in ("Performance", "Capital"):
+        printed = [p for p in pages if re.search(rf"^\s*{sheet}\s+Page \d+ of \d+\s*$", p, re.M)]
+        assert sum(p.lstrip().startswith("Kent County Council") for p in printed) == 1 < len(printed), sheet
     assert "Direction of travel (↑" in "\n".join(pages)
 
 
