@@ -135,7 +135,7 @@ def problems_page(name: str, problems: Sequence[dict[str, str]], files: Sequence
     """The problems found (``files``: the workbook's name, then the previous report's)."""
     errors = [p for p in problems if p["level"] == "error"]
     warnings = [p for p in problems if p["level"] != "error"]
-    items = "".join(f'<li><a href="#p{i}">{escape(said(p))}</a></li>' for i, p in enumerate(errors))
+    items = "".join(f'<li><a href="#p{i}">{words(said(p))}</a></li>' for i, p in enumerate(errors))
     named = [f for f in (files or [name]) if any(p["file"] == f for p in errors)] or [name]
     what = "The workbook has" if named == [name] else "The files have"
     rows = "".join(_problem_row(i, p) for i, p in enumerate(errors + warnings))
@@ -157,7 +157,7 @@ def _problem_row(i: int, p: dict[str, str], prefix: str = "p") -> str:
     return (
         f'<tr id="{prefix}{i}" class="{escape(p["level"])}"><td>{escape(p["level"])}</td><td>{escape(p["file"])}</td>'
         f"<td>{escape(p['sheet'])}</td>"
-        f"<td>{escape(p['cell'])}</td><td>{escape(p['message'])}</td></tr>"
+        f"<td>{escape(p['cell'])}</td><td>{words(p['message'])}</td></tr>"
     )
 
 

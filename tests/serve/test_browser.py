@@ -160,16 +160,24 @@ for (const m of moved.textContent.matchAll(/[+-]\u2060?£[\d,]+k/g)) {
   range.setEnd(moved, m.index + m[0].length);
   figures.push([m[0], new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]);
 }
-return {rows: out, width: document.documentElement.clientWidth, charts: charts, figures: figures};
+return {rows: out, width: document.documentElement.clientWidth, charts: charts, figures: figures,
+        scroll: document.documentElement.scrollWidth};
 """
 
 
 def test_the_charts_read_at_a_phone_width_with_every_name_whole(browser, server, quarters):
     """At 390 pixels wide the charts' names are whole (wrapping, not cut), as large as the
-    page's text, each above its bar with its figure beside it, and no chart runs off the side."""
+    page's text, each above its bar with its figure beside it, a sign never apart from its
+    figure, and neither the form nor the report (its warnings and movement tables) runs off
+    the side."""
     folder, _, q3 = quarters
     browser.set_window_size(390, 2000)
     try:
+        browser.get(server.url + "/")
+        form = browser.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert form[0] <= form[1]  # the form fits: nothing to scroll sideways to
         assert drop(browser, server, folder / "q3.xlsx", folder / "q2.xlsx") == "report"
         for n, chart in enumerate(browser.find_elements(By.CSS_SELECTOR, "figure.chart")):
             browser.execute_script("arguments[0].scrollIntoView()", chart)
@@ -178,6 +186,7 @@ def test_the_charts_read_at_a_phone_width_with_every_name_whole(browser, server,
     finally:
         browser.set_window_size(1280, 2000)
     assert seen["width"] <= 400 and len(seen["charts"]) == 2 and max(seen["charts"]) <= seen["width"]
+    assert seen["scroll"] <= seen["width"]  # no table or chart runs off the side of the page
     rows = seen["rows"]
     labels = [r["label"] for r in rows]
     names = {line.line for line in q3.lines}

@@ -8,6 +8,7 @@ import pytest
 pytest.importorskip("selenium")
 pytest.importorskip("argon2")
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -71,7 +72,8 @@ def test_sign_in_report_sign_out_and_approve(tmp_path_factory, signed_server):
         assert row.get_attribute("data-status") == "draft" and "alice" in row.text
         shot(browser, "recorded-reports.png")
         browser.find_element(By.CSS_SELECTOR, "[data-approve='2011-12 Q3/1']").click()
-        WebDriverWait(browser, 30).until(
+        # the page is loaded again after approving: a row found on the old page may be gone by the time it is read
+        WebDriverWait(browser, 30, ignored_exceptions=[StaleElementReferenceException]).until(
             lambda b: b.find_element(By.CSS_SELECTOR, "tr[data-status]").get_attribute("data-status") == "approved"
         )
         assert "Approved by carol" in browser.find_element(By.CSS_SELECTOR, "tr[data-status]").text

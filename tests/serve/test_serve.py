@@ -64,6 +64,8 @@ def test_the_reference_quarter_gives_its_figures_and_three_downloads(server):
     assert 'data-figure="variance-net">+14,703<' in r.text
     assert 'data-figure="total-pressures">+19,948<' in r.text
     assert 'data-figure="total-underspends">-5,048<' in r.text
+    # a warning's amount keeps its sign (a word joiner after the minus), as every amount on the page does
+    assert "Safeguarding: -\u2060£135,000.00 of the income variance is not explained" in r.text
     assert "<svg" in r.text  # the chart is drawn on the page
     links = LINK.findall(r.text)
     kinds = {kind for _, _, kind in links}
