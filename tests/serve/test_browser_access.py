@@ -50,7 +50,8 @@ def test_sign_in_report_sign_out_and_approve(tmp_path_factory, signed_server):
     browser.set_page_load_timeout(120)
     try:
         sign_in(browser, signed_server, "alice", "wrong password")
-        summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+        # the click sends the form; the answer is a new page, waited for (not there at once)
+        summary = WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".error-summary")))
         assert "Enter a user name and password that match" in summary.text
         shot(browser, "sign-in-error.png")
         browser.find_element(By.ID, "password").send_keys("alice-secret-1")
