@@ -70,7 +70,11 @@ def test_the_template_opens_on_its_about_sheet_which_says_what_check_does(tmp_pa
     assert result.returncode == 1 and re.search(r"Budget lines!A\d+: ", result.stderr), result.stderr
 
 
-@pytest.mark.parametrize("command", ["", "report", "check", "template", "history", "history show", "serve"])
+@pytest.mark.parametrize(
+    "command",
+    ["", "report", "check", "template", "serve", "password", "accuracy"]
+    + ["history", "history show", "history approve", "history audit", "history forget"],
+)
 def test_help_reads_as_english_with_whole_examples(command):
     result = run(*command.split(), "--help")
     assert result.returncode == 0
