@@ -127,15 +127,32 @@ def savings_sheet(book: Book, report: Report) -> None:
 
 # --- Indicators -------------------------------------------------------------------------------------
 
-CHART_ROWS = 18  # rows an indicator's block keeps for its charts
+CHART_ROWS = 18  # rows an indicator's block keeps for its chart
+#: An indicator with both charts has them one above the other, each this tall (pixels), and
+#: keeps rows for both: side by side they made the sheet print two pages wide.
+TWO_CHART_HEIGHT = 250
+TWO_CHART_ROWS = 27
+
+
+def _indicator_charts(table: Table) -> tuple[tuple[int, int, str, str], ...]:
+    """The charts an indicator's table has: (budget column, actual column, what, number
+    format), volume then unit cost; a chart with nothing to draw (a count with no costs, a
+    rate with no levels) is left out."""
+    unit = table.columns[1].header.removeprefix("Budget level ").strip("()")
+    both: tuple[tuple[int, int, str, str], ...] = ((1, 2, unit, "#,##0"), (3, 4, "unit cost £", "#,##0"))
+    return tuple(c for c in both if any(r.cells[c[0]] is not None or r.cells[c[1]] is not None for r in table.rows))
 
 
 def indicators_sheet(book: Book, report: Report) -> None:
-    """Per indicator: its table by period and two native charts, the actual as columns
-    against the budgeted level as a line (volume, then unit cost)."""
+    """Per indicator: its table by period and beside it one or two native charts, one
+    above the other, the actual as columns against the budgeted level as a line (volume,
+    then unit cost)."""
     if report.indicators is None:
         return
-    parts = [Part(f"{t.title}", t, CHART_ROWS) for t in schedules.indicator_tables(report)]
+    parts = [
+        Part(f"{t.title}", t, TWO_CHART_ROWS if len(_indicator_charts(t)) > 1 else CHART_ROWS)
+        for t in schedules.indicator_tables(report)
+    ]
     if not parts:
         return
     pages = write_stack(book, schedules.INDICATORS, "Key activity indicators: budgeted level against actual", parts)
@@ -145,24 +162,30 @@ def indicators_sheet(book: Book, report: Report) -> None:
         for p in placed:
             table = p.part.table
             first, last = p.data0, p.data0 + len(table.rows) - 1
-            unit = table.columns[1].header.removeprefix("Budget level ").strip("()")
-            both: tuple[tuple[int, int, str, str], ...] = ((1, 2, unit, "#,##0"), (3, 4, "unit cost £", "#,##0"))
-            # a chart with nothing to draw (a count with no costs, a rate with no levels) is left out
-            charts = tuple(
-                c for c in both if any(r.cells[c[0]] is not None or r.cells[c[1]] is not None for r in table.rows)
-            )
+            charts = _indicator_charts(table)
+            height = TWO_CHART_HEIGHT if len(charts) > 1 else None
             for n, (budget_col, actual_col, what, fmt) in enumerate(charts):
                 chart = combined_chart(
                     book, page.sheet, first, last, budget_col, actual_col,
-                    f"{table.title}: {what}", fmt,
+                    f"{table.title}: {what}", fmt, height,
                 )  # fmt: skip
-                ws.insert_chart(p.heading_row, len(table.columns) + 1, chart, {"x_offset": 10 + n * 470, "y_offset": 2})
+                y = 2 + n * (TWO_CHART_HEIGHT + 10)
+                ws.insert_chart(p.heading_row, len(table.columns) + 1, chart, {"x_offset": 10, "y_offset": y})
 
 
 def combined_chart(
-    book: Book, sheet: str, first: int, last: int, budget_col: int, actual_col: int, title: str, fmt: str
+    book: Book,
+    sheet: str,
+    first: int,
+    last: int,
+    budget_col: int,
+    actual_col: int,
+    title: str,
+    fmt: str,
+    height: int | None = None,
 ):
-    """Actual as columns and the budgeted level as a line, on the same axes."""
+    """Actual as columns and the budgeted level as a line, on the same axes (``height``
+    pixels tall, 320 unless given)."""
     columns = book.workbook.add_chart({"type": "column"})
     line = book.workbook.add_chart({"type": "line"})
     categories = [sheet, first, 0, last, 0]
@@ -192,5 +215,5 @@ def combined_chart(
     columns.set_x_axis({"num_font": {"size": 10}})
     columns.set_legend({"position": "bottom"})
     columns.show_blanks_as("gap")
-    columns.set_size({"width": 460, "height": 320})
+    columns.set_size({"width": 460, "height": height or 320})
     return columns

@@ -155,7 +155,7 @@ def taller_than_page(part: Part) -> bool:
             if type(cell) is str and len(cell) > widths[j] - 1:
                 lines = max(lines, wrapped_lines(cell, widths[j]))
         height += LINE_HEIGHT * lines if lines > 1 else ROW_HEIGHT
-    return height > page
+    return max(height, ROW_HEIGHT * part.min_rows) > page
 
 
 def stack_pages(sheet: str, parts: Sequence[Part], max_rows: int = EXCEL_MAX_ROWS) -> list[Page]:
