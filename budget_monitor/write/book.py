@@ -540,8 +540,10 @@ class Book:
         scale is set once the sheet is written (``legible``)."""
         ws.set_landscape()
         ws.set_paper(9)  # A4
-        ws.set_margins(left=MARGIN, right=MARGIN, top=0.5, bottom=0.5)
-        ws.set_footer("&L&A&RPage &P of &N")
+        ws.set_margins(left=MARGIN, right=MARGIN, top=TOP, bottom=BOTTOM)
+        # the footer 0.2" from the edge with 0.4" for it: with less, LibreOffice printed an empty
+        # page (not even the footer) after a sheet whose last row ended at the foot of a page
+        ws.set_footer("&L&A&RPage &P of &N", {"margin": 0.2})
         ws.hide_gridlines(2)
 
 
@@ -604,8 +606,10 @@ def legible(ws) -> int:
     return scale
 
 
-#: The printable height of A4 in points (0.5 inch margins), landscape and portrait.
-PRINTABLE_HEIGHT = {0: 595.28 - 72, 1: 841.89 - 72}
+#: The top and bottom margins (inches), the footer inside the bottom one.
+TOP, BOTTOM = 0.5, 0.6
+#: The printable height of A4 in points, landscape and portrait.
+PRINTABLE_HEIGHT = {0: 595.28 - (TOP + BOTTOM) * 72, 1: 841.89 - (TOP + BOTTOM) * 72}
 
 
 def page_breaks(ws, runs: list[tuple[int, int]], scale: int) -> list[int]:

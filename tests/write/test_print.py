@@ -113,10 +113,7 @@ def continued_tables_repeat_their_header(book: Path, pdf: Path) -> int:
     continued = 0
     for n, page in enumerate(pdf_pages(pdf), 1):
         lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
-        if not lines:
-            # LibreOffice sometimes prints a page with nothing on it, not even the footer, after a
-            # sheet whose last row ends at the foot of a page: no table is continued there
-            continue
+        assert lines, f"page {n} is blank"  # not even its footer: LibreOffice did, with too little room for it
         footer = next(line for line in reversed(lines) if re.search(r"Page \d+ of \d+$", line))
         sheet = re.sub(r"\s*Page \d+ of \d+$", "", footer)
         title, headings, headers = heads[sheet]
