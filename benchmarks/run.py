@@ -19,7 +19,9 @@ With ``--history [--rounds R]`` it also measures the series, in the same run: th
 without history (the baseline), recording in a new store, recording in a store that
 already holds the report, and recording with an earlier period in the store (the previous
 report read from the store, the movement, the Movement and Trend sheets), each the median
-of R rounds; the floor again with the cells of the report that has the movement; and, in
+of R rounds; the floor again with the cells of the report that has the movement, in each
+round right after its run with the movement (the machine's speed drifts between rounds, so
+each round's run is also set against its own floor); and, in
 one child, the previous report read from the store against the same workbook read and
 analysed (what ``--previous WORKBOOK`` costs). Ratios are printed against the floor and
 against the baseline.
@@ -379,6 +381,7 @@ def measure_history(inp: Path, n: int, timeout: float, rounds: int) -> dict:
     q2 = DATA / f"history-{n}-q2.sqlite"
     scratch = DATA / f"history-{n}.sqlite"
     runs: dict[str, list[dict]] = {"baseline": [], "record_new": [], "record_existing": [], "movement": []}
+    floors: list[dict] = []
     load_before = [round(x, 2) for x in os.getloadavg()]
     for r in range(rounds):
         runs["baseline"].append(measure_cli(inp, DATA / f"report-{n}-baseline.xlsx", timeout))
@@ -398,7 +401,10 @@ def measure_history(inp: Path, n: int, timeout: float, rounds: int) -> dict:
         runs["record_existing"].append(
             measure_cli(inp, DATA / f"report-{n}-history.xlsx", timeout, copy_store(q3, scratch))
         )
-        runs["movement"].append(measure_cli(inp, DATA / f"report-{n}-movement.xlsx", timeout, copy_store(q2, scratch)))
+        moved = DATA / f"report-{n}-movement.xlsx"
+        runs["movement"].append(measure_cli(inp, moved, timeout, copy_store(q2, scratch)))
+        if moved.exists():  # this round's floor, right after its run: the machine's speed drifts
+            floors.append(measure_floor(inp, moved, n))
     out: dict = {}
     for name, got in runs.items():
         secs = sorted(x["seconds"] for x in got if x.get("status") == "ok")
@@ -416,6 +422,13 @@ def measure_history(inp: Path, n: int, timeout: float, rounds: int) -> dict:
         elif got:
             rec["status"] = next(x["status"] for x in got if x.get("status") != "ok")
         out[name] = rec
+    moves = runs["movement"]
+    if floors and len(floors) == len(moves) and all(x.get("status") == "ok" for x in moves):
+        # Each round's run with the movement against the floor measured just after it.
+        out["movement_floors"] = floors
+        out["movement"]["round_ratios"] = [
+            round(x["seconds"] / f["seconds"], 3) for x, f in zip(moves, floors, strict=True)
+        ]
     out["load_average"] = [load_before, [round(x, 2) for x in os.getloadavg()]]
     out["store_mb"] = q3.stat().st_size / 1e6 if q3.exists() else None
     out["previous"] = measure_previous(inp, q2, timeout) if q2.exists() else {}
@@ -451,6 +464,10 @@ def history_table(size: dict) -> str:
         mv = h.get("movement", {})
         lines.append(f"  floor with the movement report's {size['floor_movement']['report_cells']:,} cells: "
                      f"{flm:.2f} s; the run with the movement: {ratio(mv, flm)}")  # fmt: skip
+        if mv.get("round_ratios"):
+            floors = ", ".join(f"{f['seconds']:.2f}" for f in h["movement_floors"])
+            each = ", ".join(f"{x:.2f}x" for x in mv["round_ratios"])
+            lines.append(f"  each round against the floor measured right after it ({floors} s): {each}")
     prev = h.get("previous", {})
     st, wb = prev.get("store", {}), prev.get("workbook", {})
     if st.get("status") == "ok" and wb.get("status") == "ok":
@@ -689,7 +706,10 @@ def main(argv: list[str] | None = None) -> int:
         size["floor"] = measure_floor(inp, report if report.exists() else None, n)
         size["input_cells"] = size["floor"]["input_cells"]
         moved = DATA / f"report-{n}-movement.xlsx"
-        if args.history and moved.exists():
+        floors = size.get("history", {}).get("movement_floors")
+        if floors:  # the median of the floors measured round by round
+            size["floor_movement"] = sorted(floors, key=lambda f: f["seconds"])[(len(floors) - 1) // 2]
+        elif args.history and moved.exists():
             size["floor_movement"] = measure_floor(inp, moved, n)
         eng, e2e = size["stages"]["engine"], size["end_to_end"]
         size["engine_share"] = (
