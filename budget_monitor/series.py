@@ -389,33 +389,6 @@ class Recording:
         self.child.cancel()
 
 
-def _record_in_child(
-    store_path: Path,
-    exists: bool,
-    report: Report,
-    period: Period,
-    inputs: Sequence[Path],
-    who: tuple[str, str],
-    wait_for_go: Callable[[], None],
-) -> Recorded:
-    """The recording as a forked child does it: the rows prepared before the go (beside the
-    writing); a new store made only once the report's files are written, an existing one
-    committed only then; any failure said to the parent as a StoreError."""
-    try:
-        rows = report_rows(report, period, inputs, who)
-        if not exists:
-            wait_for_go()  # a new store is made only once the report's files are written
-        store = open_store(store_path)
-        try:
-            return store.write(rows, before_commit=wait_for_go if exists else None)
-        finally:
-            store.close()
-    except (StoreError, children.Cancelled):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - said to the parent, which reports it
-        raise StoreError(f"{store_path}: the report could not be recorded ({exc})") from None
-
-
 def recording_task(
     store_path: Path, report: Report, period: Period, inputs: Sequence[Path], who: tuple[str, str] = ("", "")
 ) -> Callable[[Callable[[], None]], Recorded]:
@@ -427,7 +400,19 @@ def recording_task(
     exists = store_path.exists()
 
     def task(wait_for_go: Callable[[], None]) -> Recorded:
-        return _record_in_child(store_path, exists, report, period, inputs, who, wait_for_go)
+        try:
+            rows = report_rows(report, period, inputs, who)  # before the go, beside the writing
+            if not exists:
+                wait_for_go()  # a new store is made only once the report's files are written
+            store = open_store(store_path)
+            try:
+                return store.write(rows, before_commit=wait_for_go if exists else None)
+            finally:
+                store.close()
+        except (StoreError, children.Cancelled):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - said to the parent, which reports it
+            raise StoreError(f"{store_path}: the report could not be recorded ({exc})") from None
 
     return task
 

@@ -48,9 +48,6 @@ class Job:
         """Wait until the file is whole and move it to ``path``, or raise what the child raised."""
         self.group.place(self.index, path)
 
-    def cancel(self) -> None:
-        self.group.close()
-
 
 class Background(Generic[T]):
     """The child writing the files, then doing its last task (if any)."""
