@@ -399,16 +399,12 @@ class Book:
             widths, wrap = fit_to_page(table, widths, wrap, PAGE_CHARS[1 if ws.orientation == 1 else 0])
         formats: dict[tuple, object] = {}
         long_before = self.figures_for_totals
-        wrapping = [(j, widths[j] - 1, widths[j]) for j in sorted(wrap)]
+        wrapping = wrapped_columns(widths, wrap)
         for i, r in enumerate(table.rows):
             height = None
             if wrapping:
                 # LibreOffice (and so a PDF) keeps one-line rows unless told the height.
-                lines = 1
-                for j, fits, width in wrapping:
-                    cell = r.cells[j]
-                    if type(cell) is str and len(cell) > fits:
-                        lines = max(lines, wrapped_lines(cell, width))
+                lines = row_lines(r.cells, wrapping)
                 if lines > 1:
                     height = LINE_HEIGHT * lines
             self.row(ws, table, r, data0 + i, first_col, letters, data0, wrap, formats, height)
@@ -687,6 +683,22 @@ def wrapped_lines(text: str, width: int) -> int:
     if "\n" not in text:
         return max(1, -(-len(text) // room))
     return sum(max(1, -(-len(part) // room)) for part in text.split("\n"))
+
+
+def wrapped_columns(widths: Sequence[int], wrap: Iterable[int]) -> list[tuple[int, int, int]]:
+    """The columns whose text wraps, as ``row_lines`` takes them: (column, the most
+    characters that show on one line, the column's width)."""
+    return [(j, widths[j] - 1, widths[j]) for j in sorted(wrap)]
+
+
+def row_lines(cells: Sequence[object], wrapping: Sequence[tuple[int, int, int]]) -> int:
+    """How many lines a row's tallest wrapped text takes (``wrapped_columns``); 1 when none wraps."""
+    lines = 1
+    for j, fits, width in wrapping:
+        cell = cells[j]
+        if type(cell) is str and len(cell) > fits:
+            lines = max(lines, wrapped_lines(cell, width))
+    return lines
 
 
 def header_width(header: str) -> int:

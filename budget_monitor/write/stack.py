@@ -24,7 +24,8 @@ from .book import (
     Book,
     column_widths,
     data_start,
-    wrapped_lines,
+    row_lines,
+    wrapped_columns,
 )
 
 #: The rows ``Book.title`` takes above a table written on its own sheet.
@@ -147,13 +148,9 @@ def taller_than_page(part: Part) -> bool:
         height += ROW_HEIGHT * (2 + len(table.notes))  # a blank row, the notes, one the writer may add
     if height + ROW_HEIGHT * len(table.rows) > page:
         return True  # too tall even with every row one line
-    widths, wrap = column_widths(table)
+    wrapping = wrapped_columns(*column_widths(table))
     for r in table.rows:
-        lines = 1
-        for j in wrap:
-            cell = r.cells[j]
-            if type(cell) is str and len(cell) > widths[j] - 1:
-                lines = max(lines, wrapped_lines(cell, widths[j]))
+        lines = row_lines(r.cells, wrapping)
         height += LINE_HEIGHT * lines if lines > 1 else ROW_HEIGHT
     return max(height, ROW_HEIGHT * part.min_rows) > page
 
