@@ -146,31 +146,34 @@ def make_report(
     rule_set = rules_of(rules)
     if docx_out is not None:
         check_template(rule_set.docx_template)
-    result = analyse(
-        path_or_paths,
-        rule_set,
-        title=title,
-        names=names,
-        progress=progress,
-        previous=previous,
-        previous_name=previous_name,
-        history=store_path,
-        organisations=organisations,
-        previous_any=previous_any,
-    )
-    if not result.ok:
-        return result
-    report = result.checked()
-    period = None
-    if store_path is not None and report.quarter.settings.period.strip():
-        from ..series import report_period
-
-        period, _ = report_period(report)
+    # The cyclic collector stays off from reading to the last file written (see ``no_gc``):
+    # switched on between them it would walk the whole report once.
     with no_gc():
+        result = analyse(
+            path_or_paths,
+            rule_set,
+            title=title,
+            names=names,
+            progress=progress,
+            previous=previous,
+            previous_name=previous_name,
+            history=store_path,
+            organisations=organisations,
+            previous_any=previous_any,
+        )
+        if not result.ok:
+            return result
+        report = result.checked()
+        period = None
+        if store_path is not None and report.quarter.settings.period.strip():
+            from ..series import report_period
+
+            period, _ = report_period(report)
         recording: Recording | None = None
         written = False
         # The child that writes the JSON makes the narrative first and hands it over for
-        # the workbook's Narrative sheet, instead of this process making it again.
+        # the workbook's Narrative sheet (written after the other sheets, so that this
+        # process does not wait for it), instead of this process making it again.
         handoff = Handoff[tuple["Entry", ...]]() if json_out is not None and background.available() else None
 
         def json_in_child(tmp: Path) -> None:

@@ -71,6 +71,10 @@ SHEETS: list[Callable[[Book, Report], None]] = [
 ]
 
 
+#: The parts each sheet shows that may be ``given`` (made elsewhere, see ``write_report``).
+GIVEN: dict[Callable[[Book, Report], None], tuple[str, ...]] = {narrative_sheet: ("narrative",)}
+
+
 #: The tables several sheets share (``Book.memo``) and the last sheet, in ``SHEETS``' order,
 #: that shows each: once it is written the table is let go, so the workbook's writer does
 #: not hold the 100,000 rows of the revenue table to the end. A sheet put after it that
@@ -123,18 +127,43 @@ def write_report(
                 "comments": "budget_monitor report",
             }
         )
+        later: list[tuple[Callable[[Book, Report], None], int]] = []
         for sheet in SHEETS:
-            if progress is not None:
-                progress(sheet.__name__.removesuffix("_sheet").replace("_", " "))
-            sheet(book, report)
-            for name in RELEASE_AFTER.get(sheet, ()):
-                book.forget(name)
+            if any(name in book.given for name in GIVEN.get(sheet, ())):
+                # Made elsewhere (the child writing the JSON makes the narrative): written
+                # after the others, so that this process does not wait for it, and put in its place.
+                later.append((sheet, len(workbook.worksheets())))
+                continue
+            _write_sheet(book, report, sheet, progress)
+        for sheet, at in reversed(later):
+            before = len(workbook.worksheets())
+            _write_sheet(book, report, sheet, progress)
+            _move_sheets(workbook, before, at)
         for ws in workbook.worksheets():
             legible(ws)
     finally:
         with zip_level(ZIP_LEVEL):
             workbook.close()
     return book
+
+
+def _write_sheet(book: Book, report: Report, sheet: Callable[[Book, Report], None], progress) -> None:
+    if progress is not None:
+        progress(sheet.__name__.removesuffix("_sheet").replace("_", " "))
+    sheet(book, report)
+    for name in RELEASE_AFTER.get(sheet, ()):
+        book.forget(name)
+
+
+def _move_sheets(workbook, start: int, at: int) -> None:
+    """Move the worksheets added from position ``start`` on to position ``at``, in the
+    tabs' order; each sheet's index (which its print titles and the chosen tab name) follows."""
+    sheets = workbook.worksheets_objs
+    moved = sheets[start:]
+    del sheets[start:]
+    sheets[at:at] = moved
+    for index, ws in enumerate(sheets):
+        ws.index = index
 
 
 #: How hard the report's zip is deflated: level 1 instead of zlib's default 6 takes a
