@@ -14,7 +14,9 @@ It must not compute figures: every figure comes from a ``Table``.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -164,6 +166,23 @@ class Sheet(Worksheet):
     #: Runs of rows [first, end) that should print on one page when they fit on one
     #: (the tables of a sheet of several): ``legible`` breaks the page before them.
     keep_whole: list[tuple[int, int]]
+
+    def _write_optimized_sheet_data(self) -> None:
+        """Put the row stream inside ``<sheetData>`` as bytes: xlsxwriter reads it back as
+        text and writes it again, decoding and encoding every character of the 100 MB of
+        rows of a large report (most of the time its packaging took)."""
+        if self.dim_rowmin is None:
+            super()._write_optimized_sheet_data()  # no rows: an empty element
+            return
+        self._xml_start_tag("sheetData")
+        self.row_data_fh.close()  # every row is in the file (xlsxwriter reopened it to write the last)
+        self.row_data_fh_closed = True
+        out = self.fh
+        out.flush()  # the text before <sheetData> first, then the rows' bytes after it
+        with open(self.row_data_filename, "rb") as rows:
+            shutil.copyfileobj(rows, out.buffer, 1 << 20)
+        os.unlink(self.row_data_filename)
+        self._xml_end_tag("sheetData")
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         if formula.startswith("=") and ("(" not in formula or _PLAIN_SUM.fullmatch(formula)):
