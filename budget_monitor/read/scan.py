@@ -16,6 +16,7 @@ import re
 import zipfile
 import zlib
 from collections import deque
+from collections.abc import Generator
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -574,6 +575,29 @@ def scan(path: Path | str, limits: Limits | None = None) -> tuple[PackageFacts |
 
     Call ``inspect`` first; ``scan`` repeats its size limits but not its other checks.
     """
+    steps = scanning(path, limits)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+#: What ``scanning`` yields: first the workbook's ``recalc_on_load`` (every part but the
+#: worksheets checked), then each worksheet's facts as its scan ends.
+ScanStep = bool | SheetFacts
+
+
+def scanning(
+    path: Path | str, limits: Limits | None = None
+) -> Generator[ScanStep, None, tuple[PackageFacts | None, list[Problem]]]:
+    """``scan`` a step at a time, so that a reader may start on what is checked while the
+    rest is scanned: it yields once every part other than the worksheets is checked
+    (the workbook, its relationships, shared strings and styles, which a reader parses
+    on opening), with the workbook's ``recalc_on_load``, then each worksheet's
+    ``SheetFacts`` in workbook order as soon as that sheet has passed its checks; it
+    returns what ``scan`` returns. Nothing is yielded for a package that fails before
+    its worksheets; after a sheet that fails, nothing more."""
     path = Path(path)
     limits = limits or Limits()
     zf, problems = open_zip(path)
@@ -584,14 +608,14 @@ def scan(path: Path | str, limits: Limits | None = None) -> tuple[PackageFacts |
             problems = check_limits(zf.infolist(), limits)
             if problems:
                 return None, problems
-            return _scan(zf, limits)
+            return (yield from _scan(zf, limits))
         except PackageError as exc:
             return None, exc.problems
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, OSError, ParseError) as exc:
             return None, [corrupt_file(f"a part cannot be unpacked: {exc}")]
 
 
-def _scan(zf: zipfile.ZipFile, limits: Limits) -> tuple[PackageFacts | None, list[Problem]]:
+def _scan(zf: zipfile.ZipFile, limits: Limits) -> Generator[ScanStep, None, tuple[PackageFacts | None, list[Problem]]]:
     import defusedxml
 
     names = part_names(zf)
@@ -605,7 +629,7 @@ def _scan(zf: zipfile.ZipFile, limits: Limits) -> tuple[PackageFacts | None, lis
         return None, problems
     rels = part_relationships(zf, names, wb_info.filename.replace("\\", "/").lstrip("/"))
     recalc = bool(_CALC_ON_LOAD.search(wb_data))
-    sheets: list[SheetFacts] = []
+    listed: list[tuple[str, str, zipfile.ZipInfo]] = []
     r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     for elem in root.iter():
         if local_name(elem.tag) != "sheet":
@@ -618,7 +642,25 @@ def _scan(zf: zipfile.ZipFile, limits: Limits) -> tuple[PackageFacts | None, lis
             state = "visible"
         if not rel_type.endswith("/worksheet") or target.casefold() not in names:
             continue  # chart sheets, dialog sheets, and references to missing parts
-        info = names[target.casefold()]
+        listed.append((name, state, names[target.casefold()]))
+    # The other XML parts first, read whole: a reader parses shared strings and styles on
+    # opening, and reading a part to its end is what checks its size and CRC.
+    sheet_parts = {info.filename for _, _, info in listed}
+    for info in zf.infolist():
+        if info.is_dir() or info.filename in sheet_parts or not XML_PART.search(info.filename):
+            continue
+        unsafe = _SheetScan()
+
+        def feed(data: bytes, final: bool = False, unsafe=unsafe) -> None:
+            if DOCTYPE_OR_ENTITY.search(data):
+                unsafe.unsafe = True
+
+        _stream_part(zf, info, feed)
+        if unsafe.unsafe:
+            return None, [unsafe_xml(info.filename)]
+    yield recalc
+    sheets: list[SheetFacts] = []
+    for name, state, info in listed:
         found = _SheetScan(all_formulas=recalc)
         try:
             _stream_part(zf, info, found.feed)
@@ -639,34 +681,19 @@ def _scan(zf: zipfile.ZipFile, limits: Limits) -> tuple[PackageFacts | None, lis
             span = _range_rows(found.autofilter)
             if span:
                 filtered = frozenset(r for r in found.hidden_rows if span[0] < r <= span[1])
-        sheets.append(
-            SheetFacts(
-                name=name,
-                part=info.filename,
-                state=state,
-                hidden_rows=frozenset(found.hidden_rows),
-                filtered_rows=filtered,
-                hidden_columns=tuple(dict.fromkeys(found.hidden_columns)),
-                merged=tuple(found.merged),
-                uncached_formulas=frozenset(found.uncached),
-                errors=dict(found.errors),
-                autofilter=found.autofilter,
-                formulas=frozenset(found.formulas),
-            )
+        facts = SheetFacts(
+            name=name,
+            part=info.filename,
+            state=state,
+            hidden_rows=frozenset(found.hidden_rows),
+            filtered_rows=filtered,
+            hidden_columns=tuple(dict.fromkeys(found.hidden_columns)),
+            merged=tuple(found.merged),
+            uncached_formulas=frozenset(found.uncached),
+            errors=dict(found.errors),
+            autofilter=found.autofilter,
+            formulas=frozenset(found.formulas),
         )
-    # The other XML parts are read whole too: calamine parses shared strings and styles,
-    # and reading a part to its end is what checks its size and CRC.
-    sheet_parts = {s.part for s in sheets}
-    for info in zf.infolist():
-        if info.is_dir() or info.filename in sheet_parts or not XML_PART.search(info.filename):
-            continue
-        unsafe = _SheetScan()
-
-        def feed(data: bytes, final: bool = False, unsafe=unsafe) -> None:
-            if DOCTYPE_OR_ENTITY.search(data):
-                unsafe.unsafe = True
-
-        _stream_part(zf, info, feed)
-        if unsafe.unsafe:
-            return None, [unsafe_xml(info.filename)]
+        sheets.append(facts)
+        yield facts
     return PackageFacts(tuple(sheets), recalc), []

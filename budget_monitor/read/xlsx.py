@@ -8,8 +8,9 @@ saved result, error cells), then reads every sheet's values at once with calamin
 which also converts ``.xls``, ``.xlsb`` and ``.ods``. There are no per-cell calls into
 a library, and every failure comes back as a ``Problem``, never as an exception.
 ``stream_grids`` does the same with the sheets read one after another in a thread of
-their own (calamine only starts once the scan is done, as with ``load_grids``), so
-that ``workbook.read_workbook`` parses each sheet while calamine reads the next.
+their own, so that ``workbook.read_workbook`` parses each sheet while calamine reads the
+next: calamine opens the package once every part but the worksheets is checked, and
+reads each worksheet once the scan has checked that one, while the scan goes on to the next.
 
 Problem codes, besides those of ``kind``, ``bombs`` and ``scan``: ``unreadable`` (calamine cannot read
 the file), ``password-protected`` (calamine found an encrypted ``.xls``),
@@ -31,7 +32,7 @@ from ..rules import Limits
 from .bombs import SAVE_AS
 from .grid import Grid
 from .kind import PASSWORD, READABLE, SCANNABLE, inspect
-from .scan import PackageFacts, scan
+from .scan import PackageFacts, SheetFacts, scan, scanning
 
 #: Sheet types calamine lists that hold no cells.
 _NOT_WORKSHEETS = ("ChartSheet", "DialogSheet", "MacroSheet", "Vba")
@@ -71,7 +72,7 @@ def _unreadable(exc: BaseException) -> Problem:
     return error("unreadable", f"the file cannot be read as a workbook ({_short(exc)}); {SAVE_AS} again")
 
 
-def _read_values(path: Path, facts: PackageFacts | None) -> tuple[list[Grid] | None, list[Problem]]:
+def _read_values(path: Path, facts: Facts | None) -> tuple[list[Grid] | None, list[Problem]]:
     """The values of every worksheet, read with calamine (see ``_read_sheets``)."""
     sheets = _read_sheets(path, facts)
     failed = next(sheets)
@@ -88,12 +89,14 @@ def _read_values(path: Path, facts: PackageFacts | None) -> tuple[list[Grid] | N
 
 
 # Any: it yields first None or a list of problems, then (grid, problem) pairs.
-def _read_sheets(path: Path, facts: PackageFacts | None) -> Generator[Any, None, None]:
+def _read_sheets(path: Path, facts: Facts | None) -> Generator[Any, None, None]:
     """The values of every worksheet, read with calamine, a sheet at a time: first None
     (or the problems that stop the workbook being read, and nothing more), then a
     (grid, problem) pair for each sheet in workbook order, either of them None. Only
     the calls into calamine are guarded: it raises its own error types, and a panic in
-    its Rust code arrives as a ``BaseException``."""
+    its Rust code arrives as a ``BaseException``. A sheet is read only once ``facts``
+    has it (``ScannedFacts.sheet`` waits for the scan) or the scan has ended without it;
+    when the scan refuses the package, ``ScanStopped`` ends the reading there."""
     import python_calamine
 
     try:
@@ -186,15 +189,58 @@ def _checked(path: Path, limits: Limits | None) -> tuple[bool, PackageFacts | No
 def stream_grids(path: Path | str, limits: Limits | None = None) -> tuple[GridStream | None, list[Problem]]:
     """``load_grids``, with the grids read in a thread of their own while the caller
     works on those already read: a ``GridStream`` (None when the workbook cannot be
-    read) and the problems found before reading any sheet."""
+    read) and the problems found before reading any sheet.
+
+    For an ``.xlsx``/``.xlsm`` package calamine opens it once every part but the
+    worksheets has been checked, and reads each worksheet once the scan has checked that
+    one (``ScannedFacts``), so that it parses a sheet while the next are scanned. A
+    sheet the scan refuses is never read, and the answer is then the scan's problem
+    alone, as if nothing had been read."""
     path = Path(path)
-    readable, facts, problems = _checked(path, limits)
-    if not readable:
+    limits = limits or Limits()
+    kind, problems = inspect(path, limits)
+    if has_errors(problems) or kind not in READABLE:
         return None, problems
-    stream = GridStream(path, facts)
-    if stream.failed is not None:
+    if kind not in SCANNABLE:
+        return _started(GridStream(path, None), problems)
+    steps = scanning(path, limits)
+    facts: ScannedFacts | None = None
+    stream: GridStream | None = None
+    try:
+        while True:
+            try:
+                step = next(steps)
+            except StopIteration as done:
+                whole, more = done.value
+                break
+            if isinstance(step, SheetFacts):
+                cast(ScannedFacts, facts).add(step)
+            else:  # every other part is checked: calamine may open the package
+                facts = ScannedFacts(step)
+                stream = GridStream(path, facts)
+    except BaseException:
+        _stop(facts, stream)
+        raise
+    problems.extend(more)
+    if whole is None or facts is None or stream is None:  # refused, before or after calamine started
+        _stop(facts, stream)
+        return None, problems
+    facts.end(refused=False)
+    return _started(stream, problems)
+
+
+def _stop(facts: ScannedFacts | None, stream: GridStream | None) -> None:
+    """The scan refused the package (or failed): calamine reads no further sheet."""
+    if facts is not None:
+        facts.end(refused=True)
+    if stream is not None:
         stream.close()
-        return None, problems + stream.failed
+
+
+def _started(stream: GridStream, problems: list[Problem]) -> tuple[GridStream | None, list[Problem]]:
+    if not stream.opened():
+        stream.close()
+        return None, problems + (stream.failed or [])
     return stream, problems
 
 
@@ -206,6 +252,48 @@ class _Raised:
 _END = object()
 
 
+class ScanStopped(Exception):
+    """The structure scan refused the package: no further sheet is read."""
+
+
+class ScannedFacts:
+    """``PackageFacts`` as the scan finds them (``scan.scanning``), a sheet at a time,
+    shared by the scanning thread and the reading one: ``sheet(name)`` waits until the
+    scan has checked that sheet or has ended without it, and raises ``ScanStopped``
+    once the scan has refused the package."""
+
+    def __init__(self, recalc_on_load: bool):
+        self.recalc_on_load = recalc_on_load
+        self.sheets: list[SheetFacts] = []
+        self._ended = False
+        self._refused = False
+        self._change = threading.Condition()
+
+    def add(self, sheet: SheetFacts) -> None:
+        with self._change:
+            self.sheets.append(sheet)
+            self._change.notify_all()
+
+    def end(self, refused: bool) -> None:
+        with self._change:
+            self._ended, self._refused = True, refused
+            self._change.notify_all()
+
+    def sheet(self, name: str) -> SheetFacts | None:
+        with self._change:
+            while True:
+                if self._refused:
+                    raise ScanStopped(name)
+                found = next((s for s in self.sheets if s.name == name), None)
+                if found is not None or self._ended:
+                    return found
+                self._change.wait()
+
+
+#: The facts ``_read_sheets`` reads each sheet with: all at once, or as the scan finds them.
+Facts = PackageFacts | ScannedFacts
+
+
 class GridStream:
     """A workbook's grids, read by calamine one sheet after another in a thread of
     their own, so that the sheets already read can be parsed meanwhile (calamine
@@ -213,22 +301,32 @@ class GridStream:
     workbook order, as ``load_grids`` lists them; ``problems`` are the reading
     problems (``unscanned-sheet``), complete once the iteration
     has ended. The thread only ever runs ``_read_sheets``, so calamine is used from one
-    thread; an exception it raises is raised again by the iteration. ``close`` stops
-    the thread after the sheet it is reading.
+    thread; an exception it raises is raised again by the iteration. ``opened()`` waits
+    until calamine has opened the workbook and says whether it could (``failed``);
+    ``close`` stops the thread after the sheet it is reading.
     """
 
-    def __init__(self, path: Path, facts: PackageFacts | None):
+    def __init__(self, path: Path, facts: Facts | None):
         self.problems: list[Problem] = []
         self._events: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read, args=(path, facts), name="read-grids", daemon=True)
         self._thread.start()
-        first = self._next()
-        #: The problems that stop the workbook being read at all, or None.
-        self.failed: list[Problem] | None = first if isinstance(first, list) else None
-        self._ended = first is _END
+        #: The problems that stop the workbook being read at all, or None (once ``opened()``).
+        self.failed: list[Problem] | None = None
+        self._ended = False
+        self._opened = False
 
-    def _read(self, path: Path, facts: PackageFacts | None) -> None:
+    def opened(self) -> bool:
+        """Wait until calamine has opened the workbook; False when it could not (``failed``)."""
+        if not self._opened:
+            self._opened = True
+            first = self._next()
+            self.failed = first if isinstance(first, list) else None
+            self._ended = first is _END
+        return self.failed is None
+
+    def _read(self, path: Path, facts: Facts | None) -> None:
         try:
             sheets = _read_sheets(path, facts)
             try:
@@ -238,6 +336,8 @@ class GridStream:
                         break
             finally:
                 sheets.close()
+        except ScanStopped:
+            pass  # the scan refused a sheet: its problem is the answer, and nothing more is read
         except BaseException as exc:  # noqa: BLE001 - raised again where the grids are used
             self._events.put(_Raised(exc))
         self._events.put(_END)
@@ -249,7 +349,7 @@ class GridStream:
         return event
 
     def __iter__(self) -> Iterator[Grid]:
-        if self.failed is not None or self._ended:
+        if not self.opened() or self._ended:
             return
         while (event := self._next()) is not _END:
             grid, problem = cast(tuple[Grid | None, Problem | None], event)
