@@ -21,6 +21,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from functools import partial
+from itertools import repeat
 from typing import Any, Literal, NamedTuple, TypeVar
 
 import attrs
@@ -132,11 +134,22 @@ class Movement:
 
     def _moved(self, threshold: Threshold) -> tuple[list[LineMovement], list[ComponentMovement]]:
         bound = threshold.bound
-        lines = [m for m in self.lines if abs(m.movement.net) >= bound]
-        comps = [c for c in self.components if abs(c.amount - c.previous) >= bound]
-        lines.sort(key=lambda m: -abs(m.movement.net))
-        comps.sort(key=lambda c: -abs(c.amount - c.previous))
-        return lines, comps
+        # Each size worked out once, from the four figures (not through ``movement``, which
+        # makes a GrossIncome for each line each time it is asked).
+        lines = []
+        for m in self.lines:
+            now, before = m.variance, m.previous
+            size = abs(now.gross + now.income - before.gross - before.income)
+            if size >= bound:
+                lines.append((size, m))
+        comps = []
+        for c in self.components:
+            size = abs(c.amount - c.previous)
+            if size >= bound:
+                comps.append((size, c))
+        lines.sort(key=_largest_first)
+        comps.sort(key=_largest_first)
+        return [m for _, m in lines], [c for _, c in comps]
 
     def largest(self, n: int) -> tuple[list[ComponentMovement], int]:
         """The ``n`` components that moved most (ties in report order), and how many moved at all."""
@@ -157,12 +170,25 @@ class TrendPoint:
     variance: GrossIncome
 
 
-def _pounds(pennies: int) -> Decimal:
-    return Decimal(pennies).scaleb(-2)
+def _largest_first(sized: tuple[Decimal, object]) -> Decimal:
+    return -sized[0]
 
 
-def _same(amount: Any) -> Decimal:
-    return amount  # type: ignore[no-any-return]
+def _pounds(pennies: Iterable[int]) -> list[Decimal]:
+    """Whole pennies as Decimal pounds, a column at a time (each call made in C)."""
+    return list(map(Decimal.scaleb, map(Decimal, pennies), repeat(-2)))
+
+
+#: ``ComponentMovement`` of a tuple of its eight fields.
+_component_movement: Callable[[tuple[object, ...]], ComponentMovement] = partial(tuple.__new__, ComponentMovement)
+
+
+class _Folded(dict[str, str]):
+    """Each text casefolded, folded the first time it is asked for."""
+
+    def __missing__(self, text: str) -> str:
+        folded = self[text] = text.casefold()
+        return folded
 
 
 def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: Iterable[Component]) -> Movement:
@@ -173,37 +199,23 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
     gone ones in their previous order.
     """
     # Names are folded once each (they repeat: a portfolio on every line, a source on
-    # many components), through ``fold``.
-    folded: dict[str, str] = {}
-
-    def fold(text: str) -> str:
-        f = folded.get(text)
-        if f is None:
-            f = folded[text] = text.casefold()
-        return f
+    # many components): ``fold`` is a dict's own lookup, which folds a name it has not met.
+    fold = _Folded().__getitem__
 
     # The previous report is read as columns: the store's (whole pennies, made Decimal
-    # pounds where used) or, for a report read from a file, its records' own fields.
+    # pounds a column at a time) or, for a report read from a file, its records' own fields.
     pl, pc = previous.lines, previous.components
-    conv: Callable[[Any], Decimal]
-    p_cg: Sequence[Any]
-    p_ci: Sequence[Any]
-    p_fg: Sequence[Any]
-    p_fi: Sequence[Any]
-    c_amount: Sequence[Any]
+    p_cg: Sequence[Decimal]
+    p_ci: Sequence[Decimal]
+    p_fg: Sequence[Decimal]
+    p_fi: Sequence[Decimal]
+    c_amount: Sequence[Decimal]
     if isinstance(pl, LineColumns) and isinstance(pc, ComponentColumns):
-        conv = _pounds
-        p_pf, p_ln, p_cg, p_ci, p_fg, p_fi = (
-            pl.portfolio,
-            pl.line,
-            pl.cash_gross,
-            pl.cash_income,
-            pl.fore_gross,
-            pl.fore_income,
-        )
-        c_pf, c_ln, c_src, c_side, c_kind, c_amount = pc.portfolio, pc.line, pc.source, pc.side, pc.kind, pc.amount
+        p_pf, p_ln = pl.portfolio, pl.line
+        p_cg, p_ci, p_fg, p_fi = map(_pounds, (pl.cash_gross, pl.cash_income, pl.fore_gross, pl.fore_income))
+        c_pf, c_ln, c_src, c_side, c_kind = pc.portfolio, pc.line, pc.source, pc.side, pc.kind
+        c_amount = _pounds(pc.amount)
     else:
-        conv = _same
         p_pf, p_ln = [bl.portfolio for bl in pl], [bl.line for bl in pl]
         p_cg, p_ci = [bl.cash_limit.gross for bl in pl], [bl.cash_limit.income for bl in pl]
         p_fg, p_fi = [bl.forecast.gross for bl in pl], [bl.forecast.income for bl in pl]
@@ -225,7 +237,7 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
             status: Status = "new"
             fm, cm, prev_v = now_f, now_c, zero
         else:
-            bfg, bfi, bcg, bci = conv(p_fg[i]), conv(p_fi[i]), conv(p_cg[i]), conv(p_ci[i])
+            bfg, bfi, bcg, bci = p_fg[i], p_fi[i], p_cg[i], p_ci[i]
             fm = GrossIncome(now_f.gross - bfg, now_f.income - bfi)
             cm = GrossIncome(now_c.gross - bcg, now_c.income - bci)
             prev_v = GrossIncome(bfg - bcg, bfi - bci)
@@ -266,15 +278,16 @@ def movement(previous: PreviousReport, lines: Sequence[BudgetLine], components: 
         else:
             found.append(j)
     by_line: dict[tuple[str, str], list[ComponentMovement]] = {}
+    new = _component_movement  # the tuple made in C, without the named tuple's __new__ in Python
     for c in components:
         k = (fold(c.portfolio), fold(c.line), fold(c.source), c.side, c.kind)
         found = waiting.get(k)
         if found:
-            before_amount = conv(c_amount[found.pop(0)])
+            before_amount = c_amount[found.pop(0)]
             status = "same" if before_amount == c.amount else "changed"
-            cm_ = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, status, before_amount, c.amount)
+            cm_ = new((c.portfolio, c.line, c.source, c.side, c.kind, status, before_amount, c.amount))
         else:
-            cm_ = ComponentMovement(c.portfolio, c.line, c.source, c.side, c.kind, "new", ZERO, c.amount)
+            cm_ = new((c.portfolio, c.line, c.source, c.side, c.kind, "new", ZERO, c.amount))
         line_key = k[:2]
         got = by_line.get(line_key)
         if got is None:
