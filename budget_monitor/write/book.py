@@ -20,7 +20,7 @@ import shutil
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import TextIO, cast
+from typing import TextIO
 
 import attrs
 from xlsxwriter.format import Format
@@ -203,9 +203,13 @@ class Sheet(Worksheet):
         Rows must come in order, and nothing else may be written on this row."""
         if not self.constant_memory:
             raise RuntimeError("raw rows need constant_memory mode")
-        if row > self.previous_row:
-            self._write_single_row(row)  # xlsxwriter's pending row, if any, goes first
-        elif row < self.previous_row or self.table.get(row) or row in self.row_info:
+        before = self.previous_row
+        if row > before:
+            # xlsxwriter's pending row, if there is one (cells, a format or a height set
+            # on the row before), goes first; after a raw row there is none.
+            if self.table or self.comments or before in self.row_info:
+                self._write_single_row(row)
+        elif row < before or self.table.get(row) or row in self.row_info:
             raise RuntimeError(f"row {row + 1} of {self.name} is already written")
         if row >= self.xls_rowmax or last_col >= self.xls_colmax or first_col < 0:
             raise RuntimeError(f"row {row + 1} of {self.name} is outside the sheet")
@@ -213,17 +217,19 @@ class Sheet(Worksheet):
             self.dim_rowmin = self.dim_rowmax = row
             self.dim_colmin, self.dim_colmax = first_col, last_col
         else:
-            self.dim_rowmax = max(self.dim_rowmax, row)
-            self.dim_colmin = min(self.dim_colmin, first_col)
-            self.dim_colmax = max(self.dim_colmax, last_col)
-        fh = cast(TextIO, self.fh)  # the row stream's file, open in constant-memory mode
-        if height is not None:
-            if not hasattr(self, "raw_heights"):
-                self.raw_heights = {}
-            self.raw_heights[row] = height
+            if row > self.dim_rowmax:
+                self.dim_rowmax = row
+            if first_col < self.dim_colmin:
+                self.dim_colmin = first_col
+            if last_col > self.dim_colmax:
+                self.dim_colmax = last_col
+        fh: TextIO = self.fh  # the row stream's file, open in constant-memory mode
         if height is None:
             fh.write(f'<row r="{row + 1}">{cells}</row>')
         else:
+            if not hasattr(self, "raw_heights"):
+                self.raw_heights = {}
+            self.raw_heights[row] = height
             fh.write(f'<row r="{row + 1}" ht="{height:.16g}" customHeight="1">{cells}</row>')
         self.previous_row = row + 1
 
