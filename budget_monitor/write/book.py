@@ -32,6 +32,8 @@ from ..report import tables
 from ..report.performance import DIRECTION
 from ..report.tables import Col, Formula, Row, Table
 from ..textsafe import chart_text, neutralise
+from .cells import cell_xml as cell_xml
+from .cells import xml_escape
 from .parts import EXCEL_MAX_ROWS as EXCEL_MAX_ROWS
 from .parts import TITLE_ROWS, split
 from .parts import cell_ref as cell_ref
@@ -92,61 +94,6 @@ _PLAIN_SUM = re.compile(
 
 
 _ROW_REF = re.compile(r"\{(\d+)\}")
-
-
-def _xml_escape(text: str) -> str:
-    """``text`` for the inside of an XML element."""
-    if "&" in text or "<" in text or ">" in text:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text
-
-
-#: What needs xlsxwriter's escaping of control characters (and of text that looks like it).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
-
-
-def cell_xml(value: str) -> str:
-    """Text from a table as the ``<t>`` element of an inline-string cell, exactly as
-    xlsxwriter's ``write_string`` would put it in constant-memory mode: neutralised (see
-    ``textsafe``), cut to Excel's 32,767 characters, control characters as ``_xHHHH_``,
-    leading or trailing spaces kept, and ``& < >`` escaped."""
-    text = neutralise(value)[0]
-    if len(text) > MAX_CELL_UNITS // 2:  # a string can't pass the limit if under half
-        text = _cut_to_cell(text)
-    # The common case, nothing to escape or keep: no space at either end (``\s`` is
-    # ``str.isspace``), no control character, no ``_xHHHH_``; tested piece by piece,
-    # which is four times faster on a paragraph than one expression with alternatives.
-    if not (
-        text[:1].isspace()
-        or text[-1:].isspace()
-        or _CONTROL_CHAR.search(text)
-        or ("_x" in text and _CONTROL.search(text))
-    ):
-        return f"<t>{_xml_escape(text)}</t>"
-    if _CONTROL.search(text):
-        text = Worksheet._escape_control_characters(text)
-    keep = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
-    return f"<t{keep}>{_xml_escape(text)}</t>"
-
-
-#: The most a cell holds, in UTF-16 units (a character beyond U+FFFF takes two).
-MAX_CELL_UNITS = 32_767
-#: Spaces at either end, which the XML must be told to keep.
-_EDGE_SPACE = re.compile(r"^\s|\s$")
-
-
-def _cut_to_cell(text: str) -> str:
-    """``text`` cut to what a cell holds, as xlsxwriter cuts it (never inside a pair)."""
-    units = 0
-    for i, ch in enumerate(text):
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > MAX_CELL_UNITS:
-            return text[:i]
-    return text
-
-
-#: A control character (what ``_CONTROL`` finds, less the ``_xHHHH_`` look-alikes).
-_CONTROL_CHAR = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 
 class Sheet(Worksheet):
@@ -557,7 +504,7 @@ class Book:
                     if self.keep_totals:
                         cached = value if isinstance(value, Decimal) else Decimal(str(value))  # an int count
                         self.totals.append((ws.name, f"{letters[j]}{n}", formula, cached))
-                    out.append(f'{start}{n}"{style}><f>{_xml_escape(body or formula[1:])}</f><v>{figure}</v></c>')
+                    out.append(f'{start}{n}"{style}><f>{xml_escape(body or formula[1:])}</f><v>{figure}</v></c>')
             if first is None:
                 first = j
             last = j
