@@ -157,7 +157,8 @@ def _write_sheet(book: Book, report: Report, sheet: Callable[[Book, Report], Non
 
 def _move_sheets(workbook, start: int, at: int) -> None:
     """Move the worksheets added from position ``start`` on to position ``at``, in the
-    tabs' order; each sheet's index (which its print titles and the chosen tab name) follows."""
+    tabs' order, and number every sheet again by its place (its print titles and the
+    selected tab refer to that number)."""
     sheets = workbook.worksheets_objs
     moved = sheets[start:]
     del sheets[start:]
