@@ -169,13 +169,22 @@ def _read_sheets(path: Path, facts: Facts | None) -> Generator[Any, None, None]:
                 yield grid, None
 
 
+def _readable(path: Path, limits: Limits) -> tuple[str | None, list[Problem]]:
+    """What ``kind.inspect`` says the file is, or None when it cannot be read (its
+    problems say why)."""
+    kind, problems = inspect(path, limits)
+    if has_errors(problems) or kind not in READABLE:
+        return None, problems
+    return kind, problems
+
+
 def _checked(path: Path, limits: Limits | None) -> tuple[bool, PackageFacts | None, list[Problem]]:
     """What ``kind`` and ``scan`` say of the file before any sheet is read: whether it can be
     read, its structure facts (for an .xlsx/.xlsm package; None otherwise) and the
     problems found."""
     limits = limits or Limits()
-    kind, problems = inspect(path, limits)
-    if has_errors(problems) or kind not in READABLE:
+    kind, problems = _readable(path, limits)
+    if kind is None:
         return False, None, problems
     facts: PackageFacts | None = None
     if kind in SCANNABLE:
@@ -198,8 +207,8 @@ def stream_grids(path: Path | str, limits: Limits | None = None) -> tuple[GridSt
     alone, as if nothing had been read."""
     path = Path(path)
     limits = limits or Limits()
-    kind, problems = inspect(path, limits)
-    if has_errors(problems) or kind not in READABLE:
+    kind, problems = _readable(path, limits)
+    if kind is None:
         return None, problems
     if kind not in SCANNABLE:
         return _started(GridStream(path, None), problems)
